@@ -1,0 +1,82 @@
+package dev.vigil.testing;
+
+import java.util.function.Supplier;
+
+/**
+ * The real parts of one JVM, each started on first use and stopped when the JVM exits (see {@link
+ * ManagedProcess}). Tests reach them through {@link RealPartsExtension}; Quarkus test resources and
+ * the demo call these methods directly.
+ */
+public final class RealParts {
+  private static final Lazy<OpenSearchNode> OPENSEARCH = new Lazy<>(OpenSearchNode::startPlain);
+  private static final Lazy<OpenSearchNode> SECURED_OPENSEARCH =
+      new Lazy<>(OpenSearchNode::startSecured);
+  private static final Lazy<MotoServer> MOTO = new Lazy<>(MotoServer::start);
+  private static final Lazy<KubeApiServer> KUBE = new Lazy<>(KubeApiServer::start);
+
+  private RealParts() {}
+
+  public static OpenSearchNode openSearch() {
+    return OPENSEARCH.get();
+  }
+
+  public static OpenSearchNode securedOpenSearch() {
+    return SECURED_OPENSEARCH.get();
+  }
+
+  public static MotoServer moto() {
+    return MOTO.get();
+  }
+
+  public static KubeApiServer kube() {
+    return KUBE.get();
+  }
+
+  /** Stops every part that was started, newest dependency last. */
+  public static void stopAll() {
+    KUBE.close();
+    MOTO.close();
+    SECURED_OPENSEARCH.close();
+    OPENSEARCH.close();
+  }
+
+  /**
+   * Started once; a failed start is remembered so every test that needs the part fails with the
+   * same reason.
+   */
+  private static final class Lazy<T extends AutoCloseable> {
+    private final Supplier<T> starter;
+    private T value;
+    private RuntimeException failure;
+
+    Lazy(Supplier<T> starter) {
+      this.starter = starter;
+    }
+
+    synchronized T get() {
+      if (failure != null) {
+        throw failure;
+      }
+      if (value == null) {
+        try {
+          value = starter.get();
+        } catch (RuntimeException e) {
+          failure = e;
+          throw e;
+        }
+      }
+      return value;
+    }
+
+    synchronized void close() {
+      if (value != null) {
+        try {
+          value.close();
+        } catch (Exception e) {
+          System.err.println("stopping " + value + " failed: " + e);
+        }
+        value = null;
+      }
+    }
+  }
+}
