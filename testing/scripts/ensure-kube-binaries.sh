@@ -19,17 +19,27 @@ cache="${VIGIL_CACHE_DIR:-$HOME/.cache/vigil}"
 root="$cache/kube"
 dir="$root/$K8S_VERSION-etcd-$ETCD_VERSION"
 
+work=""
 log() { echo "ensure-kube-binaries: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-trap 'rc=$?; [ $rc -eq 0 ] || log "failed (exit $rc) at line $LINENO: $BASH_COMMAND"' EXIT
+die() { log "ERROR: $*"; died=1; exit 1; }
+# Reports commands that fail without a die() message and always removes the temp build dir;
+# INT/TERM are turned into exits so that this cleanup also runs when a caller gives up on us.
+on_exit() {
+  local rc=$?
+  [ "$rc" -eq 0 ] || [ -n "${died:-}" ] || log "ERROR: failed (exit $rc) running: $BASH_COMMAND"
+  [ -z "$work" ] || rm -rf "$work"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # "Runs" means --version succeeds and reports the version we asked for; the dir name already pins
 # the versions, so this mainly catches truncated or foreign-arch files.
 usable() {
-  local bin="$1/bin"
+  local bin="$1/bin" out
   [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ] || return 1
-  "$bin/kube-apiserver" --version 2>/dev/null | grep -qxF "Kubernetes $K8S_VERSION" || return 1
-  "$bin/etcd" --version 2>/dev/null | grep -qxF "etcd Version: ${ETCD_VERSION#v}" || return 1
+  out="$("$bin/kube-apiserver" --version 2>/dev/null)" && [ "$out" = "Kubernetes $K8S_VERSION" ] || return 1
+  out="$("$bin/etcd" --version 2>/dev/null)" && [[ "$out" == "etcd Version: ${ETCD_VERSION#v}"$'\n'* ]] || return 1
 }
 
 # Fast path without the lock: the dir only ever appears complete (rename), so reading it is safe.
@@ -48,13 +58,13 @@ if usable "$dir"; then echo "$dir"; exit 0; fi
 rm -rf "$root"/.build-*
 work="$(mktemp -d "$root/.build-XXXXXX")"   # same filesystem as $dir, so the final mv is a rename
 golog="$work/go.log"
-trap 'rc=$?; [ $rc -eq 0 ] || log "failed (exit $rc) at line $LINENO: $BASH_COMMAND"; rm -rf "$work"' EXIT
 
 # Go's own chatter ("go: downloading …", hundreds of lines) goes to a log that is shown only on failure.
+# The lock fd is closed for Go so that a build orphaned by a killed caller cannot hold the lock.
 # Usage: run_go DIR go ARGS…
 run_go() {
   local d="$1"; shift
-  if ! (cd "$d" && "$@") >>"$golog" 2>&1; then
+  if ! (cd "$d" && "$@") >>"$golog" 2>&1 9>&-; then
     log "command failed in $d: $*"
     tail -n 60 "$golog" >&2
     die "Go build step failed (see output above)"
@@ -81,69 +91,69 @@ t_all=$SECONDS
 
 # --- kube-apiserver ----------------------------------------------------------------------------
 # k8s.io/kubernetes requires its staging repos (k8s.io/api, apiserver, …) at v0.0.0 and replaces
-# them with ./staging/… paths; replace directives of a dependency are ignored, so our throwaway main
-# module must map each of them to the published staging tag v0.<minor>.<patch>.
+# them with ./staging/… paths; a dependency's replace directives are ignored, so the throwaway main
+# module maps each of them to the published staging tag v0.<minor>.<patch> itself.
 build_kube_apiserver() {
-  local src="$work/src/kube" gomod staging go_line godebug_line minor
-  log "building kube-apiserver $K8S_VERSION from Go modules (first time only, takes several minutes)…"
+  local src="$work/src/kube" gomod info staging major minor build_date ver_ld="" pkg
   case "$K8S_VERSION" in v1.*.*) ;; *) die "VIGIL_K8S_VERSION must look like v1.X.Y, got $K8S_VERSION";; esac
+  log "building kube-apiserver $K8S_VERSION from Go modules (first time only, takes several minutes)…"
   staging="v0.${K8S_VERSION#v1.}"
-  gomod="$(mod_gomod "k8s.io/kubernetes@$K8S_VERSION")" || die "k8s.io/kubernetes@$K8S_VERSION is not available from the module proxy"
-  [ -f "$gomod" ] || die "could not locate go.mod of k8s.io/kubernetes@$K8S_VERSION"
+  gomod="$(mod_field "k8s.io/kubernetes@$K8S_VERSION" GoMod)" && [ -f "$gomod" ] ||
+    die "k8s.io/kubernetes@$K8S_VERSION is not available from the module proxy"
 
-  # Reuse upstream's go and godebug lines: the main module's go line decides the binary's GODEBUG
-  # defaults, and upstream releases are built with theirs.
-  go_line="$(grep -m1 '^go ' "$gomod")"
-  godebug_line="$(grep -m1 '^godebug ' "$gomod" || true)"
   mkdir -p "$src"
   {
     echo "module vigil.local/kube-apiserver-build"
-    echo
-    echo "$go_line"
-    [ -z "$godebug_line" ] || echo "$godebug_line"
-    echo
+    # Upstream's go/godebug lines: the main module's go line sets the binary's GODEBUG defaults.
+    grep -E '^(go|godebug) ' "$gomod"
     echo "require k8s.io/kubernetes $K8S_VERSION"
-    echo
     echo "replace ("
-    awk -v v="$staging" '/^require[[:space:]]*\(/{r=1; next} r && /^\)/{r=0}
+    awk -v v="$staging" '/^require[[:space:]]*\(/ {r = 1; next} r && /^\)/ {r = 0}
       r && $1 ~ /^k8s\.io\// && $2 == "v0.0.0" {printf "\t%s => %s %s\n", $1, $1, v}' "$gomod"
     echo ")"
   } >"$src/go.mod"
-  grep -q '=> k8s.io/apiserver ' "$src/go.mod" || die "found no v0.0.0 staging requirements in k8s.io/kubernetes@$K8S_VERSION go.mod"
-  # A blank import under a build tag is what lets `go mod tidy` see the command we want.
+  grep -q '=> k8s.io/apiserver ' "$src/go.mod" ||
+    die "found no v0.0.0 staging requirements in the go.mod of k8s.io/kubernetes@$K8S_VERSION"
+  # A blank import behind a build tag is what makes `go mod tidy` resolve the command's packages.
   printf '//go:build tools\n\npackage tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n' >"$src/tools.go"
+  log "resolving modules (k8s.io staging modules pinned to $staging)…"
+  run_go "$src" go mod tidy
 
-  log "resolving modules (k8s.io/* staging modules pinned to $staging)…"
-  run_go cd "$src" \&\& go mod tidy
-  # Without these, --version and /version say v0.0.0-master and the apiserver's compatibility
-  # version is derived from that; these are the variables hack/lib/version.sh sets for releases.
-  local ver_ld="" pkg major minor_num build_date
+  # Without these, --version and /version say v0.0.0-master (clients that parse /version choke);
+  # they are the variables hack/lib/version.sh sets for releases. buildDate is the tag's time on the
+  # proxy, so rebuilding the same version gives the same binary.
   major="${K8S_VERSION#v}"; major="${major%%.*}"
-  minor_num="${K8S_VERSION#v*.}"; minor_num="${minor_num%%.*}"
-  build_date="$(mod_time "k8s.io/kubernetes@$K8S_VERSION")"
-  build_date="${build_date:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
+  minor="${K8S_VERSION#v*.}"; minor="${minor%%.*}"
+  info="$(mod_field "k8s.io/kubernetes@$K8S_VERSION" Info)"
+  build_date="$(sed -n 's/.*"Time":"\([^".]*\).*/\1/p' "$info" 2>/dev/null || true)"
+  build_date="${build_date:+${build_date%Z}Z}"
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ver_ld+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor_num"
-    ver_ld+=" -X $pkg.gitTreeState=clean -X $pkg.gitCommit= -X $pkg.buildDate=${build_date%.*}${build_date:+Z}"
+    ver_ld+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    ver_ld+=" -X $pkg.gitTreeState=clean -X $pkg.gitCommit="
+    [ -z "$build_date" ] || ver_ld+=" -X $pkg.buildDate=$build_date"
   done
-  ver_ld="${ver_ld//ZZ/Z}"
-  log "compiling kube-apiserver (this is the slow part)…"
-  run_go cd "$src" \&\& go build -trimpath -ldflags "$ldflags_common$ver_ld" -o "$work/out/bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+  log "compiling kube-apiserver (the slow part)…"
+  run_go "$src" go build -trimpath -ldflags "-s -w$ver_ld" -o "$work/out/bin/kube-apiserver" \
+    k8s.io/kubernetes/cmd/kube-apiserver
 }
 
 # --- etcd --------------------------------------------------------------------------------------
-# go.etcd.io/etcd/server/v3's root package is etcd's main (server/main.go), so it builds directly;
-# the repo-root module go.etcd.io/etcd/v3 is not published on the proxy.
+# go.etcd.io/etcd/server/v3's root package is etcd's main (server/main.go calls etcdmain.Main), so
+# it builds as is; the repo-root module go.etcd.io/etcd/v3 is not on the proxy.
 build_etcd() {
-  local src="$work/src/etcd" gomod go_line
+  local src="$work/src/etcd" gomod
   log "building etcd $ETCD_VERSION from Go modules…"
-  gomod="$(mod_gomod "go.etcd.io/etcd/server/v3@$ETCD_VERSION")" || die "go.etcd.io/etcd/server/v3@$ETCD_VERSION is not available from the module proxy"
-  go_line="$(grep -m1 '^go ' "$gomod")"
+  gomod="$(mod_field "go.etcd.io/etcd/server/v3@$ETCD_VERSION" GoMod)" && [ -f "$gomod" ] ||
+    die "go.etcd.io/etcd/server/v3@$ETCD_VERSION is not available from the module proxy"
   mkdir -p "$src"
-  printf 'module vigil.local/etcd-build\n\n%s\n\nrequire go.etcd.io/etcd/server/v3 %s\n' "$go_line" "$ETCD_VERSION" >"$src/go.mod"
+  {
+    echo "module vigil.local/etcd-build"
+    grep -E '^go ' "$gomod"
+    echo "require go.etcd.io/etcd/server/v3 $ETCD_VERSION"
+  } >"$src/go.mod"
   printf '//go:build tools\n\npackage tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' >"$src/tools.go"
-  run_go cd "$src" \&\& go mod tidy
-  run_go cd "$src" \&\& go build -trimpath -ldflags "$ldflags_common" -o "$work/out/bin/etcd" go.etcd.io/etcd/server/v3
+  run_go "$src" go mod tidy
+  run_go "$src" go build -trimpath -ldflags "-s -w" -o "$work/out/bin/etcd" go.etcd.io/etcd/server/v3
 }
 
 t=$SECONDS; build_etcd; log "etcd built in $((SECONDS - t))s"

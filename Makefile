@@ -1,0 +1,28 @@
+# Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
+MVN := ./mvnw -B
+
+.PHONY: demo build test parts format clean
+
+## Run Vigil's main job on local real parts (builds first).
+demo: build
+	bin/vigil demo
+
+## Build every module and the vigil jar, without tests.
+build:
+	$(MVN) -q install -DskipTests
+
+## Install the real parts the tests need (cached), then run every unit test and integration test.
+test: parts
+	$(MVN) verify
+
+## Prepare the AWS emulator and the Kubernetes API server in the cache (idempotent; shows progress the first time).
+parts:
+	bash testing/scripts/ensure-moto.sh >/dev/null
+	bash testing/scripts/ensure-kube-binaries.sh >/dev/null
+
+## Rewrite sources to the enforced format.
+format:
+	$(MVN) -q spotless:apply
+
+clean:
+	$(MVN) -q clean

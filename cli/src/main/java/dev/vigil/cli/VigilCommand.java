@@ -1,0 +1,24 @@
+package dev.vigil.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vigil} command line. */
+@Command(
+    name = "vigil",
+    mixinStandardHelpOptions = true,
+    versionProvider = VigilVersion.class,
+    description = "Vigil: a Kubernetes-native SIEM for multi-account AWS Organizations.",
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class VigilCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new VigilCommand()).execute(args));
+  }
+}
