@@ -30,8 +30,8 @@ on_exit() {
   [ -z "$work" ] || rm -rf "$work"
 }
 trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'log "interrupted; nothing was installed"; died=1; exit 130' INT
+trap 'log "terminated; nothing was installed"; died=1; exit 143' TERM
 
 # "Runs" means --version succeeds and reports the version we asked for; the dir name already pins
 # the versions, so this mainly catches truncated or foreign-arch files.

@@ -1,0 +1,316 @@
+package dev.vigil.core.parse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.vigil.core.LogType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes one normalized document: the record's own fields (copied token by token by the parser)
+ * followed by the common ECS fields and Vigil's own. One builder is reused for every record of an
+ * object; it is not thread-safe.
+ *
+ * <p>A record field whose top-level name is one the builder writes itself ({@link #RESERVED}) is
+ * kept as {@code original_<name>}, so the document never has a duplicate key.
+ */
+public final class DocumentBuilder {
+  /**
+   * Top-level names written by {@link #finish}; a record's own field with such a name is renamed.
+   */
+  public static final Set<String> RESERVED =
+      Set.of(
+          "@timestamp",
+          "event",
+          "cloud",
+          "source",
+          "destination",
+          "network",
+          "user",
+          "user_agent",
+          "related",
+          "aws",
+          "vigil");
+
+  private static final SerializedString TIMESTAMP = new SerializedString("@timestamp");
+
+  private final ByteArrayBuilder buffer = new ByteArrayBuilder(4096);
+  private final JsonFactory factory;
+  private JsonGenerator json;
+
+  private Instant timestamp;
+  private String timestampText;
+  private final Map<String, Object> event = new LinkedHashMap<>();
+  private String accountId;
+  private String region;
+  private String sourceIp;
+  private Integer sourcePort;
+  private String destinationIp;
+  private Integer destinationPort;
+  private final Map<String, Object> network = new LinkedHashMap<>();
+  private String userName;
+  private String userAgent;
+  private final Set<String> relatedIps = new LinkedHashSet<>();
+  private final Set<String> relatedUsers = new LinkedHashSet<>();
+  private final Map<String, String> promoted = new LinkedHashMap<>();
+
+  public DocumentBuilder(JsonFactory factory) {
+    this.factory = factory;
+    this.json = newGenerator();
+  }
+
+  private JsonGenerator newGenerator() {
+    try {
+      JsonGenerator generator = factory.createGenerator(buffer);
+      generator.setRootValueSeparator(
+          null); // documents are cut apart by the buffer, not by separators
+      return generator;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a new document and returns the generator positioned inside its top-level object. */
+  public JsonGenerator start() throws IOException {
+    if (!json.getOutputContext().inRoot()) {
+      json = newGenerator(); // the previous record was abandoned half-written
+    }
+    json.flush();
+    buffer.reset();
+    timestamp = null;
+    timestampText = null;
+    event.clear();
+    accountId = region = sourceIp = destinationIp = userName = userAgent = null;
+    sourcePort = destinationPort = null;
+    network.clear();
+    relatedIps.clear();
+    relatedUsers.clear();
+    promoted.clear();
+    json.writeStartObject();
+    return json;
+  }
+
+  /** Writes a top-level field name of the record, renaming it if Vigil writes that name itself. */
+  public void fieldName(String name) throws IOException {
+    json.writeFieldName(RESERVED.contains(name) ? "original_" + name : name);
+  }
+
+  /** Copies the parser's current value (scalar, object or array) under {@code name}. */
+  public void copyField(String name, JsonParser parser) throws IOException {
+    fieldName(name);
+    json.copyCurrentStructure(parser);
+  }
+
+  /**
+   * The event time; {@code text} is written as {@code @timestamp} when it already is ISO-8601 UTC.
+   */
+  public DocumentBuilder timestamp(Instant instant, String text) {
+    this.timestamp = instant;
+    this.timestampText = text;
+    return this;
+  }
+
+  public Instant timestamp() {
+    return timestamp;
+  }
+
+  /** An {@code event.*} field: kind, category, type, provider, action, outcome, id, severity … */
+  public DocumentBuilder event(String field, Object value) {
+    if (value != null) {
+      event.put(field, value);
+    }
+    return this;
+  }
+
+  public DocumentBuilder account(String id) {
+    this.accountId = id;
+    return this;
+  }
+
+  public DocumentBuilder region(String region) {
+    this.region = region;
+    return this;
+  }
+
+  public DocumentBuilder source(String ip, Integer port) {
+    this.sourceIp = ip;
+    this.sourcePort = port;
+    relatedIp(ip);
+    return this;
+  }
+
+  public DocumentBuilder destination(String ip, Integer port) {
+    this.destinationIp = ip;
+    this.destinationPort = port;
+    relatedIp(ip);
+    return this;
+  }
+
+  /** A {@code network.*} field: transport, bytes, packets, direction … */
+  public DocumentBuilder network(String field, Object value) {
+    if (value != null) {
+      network.put(field, value);
+    }
+    return this;
+  }
+
+  public DocumentBuilder user(String name) {
+    this.userName = name;
+    relatedUser(name);
+    return this;
+  }
+
+  public DocumentBuilder userAgent(String original) {
+    this.userAgent = original;
+    return this;
+  }
+
+  public DocumentBuilder relatedIp(String ip) {
+    if (ip != null && !ip.isEmpty()) {
+      relatedIps.add(ip);
+    }
+    return this;
+  }
+
+  public DocumentBuilder relatedUser(String user) {
+    if (user != null && !user.isEmpty()) {
+      relatedUsers.add(user);
+    }
+    return this;
+  }
+
+  /**
+   * A sub-field of a free-form ({@code flat_object}) blob copied to {@code aws.request.<name>}, a
+   * regular keyword field, so rules can group by it and dashboards aggregate it.
+   */
+  public DocumentBuilder promote(String name, String value) {
+    if (value != null) {
+      promoted.put(name, value);
+    }
+    return this;
+  }
+
+  /** Writes the ECS and Vigil fields, closes the document and returns its bytes. */
+  public byte[] finish(LogType type, ObjectRef origin) throws IOException {
+    if (timestamp != null) {
+      json.writeFieldName(TIMESTAMP);
+      json.writeString(timestampText != null ? timestampText : timestamp.toString());
+    }
+    if (!event.isEmpty()) {
+      writeMap("event", event);
+    }
+    json.writeObjectFieldStart("cloud");
+    json.writeStringField("provider", "aws");
+    if (accountId != null) {
+      json.writeObjectFieldStart("account");
+      json.writeStringField("id", accountId);
+      json.writeEndObject();
+    }
+    if (region != null) {
+      json.writeStringField("region", region);
+    }
+    json.writeEndObject();
+    writeEndpoint("source", sourceIp, sourcePort);
+    writeEndpoint("destination", destinationIp, destinationPort);
+    if (!network.isEmpty()) {
+      writeMap("network", network);
+    }
+    if (userName != null) {
+      json.writeObjectFieldStart("user");
+      json.writeStringField("name", userName);
+      json.writeEndObject();
+    }
+    if (userAgent != null) {
+      json.writeObjectFieldStart("user_agent");
+      json.writeStringField("original", userAgent);
+      json.writeEndObject();
+    }
+    if (!relatedIps.isEmpty() || !relatedUsers.isEmpty()) {
+      json.writeObjectFieldStart("related");
+      writeArray("ip", relatedIps);
+      writeArray("user", relatedUsers);
+      json.writeEndObject();
+    }
+    if (!promoted.isEmpty()) {
+      json.writeObjectFieldStart("aws");
+      writeMap("request", promoted);
+      json.writeEndObject();
+    }
+    json.writeObjectFieldStart("vigil");
+    json.writeStringField("log_type", type.id());
+    json.writeObjectFieldStart("s3");
+    if (origin.bucket() != null) {
+      json.writeStringField("bucket", origin.bucket());
+    }
+    json.writeStringField("key", origin.key());
+    json.writeEndObject();
+    json.writeEndObject();
+    json.writeEndObject();
+    json.flush();
+    return buffer.toByteArray();
+  }
+
+  private void writeEndpoint(String name, String ip, Integer port) throws IOException {
+    if (ip == null && port == null) {
+      return;
+    }
+    json.writeObjectFieldStart(name);
+    if (ip != null) {
+      json.writeStringField("ip", ip);
+    }
+    if (port != null) {
+      json.writeNumberField("port", port);
+    }
+    json.writeEndObject();
+  }
+
+  private void writeArray(String name, Set<String> values) throws IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    json.writeArrayFieldStart(name);
+    for (String value : values) {
+      json.writeString(value);
+    }
+    json.writeEndArray();
+  }
+
+  private void writeMap(String name, Map<String, ?> values) throws IOException {
+    json.writeObjectFieldStart(name);
+    for (Map.Entry<String, ?> entry : values.entrySet()) {
+      json.writeFieldName(entry.getKey());
+      writeValue(entry.getValue());
+    }
+    json.writeEndObject();
+  }
+
+  private void writeValue(Object value) throws IOException {
+    if (value instanceof String text) {
+      json.writeString(text);
+    } else if (value instanceof Long number) {
+      json.writeNumber(number);
+    } else if (value instanceof Integer number) {
+      json.writeNumber(number);
+    } else if (value instanceof Number number) {
+      json.writeNumber(number.doubleValue());
+    } else if (value instanceof Boolean flag) {
+      json.writeBoolean(flag);
+    } else if (value instanceof Iterable<?> items) {
+      json.writeStartArray();
+      for (Object item : items) {
+        writeValue(item);
+      }
+      json.writeEndArray();
+    } else {
+      json.writeString(String.valueOf(value));
+    }
+  }
+}

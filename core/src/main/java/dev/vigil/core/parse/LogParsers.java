@@ -1,0 +1,13 @@
+package dev.vigil.core.parse;
+
+import dev.vigil.core.parse.types.CloudTrailParser;
+import java.util.List;
+
+/** Every log parser Vigil ships. */
+public final class LogParsers {
+  private LogParsers() {}
+
+  public static List<LogParser> all() {
+    return List.of(new CloudTrailParser());
+  }
+}

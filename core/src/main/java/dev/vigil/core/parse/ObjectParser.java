@@ -1,0 +1,95 @@
+package dev.vigil.core.parse;
+
+import dev.vigil.core.LogType;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipException;
+
+/**
+ * Entry point for one object: decompresses, tells the type (given, from the key, or from the
+ * content), and streams it through that type's parser. Shared by the ingester, the CLI and tests.
+ */
+public final class ObjectParser {
+  private static final int SNIFF_BYTES = 16 * 1024;
+
+  private final Map<LogType, LogParser> parsers = new EnumMap<>(LogType.class);
+  private final IndexNaming naming;
+
+  public ObjectParser(IndexNaming naming, List<LogParser> parsers) {
+    this.naming = naming;
+    parsers.forEach(p -> this.parsers.put(p.type(), p));
+  }
+
+  /** Every parser Vigil has, with the default index naming. */
+  public static ObjectParser standard() {
+    return new ObjectParser(IndexNaming.defaults(), LogParsers.all());
+  }
+
+  public IndexNaming naming() {
+    return naming;
+  }
+
+  /**
+   * Parses {@code raw} (compressed or not). {@code type} may be null for auto-detection.
+   *
+   * @throws UnreadableInputException when nothing can be made of the object (its type cannot be
+   *     told, or it is not valid compressed data); records already delivered stay delivered.
+   */
+  public ParseSummary parse(InputStream raw, ObjectRef origin, LogType type, DocumentSink sink)
+      throws IOException {
+    BufferedInputStream content = new BufferedInputStream(open(raw, origin), SNIFF_BYTES * 2);
+    LogType resolved = type != null ? type : detect(content, origin);
+    LogParser parser = parsers.get(resolved);
+    if (parser == null) {
+      throw new UnreadableInputException(origin + ": no parser for log type " + resolved.id());
+    }
+    ParseContext context = new ParseContext(origin, sink, naming);
+    try {
+      parser.parse(content, context);
+    } catch (EOFException | ZipException e) {
+      // Truncated or corrupt compressed data: what was read before the damage is kept, the rest is
+      // reported.
+      context.reject(
+          0,
+          -1,
+          "compressed data is damaged after "
+              + context.documents()
+              + " documents: "
+              + e.getMessage());
+    }
+    return new ParseSummary(resolved, context.documents(), context.rejected(), context.skipped());
+  }
+
+  private static InputStream open(InputStream raw, ObjectRef origin)
+      throws UnreadableInputException {
+    try {
+      return Decompression.open(raw);
+    } catch (IOException e) {
+      throw new UnreadableInputException(
+          origin + ": not valid gzip/zlib data: " + e.getMessage(), e);
+    }
+  }
+
+  private static LogType detect(BufferedInputStream content, ObjectRef origin) throws IOException {
+    Optional<LogType> byKey = LogTypeDetector.fromKey(origin.key());
+    if (byKey.isPresent()) {
+      return byKey.get();
+    }
+    content.mark(SNIFF_BYTES);
+    byte[] head = content.readNBytes(SNIFF_BYTES);
+    content.reset();
+    return LogTypeDetector.fromContent(new String(head, StandardCharsets.UTF_8))
+        .orElseThrow(
+            () ->
+                new UnreadableInputException(
+                    origin
+                        + ": cannot tell the log type from the key or the content; name it with --type"));
+  }
+}

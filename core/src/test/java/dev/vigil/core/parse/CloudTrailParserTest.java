@@ -1,0 +1,185 @@
+package dev.vigil.core.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.LogType;
+import dev.vigil.core.TestData;
+import dev.vigil.core.parse.types.CloudTrailParser;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class CloudTrailParserTest {
+  private static final String S3_OBJECT =
+      "centralized-logging-with-opensearch/cloudtrail/cloudtrail.log";
+  private static final String NDJSON =
+      "otrf-security-datasets/cloudtrail/ec2_proxy_s3_exfiltration_2020-09-14011940.json";
+  private static final ObjectRef KEY =
+      new ObjectRef("logs", "AWSLogs/123456789012/CloudTrail/ap-south-1/2022/03/01/a.json.gz");
+
+  @Test
+  void gzippedRecordsObjectGivesOneDocumentPerEvent() {
+    CollectingSink sink = CollectingSink.parse(Gzip.gzip(TestData.bytes(S3_OBJECT)), KEY, null);
+
+    assertThat(sink.rejections).isEmpty();
+    assertThat(sink.documents).hasSize(4);
+    ParsedDocument first = sink.documents.get(0);
+    assertThat(first.id()).isEqualTo("1209c7a7-55ca-4fe5-995d-cff1fde7318a");
+    assertThat(first.index()).isEqualTo("vigil-cloudtrail-2022.03.01");
+    JsonNode doc = CollectingSink.tree(first);
+    assertThat(doc.at("/@timestamp").asText()).isEqualTo("2022-03-01T15:00:14Z");
+    assertThat(doc.at("/event/provider").asText()).isEqualTo("ec2.amazonaws.com");
+    assertThat(doc.at("/event/action").asText()).isEqualTo("DescribeInstances");
+    assertThat(doc.at("/event/outcome").asText()).isEqualTo("success");
+    assertThat(doc.at("/cloud/account/id").asText()).isEqualTo("123456789012");
+    assertThat(doc.at("/cloud/region").asText()).isEqualTo("ap-south-1");
+    assertThat(doc.at("/user/name").asText()).isEqualTo("StateManagerService");
+    assertThat(doc.at("/user_agent/original").asText()).isEqualTo("ssm.amazonaws.com");
+    // A service name in sourceIPAddress is not an IP: no source.ip, the raw field stays.
+    assertThat(doc.has("source")).isFalse();
+    assertThat(doc.at("/sourceIPAddress").asText()).isEqualTo("ssm.amazonaws.com");
+    assertThat(doc.at("/vigil/log_type").asText()).isEqualTo("cloudtrail");
+    assertThat(doc.at("/vigil/s3/key").asText()).isEqualTo(KEY.key());
+    // The record's own fields are all kept, nested as they were.
+    assertThat(doc.at("/userIdentity/sessionContext/sessionIssuer/userName").asText())
+        .isEqualTo("AWSServiceRoleForAmazonSSM");
+    assertThat(doc.at("/requestParameters/maxResults").asInt()).isEqualTo(50);
+  }
+
+  @Test
+  void newlineDelimitedEventsWithForeignTimestampFieldAreKeptUnderAnotherName() {
+    CollectingSink sink =
+        CollectingSink.parse(TestData.bytes(NDJSON), ObjectRef.file(NDJSON), LogType.CLOUDTRAIL);
+
+    assertThat(sink.rejections).isEmpty();
+    assertThat(sink.documents).hasSize(103);
+    // Logstash renamed eventTime to @timestamp: that becomes the event time, and the shipper's
+    // field survives renamed.
+    JsonNode doc = sink.sources().get(0);
+    assertThat(doc.has("eventTime")).isFalse();
+    assertThat(doc.at("/original_@timestamp").asText()).isEqualTo("2020-09-14T00:44:23.000Z");
+    assertThat(doc.at("/@timestamp").asText()).isEqualTo("2020-09-14T00:44:23.000Z");
+    assertThat(sink.documents.get(0).index()).isEqualTo("vigil-cloudtrail-2020.09.14");
+    assertThat(sink.documents).extracting(ParsedDocument::id).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void bareArrayOfEventsIsAccepted() {
+    String array =
+        "[" + event("e1", "2026-11-27T01:02:03Z") + "," + event("e2", "2026-11-28T00:00:00Z") + "]";
+    CollectingSink sink = parseText(array);
+    assertThat(sink.documents).extracting(ParsedDocument::id).containsExactly("e1", "e2");
+    assertThat(sink.documents)
+        .extracting(ParsedDocument::index)
+        .containsExactly("vigil-cloudtrail-2026.11.27", "vigil-cloudtrail-2026.11.28");
+  }
+
+  @Test
+  void digestFileIsSkippedNotIndexed() {
+    String digest =
+        "{\"awsAccountId\":\"123456789012\",\"digestStartTime\":\"2026-11-27T00:00:00Z\",\"logFiles\":[]}";
+    CollectingSink sink =
+        CollectingSink.parse(
+            digest.getBytes(StandardCharsets.UTF_8),
+            new ObjectRef(
+                "b", "AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/27/x.json.gz"),
+            null);
+    assertThat(sink.documents).isEmpty();
+    assertThat(sink.rejections).isEmpty();
+    assertThat(sink.skipped).containsExactly("CloudTrail digest file");
+  }
+
+  @Test
+  void eventWithoutTimeIsRejectedAndItsNeighboursKept() {
+    String records =
+        "{\"Records\":["
+            + event("e1", "2026-11-27T01:02:03Z")
+            + ",{\"eventID\":\"e2\",\"eventName\":\"X\"},"
+            + event("e3", "2026-11-27T01:02:04Z")
+            + "]}";
+    CollectingSink sink = parseText(records);
+    assertThat(sink.documents).extracting(ParsedDocument::id).containsExactly("e1", "e3");
+    assertThat(sink.rejections)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.record()).isEqualTo(2);
+              assertThat(r.reason()).contains("eventTime is missing");
+              assertThat(r.byteOffset()).isPositive();
+            });
+  }
+
+  @Test
+  void jsonCutInHalfKeepsEveryCompleteEventBeforeTheCut() {
+    String whole =
+        "{\"Records\":["
+            + event("e1", "2026-11-27T01:02:03Z")
+            + ","
+            + event("e2", "2026-11-27T01:02:04Z")
+            + "]}";
+    String cut = whole.substring(0, whole.indexOf("e2") + 10);
+    CollectingSink sink = parseText(cut);
+    assertThat(sink.documents).extracting(ParsedDocument::id).containsExactly("e1");
+    assertThat(sink.rejections)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.record()).isEqualTo(2);
+              assertThat(r.reason()).contains("malformed JSON");
+            });
+  }
+
+  @Test
+  void truncatedGzipKeepsWhatWasReadAndReportsTheDamage() {
+    StringBuilder many = new StringBuilder("{\"Records\":[");
+    for (int i = 0; i < 2000; i++) {
+      many.append(i == 0 ? "" : ",").append(event("e" + i, "2026-11-27T01:02:03Z"));
+    }
+    byte[] gz = Gzip.gzip(many.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    CollectingSink sink = CollectingSink.parse(Arrays.copyOf(gz, gz.length / 2), KEY, null);
+    assertThat(sink.documents).isNotEmpty().hasSizeLessThan(2000);
+    assertThat(sink.rejections)
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("damaged"));
+  }
+
+  @Test
+  void promotesRequestParametersRulesGroupBy() {
+    String runInstances =
+        "{\"eventID\":\"r1\",\"eventTime\":\"2026-11-27T01:02:03Z\",\"eventName\":\"RunInstances\","
+            + "\"requestParameters\":{\"instanceType\":\"p4d.24xlarge\",\"blockDeviceMapping\":{}},"
+            + "\"errorCode\":\"Client.UnauthorizedOperation\"}";
+    JsonNode doc = parseText(runInstances).sources().get(0);
+    assertThat(doc.at("/aws/request/instanceType").asText()).isEqualTo("p4d.24xlarge");
+    assertThat(doc.at("/event/outcome").asText()).isEqualTo("failure");
+  }
+
+  @Test
+  void userNameFallsBackFromUserToSessionToRootToService() {
+    assertThat(CloudTrailParser.userName(java.util.Map.of("userName", "alice"))).isEqualTo("alice");
+    assertThat(
+            CloudTrailParser.userName(
+                java.util.Map.of("type", "Root", "arn", "arn:aws:iam::1:root")))
+        .isEqualTo("root");
+    assertThat(
+            CloudTrailParser.userName(
+                java.util.Map.of("arn", "arn:aws:sts::1:assumed-role/Admin/bob")))
+        .isEqualTo("bob");
+    assertThat(CloudTrailParser.userName(java.util.Map.of("invokedBy", "ssm.amazonaws.com")))
+        .isEqualTo("ssm.amazonaws.com");
+  }
+
+  private static CollectingSink parseText(String text) {
+    return CollectingSink.parse(text.getBytes(StandardCharsets.UTF_8), KEY, LogType.CLOUDTRAIL);
+  }
+
+  static String event(String id, String time) {
+    return "{\"eventVersion\":\"1.08\",\"eventID\":\""
+        + id
+        + "\",\"eventTime\":\""
+        + time
+        + "\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\",\"awsRegion\":\"us-east-1\","
+        + "\"sourceIPAddress\":\"203.0.113.9\",\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"alice\"}}";
+  }
+}
