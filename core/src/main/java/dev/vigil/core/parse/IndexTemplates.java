@@ -1,0 +1,70 @@
+package dev.vigil.core.parse;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.LogType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * OpenSearch index templates for Vigil's indices: a component template {@code <prefix>-ecs} with
+ * the common ECS and Vigil fields, and one composable index template per log type ({@code
+ * <prefix>-<type>-*}) with that type's fields. Free-form blobs whose shape varies between records
+ * (CloudTrail {@code requestParameters}, ASFF {@code Details}, …) are {@code flat_object}, which
+ * cannot hit a mapping conflict; the sub-fields rules group by are promoted to regular fields by
+ * the parsers. Mappings live in {@code templates/<type>.mappings.json} next to this class.
+ */
+public final class IndexTemplates {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final IndexNaming naming;
+
+  public IndexTemplates(IndexNaming naming) {
+    this.naming = naming;
+  }
+
+  public String componentName() {
+    return naming.prefix() + "-ecs";
+  }
+
+  public String templateName(LogType type) {
+    return naming.prefix() + "-" + type.id();
+  }
+
+  /** Body of {@code PUT _component_template/<componentName()>}. */
+  public ObjectNode componentTemplate() {
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("template").set("mappings", mappings("ecs"));
+    body.putObject("_meta").put("managed-by", "vigil");
+    return body;
+  }
+
+  /** Body of {@code PUT _index_template/<templateName(type)>}. */
+  public ObjectNode indexTemplate(LogType type) {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("index_patterns").add(naming.pattern(type));
+    body.putArray("composed_of").add(componentName());
+    body.put("priority", 200);
+    ObjectNode template = body.putObject("template");
+    template
+        .putObject("settings")
+        .put("index.mapping.total_fields.limit", 2000)
+        .put("index.mapping.ignore_malformed", true);
+    template.set("mappings", mappings(type.id()));
+    body.putObject("_meta").put("managed-by", "vigil").put("log_type", type.id());
+    return body;
+  }
+
+  private static ObjectNode mappings(String name) {
+    String resource = "/dev/vigil/core/templates/" + name + ".mappings.json";
+    try (InputStream in = IndexTemplates.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        return JSON.createObjectNode();
+      }
+      return (ObjectNode) JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+}
