@@ -119,8 +119,8 @@ build_kube_apiserver() {
   log "resolving modules (k8s.io staging modules pinned to $staging)…"
   run_go "$src" go mod tidy
 
-  # Without these, --version and /version say v0.0.0-master (clients that parse /version choke);
-  # they are the variables hack/lib/version.sh sets for releases. buildDate is the tag's time on the
+  # Without these, --version and /version report "v0.0.0-master+$Format:%H$" rather than the
+  # release, which clients reading /version would see; hack/lib/version.sh sets the same variables. buildDate is the tag's time on the
   # proxy, so rebuilding the same version gives the same binary.
   major="${K8S_VERSION#v}"; major="${major%%.*}"
   minor="${K8S_VERSION#v*.}"; minor="${minor%%.*}"

@@ -42,7 +42,7 @@ public final class KubeApiServer implements AutoCloseable {
   }
 
   public static KubeApiServer start() {
-    Path bin = BundledScripts.run("ensure-kube-binaries.sh");
+    Path bin = BundledScripts.run("ensure-kube-binaries.sh").resolve("bin");
     try {
       KubeApiServer server =
           new KubeApiServer(

@@ -1,0 +1,30 @@
+package dev.vigil.core.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.core.LogType;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class BulkBodyTest {
+  @Test
+  void writesActionLineThenSourcePerDocumentEscapingIds() throws Exception {
+    BulkBody bulk = new BulkBody(256);
+    byte[] source = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+    bulk.add(
+        new ParsedDocument(
+            LogType.WAF, "vigil-waf-2026.11.27", "id\"with\\quote-é-😀", Instant.EPOCH, source));
+    bulk.add(new ParsedDocument(LogType.WAF, "vigil-waf-2026.11.27", "b", Instant.EPOCH, source));
+
+    String[] lines = new String(bulk.toByteArray(), StandardCharsets.UTF_8).split("\n", -1);
+    assertThat(lines).hasSize(5);
+    assertThat(lines[4]).isEmpty(); // the body ends with a newline, as _bulk requires
+    var action = new ObjectMapper().readTree(lines[0]).get("index");
+    assertThat(action.get("_index").asText()).isEqualTo("vigil-waf-2026.11.27");
+    assertThat(action.get("_id").asText()).isEqualTo("id\"with\\quote-é-😀");
+    assertThat(lines[1]).isEqualTo("{\"a\":1}");
+    assertThat(bulk.documents()).isEqualTo(2);
+  }
+}
