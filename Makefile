@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test parts format clean
+.PHONY: demo build test parts format crds clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -19,6 +19,10 @@ test: parts
 parts:
 	bash testing/scripts/ensure-moto.sh >/dev/null
 	bash testing/scripts/ensure-kube-binaries.sh >/dev/null
+
+## Regenerate crds/ from the Java classes in api/ (the build fails while they differ).
+crds:
+	$(MVN) -q -pl api test -Dtest=CrdsAreCommittedTest -Dvigil.updateCrds=true -Dsurefire.failIfNoSpecifiedTests=false
 
 ## Rewrite sources to the enforced format.
 format:

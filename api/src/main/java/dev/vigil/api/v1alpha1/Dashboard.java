@@ -1,0 +1,24 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * OpenSearch Dashboards saved objects (index patterns, searches, visualizations, a dashboard) kept
+ * in sync.
+ */
+@JsonClassDescription(
+    "OpenSearch Dashboards saved objects (index patterns, saved searches, visualizations and a dashboard) kept in sync with this resource.")
+@Group(Groups.SIEM)
+@Version(Groups.VERSION)
+@ShortNames("vdash")
+@AdditionalPrinterColumn(name = "Title", jsonPath = ".spec.title")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
+@AdditionalPrinterColumn(name = "Objects", jsonPath = ".status.objects")
+public class Dashboard extends CustomResource<DashboardSpec, DashboardStatus>
+    implements Namespaced {}

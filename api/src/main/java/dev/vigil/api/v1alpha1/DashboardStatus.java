@@ -1,0 +1,19 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+@JsonClassDescription("Sync state of the saved objects.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DashboardStatus extends VigilStatus {
+  @JsonPropertyDescription("Saved objects Vigil manages for this Dashboard.")
+  public Integer objects;
+
+  @JsonPropertyDescription(
+      "Hash of the rendered objects last synced; unchanged dashboards cost no writes.")
+  public String syncedHash;
+
+  @JsonPropertyDescription("Id of the dashboard saved object.")
+  public String dashboardId;
+}

@@ -1,0 +1,22 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A detection: what to match, when to alert, how severe, whom to tell — with its own tests. */
+@JsonClassDescription(
+    "A detection: what to match, when to alert, how severe, whom to tell, and sample events that prove it. Runs as an OpenSearch Alerting monitor or in the Vigil built-in engine.")
+@Group(Groups.SIEM)
+@Version(Groups.VERSION)
+@ShortNames("rule")
+@AdditionalPrinterColumn(name = "Severity", jsonPath = ".spec.severity")
+@AdditionalPrinterColumn(name = "Executor", jsonPath = ".status.executor")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
+@AdditionalPrinterColumn(name = "Alerts", jsonPath = ".status.activeAlerts")
+public class DetectionRule extends CustomResource<DetectionRuleSpec, DetectionRuleStatus>
+    implements Namespaced {}

@@ -1,0 +1,155 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+@JsonClassDescription(
+    "A detection rule, compiled to one OpenSearch query + aggregation + condition.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "[has(self.query), has(self.dsl), has(self.sigma)].filter(x, x).size() == 1",
+    message = "set exactly one of query, dsl or sigma")
+@ValidationRule(
+    value = "has(self.sigma) || has(self.logType) || has(self.indexPattern)",
+    message = "set logType or indexPattern (a sigma rule may take it from its logsource)")
+public class DetectionRuleSpec {
+  @JsonPropertyDescription(
+      "OpenSearchConnection to run against. Default: the namespace's connection 'default'.")
+  public ConnectionRef connectionRef;
+
+  @JsonPropertyDescription(
+      "Executor: Auto (Alerting monitor when the cluster has the plugin, else Vigil's built-in engine), Alerting or"
+          + " BuiltIn. Default: Auto.")
+  public Engine engine = Engine.Auto;
+
+  @JsonPropertyDescription("What the rule detects and why it matters; shown in alerts.")
+  public String description;
+
+  @Required
+  @Min(1)
+  @Max(5)
+  @JsonPropertyDescription("Severity 1 (highest) to 5 (lowest), as OpenSearch Alerting counts.")
+  public Integer severity;
+
+  @JsonPropertyDescription("Tags, e.g. MITRE ATT&CK ids (attack.t1562.008).")
+  public List<String> tags;
+
+  @JsonPropertyDescription("Log type whose indices the rule reads (resolved to <prefix>-<type>-*).")
+  public LogTypeName logType;
+
+  @JsonPropertyDescription(
+      "Explicit index pattern to read instead of a log type, e.g. my-app-logs-*.")
+  public String indexPattern;
+
+  @JsonPropertyDescription(
+      "Match in Lucene query_string syntax, e.g. eventName:(StopLogging OR DeleteTrail).")
+  public String query;
+
+  @PreserveUnknownFields
+  @JsonPropertyDescription(
+      "Match as an OpenSearch query DSL object, e.g. {\"term\": {\"eventName\": \"StopLogging\"}}.")
+  public JsonNode dsl;
+
+  @JsonPropertyDescription(
+      "Match as a Sigma rule (inline YAML); its authors are credited wherever it is shown.")
+  public String sigma;
+
+  @JsonPropertyDescription("When to alert. Default: on every match.")
+  public AlertCondition condition;
+
+  @JsonPropertyDescription("How often the rule runs. Default: 5m.")
+  @Pattern("^[0-9]+(s|m|h)$")
+  public String interval = "5m";
+
+  @JsonPropertyDescription("Turn a burst into one alert.")
+  public Suppression suppression;
+
+  @JsonPropertyDescription(
+      "Alert message template; {{field}} inserts a field of the first matching event, {{count}} the count.")
+  public String message;
+
+  @JsonPropertyDescription("NotificationChannels to tell.")
+  public List<Action> actions;
+
+  @JsonPropertyDescription(
+      "Sample events with the expected verdict; run by `vigil rules test` and in CI.")
+  public List<RuleTest> tests;
+
+  @JsonPropertyDescription(
+      "What happens to the monitor created in OpenSearch when the rule is deleted. Default: Delete.")
+  public DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
+
+  public enum Engine {
+    Auto,
+    Alerting,
+    BuiltIn
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class AlertCondition {
+    @Required
+    @Min(0)
+    @JsonPropertyDescription(
+        "Alert when the count of matches (per group, with groupBy) is greater than this.")
+    public Integer threshold;
+
+    @Required
+    @Pattern("^[0-9]+(s|m|h|d)$")
+    @JsonPropertyDescription("Time window the matches are counted over, e.g. 15m.")
+    public String window;
+
+    @JsonPropertyDescription(
+        "Count per distinct value of these fields (bucket-level), e.g. [userIdentity.arn].")
+    public List<String> groupBy;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Suppression {
+    @Required
+    @Pattern("^[0-9]+(s|m|h|d)$")
+    @JsonPropertyDescription("No new alert for the same key within this window, e.g. 1h.")
+    public String window;
+
+    @JsonPropertyDescription(
+        "Fields that make two alerts the same. Default: the rule (one alert per window).")
+    public List<String> key;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Action {
+    @Required
+    @JsonPropertyDescription("Name of a NotificationChannel in this namespace.")
+    public String channel;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class RuleTest {
+    @Required
+    @JsonPropertyDescription("What the case shows.")
+    public String name;
+
+    @Required
+    @PreserveUnknownFields
+    @JsonPropertyDescription(
+        "A raw log record of the rule's log type (e.g. one CloudTrail event), as AWS writes it.")
+    public JsonNode event;
+
+    @Required
+    @JsonPropertyDescription("Match or NoMatch.")
+    public Verdict expect;
+  }
+
+  public enum Verdict {
+    Match,
+    NoMatch
+  }
+}

@@ -1,0 +1,26 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * An AWS log to collect from S3 into OpenSearch, with the AWS wiring and the ingesters that load
+ * it.
+ */
+@JsonClassDescription(
+    "An AWS log Vigil collects: the S3 location it lands in, the AWS wiring that announces new objects (SQS, subscriptions, EventBridge) and the ingesters that index it into OpenSearch.")
+@Group(Groups.SIEM)
+@Version(Groups.VERSION)
+@ShortNames("logsrc")
+@AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.logType")
+@AdditionalPrinterColumn(name = "Bucket", jsonPath = ".spec.s3.bucket")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
+@AdditionalPrinterColumn(name = "Replicas", jsonPath = ".status.replicas")
+@AdditionalPrinterColumn(name = "Lag", jsonPath = ".status.lagSeconds", priority = 1)
+public class LogSource extends CustomResource<LogSourceSpec, LogSourceStatus>
+    implements Namespaced {}

@@ -1,0 +1,222 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.List;
+
+@JsonClassDescription("Which AWS log to collect, where it lands in S3, and how Vigil ingests it.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.ingester) || self.ingester.maxReplicas >= self.ingester.minReplicas",
+    message = "ingester.maxReplicas must be at least ingester.minReplicas")
+@ValidationRule(
+    value = "self.logType != 'cloudwatch' || has(self.cloudWatchLogs)",
+    message = "logType cloudwatch needs cloudWatchLogs (which log groups to subscribe)")
+@ValidationRule(
+    value =
+        "!has(self.lifecycle) || !has(self.lifecycle.expireAfterDays) || !has(self.lifecycle.glacierAfterDays)"
+            + " || self.lifecycle.expireAfterDays > self.lifecycle.glacierAfterDays",
+    message = "lifecycle.expireAfterDays must be later than lifecycle.glacierAfterDays")
+public class LogSourceSpec {
+  @JsonPropertyDescription(
+      "OpenSearchConnection the documents go to. Default: the namespace's connection 'default'.")
+  public ConnectionRef connectionRef;
+
+  @Required
+  @JsonPropertyDescription(
+      "Log type of the objects, or auto to detect each object's type from its S3 key and content.")
+  public LogTypeName logType;
+
+  @Required
+  @JsonPropertyDescription("The S3 bucket (and prefix) the logs are delivered to.")
+  public S3Location s3;
+
+  @JsonPropertyDescription(
+      "AWS account, region and role used for everything this LogSource provisions and reads.")
+  public AwsAccess aws;
+
+  @JsonPropertyDescription(
+      "How new objects are announced. Default: S3 event notifications to an SQS queue.")
+  public Notifications notifications;
+
+  @JsonPropertyDescription(
+      "For logType cloudwatch: which log groups to subscribe (new matching groups too).")
+  public CloudWatchLogs cloudWatchLogs;
+
+  @JsonPropertyDescription(
+      "For securityhub/guardduty: route findings through EventBridge into the log pipeline.")
+  public EventBridgeRoute eventBridge;
+
+  @JsonPropertyDescription("Optional S3 lifecycle for the prefix: S3 keeps everything, cheaply.")
+  public Lifecycle lifecycle;
+
+  @JsonPropertyDescription("The ingester pods for this source.")
+  public Ingester ingester;
+
+  @JsonPropertyDescription("Index naming of the documents.")
+  public IndexSettings index;
+
+  @JsonPropertyDescription(
+      "What happens to the AWS resources Vigil created when this LogSource is deleted. Default: Retain.")
+  public DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class S3Location {
+    @Required
+    @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    @JsonPropertyDescription("Bucket name.")
+    public String bucket;
+
+    @JsonPropertyDescription(
+        "Key prefix of the logs, e.g. AWSLogs/ or AWSLogs/o-abc123/. Default: whole bucket.")
+    public String prefix = "";
+
+    @JsonPropertyDescription("Only keys ending with this suffix, e.g. .json.gz.")
+    public String suffix;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class AwsAccess {
+    @Pattern("^[0-9]{12}$")
+    @JsonPropertyDescription(
+        "Account that owns the bucket (the log-archive account). Informational; checked.")
+    public String accountId;
+
+    @Pattern("^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+    @JsonPropertyDescription("Region of the bucket and of the queue Vigil creates.")
+    public String region;
+
+    @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+    @JsonPropertyDescription(
+        "Role to assume for every AWS call of this LogSource (cross-account access).")
+    public String roleArn;
+
+    @JsonPropertyDescription("External id required by the role's trust policy, if any.")
+    public String externalId;
+
+    @JsonPropertyDescription(
+        "With AWS Organizations: apply this LogSource to every member account (the role name is reused per"
+            + " account).")
+    public Boolean allOrganizationAccounts;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Notifications {
+    @JsonPropertyDescription(
+        "SQS: S3 event notifications to a queue (default). Scan: list the prefix periodically, for buckets whose"
+            + " notifications cannot be configured.")
+    public NotificationMode mode = NotificationMode.SQS;
+
+    @Pattern("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:.+$")
+    @JsonPropertyDescription("Adopt this existing queue instead of creating one.")
+    public String queueArn;
+
+    @Min(1)
+    @Max(1000)
+    @JsonPropertyDescription(
+        "Deliveries before a message goes to the dead-letter queue. Default: 5.")
+    public Integer maxReceiveCount = 5;
+
+    @Pattern("^[0-9]+(s|m|h)$")
+    @JsonPropertyDescription("For mode Scan: how often to list the prefix. Default: 5m.")
+    public String scanInterval = "5m";
+  }
+
+  public enum NotificationMode {
+    SQS,
+    Scan
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class CloudWatchLogs {
+    @Required
+    @JsonPropertyDescription(
+        "Log group name patterns; * matches any run of characters, e.g. /aws/lambda/*.")
+    public List<String> logGroupPatterns;
+
+    @JsonPropertyDescription(
+        "Subscription filter pattern (CloudWatch Logs syntax). Default: every event.")
+    public String filterPattern = "";
+
+    @Pattern("^arn:aws[a-z-]*:(firehose|logs|kinesis):.+$")
+    @JsonPropertyDescription(
+        "Existing subscription destination to use. Default: a Firehose stream Vigil creates, writing to s3.")
+    public String destinationArn;
+
+    @Pattern("^[0-9]+(s|m|h)$")
+    @JsonPropertyDescription("How often to look for new matching log groups. Default: 5m.")
+    public String discoveryInterval = "5m";
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class EventBridgeRoute {
+    @JsonPropertyDescription(
+        "Create the EventBridge rule for the findings of this log type. Default: true.")
+    public Boolean enabled = true;
+
+    @JsonPropertyDescription(
+        "Only findings at or above this severity label (LOW, MEDIUM, HIGH, CRITICAL).")
+    public String minimumSeverity;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Lifecycle {
+    @Min(1)
+    @JsonPropertyDescription("Move objects to Glacier Flexible Retrieval after this many days.")
+    public Integer glacierAfterDays;
+
+    @Min(1)
+    @JsonPropertyDescription("Delete objects after this many days.")
+    public Integer expireAfterDays;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Ingester {
+    @Min(0)
+    @JsonPropertyDescription("Fewest ingester pods. Default: 1.")
+    public Integer minReplicas = 1;
+
+    @Min(1)
+    @JsonPropertyDescription("Most ingester pods. Default: 4.")
+    public Integer maxReplicas = 4;
+
+    @Min(1)
+    @JsonPropertyDescription(
+        "Scale out when the oldest waiting message is older than this many seconds. Default: 120.")
+    public Integer targetLagSeconds = 120;
+
+    @Min(1)
+    @JsonPropertyDescription(
+        "Visible messages one pod is expected to handle; sizes scale-out. Default: 100.")
+    public Integer messagesPerReplica = 100;
+
+    @JsonPropertyDescription("CPU and memory of each ingester pod.")
+    public ResourceRequirements resources;
+
+    @JsonPropertyDescription("Ingester image. Default: the one matching the operator's version.")
+    public String image;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class IndexSettings {
+    @Pattern("^[a-z0-9][a-z0-9_.-]*$")
+    @JsonPropertyDescription("Index name prefix: <prefix>-<type>-<date>. Default: vigil.")
+    public String prefix = "vigil";
+
+    @JsonPropertyDescription("Time partition of index names by event time. Default: Daily.")
+    public Granularity granularity = Granularity.Daily;
+  }
+
+  public enum Granularity {
+    Daily,
+    Monthly,
+    Yearly
+  }
+}

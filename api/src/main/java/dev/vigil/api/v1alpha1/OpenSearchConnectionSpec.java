@@ -1,0 +1,113 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonClassDescription("How to reach an OpenSearch cluster (or Amazon OpenSearch Service domain).")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.auth) || self.auth.type != 'Basic' || has(self.auth.basic)",
+    message = "auth.basic is required when auth.type is Basic")
+@ValidationRule(
+    value = "!has(self.auth) || self.auth.type != 'SigV4' || self.endpoint.startsWith('https://')",
+    message = "SigV4 needs an https:// endpoint")
+public class OpenSearchConnectionSpec {
+  @Required
+  @Pattern("^https?://[^\\s/]+(:[0-9]+)?/?$")
+  @JsonPropertyDescription(
+      "Base URL of the OpenSearch REST API, e.g. https://search-siem.eu-west-1.es.amazonaws.com.")
+  public String endpoint;
+
+  @JsonPropertyDescription("How Vigil authenticates. Default: no authentication.")
+  public Auth auth;
+
+  @JsonPropertyDescription("TLS settings for https endpoints.")
+  public Tls tls;
+
+  @JsonPropertyDescription(
+      "OpenSearch Dashboards of this cluster, where Dashboard resources are synced.")
+  public Dashboards dashboards;
+
+  @Pattern("^[0-9]+(ms|s|m)$")
+  @JsonPropertyDescription("Timeout of each request to OpenSearch, e.g. 10s. Default: 10s.")
+  public String requestTimeout = "10s";
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Auth {
+    @Required
+    @JsonPropertyDescription(
+        "None, Basic (user and password from a Secret) or SigV4 (AWS request signing with the pod's IAM role,"
+            + " e.g. IRSA, or the default credentials chain).")
+    public AuthType type = AuthType.None;
+
+    @JsonPropertyDescription("User name and password for Basic auth.")
+    public BasicAuth basic;
+
+    @JsonPropertyDescription("Settings for SigV4 request signing.")
+    public SigV4 sigv4;
+  }
+
+  public enum AuthType {
+    None,
+    Basic,
+    SigV4
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class BasicAuth {
+    @Required
+    @JsonPropertyDescription("Name of a Secret in this namespace holding the credentials.")
+    public String secretName;
+
+    @JsonPropertyDescription("Key of the user name in the Secret. Default: username.")
+    public String usernameKey = "username";
+
+    @JsonPropertyDescription("Key of the password in the Secret. Default: password.")
+    public String passwordKey = "password";
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SigV4 {
+    @Required
+    @Pattern("^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+    @JsonPropertyDescription("AWS region of the domain, e.g. eu-west-1.")
+    public String region;
+
+    @Pattern("^(es|aoss)$")
+    @JsonPropertyDescription(
+        "Signing service: es (OpenSearch Service domains) or aoss (Serverless). Default: es.")
+    public String service = "es";
+
+    @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+    @JsonPropertyDescription("Optional role to assume before signing (cross-account domains).")
+    public String roleArn;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Tls {
+    @JsonPropertyDescription(
+        "CA certificate (PEM) to trust, from a Secret key. Default: the system trust store.")
+    public SecretKeyRef caSecretRef;
+
+    @JsonPropertyDescription(
+        "Skip certificate verification. Only for throwaway test clusters. Default: false.")
+    public Boolean insecureSkipVerify = false;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Dashboards {
+    @Required
+    @Pattern("^https?://.+$")
+    @JsonPropertyDescription(
+        "Base URL of OpenSearch Dashboards, e.g. https://search-siem.../_dashboards.")
+    public String url;
+
+    @JsonPropertyDescription(
+        "Security plugin tenant for saved objects (securitytenant header), e.g. global or a tenant name.")
+    public String tenant;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+@JsonClassDescription("Reachability, version, health and capabilities the operator found.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OpenSearchConnectionStatus extends VigilStatus {
+  @JsonPropertyDescription("OpenSearch version reported by the cluster, e.g. 2.19.4.")
+  public String version;
+
+  @JsonPropertyDescription("Distribution reported by the cluster (opensearch).")
+  public String distribution;
+
+  @JsonPropertyDescription("Cluster health at the last check: green, yellow or red.")
+  public String clusterHealth;
+
+  @JsonPropertyDescription(
+      "What the cluster can do; other kinds pick a native plugin or Vigil's fallback from it.")
+  public Capabilities capabilities;
+
+  @JsonPropertyDescription("Installed plugins (component names), sorted.")
+  public List<String> plugins;
+
+  @JsonPropertyDescription("When the cluster was last checked (RFC 3339).")
+  public String lastCheckedTime;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Capabilities {
+    @JsonPropertyDescription("The Alerting plugin is installed: detections can run as monitors.")
+    public boolean alerting;
+
+    @JsonPropertyDescription(
+        "The Notifications plugin is installed: channels can be synced as configs.")
+    public boolean notifications;
+
+    @JsonPropertyDescription(
+        "Index Management (ISM) is installed: hot retention can be an ISM policy.")
+    public boolean indexManagement;
+
+    @JsonPropertyDescription("Snapshot Management is available (part of Index Management).")
+    public boolean snapshotManagement;
+
+    @JsonPropertyDescription("The Security Analytics plugin is installed.")
+    public boolean securityAnalytics;
+
+    @JsonPropertyDescription("The Security plugin is installed (users, roles, tenants).")
+    public boolean security;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.vigil.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Snapshots of Vigil's indices to a repository on a schedule, with retention, and hot-index
+ * retention.
+ */
+@JsonClassDescription(
+    "Snapshots of the Vigil indices to a repository on a schedule with retention, and the retention of hot indices in OpenSearch.")
+@Group(Groups.SIEM)
+@Version(Groups.VERSION)
+@ShortNames("snappol")
+@AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
+@AdditionalPrinterColumn(name = "Last", jsonPath = ".status.lastSnapshot.name")
+@AdditionalPrinterColumn(name = "Kept", jsonPath = ".status.snapshotsKept", priority = 1)
+public class SnapshotPolicy extends CustomResource<SnapshotPolicySpec, SnapshotPolicyStatus>
+    implements Namespaced {}
