@@ -24,9 +24,6 @@ public class OpenSearchConnectionStatus extends VigilStatus {
   @JsonPropertyDescription("Installed plugins (component names), sorted.")
   public List<String> plugins;
 
-  @JsonPropertyDescription("When the cluster was last checked (RFC 3339).")
-  public String lastCheckedTime;
-
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Capabilities {
     @JsonPropertyDescription("The Alerting plugin is installed: detections can run as monitors.")

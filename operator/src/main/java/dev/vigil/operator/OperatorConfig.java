@@ -1,0 +1,21 @@
+package dev.vigil.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The operator's settings ({@code vigil.operator.*}), validated at start-up. */
+@ConfigMapping(prefix = "vigil.operator")
+public interface OperatorConfig {
+  /** How often a Ready connection is checked again (version, health, plugins). */
+  @WithDefault("60s")
+  Duration connectionCheckInterval();
+
+  /** First retry delay after a failure talking to an external system; doubles per failure. */
+  @WithDefault("5s")
+  Duration retryInitialDelay();
+
+  /** Longest retry delay. */
+  @WithDefault("5m")
+  Duration retryMaxDelay();
+}

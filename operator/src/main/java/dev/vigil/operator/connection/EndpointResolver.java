@@ -1,0 +1,156 @@
+package dev.vigil.operator.connection;
+
+import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
+import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec.AuthType;
+import dev.vigil.operator.common.Durations;
+import dev.vigil.operator.common.InvalidSpecException;
+import dev.vigil.operator.opensearch.OpenSearchEndpoint;
+import dev.vigil.operator.opensearch.RequestAuth;
+import dev.vigil.operator.opensearch.SigV4Auth;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * Turns an OpenSearchConnection (and the Secrets it references) into an {@link OpenSearchEndpoint}.
+ * Problems with the spec or its Secrets are {@link InvalidSpecException}s whose message names the
+ * field or Secret key.
+ */
+public final class EndpointResolver {
+  private final KubernetesClient client;
+
+  public EndpointResolver(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public OpenSearchEndpoint resolve(OpenSearchConnection connection) throws InvalidSpecException {
+    OpenSearchConnectionSpec spec = connection.getSpec();
+    String namespace = connection.getMetadata().getNamespace();
+    if (spec == null || spec.endpoint == null) {
+      throw new InvalidSpecException("spec.endpoint is required");
+    }
+    URI uri = URI.create(spec.endpoint.endsWith("/") ? spec.endpoint : spec.endpoint + "/");
+    Duration timeout =
+        Durations.parse(spec.requestTimeout, "spec.requestTimeout", Duration.ofSeconds(10));
+    AuthType type = spec.auth == null ? AuthType.None : spec.auth.type;
+    RequestAuth auth =
+        switch (type) {
+          case None -> RequestAuth.NONE;
+          case Basic -> basic(spec, namespace);
+          case SigV4 ->
+              new SigV4Auth(
+                  DefaultCredentialsProvider.builder().build(),
+                  spec.auth.sigv4.region,
+                  spec.auth.sigv4.service);
+        };
+    boolean insecure = spec.tls != null && Boolean.TRUE.equals(spec.tls.insecureSkipVerify);
+    SSLContext ssl = null;
+    if (insecure) {
+      ssl = trustingEverything();
+    } else if (spec.tls != null && spec.tls.caSecretRef != null) {
+      String pem =
+          secretValue(
+              namespace,
+              spec.tls.caSecretRef.name,
+              spec.tls.caSecretRef.key,
+              "spec.tls.caSecretRef");
+      ssl = trusting(pem, "spec.tls.caSecretRef");
+    }
+    return new OpenSearchEndpoint(uri, auth, ssl, insecure, timeout);
+  }
+
+  private RequestAuth basic(OpenSearchConnectionSpec spec, String namespace)
+      throws InvalidSpecException {
+    var basic = spec.auth.basic;
+    if (basic == null || basic.secretName == null) {
+      throw new InvalidSpecException("spec.auth.basic.secretName is required for Basic auth");
+    }
+    String user = secretValue(namespace, basic.secretName, basic.usernameKey, "spec.auth.basic");
+    String password =
+        secretValue(namespace, basic.secretName, basic.passwordKey, "spec.auth.basic");
+    return RequestAuth.basic(user, password);
+  }
+
+  private String secretValue(String namespace, String name, String key, String field)
+      throws InvalidSpecException {
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    if (secret == null) {
+      throw new InvalidSpecException(field + ": Secret " + namespace + "/" + name + " not found");
+    }
+    if (secret.getData() != null && secret.getData().containsKey(key)) {
+      return new String(
+          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
+      return secret.getStringData().get(key);
+    }
+    throw new InvalidSpecException(
+        field + ": Secret " + namespace + "/" + name + " has no key '" + key + "'");
+  }
+
+  private static SSLContext trusting(String pem, String field) throws InvalidSpecException {
+    try {
+      Collection<? extends Certificate> certificates =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      if (certificates.isEmpty()) {
+        throw new InvalidSpecException(field + ": the Secret key holds no PEM certificate");
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (Certificate certificate : certificates) {
+        store.setCertificateEntry("ca-" + i++, certificate);
+      }
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new InvalidSpecException(
+          field + ": not a usable PEM CA certificate: " + e.getMessage());
+    }
+  }
+
+  private static SSLContext trustingEverything() {
+    TrustManager trustAll =
+        new X509TrustManager() {
+          @Override
+          public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+          @Override
+          public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+          }
+        };
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {trustAll}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

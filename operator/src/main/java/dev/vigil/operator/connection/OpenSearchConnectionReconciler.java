@@ -1,0 +1,148 @@
+package dev.vigil.operator.connection;
+
+import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
+import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.Backoff;
+import dev.vigil.operator.common.Conditions;
+import dev.vigil.operator.common.InvalidSpecException;
+import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.StatusUpdates;
+import dev.vigil.operator.opensearch.OpenSearchException;
+import dev.vigil.operator.opensearch.OpenSearchRest;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Checks that an OpenSearch cluster is reachable with the configured credentials and reports its
+ * version, health and capabilities. Failures become {@code Ready=False} with a reason (Unreachable,
+ * Unauthorized, TlsFailure, InvalidSpec…) and are retried with capped exponential backoff; a Ready
+ * connection is re-checked periodically. Writes the status only when it changed.
+ */
+@ControllerConfiguration(name = "opensearchconnection")
+public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConnection> {
+  private static final Logger LOG = Logger.getLogger(OpenSearchConnectionReconciler.class);
+
+  private final EndpointResolver endpoints;
+  private final StatusUpdates statusUpdates;
+  private final KubeEvents events;
+  private final Conditions conditions;
+  private final Backoff backoff;
+  private final Duration recheck;
+
+  public OpenSearchConnectionReconciler(
+      KubernetesClient client, MeterRegistry metrics, OperatorConfig config) {
+    this(
+        new EndpointResolver(client),
+        new StatusUpdates(metrics),
+        new KubeEvents(client, Clock.systemUTC()),
+        Clock.systemUTC(),
+        config);
+  }
+
+  OpenSearchConnectionReconciler(
+      EndpointResolver endpoints,
+      StatusUpdates statusUpdates,
+      KubeEvents events,
+      Clock clock,
+      OperatorConfig config) {
+    this.endpoints = endpoints;
+    this.statusUpdates = statusUpdates;
+    this.events = events;
+    this.conditions = new Conditions(clock);
+    this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
+    this.recheck = config.connectionCheckInterval();
+  }
+
+  @Override
+  public UpdateControl<OpenSearchConnection> reconcile(
+      OpenSearchConnection connection, Context<OpenSearchConnection> context) {
+    String uid = connection.getMetadata().getUid();
+    OpenSearchConnectionStatus status = new OpenSearchConnectionStatus();
+    OpenSearchConnectionStatus previous = connection.getStatus();
+    if (previous != null) {
+      status.conditions.addAll(previous.conditions);
+    }
+    status.observedGeneration = connection.getMetadata().getGeneration();
+    Duration next = recheck;
+    try {
+      ClusterFacts facts = ClusterProbe.probe(new OpenSearchRest(endpoints.resolve(connection)));
+      status.version = facts.version();
+      status.distribution = facts.distribution();
+      status.clusterHealth = facts.health();
+      status.plugins = facts.plugins();
+      status.capabilities = facts.capabilities();
+      boolean red = "red".equals(facts.health());
+      ready(
+          connection,
+          status,
+          !red,
+          red ? "ClusterRed" : "Connected",
+          "OpenSearch "
+              + facts.version()
+              + " at "
+              + connection.getSpec().endpoint
+              + ", health "
+              + facts.health());
+      backoff.succeeded(uid);
+    } catch (InvalidSpecException e) {
+      // Not retried on a timer: a spec or Secret change triggers the next reconcile.
+      ready(connection, status, false, "InvalidSpec", e.getMessage());
+      next = null;
+    } catch (OpenSearchException e) {
+      keepLastKnown(previous, status);
+      ready(connection, status, false, e.reason(), e.getMessage());
+      next = backoff.failed(uid);
+    }
+    UpdateControl<OpenSearchConnection> control = statusUpdates.apply(connection, status);
+    return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  private void ready(
+      OpenSearchConnection connection,
+      OpenSearchConnectionStatus status,
+      boolean ready,
+      String reason,
+      String message) {
+    boolean wasReady = Conditions.isTrue(status.conditions, Conditions.READY);
+    String previousReason =
+        Conditions.find(status.conditions, Conditions.READY).map(c -> c.getReason()).orElse(null);
+    conditions.set(
+        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
+    if (wasReady != ready || !reason.equals(previousReason)) {
+      LOG.infof(
+          "OpenSearchConnection %s/%s: Ready=%s (%s) %s",
+          connection.getMetadata().getNamespace(),
+          connection.getMetadata().getName(),
+          ready,
+          reason,
+          message);
+      if (!ready) {
+        events.warning(connection, reason, message);
+      } else {
+        events.normal(connection, reason, message);
+      }
+    }
+  }
+
+  /**
+   * While the cluster cannot be reached, what was learned last time stays visible (capabilities
+   * don't vanish).
+   */
+  private static void keepLastKnown(
+      OpenSearchConnectionStatus previous, OpenSearchConnectionStatus status) {
+    if (previous != null) {
+      status.version = previous.version;
+      status.distribution = previous.distribution;
+      status.plugins = previous.plugins;
+      status.capabilities = previous.capabilities;
+    }
+  }
+}

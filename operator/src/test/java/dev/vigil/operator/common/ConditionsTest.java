@@ -1,0 +1,71 @@
+package dev.vigil.operator.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.api.v1alpha1.Condition;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConditionsTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+  private final Conditions conditions = new Conditions(clock);
+
+  @Test
+  void transitionTimeStaysWhileStatusStaysAndMovesWhenItFlips() {
+    List<Condition> list = new ArrayList<>();
+    conditions.set(list, "Ready", false, "Unreachable", "first", 1L);
+    clock.now = Instant.parse("2026-11-27T10:05:00Z");
+    conditions.set(list, "Ready", false, "Unauthorized", "second", 1L);
+    assertThat(list)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getLastTransitionTime()).isEqualTo("2026-11-27T10:00:00Z");
+              assertThat(c.getReason()).isEqualTo("Unauthorized");
+              assertThat(c.getMessage()).isEqualTo("second");
+            });
+
+    clock.now = Instant.parse("2026-11-27T10:07:00Z");
+    conditions.set(list, "Ready", true, "Connected", "ok", 2L);
+    assertThat(list.get(0).getLastTransitionTime()).isEqualTo("2026-11-27T10:07:00Z");
+    assertThat(list.get(0).getObservedGeneration()).isEqualTo(2L);
+    assertThat(Conditions.isTrue(list, "Ready")).isTrue();
+  }
+
+  @Test
+  void conditionsOfOtherTypesAreLeftAlone() {
+    List<Condition> list = new ArrayList<>();
+    conditions.set(list, "QueueReady", true, "Created", "q", 1L);
+    conditions.set(list, "Ready", false, "Waiting", "w", 1L);
+    assertThat(list).extracting(Condition::getType).containsExactly("QueueReady", "Ready");
+    assertThat(Conditions.isTrue(list, "QueueReady")).isTrue();
+    assertThat(Conditions.isTrue(list, "Missing")).isFalse();
+  }
+
+  static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
