@@ -11,13 +11,16 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import java.util.Map;
 
 @JsonClassDescription(
     "A detection rule, compiled to one OpenSearch query + aggregation + condition.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// CEL cannot see schemaless fields such as dsl; the rule compiler reports "exactly one of query,
+// dsl or sigma".
 @ValidationRule(
-    value = "[has(self.query), has(self.dsl), has(self.sigma)].filter(x, x).size() == 1",
-    message = "set exactly one of query, dsl or sigma")
+    value = "!(has(self.query) && has(self.sigma))",
+    message = "set only one of query, dsl or sigma")
 @ValidationRule(
     value = "has(self.sigma) || has(self.logType) || has(self.indexPattern)",
     message = "set logType or indexPattern (a sigma rule may take it from its logsource)")
@@ -57,7 +60,7 @@ public class DetectionRuleSpec {
   @PreserveUnknownFields
   @JsonPropertyDescription(
       "Match as an OpenSearch query DSL object, e.g. {\"term\": {\"eventName\": \"StopLogging\"}}.")
-  public JsonNode dsl;
+  public Map<String, JsonNode> dsl;
 
   @JsonPropertyDescription(
       "Match as a Sigma rule (inline YAML); its authors are credited wherever it is shown.")
@@ -141,7 +144,7 @@ public class DetectionRuleSpec {
     @PreserveUnknownFields
     @JsonPropertyDescription(
         "A raw log record of the rule's log type (e.g. one CloudTrail event), as AWS writes it.")
-    public JsonNode event;
+    public Map<String, JsonNode> event;
 
     @Required
     @JsonPropertyDescription("Match or NoMatch.")

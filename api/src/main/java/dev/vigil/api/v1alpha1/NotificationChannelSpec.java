@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ public class NotificationChannelSpec {
   public ChannelType type;
 
   @JsonPropertyDescription("Severities (1 highest … 5 lowest) this channel receives. Default: all.")
+  @Size(max = 5)
   public List<Integer> severities;
 
   @JsonPropertyDescription("For Slack, Chime, Teams and Webhook.")
