@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -37,6 +38,7 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
   private final Backoff backoff;
   private final Duration recheck;
 
+  @Inject
   public OpenSearchConnectionReconciler(
       KubernetesClient client, MeterRegistry metrics, OperatorConfig config) {
     this(

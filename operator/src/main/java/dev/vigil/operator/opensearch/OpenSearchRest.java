@@ -149,8 +149,17 @@ public final class OpenSearchRest {
   }
 
   private static String describe(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConnectException) {
+        return "connection refused";
+      }
+      if (cause instanceof java.nio.channels.UnresolvedAddressException
+          || cause instanceof java.net.UnknownHostException) {
+        return "host name does not resolve";
+      }
+    }
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    return message == null || message.isBlank() ? "no response" : message;
   }
 
   private static String abbreviate(String text) {
