@@ -1,6 +1,8 @@
 package dev.vigil.core.parse;
 
 import dev.vigil.core.parse.types.CloudTrailParser;
+import dev.vigil.core.parse.types.GuardDutyParser;
+import dev.vigil.core.parse.types.SecurityHubParser;
 import dev.vigil.core.parse.types.WafParser;
 import java.util.List;
 
@@ -9,6 +11,7 @@ public final class LogParsers {
   private LogParsers() {}
 
   public static List<LogParser> all() {
-    return List.of(new CloudTrailParser(), new WafParser());
+    return List.of(
+        new CloudTrailParser(), new WafParser(), new SecurityHubParser(), new GuardDutyParser());
   }
 }
