@@ -229,6 +229,23 @@ class WafParserTest {
   }
 
   @Test
+  void truncatedGzipKeepsTheRecordsBeforeTheDamage() {
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      for (String line : lines()) {
+        many.append(line.replace("\"requestId\":\"", "\"requestId\":\"" + i + "-")).append('\n');
+      }
+    }
+    byte[] gz = Gzip.gzip(many.toString().getBytes(StandardCharsets.UTF_8));
+    CollectingSink sink =
+        CollectingSink.parse(java.util.Arrays.copyOf(gz, gz.length / 2), FIREHOSE_KEY, null);
+    assertThat(sink.documents).isNotEmpty().hasSizeLessThan(50 * 38);
+    assertThat(sink.rejections)
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("damaged"));
+  }
+
+  @Test
   void jsonArrayOfRecordsIsAccepted() {
     List<String> lines = lines();
     CollectingSink sink = parseText("[" + lines.get(0) + "," + lines.get(1) + "]");
