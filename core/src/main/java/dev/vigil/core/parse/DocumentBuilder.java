@@ -53,6 +53,8 @@ public final class DocumentBuilder {
   private String region;
   private String sourceIp;
   private Integer sourcePort;
+  private String sourceCountryIso;
+  private String sourceCountryName;
   private String destinationIp;
   private Integer destinationPort;
   private final Map<String, Object> network = new LinkedHashMap<>();
@@ -60,7 +62,9 @@ public final class DocumentBuilder {
   private String userAgent;
   private final Set<String> relatedIps = new LinkedHashSet<>();
   private final Set<String> relatedUsers = new LinkedHashSet<>();
-  private final Map<String, String> promoted = new LinkedHashMap<>();
+  private final Map<String, Map<String, Object>> awsFields = new LinkedHashMap<>();
+  // Kept across start(): see envelope().
+  private final Map<String, Map<String, ?>> envelopes = new LinkedHashMap<>();
 
   public DocumentBuilder(JsonFactory factory) {
     this.factory = factory;
@@ -89,11 +93,12 @@ public final class DocumentBuilder {
     timestampText = null;
     event.clear();
     accountId = region = sourceIp = destinationIp = userName = userAgent = null;
+    sourceCountryIso = sourceCountryName = null;
     sourcePort = destinationPort = null;
     network.clear();
     relatedIps.clear();
     relatedUsers.clear();
-    promoted.clear();
+    awsFields.clear();
     json.writeStartObject();
     return json;
   }
@@ -147,6 +152,15 @@ public final class DocumentBuilder {
     return this;
   }
 
+  /**
+   * {@code source.geo.country_iso_code} and {@code source.geo.country_name}; either may be null.
+   */
+  public DocumentBuilder sourceGeo(String countryIsoCode, String countryName) {
+    this.sourceCountryIso = countryIsoCode;
+    this.sourceCountryName = countryName;
+    return this;
+  }
+
   public DocumentBuilder destination(String ip, Integer port) {
     this.destinationIp = ip;
     this.destinationPort = port;
@@ -192,8 +206,34 @@ public final class DocumentBuilder {
    * regular keyword field, so rules can group by it and dashboards aggregate it.
    */
   public DocumentBuilder promote(String name, String value) {
+    return aws("request", name, value);
+  }
+
+  /**
+   * A field Vigil derives for aggregation, written as {@code aws.<section>.<name>} (a regular
+   * field, e.g. {@code aws.waf.webacl_name}, {@code aws.securityhub.control_id}): values rules
+   * group by that sit in a free-form blob, inside an ARN, or under a name that differs between
+   * record shapes. {@code value} is a string, number, boolean or a list of them; null is ignored.
+   */
+  public DocumentBuilder aws(String section, String name, Object value) {
     if (value != null) {
-      promoted.put(name, value);
+      awsFields.computeIfAbsent(section, s -> new LinkedHashMap<>()).put(name, value);
+    }
+    return this;
+  }
+
+  /**
+   * Fields of the wrapper the records arrived in, written as {@code vigil.<name>.*} into every
+   * document finished until it is replaced or removed ({@code fields} null): unlike everything else
+   * it survives {@link #start()}, so a parser that hands an embedded payload to another type's
+   * parser (CloudWatch Logs messages holding CloudTrail events) marks that parser's documents with
+   * where they came from.
+   */
+  public DocumentBuilder envelope(String name, Map<String, ?> fields) {
+    if (fields == null || fields.isEmpty()) {
+      envelopes.remove(name);
+    } else {
+      envelopes.put(name, new LinkedHashMap<>(fields));
     }
     return this;
   }
@@ -218,8 +258,8 @@ public final class DocumentBuilder {
       json.writeStringField("region", region);
     }
     json.writeEndObject();
-    writeEndpoint("source", sourceIp, sourcePort);
-    writeEndpoint("destination", destinationIp, destinationPort);
+    writeEndpoint("source", sourceIp, sourcePort, sourceCountryIso, sourceCountryName);
+    writeEndpoint("destination", destinationIp, destinationPort, null, null);
     if (!network.isEmpty()) {
       writeMap("network", network);
     }
@@ -239,9 +279,11 @@ public final class DocumentBuilder {
       writeArray("user", relatedUsers);
       json.writeEndObject();
     }
-    if (!promoted.isEmpty()) {
+    if (!awsFields.isEmpty()) {
       json.writeObjectFieldStart("aws");
-      writeMap("request", promoted);
+      for (Map.Entry<String, Map<String, Object>> section : awsFields.entrySet()) {
+        writeMap(section.getKey(), section.getValue());
+      }
       json.writeEndObject();
     }
     json.writeObjectFieldStart("vigil");
@@ -252,14 +294,19 @@ public final class DocumentBuilder {
     }
     json.writeStringField("key", origin.key());
     json.writeEndObject();
+    for (Map.Entry<String, Map<String, ?>> envelope : envelopes.entrySet()) {
+      writeMap(envelope.getKey(), envelope.getValue());
+    }
     json.writeEndObject();
     json.writeEndObject();
     json.flush();
     return buffer.toByteArray();
   }
 
-  private void writeEndpoint(String name, String ip, Integer port) throws IOException {
-    if (ip == null && port == null) {
+  private void writeEndpoint(
+      String name, String ip, Integer port, String countryIso, String countryName)
+      throws IOException {
+    if (ip == null && port == null && countryIso == null && countryName == null) {
       return;
     }
     json.writeObjectFieldStart(name);
@@ -268,6 +315,16 @@ public final class DocumentBuilder {
     }
     if (port != null) {
       json.writeNumberField("port", port);
+    }
+    if (countryIso != null || countryName != null) {
+      json.writeObjectFieldStart("geo");
+      if (countryIso != null) {
+        json.writeStringField("country_iso_code", countryIso);
+      }
+      if (countryName != null) {
+        json.writeStringField("country_name", countryName);
+      }
+      json.writeEndObject();
     }
     json.writeEndObject();
   }

@@ -13,6 +13,7 @@ import java.util.Base64;
  */
 public final class DocumentIds {
   private final MessageDigest sha256;
+  private String scope = "";
 
   public DocumentIds() {
     try {
@@ -38,7 +39,17 @@ public final class DocumentIds {
             + "\u0000"
             + origin.key()
             + "\u0000"
+            + (scope.isEmpty() ? "" : scope + "\u0000")
             + record);
+  }
+
+  /**
+   * Where in the object the records being numbered sit, when that is inside an outer record (a
+   * CloudWatch Logs event whose message holds a WAF record is numbered from 1 again): positional
+   * ids then stay distinct between outer records. Empty for the object itself.
+   */
+  public void scope(String scope) {
+    this.scope = scope == null ? "" : scope;
   }
 
   private String hash(String type, String value) {

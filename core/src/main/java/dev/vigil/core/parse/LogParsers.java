@@ -1,6 +1,11 @@
 package dev.vigil.core.parse;
 
 import dev.vigil.core.parse.types.CloudTrailParser;
+import dev.vigil.core.parse.types.CloudWatchLogsParser;
+import dev.vigil.core.parse.types.GuardDutyParser;
+import dev.vigil.core.parse.types.SecurityHubParser;
+import dev.vigil.core.parse.types.WafParser;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Every log parser Vigil ships. */
@@ -8,6 +13,15 @@ public final class LogParsers {
   private LogParsers() {}
 
   public static List<LogParser> all() {
-    return List.of(new CloudTrailParser());
+    List<LogParser> parsers =
+        new ArrayList<>(
+            List.of(
+                new CloudTrailParser(),
+                new WafParser(),
+                new SecurityHubParser(),
+                new GuardDutyParser()));
+    // CloudWatch Logs messages holding JSON of the types above are handed to their parsers.
+    parsers.add(new CloudWatchLogsParser(List.copyOf(parsers)));
+    return List.copyOf(parsers);
   }
 }

@@ -1,6 +1,9 @@
 package dev.vigil.core.parse;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.vigil.core.LogType;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -48,8 +51,34 @@ public final class LogTypeDetector {
           break;
       }
     }
+    // WAF requires its Firehose delivery streams to be named aws-waf-logs-…, and Firehose names
+    // the objects after the stream.
+    if (key.toLowerCase(java.util.Locale.ROOT).contains("aws-waf-logs-")) {
+      return Optional.of(LogType.WAF);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The type of an object: from a key in a layout that names it ({@link #fromKey}), else from its
+   * content ({@link #fromContent}), else from a word in the key that only hints at it ({@code
+   * guardduty}, {@code securityhub}, {@code /waf/}: a Firehose stream of Lambda logs may be named
+   * after the GuardDuty responder it serves, so such words must not overrule the content).
+   */
+  public static Optional<LogType> detect(String key, String head) {
+    Optional<LogType> type = fromKey(key);
+    if (type.isEmpty() && head != null) {
+      type = fromContent(head);
+    }
+    return type.isPresent() ? type : hintFromKey(key);
+  }
+
+  private static Optional<LogType> hintFromKey(String key) {
+    if (key == null) {
+      return Optional.empty();
+    }
     String lower = key.toLowerCase(java.util.Locale.ROOT);
-    if (lower.contains("aws-waf-logs-") || lower.contains("/waf/")) {
+    if (lower.contains("/waf/") || lower.startsWith("waf/")) {
       return Optional.of(LogType.WAF);
     }
     if (lower.contains("securityhub") || lower.contains("security-hub")) {
@@ -84,35 +113,136 @@ public final class LogTypeDetector {
     return Optional.empty();
   }
 
-  // Looks for keys that only one log type has, in the order that resolves wrappers first (an
-  // EventBridge envelope of
-  // a Security Hub finding also has "detail"; a CloudWatch Logs payload may carry CloudTrail
-  // events).
+  /**
+   * Tells a JSON type by the keys (and a few values) of the first record: its top-level object, and
+   * for wrappers ({@code Records}, {@code findings}, {@code detail}, arrays) the first object
+   * inside. Reads only as far as the head goes; a cut-off head is judged on what it shows.
+   */
   private static Optional<LogType> fromJson(String text) {
-    if (text.contains("\"messageType\"") && text.contains("\"logEvents\"")) {
-      return Optional.of(LogType.CLOUDWATCH);
+    Shape shape;
+    try (JsonParser in = ParseContext.JSON.createParser(text)) {
+      shape = Shape.read(in, in.nextToken(), 0);
+    } catch (IOException e) {
+      return Optional.empty(); // cannot happen for a string; malformed heads are read partially
     }
-    if (text.contains("\"Security Hub Findings")
-        || (text.contains("\"ProductArn\"") && text.contains("\"SchemaVersion\""))) {
-      return Optional.of(LogType.SECURITYHUB);
+    return Optional.ofNullable(classify(shape));
+  }
+
+  private static LogType classify(Shape shape) {
+    if (shape == null) {
+      return null;
     }
-    if (text.contains("\"GuardDuty Finding\"")
-        || (text.contains("\"schemaVersion\"")
-            && text.contains("\"serviceName\"")
-            && text.contains("guardduty"))) {
-      return Optional.of(LogType.GUARDDUTY);
+    if (shape.has("messageType") || shape.has("logEvents") || shape.has("awslogs")) {
+      return LogType.CLOUDWATCH;
     }
-    if (text.contains("\"Records\"")
-        || text.contains("\"eventVersion\"")
-        || text.contains("\"digestStartTime\"")) {
-      return Optional.of(LogType.CLOUDTRAIL);
+    String detailType = shape.value("detail-type");
+    String source = shape.value("source");
+    if ((detailType != null && detailType.startsWith("Security Hub Findings"))
+        || "aws.securityhub".equals(source)) {
+      return LogType.SECURITYHUB;
     }
-    if (text.contains("\"webaclId\"") || text.contains("\"terminatingRuleId\"")) {
-      return Optional.of(LogType.WAF);
+    if ("GuardDuty Finding".equals(detailType) || "aws.guardduty".equals(source)) {
+      return LogType.GUARDDUTY;
     }
-    if (text.contains("\"query_name\"") && text.contains("\"srcaddr\"")) {
-      return Optional.of(LogType.ROUTE53RESOLVER);
+    if (detailType != null) {
+      return null; // another kind of EventBridge event
     }
-    return Optional.empty();
+    if (shape.has("findings") || shape.has("Findings") || shape.has("detail")) {
+      return classify(shape.inner);
+    }
+    if (shape.has("SchemaVersion")
+        && (shape.has("ProductArn") || shape.has("AwsAccountId") || shape.has("GeneratorId"))) {
+      return LogType.SECURITYHUB;
+    }
+    if (shape.has("schemaVersion")
+        && (shape.has("service")
+            || contains(shape.value("arn"), ":guardduty:")
+            || (shape.has("type") && shape.has("severity")))) {
+      return LogType.GUARDDUTY;
+    }
+    if (shape.has("Records")) {
+      // The CloudTrail object layout; S3/SQS/Kinesis event notifications use the same key.
+      return shape.inner == null || isCloudTrailEvent(shape.inner) ? LogType.CLOUDTRAIL : null;
+    }
+    if (shape.has("digestStartTime") || isCloudTrailEvent(shape)) {
+      return LogType.CLOUDTRAIL;
+    }
+    if (shape.has("webaclId") && (shape.has("httpRequest") || shape.has("terminatingRuleId"))) {
+      return LogType.WAF;
+    }
+    if (shape.has("query_name") && shape.has("srcaddr")) {
+      return LogType.ROUTE53RESOLVER;
+    }
+    return null;
+  }
+
+  /** A CloudTrail event, not an S3 or other event notification that shares its field names. */
+  private static boolean isCloudTrailEvent(Shape shape) {
+    if (!shape.has("eventVersion")) {
+      return false;
+    }
+    String eventSource = shape.value("eventSource");
+    if (eventSource != null) {
+      return eventSource.endsWith(".amazonaws.com");
+    }
+    return shape.has("userIdentity") || shape.has("eventTime") || shape.has("eventID");
+  }
+
+  private static boolean contains(String text, String part) {
+    return text != null && text.contains(part);
+  }
+
+  /** The field names of one JSON object, its short string values, and the first wrapped object. */
+  private static final class Shape {
+    private static final java.util.Set<String> WRAPPERS =
+        java.util.Set.of("Records", "findings", "Findings", "detail");
+
+    final java.util.Set<String> keys = new java.util.HashSet<>();
+    final java.util.Map<String, String> values = new java.util.HashMap<>();
+    Shape inner;
+
+    boolean has(String key) {
+      return keys.contains(key);
+    }
+
+    String value(String key) {
+      return values.get(key);
+    }
+
+    /** Reads the value starting at {@code token}: an object, or the first object of an array. */
+    static Shape read(JsonParser in, JsonToken token, int depth) {
+      Shape shape = new Shape();
+      try {
+        if (token == JsonToken.START_ARRAY) {
+          JsonToken first = in.nextToken();
+          return first == JsonToken.START_OBJECT && depth < 3 ? read(in, first, depth + 1) : null;
+        }
+        if (token != JsonToken.START_OBJECT) {
+          return null;
+        }
+        while (in.nextToken() == JsonToken.FIELD_NAME) {
+          String name = in.currentName();
+          JsonToken value = in.nextToken();
+          shape.keys.add(name);
+          if (value == JsonToken.VALUE_STRING && in.getTextLength() <= 256) {
+            shape.values.put(name, in.getText());
+          } else if (WRAPPERS.contains(name)
+              && shape.inner == null
+              && depth < 3
+              && (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY)) {
+            shape.inner = read(in, value, depth + 1);
+            if (shape.inner == null && value == JsonToken.START_ARRAY) {
+              // not an array of objects: the parser stands inside it
+              in.skipChildren();
+            }
+          } else {
+            in.skipChildren();
+          }
+        }
+      } catch (IOException e) {
+        // the head ends (or breaks) here: judge on what was read
+      }
+      return shape;
+    }
   }
 }

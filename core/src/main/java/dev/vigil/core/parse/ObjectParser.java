@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.zip.ZipException;
 
 /**
@@ -78,14 +77,13 @@ public final class ObjectParser {
   }
 
   private static LogType detect(BufferedInputStream content, ObjectRef origin) throws IOException {
-    Optional<LogType> byKey = LogTypeDetector.fromKey(origin.key());
-    if (byKey.isPresent()) {
-      return byKey.get();
+    String head = null;
+    if (LogTypeDetector.fromKey(origin.key()).isEmpty()) {
+      content.mark(SNIFF_BYTES);
+      head = new String(content.readNBytes(SNIFF_BYTES), StandardCharsets.UTF_8);
+      content.reset();
     }
-    content.mark(SNIFF_BYTES);
-    byte[] head = content.readNBytes(SNIFF_BYTES);
-    content.reset();
-    return LogTypeDetector.fromContent(new String(head, StandardCharsets.UTF_8))
+    return LogTypeDetector.detect(origin.key(), head)
         .orElseThrow(
             () ->
                 new UnreadableInputException(

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.vigil.core.LogType;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a parser needs while it turns one object into documents: where the object came from, the
@@ -29,6 +31,7 @@ public final class ParseContext {
   private long documents;
   private long rejected;
   private long skipped;
+  private Nested nested;
 
   public ParseContext(ObjectRef origin, DocumentSink sink, IndexNaming naming) {
     this.origin = origin;
@@ -67,8 +70,70 @@ public final class ParseContext {
   }
 
   public void reject(long record, long byteOffset, String reason) {
+    if (nested != null) {
+      nested.rejections.add(
+          new Rejection(
+              origin,
+              nested.record,
+              nested.byteOffset,
+              nested.label
+                  + (record > 0 ? ", its record " + record : "")
+                  + (byteOffset >= 0 ? " at byte " + byteOffset : "")
+                  + ": "
+                  + reason));
+      return;
+    }
     sink.rejected(new Rejection(origin, record, byteOffset, reason));
     rejected++;
+  }
+
+  /**
+   * Starts handing a payload embedded in record {@code record} of this object (a CloudWatch Logs
+   * event's message) to another type's parser with this same context: its documents go to the sink
+   * as usual, positional ids are scoped by {@code label} so they stay distinct between outer
+   * records, and its rejections are held, reworded to name the outer record, until {@link
+   * #endNested}.
+   */
+  public void beginNested(long record, long byteOffset, String label) {
+    if (nested != null) {
+      throw new IllegalStateException("already parsing an embedded payload");
+    }
+    nested = new Nested(record, byteOffset, label, documents);
+    ids.scope(label);
+  }
+
+  /**
+   * Ends the embedded payload begun with {@link #beginNested}. The held rejections are returned,
+   * not reported: the caller reports them with {@link #reject} or, when the embedded parser made
+   * nothing of the payload, may keep the payload another way instead.
+   */
+  public NestedOutcome endNested() {
+    if (nested == null) {
+      throw new IllegalStateException("not parsing an embedded payload");
+    }
+    NestedOutcome outcome =
+        new NestedOutcome(documents - nested.documentsBefore, List.copyOf(nested.rejections));
+    nested = null;
+    ids.scope("");
+    return outcome;
+  }
+
+  /** What the parser of an embedded payload made of it. */
+  public record NestedOutcome(long documents, List<Rejection> rejections) {}
+
+  private static final class Nested {
+    final long record;
+    final long byteOffset;
+    final String label;
+    final long documentsBefore;
+    final List<Rejection> rejections = new ArrayList<>();
+
+    Nested(long record, long byteOffset, String label, long documentsBefore) {
+      this.record = record;
+      this.byteOffset = byteOffset;
+      this.label = label;
+      this.documentsBefore = documentsBefore;
+    }
   }
 
   public void skip(String reason) {

@@ -25,6 +25,17 @@ public final class RecordCounter {
     return started > finished ? started : finished + 1;
   }
 
+  /**
+   * Ends the record being read as a failure (it may not have been started yet when the input broke
+   * before it) and returns its number, so the next record gets the next number.
+   */
+  public long failed() {
+    long failed = inProgress();
+    started = failed;
+    finished = failed;
+    return failed;
+  }
+
   public long count() {
     return started;
   }

@@ -1,0 +1,176 @@
+package dev.vigil.core.parse.types;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.parse.DocumentBuilder;
+import dev.vigil.core.parse.JsonRecordReader;
+import dev.vigil.core.parse.LogParser;
+import dev.vigil.core.parse.ParseContext;
+import dev.vigil.core.parse.RecordCounter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Shared reading of finding logs (Security Hub, GuardDuty), which come few and large: a bare
+ * finding, an array of findings, an object holding a {@code findings}/{@code Findings} array (API
+ * responses, Security Hub EventBridge events in {@code detail.findings}) or an EventBridge event
+ * with one finding in {@code detail}; several of these may follow each other in one object. The
+ * outer shapes are streamed; each finding is read as a tree (bounded by the size of one finding),
+ * checked, and written out with its ECS fields.
+ */
+abstract class FindingsParser implements LogParser {
+  static final ObjectMapper TREES =
+      new ObjectMapper().disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+
+  @Override
+  public void parse(InputStream content, ParseContext context) throws IOException {
+    RecordCounter record = new RecordCounter();
+    try (JsonRecordReader reader = new JsonRecordReader(content)) {
+      while (true) {
+        try {
+          JsonToken token = reader.nextRoot();
+          if (token == null) {
+            return;
+          }
+          if (token == JsonToken.START_ARRAY) {
+            findings(reader, context, record);
+          } else if (token == JsonToken.START_OBJECT) {
+            long offset = reader.offset();
+            Scan root = scan(reader, context, record, true);
+            if (!root.streamedFindings) {
+              object(root.rest, context, record.next(), offset);
+              record.done();
+            }
+          } else {
+            long offset = reader.offset();
+            context.reject(
+                record.next(),
+                offset,
+                "expected a finding, an array of findings or an EventBridge event, found "
+                    + Support.describe(token));
+            record.done();
+          }
+        } catch (JsonProcessingException e) {
+          long line = reader.rootLine();
+          long offset = reader.rootOffset();
+          long resumed = reader.recover();
+          context.reject(record.failed(), offset, Support.malformed(line, e, resumed));
+        }
+      }
+    }
+  }
+
+  /**
+   * A root object that did not hold an array of findings: a bare finding, an EventBridge event with
+   * the finding in {@code detail}, or an envelope that lacks its findings (a rejection).
+   */
+  abstract void object(ObjectNode root, ParseContext context, long record, long offset)
+      throws IOException;
+
+  /** One finding (an element of a findings array, or a bare finding). */
+  abstract void finding(ObjectNode finding, ParseContext context, long record, long offset)
+      throws IOException;
+
+  private void findings(JsonRecordReader reader, ParseContext context, RecordCounter record)
+      throws IOException {
+    JsonParser in = reader.parser();
+    JsonToken token;
+    while ((token = in.nextToken()) != JsonToken.END_ARRAY) {
+      long number = record.next();
+      long offset = reader.offset();
+      if (token == JsonToken.START_OBJECT) {
+        finding((ObjectNode) TREES.readTree(in), context, number, offset);
+      } else {
+        in.skipChildren();
+        context.reject(
+            number, offset, "finding must be a JSON object, found " + Support.describe(token));
+      }
+      record.done();
+    }
+  }
+
+  private record Scan(ObjectNode rest, boolean streamedFindings) {}
+
+  /**
+   * Reads an object, streaming any {@code findings}/{@code Findings} array in it (and, at the top,
+   * in its {@code detail} object) and keeping every other field as a tree.
+   */
+  private Scan scan(
+      JsonRecordReader reader, ParseContext context, RecordCounter record, boolean top)
+      throws IOException {
+    JsonParser in = reader.parser();
+    ObjectNode rest = TREES.createObjectNode();
+    boolean streamed = false;
+    while (in.nextToken() == JsonToken.FIELD_NAME) {
+      String name = in.currentName();
+      JsonToken value = in.nextToken();
+      if ((name.equals("findings") || name.equals("Findings")) && value == JsonToken.START_ARRAY) {
+        findings(reader, context, record);
+        streamed = true;
+      } else if (top && name.equals("detail") && value == JsonToken.START_OBJECT) {
+        Scan detail = scan(reader, context, record, false);
+        streamed |= detail.streamedFindings;
+        if (!detail.streamedFindings) {
+          rest.set(name, detail.rest);
+        }
+      } else {
+        JsonNode node = TREES.readTree(in);
+        rest.set(name, node == null ? NullNode.getInstance() : node);
+      }
+    }
+    return new Scan(rest, streamed);
+  }
+
+  /** Starts the document and writes every field of the finding into it. */
+  static void writeFinding(DocumentBuilder doc, ObjectNode finding) throws IOException {
+    JsonGenerator out = doc.start();
+    for (Iterator<Map.Entry<String, JsonNode>> it = finding.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      doc.fieldName(field.getKey());
+      TREES.writeTree(out, field.getValue());
+    }
+  }
+
+  /** The text of a string field, or null. */
+  static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isTextual() && !value.textValue().isEmpty()
+        ? value.textValue()
+        : null;
+  }
+
+  /** How a field that should hold text is wrong, or null when it is fine. */
+  static String textProblem(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return field + " is missing";
+    }
+    if (!value.isTextual()) {
+      return field + " must be a string, found " + kind(value);
+    }
+    if (value.textValue().isEmpty()) {
+      return field + " is empty";
+    }
+    return null;
+  }
+
+  static String kind(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case OBJECT, POJO -> "an object";
+      case ARRAY -> "an array";
+      case STRING, BINARY -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      default -> "null";
+    };
+  }
+}

@@ -1,0 +1,76 @@
+package dev.vigil.core.parse.types;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** Small helpers shared by the JSON log parsers. */
+final class Support {
+  private Support() {}
+
+  /** The reason given for a record lost to malformed JSON. */
+  static String malformed(long line, JsonProcessingException e, long resumedAt) {
+    return "malformed JSON in the value starting on line "
+        + line
+        + ": "
+        + e.getOriginalMessage()
+        + (resumedAt > 0
+            ? "; reading resumed on line " + resumedAt
+            : "; nothing readable follows it");
+  }
+
+  /** How a JSON value of this kind is named in rejections. */
+  static String describe(JsonToken token) {
+    if (token == null) {
+      return "nothing";
+    }
+    return switch (token) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.toString();
+    };
+  }
+
+  /**
+   * An RFC 3339 / ISO-8601 time with a zone ({@code Z} or an offset), or null when {@code text} is
+   * not one.
+   */
+  static Instant instant(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      try {
+        return OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException again) {
+        return null;
+      }
+    }
+  }
+
+  /** Epoch milliseconds given as a number or a string of digits, or null. */
+  static Instant epochMillis(String text) {
+    if (text == null || text.isEmpty() || text.length() > 18) {
+      return null;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return null;
+      }
+    }
+    return Instant.ofEpochMilli(Long.parseLong(text));
+  }
+
+  /** {@code @timestamp} text for an instant parsed from {@code text}: the text itself when UTC. */
+  static String utcText(String text) {
+    return text != null && text.endsWith("Z") ? text : null;
+  }
+}

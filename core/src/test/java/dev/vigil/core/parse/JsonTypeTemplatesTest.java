@@ -1,0 +1,54 @@
+package dev.vigil.core.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.LogType;
+import org.junit.jupiter.api.Test;
+
+class JsonTypeTemplatesTest {
+  private final IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
+
+  private JsonNode properties(LogType type) {
+    return templates.indexTemplate(type).at("/template/mappings/properties");
+  }
+
+  @Test
+  void blobsWhoseShapeVariesAreFlatObjectsAndPromotedFieldsKeywords() {
+    JsonNode waf = properties(LogType.WAF);
+    assertThat(waf.at("/ruleGroupList/type").asText()).isEqualTo("flat_object");
+    assertThat(waf.at("/httpRequest/properties/clientIp/type").asText()).isEqualTo("ip");
+    assertThat(waf.at("/timestamp/format").asText()).isEqualTo("epoch_millis");
+    assertThat(waf.at("/aws/properties/waf/properties/webacl_name/type").asText())
+        .isEqualTo("keyword");
+
+    JsonNode securityHub = properties(LogType.SECURITYHUB);
+    assertThat(securityHub.at("/Resources/properties/Details/type").asText())
+        .isEqualTo("flat_object");
+    assertThat(securityHub.at("/ProductFields/type").asText()).isEqualTo("flat_object");
+    assertThat(securityHub.at("/aws/properties/securityhub/properties/control_id/type").asText())
+        .isEqualTo("keyword");
+
+    JsonNode guardDuty = properties(LogType.GUARDDUTY);
+    assertThat(guardDuty.at("/resource/type").asText()).isEqualTo("flat_object");
+    assertThat(guardDuty.at("/service/properties/additionalInfo/type").asText())
+        .isEqualTo("flat_object");
+    assertThat(guardDuty.at("/aws/properties/guardduty/properties/resource_type/type").asText())
+        .isEqualTo("keyword");
+
+    JsonNode cloudWatch = properties(LogType.CLOUDWATCH);
+    assertThat(cloudWatch.at("/json/type").asText()).isEqualTo("flat_object");
+    assertThat(cloudWatch.at("/message/type").asText()).isEqualTo("text");
+  }
+
+  @Test
+  void everyDocumentMayCarryTheCloudWatchEnvelope() {
+    assertThat(
+            templates
+                .componentTemplate()
+                .at(
+                    "/template/mappings/properties/vigil/properties/cloudwatch/properties/logGroup/type")
+                .asText())
+        .isEqualTo("keyword");
+  }
+}
