@@ -1,6 +1,7 @@
 package dev.vigil.core.parse;
 
 import dev.vigil.core.parse.types.CloudTrailParser;
+import dev.vigil.core.parse.types.VpcFlowParser;
 import java.util.List;
 
 /** Every log parser Vigil ships. */
@@ -8,6 +9,6 @@ public final class LogParsers {
   private LogParsers() {}
 
   public static List<LogParser> all() {
-    return List.of(new CloudTrailParser());
+    return List.of(new CloudTrailParser(), new VpcFlowParser());
   }
 }
