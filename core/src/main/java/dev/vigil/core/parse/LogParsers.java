@@ -1,5 +1,6 @@
 package dev.vigil.core.parse;
 
+import dev.vigil.core.parse.types.AlbParser;
 import dev.vigil.core.parse.types.CloudTrailParser;
 import dev.vigil.core.parse.types.VpcFlowParser;
 import java.util.List;
@@ -9,6 +10,6 @@ public final class LogParsers {
   private LogParsers() {}
 
   public static List<LogParser> all() {
-    return List.of(new CloudTrailParser(), new VpcFlowParser());
+    return List.of(new CloudTrailParser(), new VpcFlowParser(), new AlbParser());
   }
 }

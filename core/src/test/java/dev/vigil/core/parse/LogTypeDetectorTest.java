@@ -46,6 +46,24 @@ class LogTypeDetectorTest {
   }
 
   @Test
+  void loadBalancerKeysAndApplicationAndClassicLines() {
+    assertThat(
+            LogTypeDetector.fromKey(
+                "AWSLogs/123456789012/elasticloadbalancing/us-west-2/2022/07/05/"
+                    + "123456789012_elasticloadbalancing_us-west-2_app.lb.2b39_20220705T0450Z_1.2.3.4_x.log.gz"))
+        .contains(LogType.ALB);
+    assertThat(LogTypeDetector.fromContent(text("opensearch-catalog/alb/raw.log")))
+        .contains(LogType.ALB);
+    assertThat(LogTypeDetector.fromContent(text("centralized-logging-with-opensearch/alb/elb.log")))
+        .contains(LogType.ALB);
+    assertThat(
+            LogTypeDetector.fromContent(
+                "2020-06-14T17:26:04.805368Z my-clb-1 170.01.01.02:39492 172.31.25.183:5000 0.000032"
+                    + " 0.001861 0.000017 200 200 0 13 \"GET http://h:80/ HTTP/1.1\" \"-\" - -\n"))
+        .contains(LogType.ALB);
+  }
+
+  @Test
   void plainTextThatIsNoKnownLogIsNotTakenForOne() {
     assertThat(LogTypeDetector.fromContent("hello world\nthis is a readme\n")).isEmpty();
     assertThat(LogTypeDetector.fromContent("2 3 4\n")).isEmpty();

@@ -14,6 +14,7 @@ final class FieldSplitter {
   private final boolean quotes;
   private final boolean brackets;
   private String[] fields = new String[48];
+  private char[] wraps = new char[48];
   private int count;
   private String error;
 
@@ -41,21 +42,21 @@ final class FieldSplitter {
         if (end < 0) {
           return fail("unterminated quote in field " + (count + 1) + " at character " + (i + 1));
         }
-        add(line.substring(i + 1, end));
+        add(line.substring(i + 1, end), '"');
         i = end + 1;
       } else if (brackets && first == '[') {
         int end = closing(line, i + 1, ']');
         if (end < 0) {
           return fail("unterminated '[' in field " + (count + 1) + " at character " + (i + 1));
         }
-        add(line.substring(i + 1, end));
+        add(line.substring(i + 1, end), '[');
         i = end + 1;
       } else {
         int end = line.indexOf(' ', i);
         if (end < 0) {
           end = length;
         }
-        add(line.substring(i, end));
+        add(line.substring(i, end), ' ');
         i = end;
       }
     }
@@ -64,6 +65,11 @@ final class FieldSplitter {
   /** Field {@code index} (0-based) of the last split line. */
   String get(int index) {
     return fields[index];
+  }
+
+  /** How field {@code index} was written: {@code '"'} quoted, {@code '['} bracketed, else ' '. */
+  char wrap(int index) {
+    return wraps[index];
   }
 
   int count() {
@@ -87,10 +93,12 @@ final class FieldSplitter {
     return -1;
   }
 
-  private void add(String value) {
+  private void add(String value, char wrap) {
     if (count == fields.length) {
       fields = Arrays.copyOf(fields, count * 2);
+      wraps = Arrays.copyOf(wraps, count * 2);
     }
+    wraps[count] = wrap;
     fields[count++] = value;
   }
 

@@ -25,6 +25,16 @@ class FieldSplitterTest {
   }
 
   @Test
+  void remembersHowEachFieldWasWritten() {
+    FieldSplitter fields = new FieldSplitter(true, true);
+    fields.split("a \"b c\" [d e] -");
+    assertThat(fields.wrap(0)).isEqualTo(' ');
+    assertThat(fields.wrap(1)).isEqualTo('"');
+    assertThat(fields.wrap(2)).isEqualTo('[');
+    assertThat(fields.wrap(3)).isEqualTo(' ');
+  }
+
+  @Test
   void quoteInsideAFieldOrEscapedDoesNotEndIt() {
     FieldSplitter fields = new FieldSplitter(true, false);
     assertThat(fields.split("\"Mozilla \"X\"Y\" next")).isEqualTo(2);
