@@ -2,6 +2,7 @@ package dev.vigil.core.parse;
 
 import dev.vigil.core.parse.types.AlbParser;
 import dev.vigil.core.parse.types.CloudTrailParser;
+import dev.vigil.core.parse.types.S3AccessParser;
 import dev.vigil.core.parse.types.VpcFlowParser;
 import java.util.List;
 
@@ -10,6 +11,7 @@ public final class LogParsers {
   private LogParsers() {}
 
   public static List<LogParser> all() {
-    return List.of(new CloudTrailParser(), new VpcFlowParser(), new AlbParser());
+    return List.of(
+        new CloudTrailParser(), new VpcFlowParser(), new AlbParser(), new S3AccessParser());
   }
 }
