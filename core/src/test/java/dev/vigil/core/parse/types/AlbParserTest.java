@@ -265,6 +265,61 @@ class AlbParserTest {
     GrokPairs.assertAgrees(pairs.get(0).get("expected"), doc, translations);
   }
 
+  /**
+   * opensearch-catalog's schema sample {@code alb/aws_elb-log.json} is the parse of the AWS
+   * documentation's "example HTTP entry" (same trace id, ARN, byte counts); its raw line is not in
+   * the shared data, so it is written here as the documentation prints it.
+   */
+  @Test
+  void agreesWithOpenSearchCatalogSchemaSampleOfTheDocumentedExampleEntry() throws Exception {
+    String documented =
+        "http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817"
+            + " 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 \"GET http://www.example.com:80/ HTTP/1.1\""
+            + " \"curl/7.46.0\" - - arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067"
+            + " \"Root=1-58337262-36d228ad5d99923122bbe354\" \"-\" \"-\" 0 2018-07-02T22:22:48.364000Z \"forward\""
+            + " \"-\" \"-\" \"10.0.0.1:80\" \"200\" \"-\" \"-\"";
+    JsonNode sample =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(TestData.bytes("opensearch-catalog/alb/aws_elb-log.json"));
+    JsonNode doc = parseText(documented + "\n").sources().get(0);
+
+    // The sample keeps milliseconds only.
+    assertThat(java.time.Instant.parse(doc.at("/@timestamp").asText()).toEpochMilli())
+        .isEqualTo(java.time.Instant.parse(sample.at("/@timestamp").asText()).toEpochMilli());
+    JsonNode elb = sample.at("/aws/elb");
+    assertThat(doc.at("/type").asText()).isEqualTo(elb.at("/type").asText());
+    assertThat(doc.at("/url/scheme").asText()).isEqualTo(elb.at("/protocol").asText());
+    assertThat(doc.at("/elb").asText()).isEqualTo(elb.at("/name").asText());
+    assertThat(doc.at("/target_ip").asText()).isEqualTo(elb.at("/backend/ip").asText());
+    assertThat(doc.at("/target_port").asText()).isEqualTo(elb.at("/backend/port").asText());
+    assertThat(doc.at("/target_status_code").asInt())
+        .isEqualTo(elb.at("/backend/http/response/status_code").asInt());
+    assertThat(doc.at("/request_processing_time").asDouble())
+        .isEqualTo(elb.at("/request_processing_time/sec").asDouble());
+    assertThat(doc.at("/target_processing_time").asDouble())
+        .isEqualTo(elb.at("/backend_processing_time/sec").asDouble());
+    assertThat(doc.at("/response_processing_time").asDouble())
+        .isEqualTo(elb.at("/response_processing_time/sec").asDouble());
+    assertThat(doc.at("/matched_rule_priority").asText())
+        .isEqualTo(elb.at("/matched_rule_priority").asText());
+    assertThat(doc.at("/target_group_arn").asText())
+        .isEqualTo(elb.at("/target_group/arn").asText());
+    assertThat(doc.at("/target_port_list")).isEqualTo(elb.at("/target_port"));
+    assertThat(doc.at("/target_status_code_list")).isEqualTo(elb.at("/target_status_code"));
+    assertThat(doc.at("/trace_id").asText()).isEqualTo(sample.at("/traceId").asText());
+    assertThat(doc.at("/http/request/method")).isEqualTo(sample.at("/http/request/method"));
+    assertThat(doc.at("/http/response/status_code"))
+        .isEqualTo(sample.at("/http/response/status_code"));
+    assertThat(doc.at("/received_bytes").asLong())
+        .isEqualTo(sample.at("/http/request/body/bytes").asLong());
+    assertThat(doc.at("/sent_bytes").asLong())
+        .isEqualTo(sample.at("/http/response/body/bytes").asLong());
+    assertThat(doc.at("/url/original").asText()).isEqualTo(sample.at("/http/url").asText());
+    assertThat(doc.at("/source/ip")).isEqualTo(sample.at("/communication/source/ip"));
+    assertThat(doc.at("/source/port")).isEqualTo(sample.at("/communication/source/port"));
+    assertThat(doc.at("/cloud/provider")).isEqualTo(sample.at("/cloud/provider"));
+  }
+
   private static CollectingSink parseText(String text) {
     return CollectingSink.parse(text.getBytes(StandardCharsets.UTF_8), KEY, LogType.ALB);
   }
