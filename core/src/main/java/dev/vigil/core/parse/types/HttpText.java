@@ -1,6 +1,7 @@
 package dev.vigil.core.parse.types;
 
 import dev.vigil.core.parse.DocumentBuilder;
+import java.util.Locale;
 
 /** Shared pieces of the HTTP access log types (ALB, S3 server access): request lines, URLs. */
 final class HttpText {
@@ -51,7 +52,7 @@ final class HttpText {
     int scheme = url.indexOf("://");
     int firstSlash = url.indexOf('/');
     if (scheme > 0 && (firstSlash < 0 || scheme < firstSlash)) {
-      doc.url("scheme", url.substring(0, scheme).toLowerCase(java.util.Locale.ROOT));
+      doc.url("scheme", url.substring(0, scheme).toLowerCase(Locale.ROOT));
       i = scheme + 3;
       int end = i;
       while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?') {

@@ -1,5 +1,6 @@
 package dev.vigil.core.parse.types;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -70,7 +71,7 @@ record KeyInfo(String account, String region, Instant time) {
       return LocalDate.of(Integer.parseInt(year), Integer.parseInt(month), Integer.parseInt(day))
           .atTime(hour, minute)
           .toInstant(ZoneOffset.UTC);
-    } catch (java.time.DateTimeException e) {
+    } catch (DateTimeException e) {
       return null;
     }
   }

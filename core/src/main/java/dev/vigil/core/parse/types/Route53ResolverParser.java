@@ -13,6 +13,7 @@ import dev.vigil.core.parse.RecordCounter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -231,6 +232,6 @@ public final class Route53ResolverParser implements LogParser {
 
   private static final class Captured {
     final Map<String, String> values = new HashMap<>(16);
-    final List<String> answerIps = new java.util.ArrayList<>(2);
+    final List<String> answerIps = new ArrayList<>(2);
   }
 }

@@ -9,6 +9,7 @@ import dev.vigil.core.parse.ParseContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -358,8 +359,13 @@ public final class VpcFlowParser implements LogParser {
       this.origin = origin;
       documentNames = new SerializedString[names.length];
       numeric = new boolean[names.length];
+      Set<String> seen = new HashSet<>();
       for (int i = 0; i < names.length; i++) {
-        documentNames[i] = new SerializedString(documentName(names[i]));
+        String name = documentName(names[i]);
+        if (!seen.add(name)) {
+          name = name + "_" + (i + 1); // a repeated header name must not repeat a JSON key
+        }
+        documentNames[i] = new SerializedString(name);
         numeric[i] = NUMERIC_FIELDS.contains(names[i]);
       }
       List<String> list = List.of(names);

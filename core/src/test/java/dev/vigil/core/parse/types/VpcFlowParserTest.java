@@ -259,6 +259,15 @@ class VpcFlowParserTest {
   }
 
   @Test
+  void repeatedHeaderNameDoesNotRepeatAJsonKey() {
+    List<JsonNode> docs =
+        parseText("version srcaddr start srcaddr\n2 10.0.0.1 1418530010 10.0.0.2\n").sources();
+
+    assertThat(docs.get(0).at("/srcaddr").asText()).isEqualTo("10.0.0.1");
+    assertThat(docs.get(0).at("/srcaddr_4").asText()).isEqualTo("10.0.0.2");
+  }
+
+  @Test
   void laterHeaderLineSwitchesTheFormatOfConcatenatedObjects() {
     String text =
         HEADER_V2
