@@ -64,6 +64,48 @@ class LogTypeDetectorTest {
   }
 
   @Test
+  void s3AccessLogObjectNamesSimpleAndDatePartitionedButNotFirehoseNames() {
+    assertThat(LogTypeDetector.fromKey("logs/2019-02-06-00-00-38-5C1A1B2C3D4E5F60"))
+        .contains(LogType.S3ACCESS);
+    assertThat(LogTypeDetector.fromKey("2013-11-01-21-32-16-E568B2907131C0C0"))
+        .contains(LogType.S3ACCESS);
+    assertThat(
+            LogTypeDetector.fromKey(
+                "logs/123456789012/us-east-1/bucket/2019/02/06/2019-02-06-00-00-38-5C1A1B2C3D4E5F60"))
+        .contains(LogType.S3ACCESS);
+    // Firehose names objects <stream>-<version>-YYYY-MM-DD-HH-MM-SS-<uuid>.
+    assertThat(
+            LogTypeDetector.fromKey(
+                "fh/2024/03/09/17/stream-1-2024-03-09-17-05-12-4b1a2c3d-1e2f-4a5b-8c9d-0e1f2a3b4c5d"))
+        .isEmpty();
+  }
+
+  @Test
+  void s3AccessLogContent() {
+    assertThat(
+            LogTypeDetector.fromContent(
+                text("centralized-logging-with-opensearch/s3-access/s3.log")))
+        .contains(LogType.S3ACCESS);
+    assertThat(
+            LogTypeDetector.fromContent(
+                "- awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - 3E57427F3EXAMPLE"
+                    + " REST.GET.VERSIONING - \"GET / HTTP/1.1\" 200 - 113 - 7 - \"-\" \"x\" -\n"))
+        .contains(LogType.S3ACCESS);
+  }
+
+  @Test
+  void resolverQueryLogKeyAndContent() {
+    assertThat(
+            LogTypeDetector.fromKey(
+                "AWSLogs/111122223333/vpcdnsquerylogs/vpc-0123456789abcdef0/2021/10/14/x.log.gz"))
+        .contains(LogType.ROUTE53RESOLVER);
+    assertThat(
+            LogTypeDetector.fromContent(
+                text("opensearch-security-analytics/route53-resolver/dns-sample.json")))
+        .contains(LogType.ROUTE53RESOLVER);
+  }
+
+  @Test
   void plainTextThatIsNoKnownLogIsNotTakenForOne() {
     assertThat(LogTypeDetector.fromContent("hello world\nthis is a readme\n")).isEmpty();
     assertThat(LogTypeDetector.fromContent("2 3 4\n")).isEmpty();
