@@ -97,13 +97,15 @@ final class Times {
         offsetSeconds);
   }
 
-  /** Unix epoch seconds (VPC Flow Logs {@code start}/{@code end}). */
+  /**
+   * Unix epoch seconds (VPC Flow Logs {@code start}/{@code end}), from 1970 to the end of year 9999
+   * (beyond that it is not seconds, e.g. milliseconds, and would make an absurd index name).
+   */
   static Instant epochSeconds(long seconds) {
-    try {
-      return Instant.ofEpochSecond(seconds);
-    } catch (DateTimeException e) {
+    if (seconds < 0 || seconds > 253_402_300_799L) {
       return null;
     }
+    return Instant.ofEpochSecond(seconds);
   }
 
   private static Instant instant(

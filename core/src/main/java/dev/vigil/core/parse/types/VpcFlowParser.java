@@ -213,11 +213,24 @@ public final class VpcFlowParser implements LogParser {
         }
       }
     }
-    Instant time = null;
-    if (format.start >= 0 && values.present[format.start]) {
-      time = Times.epochSeconds(values.numbers[format.start]);
-    } else if (format.end >= 0 && values.present[format.end]) {
-      time = Times.epochSeconds(values.numbers[format.end]);
+    Instant time;
+    int timeField =
+        format.start >= 0 && values.present[format.start]
+            ? format.start
+            : format.end >= 0 && values.present[format.end] ? format.end : -1;
+    if (timeField >= 0) {
+      time = Times.epochSeconds(values.numbers[timeField]);
+      if (time == null) {
+        context.reject(
+            line,
+            lines.offset(),
+            "field "
+                + format.names[timeField]
+                + " is "
+                + values.numbers[timeField]
+                + ", not a Unix time in seconds");
+        return;
+      }
     } else {
       time = key.time();
     }

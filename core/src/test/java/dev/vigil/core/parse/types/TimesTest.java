@@ -30,6 +30,13 @@ class TimesTest {
   }
 
   @Test
+  void epochSecondsOutsideYears1970To9999AreNull() {
+    assertThat(Times.epochSeconds(1418530010L)).isEqualTo(Instant.parse("2014-12-14T04:06:50Z"));
+    assertThat(Times.epochSeconds(1418530010000L)).isNull();
+    assertThat(Times.epochSeconds(-1)).isNull();
+  }
+
+  @Test
   void commonLogFormatTimesWithOffsets() {
     assertThat(Times.commonLog("06/Feb/2019:00:00:38 +0000"))
         .isEqualTo(Instant.parse("2019-02-06T00:00:38Z"));

@@ -223,6 +223,21 @@ class VpcFlowParserTest {
   }
 
   @Test
+  void startInMillisecondsIsRejectedInsteadOfDatingTheRecordInTheFarFuture() {
+    String millis =
+        "2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 3 4 1418530010000 1418530070 ACCEPT OK\n";
+    CollectingSink sink = parseText(HEADER_V2 + millis);
+
+    assertThat(sink.documents).isEmpty();
+    assertThat(sink.rejections)
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.reason())
+                    .isEqualTo("field start is 1418530010000, not a Unix time in seconds"));
+  }
+
+  @Test
   void headerlessObjectIsReadAsTheDefaultFormatOnlyWhenItsFirstLineIsOne() {
     String v2 =
         "2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 3 4 1418530010 1418530070 ACCEPT OK\n";
