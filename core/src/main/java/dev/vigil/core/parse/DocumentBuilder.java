@@ -36,6 +36,8 @@ public final class DocumentBuilder {
           "network",
           "user",
           "user_agent",
+          "http",
+          "url",
           "related",
           "aws",
           "vigil");
@@ -60,6 +62,10 @@ public final class DocumentBuilder {
   private final Map<String, Object> network = new LinkedHashMap<>();
   private String userName;
   private String userAgent;
+  private String httpMethod;
+  private Integer httpStatus;
+  private String httpVersion;
+  private final Map<String, Object> url = new LinkedHashMap<>();
   private final Set<String> relatedIps = new LinkedHashSet<>();
   private final Set<String> relatedUsers = new LinkedHashSet<>();
   private final Map<String, Map<String, Object>> awsFields = new LinkedHashMap<>();
@@ -94,7 +100,9 @@ public final class DocumentBuilder {
     event.clear();
     accountId = region = sourceIp = destinationIp = userName = userAgent = null;
     sourceCountryIso = sourceCountryName = null;
-    sourcePort = destinationPort = null;
+    httpMethod = httpVersion = null;
+    sourcePort = destinationPort = httpStatus = null;
+    url.clear();
     network.clear();
     relatedIps.clear();
     relatedUsers.clear();
@@ -187,6 +195,25 @@ public final class DocumentBuilder {
     return this;
   }
 
+  /**
+   * {@code http.request.method}, {@code http.response.status_code} and {@code http.version}
+   * (without the {@code HTTP/} prefix); null values are left out.
+   */
+  public DocumentBuilder http(String method, Integer statusCode, String version) {
+    this.httpMethod = method;
+    this.httpStatus = statusCode;
+    this.httpVersion = version;
+    return this;
+  }
+
+  /** A {@code url.*} field: original, scheme, domain, port, path, query. */
+  public DocumentBuilder url(String field, Object value) {
+    if (value != null) {
+      url.put(field, value);
+    }
+    return this;
+  }
+
   public DocumentBuilder relatedIp(String ip) {
     if (ip != null && !ip.isEmpty()) {
       relatedIps.add(ip);
@@ -273,6 +300,10 @@ public final class DocumentBuilder {
       json.writeStringField("original", userAgent);
       json.writeEndObject();
     }
+    writeHttp();
+    if (!url.isEmpty()) {
+      writeMap("url", url);
+    }
     if (!relatedIps.isEmpty() || !relatedUsers.isEmpty()) {
       json.writeObjectFieldStart("related");
       writeArray("ip", relatedIps);
@@ -301,6 +332,27 @@ public final class DocumentBuilder {
     json.writeEndObject();
     json.flush();
     return buffer.toByteArray();
+  }
+
+  private void writeHttp() throws IOException {
+    if (httpMethod == null && httpStatus == null && httpVersion == null) {
+      return;
+    }
+    json.writeObjectFieldStart("http");
+    if (httpMethod != null) {
+      json.writeObjectFieldStart("request");
+      json.writeStringField("method", httpMethod);
+      json.writeEndObject();
+    }
+    if (httpStatus != null) {
+      json.writeObjectFieldStart("response");
+      json.writeNumberField("status_code", httpStatus);
+      json.writeEndObject();
+    }
+    if (httpVersion != null) {
+      json.writeStringField("version", httpVersion);
+    }
+    json.writeEndObject();
   }
 
   private void writeEndpoint(

@@ -1,9 +1,13 @@
 package dev.vigil.core.parse;
 
+import dev.vigil.core.parse.types.AlbParser;
 import dev.vigil.core.parse.types.CloudTrailParser;
 import dev.vigil.core.parse.types.CloudWatchLogsParser;
 import dev.vigil.core.parse.types.GuardDutyParser;
+import dev.vigil.core.parse.types.Route53ResolverParser;
+import dev.vigil.core.parse.types.S3AccessParser;
 import dev.vigil.core.parse.types.SecurityHubParser;
+import dev.vigil.core.parse.types.VpcFlowParser;
 import dev.vigil.core.parse.types.WafParser;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +21,10 @@ public final class LogParsers {
         new ArrayList<>(
             List.of(
                 new CloudTrailParser(),
+                new VpcFlowParser(),
+                new AlbParser(),
+                new S3AccessParser(),
+                new Route53ResolverParser(),
                 new WafParser(),
                 new SecurityHubParser(),
                 new GuardDutyParser()));

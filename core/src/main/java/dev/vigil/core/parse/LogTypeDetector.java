@@ -3,6 +3,7 @@ package dev.vigil.core.parse;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vigil.core.LogType;
+import dev.vigil.core.parse.types.VpcFlowParser;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,13 +17,23 @@ public final class LogTypeDetector {
   private static final Pattern AWSLOGS =
       Pattern.compile(
           "(?:^|/)AWSLogs/(?:o-[a-z0-9]+/)?\\d{12}/([A-Za-z0-9_-]+)/", Pattern.CASE_INSENSITIVE);
-  private static final Pattern VPC_HEADER =
+  // Hive-compatible S3 prefixes (an option of VPC Flow Logs delivery).
+  private static final Pattern AWSLOGS_HIVE =
       Pattern.compile(
-          "^\\s*(version|account-id|interface-id|srcaddr)\\s.*\\b(srcaddr|dstaddr|action|log-status|interface-id)\\b");
+          "(?:^|/)AWSLogs/(?:aws-organization-id=[^/]+/)?aws-account-id=\\d{12}/aws-service=([A-Za-z0-9_-]+)/",
+          Pattern.CASE_INSENSITIVE);
+  // S3 server access log objects are named <prefix>YYYY-mm-DD-HH-MM-SS-<16 character id>.
+  private static final Pattern S3_ACCESS_KEY =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\d-\\d\\d-\\d\\d-\\d\\d-[0-9A-Za-z]{16}$");
   private static final Pattern ALB_LINE =
       Pattern.compile("^(http|https|h2|grpcs|ws|wss) \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d");
+  // Classic Load Balancer: the time comes first, then the name and client:port.
+  private static final Pattern CLASSIC_ELB_LINE =
+      Pattern.compile(
+          "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?Z \\S+ [0-9a-fA-F.:\\[\\]]+:\\d+ ");
   private static final Pattern S3_ACCESS_LINE =
-      Pattern.compile("^[0-9a-f]{64} \\S+ \\[\\d\\d/\\w{3}/\\d{4}:");
+      Pattern.compile(
+          "^(?:[0-9a-f]{64}|-) \\S+ \\[\\d\\d/\\w{3}/\\d{4}:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\] ");
 
   private LogTypeDetector() {}
 
@@ -31,7 +42,12 @@ public final class LogTypeDetector {
       return Optional.empty();
     }
     var service = AWSLOGS.matcher(key);
-    if (service.find()) {
+    boolean standard = service.find();
+    if (!standard) {
+      service = AWSLOGS_HIVE.matcher(key);
+      standard = service.find();
+    }
+    if (standard) {
       switch (service.group(1).toLowerCase(java.util.Locale.ROOT)) {
         case "cloudtrail", "cloudtrail-digest", "cloudtrail-insight":
           return Optional.of(LogType.CLOUDTRAIL);
@@ -55,6 +71,9 @@ public final class LogTypeDetector {
     // the objects after the stream.
     if (key.toLowerCase(java.util.Locale.ROOT).contains("aws-waf-logs-")) {
       return Optional.of(LogType.WAF);
+    }
+    if (S3_ACCESS_KEY.matcher(key).find()) {
+      return Optional.of(LogType.S3ACCESS);
     }
     return Optional.empty();
   }
@@ -101,10 +120,10 @@ public final class LogTypeDetector {
       return fromJson(text);
     }
     String firstLine = text.lines().findFirst().orElse("");
-    if (VPC_HEADER.matcher(firstLine).find()) {
+    if (VpcFlowParser.looksLikeFlowLog(firstLine)) {
       return Optional.of(LogType.VPCFLOW);
     }
-    if (ALB_LINE.matcher(firstLine).find()) {
+    if (ALB_LINE.matcher(firstLine).find() || CLASSIC_ELB_LINE.matcher(firstLine).find()) {
       return Optional.of(LogType.ALB);
     }
     if (S3_ACCESS_LINE.matcher(firstLine).find()) {
