@@ -83,7 +83,7 @@ final class ParseCommand implements Callable<Integer> {
         err.println(file + ": no such file");
         unreadable = true;
       } catch (UnreadableInputException e) {
-        err.println(file + ": " + e.getMessage());
+        err.println(e.getMessage()); // names the file already
         unreadable = true;
       } catch (IOException e) {
         err.println(file + ": cannot read: " + e.getMessage());

@@ -47,12 +47,12 @@ class SampleMappingIT {
   void everySampleDocumentIsIndexedWithoutMappingErrors(LogType type, OpenSearchNode node)
       throws Exception {
     List<ParsedDocument> documents = new ArrayList<>();
-    for (String sample : Samples.BY_TYPE.get(type)) {
+    for (Samples.Sample sample : Samples.BY_TYPE.get(type)) {
       CollectingSink sink = new CollectingSink();
-      try (InputStream in = Files.newInputStream(TestData.path(sample))) {
-        ObjectParser.standard().parse(in, ObjectRef.file(sample), type, sink);
+      try (InputStream in = Files.newInputStream(TestData.path(sample.path()))) {
+        ObjectParser.standard().parse(in, sample.origin(), type, sink);
       }
-      assertThat(sink.rejections).as(sample).isEmpty();
+      assertThat(sink.rejections).as(sample.path()).isEmpty();
       documents.addAll(sink.documents);
     }
     assertThat(documents).as("documents parsed from the %s samples", type).isNotEmpty();
