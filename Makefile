@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test parts format crds clean
+.PHONY: demo build test parts format crds bench clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -19,6 +19,11 @@ test: parts
 parts:
 	bash testing/scripts/ensure-moto.sh >/dev/null
 	bash testing/scripts/ensure-kube-binaries.sh >/dev/null
+
+## Run the JMH benchmarks of the log core and print throughput and the pipeline/ceiling ratio (several minutes).
+bench:
+	$(MVN) -q -pl bench -am package -DskipTests
+	java -jar bench/target/benchmarks.jar
 
 ## Regenerate crds/ from the Java classes in api/ (the build fails while they differ).
 crds:

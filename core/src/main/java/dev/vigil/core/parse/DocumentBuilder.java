@@ -266,6 +266,39 @@ public final class DocumentBuilder {
   }
 
   /** Writes the ECS and Vigil fields, closes the document and returns its bytes. */
+  /**
+   * Finishes a document whose record fields are the record's own raw JSON bytes {@code [opening,
+   * closing)} (from its opening brace up to, not including, its closing brace): those bytes are
+   * copied once, and the ECS and Vigil fields are appended. Much cheaper than re-serializing every
+   * token; the caller must only use it for records without a {@link #RESERVED} top-level name.
+   */
+  public byte[] finishRaw(
+      LogType type,
+      ObjectRef origin,
+      RetainingInputStream raw,
+      long opening,
+      long closing,
+      boolean hasFields)
+      throws IOException {
+    byte[] ecs = finish(type, origin); // "{" + ECS fields + "}"
+    int recordLength = (int) (closing - opening);
+    byte[] out = new byte[recordLength + (hasFields ? 1 : 0) + ecs.length - 1];
+    raw.copy(opening, closing, out, 0);
+    // Raw line breaks can only be whitespace between tokens in valid JSON; _bulk needs one document
+    // per line.
+    for (int i = 0; i < recordLength; i++) {
+      if (out[i] == '\n' || out[i] == '\r') {
+        out[i] = ' ';
+      }
+    }
+    int at = recordLength;
+    if (hasFields) {
+      out[at++] = ',';
+    }
+    System.arraycopy(ecs, 1, out, at, ecs.length - 1);
+    return out;
+  }
+
   public byte[] finish(LogType type, ObjectRef origin) throws IOException {
     if (timestamp != null) {
       json.writeFieldName(TIMESTAMP);

@@ -59,10 +59,28 @@ public final class ParseContext {
    * Finishes the builder's document and hands it to the sink. The builder must have a timestamp.
    */
   public void emit(LogType type, String id) throws IOException {
+    deliver(type, id, builder.finish(type, origin));
+  }
+
+  /**
+   * Like {@link #emit}, for a record whose own fields are copied as raw bytes (see {@link
+   * DocumentBuilder#finishRaw}).
+   */
+  public void emitRaw(
+      LogType type,
+      String id,
+      RetainingInputStream raw,
+      long opening,
+      long closing,
+      boolean hasFields)
+      throws IOException {
+    deliver(type, id, builder.finishRaw(type, origin, raw, opening, closing, hasFields));
+  }
+
+  private void deliver(LogType type, String id, byte[] source) {
     if (builder.timestamp() == null) {
       throw new IllegalStateException("a document needs an event time");
     }
-    byte[] source = builder.finish(type, origin);
     sink.document(
         new ParsedDocument(
             type, naming.index(type, builder.timestamp()), id, builder.timestamp(), source));

@@ -76,6 +76,19 @@ class CloudTrailParserTest {
   }
 
   @Test
+  void prettyPrintedEventBecomesOneLineDocumentWithItsFieldsIntact() {
+    String pretty =
+        "{\"Records\": [\n  {\n    \"eventID\": \"p1\",\n    \"eventTime\": \"2026-11-27T01:02:03Z\",\r\n"
+            + "    \"requestParameters\": {\"bucketName\": \"a b\"}\n  }\n]}";
+    ParsedDocument doc = parseText(pretty).documents.get(0);
+    assertThat(doc.sourceAsString()).doesNotContain("\n").doesNotContain("\r");
+    JsonNode tree = CollectingSink.tree(doc);
+    assertThat(tree.at("/requestParameters/bucketName").asText()).isEqualTo("a b");
+    assertThat(tree.at("/aws/request/bucketName").asText()).isEqualTo("a b");
+    assertThat(tree.at("/@timestamp").asText()).isEqualTo("2026-11-27T01:02:03Z");
+  }
+
+  @Test
   void digestFileIsSkippedNotIndexed() {
     String digest =
         "{\"awsAccountId\":\"123456789012\",\"digestStartTime\":\"2026-11-27T00:00:00Z\",\"logFiles\":[]}";

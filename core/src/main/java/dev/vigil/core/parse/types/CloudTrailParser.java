@@ -1,6 +1,5 @@
 package dev.vigil.core.parse.types;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,10 +9,10 @@ import dev.vigil.core.parse.JsonCopy;
 import dev.vigil.core.parse.LogParser;
 import dev.vigil.core.parse.ParseContext;
 import dev.vigil.core.parse.RecordCounter;
+import dev.vigil.core.parse.RetainingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +20,12 @@ import java.util.Set;
 /**
  * CloudTrail: the S3 object layout {@code {"Records":[…]}}, a bare array of events, or
  * newline-delimited events (several roots in one stream). Digest files are recognised and skipped.
- * Each event is copied token by token; the few fields the ECS mapping needs are picked out on the
- * way. Document id: the event's {@code eventID}.
+ * Document id: the event's {@code eventID}.
+ *
+ * <p>Speed comes from not re-serializing events: the parser walks each event's tokens only to pick
+ * out the fields the ECS mapping needs, and the document is the event's own bytes with the ECS
+ * fields appended. Only an event with a top-level name Vigil writes itself (a shipper's
+ * {@code @timestamp}) takes the slower copy that renames it.
  */
 public final class CloudTrailParser implements LogParser {
   private static final Set<String> DIGEST_FIELDS =
@@ -69,15 +72,18 @@ public final class CloudTrailParser implements LogParser {
       context.skip("CloudTrail digest file");
       return;
     }
+    RetainingInputStream raw = new RetainingInputStream(content);
     RecordCounter record = new RecordCounter();
-    try (JsonParser in = ParseContext.JSON.createParser(content)) {
+    Event event = new Event();
+    try (JsonParser in = ParseContext.JSON.createParser(raw)) {
+      Run run = new Run(in, raw, context, record, event);
       try {
         JsonToken token;
         while ((token = in.nextToken()) != null) {
           if (token == JsonToken.START_ARRAY) {
-            events(in, context, record);
+            run.events();
           } else if (token == JsonToken.START_OBJECT) {
-            rootObject(in, context, record);
+            run.rootObject();
           } else {
             context.reject(
                 record.next(), offset(in), "expected a JSON object or array, found " + token);
@@ -92,132 +98,220 @@ public final class CloudTrailParser implements LogParser {
     }
   }
 
-  private void rootObject(JsonParser in, ParseContext context, RecordCounter record)
-      throws IOException {
-    JsonToken token = in.nextToken();
-    if (token == JsonToken.END_OBJECT) {
-      return;
-    }
-    String first = in.currentName();
-    if ("Records".equals(first)) {
-      JsonCopy.expect(in, in.nextToken(), JsonToken.START_ARRAY);
-      events(in, context, record);
-      skipRestOfObject(in);
-      return;
-    }
-    if (DIGEST_FIELDS.contains(first) || "awsAccountId".equals(first)) {
-      in.nextToken();
-      in.skipChildren();
-      skipRestOfObject(in);
-      context.skip("CloudTrail digest file");
-      return;
-    }
-    // One event per root (newline-delimited JSON): the parser already stands on its first field.
-    event(in, context, record.next());
-    record.done();
-  }
+  /** One object's parse: the parser, its retained bytes and the reusable per-event state. */
+  private record Run(
+      JsonParser in,
+      RetainingInputStream raw,
+      ParseContext context,
+      RecordCounter record,
+      Event event) {
 
-  private void events(JsonParser in, ParseContext context, RecordCounter record)
-      throws IOException {
-    JsonToken token;
-    while ((token = in.nextToken()) == JsonToken.START_OBJECT) {
-      in.nextToken();
-      event(in, context, record.next());
+    void rootObject() throws IOException {
+      long opening = offset(in);
+      JsonToken token = in.nextToken();
+      if (token == JsonToken.END_OBJECT) {
+        return;
+      }
+      String first = in.currentName();
+      if ("Records".equals(first)) {
+        JsonCopy.expect(in, in.nextToken(), JsonToken.START_ARRAY);
+        events();
+        skipRestOfObject(in);
+        return;
+      }
+      if (DIGEST_FIELDS.contains(first) || "awsAccountId".equals(first)) {
+        in.nextToken();
+        in.skipChildren();
+        skipRestOfObject(in);
+        context.skip("CloudTrail digest file");
+        return;
+      }
+      // One event per root (newline-delimited JSON): the parser already stands on its first field.
+      event(opening, record.next());
       record.done();
     }
-    JsonCopy.expect(in, token, JsonToken.END_ARRAY);
-  }
 
-  /** Copies one event; the parser stands on its first FIELD_NAME (or END_OBJECT). */
-  private void event(JsonParser in, ParseContext context, long record) throws IOException {
-    long startOffset = offset(in);
-    DocumentBuilder doc = context.builder();
-    JsonGenerator out = doc.start();
-    String eventTime = null;
-    String shipperTime = null;
-    String eventId = null;
-    String errorCode = null;
-    String account = null;
-    Map<String, String> identity = new HashMap<>(8);
-    Map<String, String> request = new HashMap<>(4);
-    for (JsonToken token = in.currentToken();
-        token == JsonToken.FIELD_NAME;
-        token = in.nextToken()) {
-      String name = in.currentName();
-      JsonToken value = in.nextToken();
-      switch (name) {
-        case "userIdentity" -> {
-          doc.fieldName(name);
-          if (value == JsonToken.START_OBJECT) {
-            JsonCopy.copyObjectCapturing(in, out, IDENTITY_FIELDS, identity);
-          } else {
-            out.copyCurrentStructure(in);
-          }
+    void events() throws IOException {
+      JsonToken token;
+      while ((token = in.nextToken()) == JsonToken.START_OBJECT) {
+        long opening = offset(in);
+        in.nextToken();
+        event(opening, record.next());
+        record.done();
+      }
+      JsonCopy.expect(in, token, JsonToken.END_ARRAY);
+    }
+
+    /**
+     * Reads one event whose opening brace is at {@code opening}; the parser stands on its first
+     * field.
+     */
+    void event(long opening, long number) throws IOException {
+      Event e = event.reset();
+      for (JsonToken token = in.currentToken();
+          token == JsonToken.FIELD_NAME;
+          token = in.nextToken()) {
+        String name = in.currentName();
+        JsonToken value = in.nextToken();
+        e.fields++;
+        if (DocumentBuilder.RESERVED.contains(name)) {
+          e.reservedName = true;
         }
-        case "requestParameters" -> {
-          doc.fieldName(name);
-          if (value == JsonToken.START_OBJECT) {
-            JsonCopy.copyObjectCapturing(in, out, PROMOTED_REQUEST_FIELDS, request);
-          } else {
-            out.copyCurrentStructure(in);
-          }
-        }
-        default -> {
-          String text = value.isScalarValue() ? JsonCopy.scalarText(in) : null;
-          switch (name) {
-            case "eventTime" -> eventTime = text;
-            case "@timestamp" -> shipperTime = text;
-            case "eventID" -> eventId = text;
-            case "errorCode" -> errorCode = text;
-            case "recipientAccountId" -> account = text;
-            case "eventSource" -> doc.event("provider", text);
-            case "eventName" -> doc.event("action", text);
-            case "awsRegion" -> doc.region(text);
-            case "userAgent" -> doc.userAgent(text);
-            case "sourceIPAddress" -> {
-              if (JsonCopy.looksLikeIp(text)) {
-                doc.source(text, null);
-              }
+        switch (name) {
+          case "userIdentity" -> capture(value, IDENTITY_FIELDS, e.identity);
+          case "requestParameters" -> capture(value, PROMOTED_REQUEST_FIELDS, e.request);
+          default -> {
+            if (!value.isScalarValue()) {
+              in.skipChildren();
+            } else if (Event.WANTED.contains(name)) {
+              e.scalar(
+                  name, JsonCopy.scalarText(in)); // only the few fields ECS needs become Strings
             }
-            default -> {}
           }
-          doc.copyField(name, in);
+        }
+      }
+      long closing = offset(in); // the event's closing brace
+      raw.release(opening);
+      emit(e, opening, closing, number);
+      raw.release(closing + 1);
+    }
+
+    private void capture(JsonToken value, Set<String> wanted, Map<String, String> into)
+        throws IOException {
+      if (value != JsonToken.START_OBJECT) {
+        in.skipChildren();
+        return;
+      }
+      JsonToken token;
+      while ((token = in.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = in.currentName();
+        JsonToken child = in.nextToken();
+        if (child.isScalarValue()) {
+          if (child != JsonToken.VALUE_NULL && wanted.contains(name)) {
+            into.put(name, in.getText());
+          }
+        } else {
+          in.skipChildren();
+        }
+      }
+      JsonCopy.expect(in, token, JsonToken.END_OBJECT);
+    }
+
+    private void emit(Event e, long opening, long closing, long number) throws IOException {
+      String time =
+          e.eventTime != null
+              ? e.eventTime
+              : e.shipperTime; // Logstash-style exports rename eventTime
+      if (time == null) {
+        context.reject(number, opening, "eventTime is missing");
+        return;
+      }
+      Instant instant = Times.iso(time);
+      if (instant == null) {
+        context.reject(number, opening, "eventTime '" + time + "' is not an ISO-8601 instant");
+        return;
+      }
+      DocumentBuilder doc = context.builder();
+      doc.start();
+      doc.timestamp(instant, time.endsWith("Z") ? time : null)
+          .event("kind", "event")
+          .event("provider", e.eventSource)
+          .event("action", e.eventName)
+          .event("id", e.eventId)
+          .event("outcome", e.errorCode == null ? "success" : "failure")
+          .account(e.account != null ? e.account : e.identity.get("accountId"))
+          .region(e.region)
+          .userAgent(e.userAgent)
+          .user(userName(e.identity));
+      if (JsonCopy.looksLikeIp(e.sourceIp)) {
+        doc.source(e.sourceIp, null);
+      }
+      doc.relatedUser(e.identity.get("arn"));
+      e.request.forEach(doc::promote);
+      String id =
+          e.eventId != null
+              ? e.eventId
+              : context.ids().positional(LogType.CLOUDTRAIL, context.origin(), number);
+      if (e.reservedName) {
+        copyRenaming(opening, closing + 1, doc);
+        context.emit(LogType.CLOUDTRAIL, id);
+      } else {
+        context.emitRaw(LogType.CLOUDTRAIL, id, raw, opening, closing, e.fields > 0);
+      }
+    }
+
+    /**
+     * The slow path: re-reads the event's bytes and copies its fields through the builder, which
+     * renames.
+     */
+    private void copyRenaming(long from, long to, DocumentBuilder doc) throws IOException {
+      byte[] bytes = new byte[(int) (to - from)];
+      raw.copy(from, to, bytes, 0);
+      try (JsonParser event = ParseContext.JSON.createParser(bytes)) {
+        event.nextToken();
+        while (event.nextToken() == JsonToken.FIELD_NAME) {
+          String name = event.currentName();
+          event.nextToken();
+          doc.copyField(name, event);
         }
       }
     }
-    if (in.currentToken() != JsonToken.END_OBJECT) {
-      context.reject(record, startOffset, "event is not a JSON object");
-      return;
+  }
+
+  /** The fields of one event the ECS mapping needs; reused from event to event. */
+  private static final class Event {
+    static final Set<String> WANTED =
+        Set.of(
+            "eventTime",
+            "@timestamp",
+            "eventID",
+            "eventSource",
+            "eventName",
+            "errorCode",
+            "recipientAccountId",
+            "awsRegion",
+            "sourceIPAddress",
+            "userAgent");
+    final Map<String, String> identity = new HashMap<>(8);
+    final Map<String, String> request = new HashMap<>(4);
+    String eventTime;
+    String shipperTime;
+    String eventId;
+    String eventSource;
+    String eventName;
+    String errorCode;
+    String account;
+    String region;
+    String sourceIp;
+    String userAgent;
+    int fields;
+    boolean reservedName;
+
+    Event reset() {
+      identity.clear();
+      request.clear();
+      eventTime = shipperTime = eventId = eventSource = eventName = errorCode = null;
+      account = region = sourceIp = userAgent = null;
+      fields = 0;
+      reservedName = false;
+      return this;
     }
-    if (eventTime == null) {
-      eventTime = shipperTime; // exports through Logstash and similar shippers rename eventTime to
-      // @timestamp
+
+    void scalar(String name, String text) {
+      switch (name) {
+        case "eventTime" -> eventTime = text;
+        case "@timestamp" -> shipperTime = text;
+        case "eventID" -> eventId = text;
+        case "eventSource" -> eventSource = text;
+        case "eventName" -> eventName = text;
+        case "errorCode" -> errorCode = text;
+        case "recipientAccountId" -> account = text;
+        case "awsRegion" -> region = text;
+        case "sourceIPAddress" -> sourceIp = text;
+        case "userAgent" -> userAgent = text;
+        default -> {}
+      }
     }
-    if (eventTime == null) {
-      context.reject(record, startOffset, "eventTime is missing");
-      return;
-    }
-    Instant time;
-    try {
-      time = Instant.parse(eventTime);
-    } catch (DateTimeParseException e) {
-      context.reject(
-          record, startOffset, "eventTime '" + eventTime + "' is not an ISO-8601 instant");
-      return;
-    }
-    doc.timestamp(time, eventTime.endsWith("Z") ? eventTime : null)
-        .event("kind", "event")
-        .event("id", eventId)
-        .event("outcome", errorCode == null ? "success" : "failure")
-        .account(account != null ? account : identity.get("accountId"))
-        .user(userName(identity));
-    doc.relatedUser(identity.get("arn"));
-    request.forEach(doc::promote);
-    context.emit(
-        LogType.CLOUDTRAIL,
-        eventId != null
-            ? eventId
-            : context.ids().positional(LogType.CLOUDTRAIL, context.origin(), record));
   }
 
   /**
