@@ -143,7 +143,12 @@ public class LogPipelineBenchmark {
       bulk.add(document);
       documents++;
       if (bulk.bytes() >= 5 << 20) {
-        bytes += bulk.toByteArray().length;
+        bytes += bulk.bytes();
+        try {
+          bulk.writeTo(OutputStream.nullOutputStream()); // as the ingester streams it to OpenSearch
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
         bulk.reset();
       }
     }

@@ -1,12 +1,15 @@
 package dev.vigil.core.parse;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An OpenSearch {@code _bulk} request body (NDJSON: an {@code index} action line, then the document
- * source) built from parsed documents without re-serializing their sources.
+ * source) built from parsed documents without re-serializing their sources. Not thread-safe; reuse
+ * it with {@link #reset}.
  */
 public final class BulkBody {
   private static final byte[] ACTION_START =
@@ -14,21 +17,34 @@ public final class BulkBody {
   private static final byte[] ACTION_ID = "\",\"_id\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] ACTION_END = "\"}}\n".getBytes(StandardCharsets.UTF_8);
 
-  private final ByteArrayOutputStream body;
+  private byte[] body;
+  private int length;
   private int documents;
+  // Consecutive documents nearly always go to the same index: its name is encoded once.
+  private String lastIndex;
+  private byte[] lastIndexBytes;
 
   public BulkBody(int initialBytes) {
-    this.body = new ByteArrayOutputStream(initialBytes);
+    this.body = new byte[Math.max(initialBytes, 1024)];
   }
 
   public void add(ParsedDocument document) {
-    body.writeBytes(ACTION_START);
-    writeJsonStringContent(document.index());
-    body.writeBytes(ACTION_ID);
-    writeJsonStringContent(document.id());
-    body.writeBytes(ACTION_END);
-    body.writeBytes(document.source());
-    body.write('\n');
+    String id = document.id();
+    byte[] source = document.source();
+    ensure(
+        ACTION_START.length
+            + ACTION_ID.length
+            + ACTION_END.length
+            + id.length() * 6
+            + source.length
+            + 256);
+    append(ACTION_START);
+    append(indexBytes(document.index()));
+    append(ACTION_ID);
+    appendJsonStringContent(id);
+    append(ACTION_END);
+    append(source);
+    body[length++] = '\n';
     documents++;
   }
 
@@ -37,19 +53,55 @@ public final class BulkBody {
   }
 
   public int bytes() {
-    return body.size();
+    return length;
+  }
+
+  /** Writes the body without copying it first (e.g. to an HTTP request stream). */
+  public void writeTo(OutputStream out) throws IOException {
+    out.write(body, 0, length);
   }
 
   public byte[] toByteArray() {
-    return body.toByteArray();
+    return Arrays.copyOf(body, length);
   }
 
   public void reset() {
-    body.reset();
+    length = 0;
     documents = 0;
   }
 
-  private void writeJsonStringContent(String value) {
-    body.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(value));
+  private void append(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, body, length, bytes.length);
+    length += bytes.length;
+  }
+
+  // Ids taken from logs (eventID, requestId) are plain ASCII in practice; anything else is escaped.
+  private void appendJsonStringContent(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        append(JsonStringEncoder.getInstance().quoteAsUTF8(value));
+        return;
+      }
+    }
+    ensure(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      body[length++] = (byte) value.charAt(i);
+    }
+  }
+
+  private byte[] indexBytes(String index) {
+    if (!index.equals(lastIndex)) {
+      lastIndex = index;
+      lastIndexBytes = JsonStringEncoder.getInstance().quoteAsUTF8(index);
+    }
+    return lastIndexBytes;
+  }
+
+  private void ensure(int n) {
+    if (length + n > body.length) {
+      body = Arrays.copyOf(body, Math.max(body.length * 2, length + n));
+    }
   }
 }

@@ -111,9 +111,33 @@ public final class DocumentBuilder {
     return json;
   }
 
+  /**
+   * Same as {@code RESERVED.contains(name)}, as a switch: it runs for every top-level field of
+   * every record.
+   */
+  public static boolean isReserved(String name) {
+    return switch (name) {
+      case "@timestamp",
+          "event",
+          "cloud",
+          "source",
+          "destination",
+          "network",
+          "user",
+          "user_agent",
+          "http",
+          "url",
+          "related",
+          "aws",
+          "vigil" ->
+          true;
+      default -> false;
+    };
+  }
+
   /** Writes a top-level field name of the record, renaming it if Vigil writes that name itself. */
   public void fieldName(String name) throws IOException {
-    json.writeFieldName(RESERVED.contains(name) ? "original_" + name : name);
+    json.writeFieldName(isReserved(name) ? "original_" + name : name);
   }
 
   /** Copies the parser's current value (scalar, object or array) under {@code name}. */
@@ -265,40 +289,14 @@ public final class DocumentBuilder {
     return this;
   }
 
-  /** Writes the ECS and Vigil fields, closes the document and returns its bytes. */
   /**
-   * Finishes a document whose record fields are the record's own raw JSON bytes {@code [opening,
-   * closing)} (from its opening brace up to, not including, its closing brace): those bytes are
-   * copied once, and the ECS and Vigil fields are appended. Much cheaper than re-serializing every
-   * token; the caller must only use it for records without a {@link #RESERVED} top-level name.
+   * True while an envelope is set (documents then carry more than the record and its ECS fields).
    */
-  public byte[] finishRaw(
-      LogType type,
-      ObjectRef origin,
-      RetainingInputStream raw,
-      long opening,
-      long closing,
-      boolean hasFields)
-      throws IOException {
-    byte[] ecs = finish(type, origin); // "{" + ECS fields + "}"
-    int recordLength = (int) (closing - opening);
-    byte[] out = new byte[recordLength + (hasFields ? 1 : 0) + ecs.length - 1];
-    raw.copy(opening, closing, out, 0);
-    // Raw line breaks can only be whitespace between tokens in valid JSON; _bulk needs one document
-    // per line.
-    for (int i = 0; i < recordLength; i++) {
-      if (out[i] == '\n' || out[i] == '\r') {
-        out[i] = ' ';
-      }
-    }
-    int at = recordLength;
-    if (hasFields) {
-      out[at++] = ',';
-    }
-    System.arraycopy(ecs, 1, out, at, ecs.length - 1);
-    return out;
+  public boolean hasEnvelope() {
+    return !envelopes.isEmpty();
   }
 
+  /** Writes the ECS and Vigil fields, closes the document and returns its bytes. */
   public byte[] finish(LogType type, ObjectRef origin) throws IOException {
     if (timestamp != null) {
       json.writeFieldName(TIMESTAMP);

@@ -64,20 +64,20 @@ public final class JsonCopy {
       return false;
     }
     boolean colon = false;
-    boolean dot = false;
+    boolean letter = false;
+    int dots = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == ':') {
         colon = true;
       } else if (c == '.') {
-        dot = true;
-      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        dots++;
+      } else if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+        letter = true;
+      } else if (c < '0' || c > '9') {
         return false;
       }
     }
-    return colon
-        || (dot
-            && text.chars().filter(ch -> ch == '.').count() == 3
-            && text.chars().noneMatch(Character::isLetter));
+    return colon || (dots == 3 && !letter);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.vigil.core.LogType;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,19 +63,10 @@ public final class ParseContext {
     deliver(type, id, builder.finish(type, origin));
   }
 
-  /**
-   * Like {@link #emit}, for a record whose own fields are copied as raw bytes (see {@link
-   * DocumentBuilder#finishRaw}).
-   */
-  public void emitRaw(
-      LogType type,
-      String id,
-      RetainingInputStream raw,
-      long opening,
-      long closing,
-      boolean hasFields)
-      throws IOException {
-    deliver(type, id, builder.finishRaw(type, origin, raw, opening, closing, hasFields));
+  /** Hands over a document whose source a parser assembled itself (see {@link RawJsonWriter}). */
+  public void emit(LogType type, String id, Instant timestamp, byte[] source) {
+    sink.document(new ParsedDocument(type, naming.index(type, timestamp), id, timestamp, source));
+    documents++;
   }
 
   private void deliver(LogType type, String id, byte[] source) {

@@ -8,6 +8,7 @@ import dev.vigil.core.TestData;
 import dev.vigil.core.parse.types.CloudTrailParser;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CloudTrailParserTest {
@@ -86,6 +87,35 @@ class CloudTrailParserTest {
     assertThat(tree.at("/requestParameters/bucketName").asText()).isEqualTo("a b");
     assertThat(tree.at("/aws/request/bucketName").asText()).isEqualTo("a b");
     assertThat(tree.at("/@timestamp").asText()).isEqualTo("2026-11-27T01:02:03Z");
+  }
+
+  @Test
+  void fastSplicingPathAndSlowCopyingPathProduceTheSameDocuments() throws Exception {
+    byte[] synthetic =
+        dev.vigil.testing.SyntheticCloudTrail.object(
+                2000, 7, java.time.Instant.parse("2026-11-27T00:00:00Z"))
+            .readAllBytes();
+    for (byte[] input : List.of(synthetic, TestData.bytes(S3_OBJECT), TestData.bytes(NDJSON))) {
+      List<ParsedDocument> fast = parseWith(new CloudTrailParser(), input);
+      List<ParsedDocument> slow = parseWith(CloudTrailParser.copyingEveryEvent(), input);
+      assertThat(fast).hasSameSizeAs(slow).isNotEmpty();
+      for (int i = 0; i < fast.size(); i++) {
+        assertThat(CollectingSink.tree(fast.get(i)))
+            .as("document %d", i)
+            .isEqualTo(CollectingSink.tree(slow.get(i)));
+        assertThat(fast.get(i).id()).isEqualTo(slow.get(i).id());
+        assertThat(fast.get(i).index()).isEqualTo(slow.get(i).index());
+      }
+    }
+  }
+
+  private static List<ParsedDocument> parseWith(CloudTrailParser parser, byte[] input)
+      throws Exception {
+    CollectingSink sink = new CollectingSink();
+    new ObjectParser(IndexNaming.defaults(), List.of(parser))
+        .parse(new java.io.ByteArrayInputStream(input), KEY, LogType.CLOUDTRAIL, sink);
+    assertThat(sink.rejections).isEmpty();
+    return sink.documents;
   }
 
   @Test

@@ -59,4 +59,18 @@ class DocumentBuilderTest {
     assertThat(json.at("/original_url").asText()).isEqualTo("raw-url");
     assertThat(json.at("/http/request/method").asText()).isEqualTo("PUT");
   }
+
+  @Test
+  void reservedSwitchAgreesWithTheReservedSet() {
+    for (String name : DocumentBuilder.RESERVED) {
+      org.assertj.core.api.Assertions.assertThat(DocumentBuilder.isReserved(name))
+          .as(name)
+          .isTrue();
+    }
+    for (String name : java.util.List.of("eventName", "Event", "events", "users", "@version", "")) {
+      org.assertj.core.api.Assertions.assertThat(DocumentBuilder.isReserved(name))
+          .as(name)
+          .isFalse();
+    }
+  }
 }

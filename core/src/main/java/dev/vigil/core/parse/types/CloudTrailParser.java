@@ -8,12 +8,12 @@ import dev.vigil.core.parse.DocumentBuilder;
 import dev.vigil.core.parse.JsonCopy;
 import dev.vigil.core.parse.LogParser;
 import dev.vigil.core.parse.ParseContext;
+import dev.vigil.core.parse.RawJsonWriter;
 import dev.vigil.core.parse.RecordCounter;
 import dev.vigil.core.parse.RetainingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,10 +22,11 @@ import java.util.Set;
  * newline-delimited events (several roots in one stream). Digest files are recognised and skipped.
  * Document id: the event's {@code eventID}.
  *
- * <p>Speed comes from not re-serializing events: the parser walks each event's tokens only to pick
- * out the fields the ECS mapping needs, and the document is the event's own bytes with the ECS
- * fields appended. Only an event with a top-level name Vigil writes itself (a shipper's
- * {@code @timestamp}) takes the slower copy that renames it.
+ * <p>Speed comes from never re-serializing an event: the parser walks its tokens only to note where
+ * the few values the ECS mapping repeats sit, and the document is the event's own bytes followed by
+ * ECS fields spliced from those same bytes. An event with a top-level name Vigil writes itself (a
+ * shipper's {@code @timestamp}) or an unusual value takes the slow path through {@link
+ * DocumentBuilder}, which renames; a test proves both paths agree.
  */
 public final class CloudTrailParser implements LogParser {
   private static final Set<String> DIGEST_FIELDS =
@@ -35,8 +36,6 @@ public final class CloudTrailParser implements LogParser {
           "digestS3Bucket",
           "digestS3Object",
           "previousDigestSignature");
-  private static final Set<String> IDENTITY_FIELDS =
-      Set.of("type", "arn", "userName", "accountId", "invokedBy");
 
   /**
    * requestParameters sub-fields rules group by and dashboards aggregate; see {@link
@@ -61,6 +60,51 @@ public final class CloudTrailParser implements LogParser {
           "trailName",
           "roleArn");
 
+  private final boolean alwaysCopy;
+
+  // The fixed parts of the spliced ECS fields, encoded once.
+  private static final byte[] FIRST_TIMESTAMP = ascii("\"@timestamp\":");
+  private static final byte[] NEXT_TIMESTAMP = ascii(",\"@timestamp\":");
+  private static final byte[] SUCCESS = ascii(",\"outcome\":\"success\"}");
+  private static final byte[] FAILURE = ascii(",\"outcome\":\"failure\"}");
+  private static final byte[] FIRST_USERS = ascii("\"user\":[");
+  private static final byte[] NEXT_USERS = ascii(",\"user\":[");
+  private static final byte[] COMMA = ascii(",");
+  private static final byte[] QUOTE = ascii("\"");
+  private static final byte[] NOTHING = new byte[0];
+  private static final byte[] PROVIDER = ascii(",\"provider\":");
+  private static final byte[] ACTION = ascii(",\"action\":");
+  private static final byte[] ID = ascii(",\"id\":");
+  private static final byte[] REGION = ascii(",\"region\":");
+  private static final byte[] EVENT_KIND = ascii(",\"event\":{\"kind\":\"event\"");
+  private static final byte[] CLOUD_AWS = ascii(",\"cloud\":{\"provider\":\"aws\"");
+  private static final byte[] ACCOUNT_ID = ascii(",\"account\":{\"id\":");
+  private static final byte[] CLOSE_OBJECT = ascii("}");
+  private static final byte[] SOURCE_IP = ascii(",\"source\":{\"ip\":");
+  private static final byte[] USER_NAME = ascii(",\"user\":{\"name\":");
+  private static final byte[] USER_AGENT = ascii(",\"user_agent\":{\"original\":");
+  private static final byte[] RELATED = ascii(",\"related\":{");
+  private static final byte[] RELATED_IPS = ascii("\"ip\":[");
+  private static final byte[] CLOSE_ARRAY = ascii("]");
+  private static final byte[] AWS_REQUEST = ascii(",\"aws\":{\"request\":{");
+  private static final byte[] CLOSE_TWO = ascii("}}");
+
+  public CloudTrailParser() {
+    this(false);
+  }
+
+  private CloudTrailParser(boolean alwaysCopy) {
+    this.alwaysCopy = alwaysCopy;
+  }
+
+  /**
+   * A parser that always takes the slow, re-serializing path: for tests that prove both paths
+   * agree.
+   */
+  public static CloudTrailParser copyingEveryEvent() {
+    return new CloudTrailParser(true);
+  }
+
   @Override
   public LogType type() {
     return LogType.CLOUDTRAIL;
@@ -74,9 +118,17 @@ public final class CloudTrailParser implements LogParser {
     }
     RetainingInputStream raw = new RetainingInputStream(content);
     RecordCounter record = new RecordCounter();
-    Event event = new Event();
     try (JsonParser in = ParseContext.JSON.createParser(raw)) {
-      Run run = new Run(in, raw, context, record, event);
+      Run run =
+          new Run(
+              in,
+              raw,
+              context,
+              record,
+              new Event(),
+              new RawJsonWriter(),
+              vigilFields(context),
+              alwaysCopy);
       try {
         JsonToken token;
         while ((token = in.nextToken()) != null) {
@@ -104,7 +156,10 @@ public final class CloudTrailParser implements LogParser {
       RetainingInputStream raw,
       ParseContext context,
       RecordCounter record,
-      Event event) {
+      Event event,
+      RawJsonWriter out,
+      byte[] vigilFields,
+      boolean alwaysCopy) {
 
     void rootObject() throws IOException {
       long opening = offset(in);
@@ -148,36 +203,65 @@ public final class CloudTrailParser implements LogParser {
      */
     void event(long opening, long number) throws IOException {
       Event e = event.reset();
+      int openingLine = in.currentTokenLocation().getLineNr();
       for (JsonToken token = in.currentToken();
           token == JsonToken.FIELD_NAME;
           token = in.nextToken()) {
         String name = in.currentName();
         JsonToken value = in.nextToken();
         e.fields++;
-        if (DocumentBuilder.RESERVED.contains(name)) {
-          e.reservedName = true;
+        if (DocumentBuilder.isReserved(name)) {
+          e.slow = true;
         }
         switch (name) {
-          case "userIdentity" -> capture(value, IDENTITY_FIELDS, e.identity);
-          case "requestParameters" -> capture(value, PROMOTED_REQUEST_FIELDS, e.request);
+          case "userIdentity" -> capture(value, e, true);
+          case "requestParameters" -> capture(value, e, false);
           default -> {
-            if (!value.isScalarValue()) {
+            Token slot = e.top(name);
+            if (slot != null) {
+              read(value, slot, e);
+            } else if (!value.isScalarValue()) {
               in.skipChildren();
-            } else if (Event.WANTED.contains(name)) {
-              e.scalar(
-                  name, JsonCopy.scalarText(in)); // only the few fields ECS needs become Strings
             }
           }
         }
       }
       long closing = offset(in); // the event's closing brace
+      e.multiline = in.currentTokenLocation().getLineNr() != openingLine;
       raw.release(opening);
       emit(e, opening, closing, number);
       raw.release(closing + 1);
     }
 
-    private void capture(JsonToken value, Set<String> wanted, Map<String, String> into)
-        throws IOException {
+    /**
+     * Reads a wanted value with its raw byte range; anything but a string sends the event down the
+     * slow path.
+     */
+    private void read(JsonToken value, Token slot, Event e) throws IOException {
+      if (value == JsonToken.VALUE_NULL) {
+        return;
+      }
+      if (value != JsonToken.VALUE_STRING) {
+        e.slow = true;
+        if (value.isScalarValue()) {
+          slot.present = true;
+          slot.text = in.getText();
+        } else {
+          in.skipChildren();
+        }
+        return;
+      }
+      slot.from = offset(in);
+      slot.present = true;
+      if (slot.needsText) {
+        slot.text = in.getText();
+      } else {
+        in.finishToken(); // only the raw bytes are needed: no String
+      }
+      slot.to = in.currentLocation().getByteOffset();
+    }
+
+    private void capture(JsonToken value, Event e, boolean identity) throws IOException {
       if (value != JsonToken.START_OBJECT) {
         in.skipChildren();
         return;
@@ -186,57 +270,153 @@ public final class CloudTrailParser implements LogParser {
       while ((token = in.nextToken()) == JsonToken.FIELD_NAME) {
         String name = in.currentName();
         JsonToken child = in.nextToken();
-        if (child.isScalarValue()) {
-          if (child != JsonToken.VALUE_NULL && wanted.contains(name)) {
-            into.put(name, in.getText());
-          }
-        } else {
+        if (!child.isScalarValue()) {
           in.skipChildren();
+          continue;
+        }
+        Token slot = identity ? e.identity(name) : e.request(name);
+        if (slot != null) {
+          read(child, slot, e);
         }
       }
       JsonCopy.expect(in, token, JsonToken.END_OBJECT);
     }
 
     private void emit(Event e, long opening, long closing, long number) throws IOException {
-      String time =
-          e.eventTime != null
-              ? e.eventTime
-              : e.shipperTime; // Logstash-style exports rename eventTime
-      if (time == null) {
+      Token time =
+          e.eventTime.text != null ? e.eventTime : e.shipperTime; // Logstash renames eventTime
+      if (time.text == null) {
         context.reject(number, opening, "eventTime is missing");
         return;
       }
-      Instant instant = Times.iso(time);
+      Instant instant = Times.iso(time.text);
       if (instant == null) {
-        context.reject(number, opening, "eventTime '" + time + "' is not an ISO-8601 instant");
+        context.reject(number, opening, "eventTime '" + time.text + "' is not an ISO-8601 instant");
         return;
       }
-      DocumentBuilder doc = context.builder();
-      doc.start();
-      doc.timestamp(instant, time.endsWith("Z") ? time : null)
-          .event("kind", "event")
-          .event("provider", e.eventSource)
-          .event("action", e.eventName)
-          .event("id", e.eventId)
-          .event("outcome", e.errorCode == null ? "success" : "failure")
-          .account(e.account != null ? e.account : e.identity.get("accountId"))
-          .region(e.region)
-          .userAgent(e.userAgent)
-          .user(userName(e.identity));
-      if (JsonCopy.looksLikeIp(e.sourceIp)) {
-        doc.source(e.sourceIp, null);
-      }
-      doc.relatedUser(e.identity.get("arn"));
-      e.request.forEach(doc::promote);
       String id =
-          e.eventId != null
-              ? e.eventId
+          e.eventId.text != null
+              ? e.eventId.text
               : context.ids().positional(LogType.CLOUDTRAIL, context.origin(), number);
-      if (e.reservedName) {
-        copyRenaming(opening, closing + 1, doc);
+      String user = userName(e);
+      // Envelopes (an event delivered through CloudWatch Logs) are written by the builder: the slow
+      // path.
+      if (e.slow || alwaysCopy || context.builder().hasEnvelope()) {
+        copy(e, instant, time.text, user, opening, closing);
         context.emit(LogType.CLOUDTRAIL, id);
       } else {
-        context.emitRaw(LogType.CLOUDTRAIL, id, raw, opening, closing, e.fields > 0);
+        context.emit(
+            LogType.CLOUDTRAIL, id, instant, splice(e, time, instant, user, opening, closing));
+      }
+    }
+
+    /**
+     * The fast path: the event's own bytes, then the ECS fields spliced from the raw tokens they
+     * repeat.
+     */
+    private byte[] splice(
+        Event e, Token time, Instant instant, String user, long opening, long closing) {
+      out.reset().raw(raw, opening, closing);
+      if (e.multiline) {
+        out.flattenLineBreaks(0);
+      }
+      out.bytes(e.fields > 0 ? NEXT_TIMESTAMP : FIRST_TIMESTAMP);
+      if (time.text.endsWith("Z")) {
+        out.raw(raw, time.from, time.to);
+      } else {
+        out.string(instant.toString());
+      }
+      out.bytes(EVENT_KIND);
+      field(PROVIDER, e.eventSource);
+      field(ACTION, e.eventName);
+      field(ID, e.eventId);
+      out.bytes(!e.errorCode.present ? SUCCESS : FAILURE);
+      out.bytes(CLOUD_AWS);
+      Token account = e.account.present ? e.account : e.identityAccount;
+      if (account.present) {
+        out.bytes(ACCOUNT_ID).raw(raw, account.from, account.to).bytes(CLOSE_OBJECT);
+      }
+      field(REGION, e.region);
+      out.bytes(CLOSE_OBJECT);
+      boolean ip = JsonCopy.looksLikeIp(e.sourceIp.text);
+      if (ip) {
+        out.bytes(SOURCE_IP).raw(raw, e.sourceIp.from, e.sourceIp.to).bytes(CLOSE_OBJECT);
+      }
+      if (user != null) {
+        out.bytes(USER_NAME);
+        userValue(e, user);
+        out.bytes(CLOSE_OBJECT);
+      }
+      if (e.userAgent.present) {
+        out.bytes(USER_AGENT).raw(raw, e.userAgent.from, e.userAgent.to).bytes(CLOSE_OBJECT);
+      }
+      boolean arn = e.arn.text != null && !e.arn.text.isEmpty() && !e.arn.text.equals(user);
+      boolean named = user != null && !user.isEmpty();
+      if (ip || named || arn) {
+        out.bytes(RELATED);
+        if (ip) {
+          out.bytes(RELATED_IPS).raw(raw, e.sourceIp.from, e.sourceIp.to).bytes(CLOSE_ARRAY);
+        }
+        if (named || arn) {
+          out.bytes(ip ? NEXT_USERS : FIRST_USERS);
+          if (named) {
+            userValue(e, user);
+          }
+          if (arn) {
+            out.bytes(named ? COMMA : NOTHING).raw(raw, e.arn.from, e.arn.to);
+          }
+          out.bytes(CLOSE_ARRAY);
+        }
+        out.bytes(CLOSE_OBJECT);
+      }
+      if (e.promoted > 0) {
+        out.bytes(AWS_REQUEST);
+        for (int i = 0; i < e.promoted; i++) {
+          Token t = e.requestTokens[i];
+          if (t.present) {
+            out.bytes(i == 0 ? t.firstKey : t.nextKey).raw(raw, t.from, t.to);
+          }
+        }
+        out.bytes(CLOSE_TWO);
+      }
+      return out.bytes(vigilFields).toByteArray();
+    }
+
+    private void field(byte[] prefix, Token token) {
+      if (token.present) {
+        out.bytes(prefix).raw(raw, token.from, token.to);
+      }
+    }
+
+    private void userValue(Event e, String user) {
+      Token source =
+          user.equals(e.userName.text)
+              ? e.userName
+              : user.equals(e.invokedBy.text) ? e.invokedBy : null;
+      if (source != null) {
+        out.raw(raw, source.from, source.to);
+      } else if (user.equals(e.arnTail()) && e.arn.to - e.arn.from == e.arn.text.length() + 2) {
+        // A role session name: the end of the ARN, whose raw bytes are plain (no escapes) when
+        // lengths agree.
+        out.bytes(QUOTE).raw(raw, e.arn.to - 1 - user.length(), e.arn.to);
+      } else {
+        out.string(user);
+      }
+    }
+
+    /**
+     * A token's text: kept when read, else decoded from its raw bytes (only the slow path needs
+     * that).
+     */
+    private String text(Token token) throws IOException {
+      if (token.text != null || !token.present) {
+        return token.text;
+      }
+      byte[] bytes = new byte[(int) (token.to - token.from)];
+      raw.copy(token.from, token.to, bytes, 0);
+      try (JsonParser value = ParseContext.JSON.createParser(bytes)) {
+        value.nextToken();
+        return value.getText();
       }
     }
 
@@ -244,9 +424,13 @@ public final class CloudTrailParser implements LogParser {
      * The slow path: re-reads the event's bytes and copies its fields through the builder, which
      * renames.
      */
-    private void copyRenaming(long from, long to, DocumentBuilder doc) throws IOException {
-      byte[] bytes = new byte[(int) (to - from)];
-      raw.copy(from, to, bytes, 0);
+    private void copy(
+        Event e, Instant instant, String time, String user, long opening, long closing)
+        throws IOException {
+      DocumentBuilder doc = context.builder();
+      doc.start();
+      byte[] bytes = new byte[(int) (closing + 1 - opening)];
+      raw.copy(opening, closing + 1, bytes, 0);
       try (JsonParser event = ParseContext.JSON.createParser(bytes)) {
         event.nextToken();
         while (event.nextToken() == JsonToken.FIELD_NAME) {
@@ -255,62 +439,160 @@ public final class CloudTrailParser implements LogParser {
           doc.copyField(name, event);
         }
       }
+      doc.timestamp(instant, time.endsWith("Z") ? time : null)
+          .event("kind", "event")
+          .event("provider", text(e.eventSource))
+          .event("action", text(e.eventName))
+          .event("id", text(e.eventId))
+          .event("outcome", text(e.errorCode) == null ? "success" : "failure")
+          .account(text(e.account) != null ? text(e.account) : text(e.identityAccount))
+          .region(text(e.region));
+      if (JsonCopy.looksLikeIp(e.sourceIp.text)) {
+        doc.source(e.sourceIp.text, null);
+      }
+      doc.user(user).userAgent(text(e.userAgent)).relatedUser(e.arn.text);
+      for (int i = 0; i < e.promoted; i++) {
+        doc.promote(e.requestTokens[i].name, text(e.requestTokens[i]));
+      }
     }
   }
 
-  /** The fields of one event the ECS mapping needs; reused from event to event. */
+  /**
+   * A wanted value: its text and, for strings, its raw bytes {@code [from, to)} including the
+   * quotes.
+   */
+  private static final class Token {
+    final String name;
+    String text;
+    long from;
+    long to;
+
+    final byte[] firstKey;
+    final byte[] nextKey;
+
+    /**
+     * Whether the Java string is needed (to parse or test it); otherwise only the raw bytes are
+     * kept.
+     */
+    final boolean needsText;
+
+    boolean present;
+
+    Token(String name) {
+      this(name, false);
+    }
+
+    Token(String name, boolean needsText) {
+      this.name = name;
+      this.needsText = needsText;
+      this.firstKey = ascii("\"" + name + "\":");
+      this.nextKey = ascii(",\"" + name + "\":");
+    }
+  }
+
+  /**
+   * The fields of one event the ECS mapping needs, with their raw bytes; reused from event to
+   * event.
+   */
   private static final class Event {
-    static final Set<String> WANTED =
-        Set.of(
-            "eventTime",
-            "@timestamp",
-            "eventID",
-            "eventSource",
-            "eventName",
-            "errorCode",
-            "recipientAccountId",
-            "awsRegion",
-            "sourceIPAddress",
-            "userAgent");
-    final Map<String, String> identity = new HashMap<>(8);
-    final Map<String, String> request = new HashMap<>(4);
-    String eventTime;
-    String shipperTime;
-    String eventId;
-    String eventSource;
-    String eventName;
-    String errorCode;
-    String account;
-    String region;
-    String sourceIp;
-    String userAgent;
+    final Token eventTime = new Token("eventTime", true);
+    final Token shipperTime = new Token("@timestamp", true);
+    final Token eventId = new Token("eventID", true);
+    final Token eventSource = new Token("eventSource");
+    final Token eventName = new Token("eventName");
+    final Token errorCode = new Token("errorCode");
+    final Token account = new Token("recipientAccountId");
+    final Token region = new Token("awsRegion");
+    final Token sourceIp = new Token("sourceIPAddress", true);
+    final Token userAgent = new Token("userAgent");
+    final Token identityType = new Token("type", true);
+    final Token arn = new Token("arn", true);
+    final Token userName = new Token("userName", true);
+    final Token identityAccount = new Token("accountId");
+    final Token invokedBy = new Token("invokedBy", true);
+    final Token[] all = {
+      eventTime,
+      shipperTime,
+      eventId,
+      eventSource,
+      eventName,
+      errorCode,
+      account,
+      region,
+      sourceIp,
+      userAgent,
+      identityType,
+      arn,
+      userName,
+      identityAccount,
+      invokedBy
+    };
+    final Token[] requestTokens = new Token[PROMOTED_REQUEST_FIELDS.size()];
+    int promoted;
     int fields;
-    boolean reservedName;
+    boolean slow;
+    boolean multiline;
 
     Event reset() {
-      identity.clear();
-      request.clear();
-      eventTime = shipperTime = eventId = eventSource = eventName = errorCode = null;
-      account = region = sourceIp = userAgent = null;
+      for (Token token : all) {
+        token.text = null;
+        token.present = false;
+      }
+      promoted = 0;
       fields = 0;
-      reservedName = false;
+      slow = false;
       return this;
     }
 
-    void scalar(String name, String text) {
-      switch (name) {
-        case "eventTime" -> eventTime = text;
-        case "@timestamp" -> shipperTime = text;
-        case "eventID" -> eventId = text;
-        case "eventSource" -> eventSource = text;
-        case "eventName" -> eventName = text;
-        case "errorCode" -> errorCode = text;
-        case "recipientAccountId" -> account = text;
-        case "awsRegion" -> region = text;
-        case "sourceIPAddress" -> sourceIp = text;
-        case "userAgent" -> userAgent = text;
-        default -> {}
+    Token top(String name) {
+      return switch (name) {
+        case "eventTime" -> eventTime;
+        case "@timestamp" -> shipperTime;
+        case "eventID" -> eventId;
+        case "eventSource" -> eventSource;
+        case "eventName" -> eventName;
+        case "errorCode" -> errorCode;
+        case "recipientAccountId" -> account;
+        case "awsRegion" -> region;
+        case "sourceIPAddress" -> sourceIp;
+        case "userAgent" -> userAgent;
+        default -> null;
+      };
+    }
+
+    Token identity(String name) {
+      return switch (name) {
+        case "type" -> identityType;
+        case "arn" -> arn;
+        case "userName" -> userName;
+        case "accountId" -> identityAccount;
+        case "invokedBy" -> invokedBy;
+        default -> null;
+      };
+    }
+
+    /** What follows the last '/' of the ARN, or null. */
+    String arnTail() {
+      String text = arn.text;
+      int slash = text == null ? -1 : text.lastIndexOf('/');
+      return slash < 0 ? null : text.substring(slash + 1);
+    }
+
+    /**
+     * A slot for a promoted requestParameters field, in order of appearance; null for other fields.
+     */
+    Token request(String name) {
+      if (!PROMOTED_REQUEST_FIELDS.contains(name) || promoted == requestTokens.length) {
+        return null;
       }
+      Token token = requestTokens[promoted];
+      if (token == null || !token.name.equals(name)) {
+        token = requestTokens[promoted] = new Token(name);
+      }
+      token.text = null;
+      token.present = false;
+      promoted++;
+      return token;
     }
   }
 
@@ -319,19 +601,41 @@ public final class CloudTrailParser implements LogParser {
    * service.
    */
   public static String userName(Map<String, String> identity) {
-    String userName = identity.get("userName");
+    return userName(
+        identity.get("userName"),
+        identity.get("type"),
+        identity.get("arn"),
+        identity.get("invokedBy"));
+  }
+
+  private static String userName(Event e) {
+    return userName(e.userName.text, e.identityType.text, e.arn.text, e.invokedBy.text);
+  }
+
+  private static String userName(String userName, String type, String arn, String invokedBy) {
     if (userName != null) {
       return userName;
     }
-    String type = identity.get("type");
     if ("Root".equals(type)) {
       return "root";
     }
-    String arn = identity.get("arn");
     if (arn != null && arn.contains("/")) {
       return arn.substring(arn.lastIndexOf('/') + 1);
     }
-    return identity.get("invokedBy");
+    return invokedBy;
+  }
+
+  /**
+   * Vigil's own fields, the same for every event of the object, encoded once; they close the
+   * document.
+   */
+  private static byte[] vigilFields(ParseContext context) {
+    RawJsonWriter vigil =
+        new RawJsonWriter().ascii(",\"vigil\":{\"log_type\":\"cloudtrail\",\"s3\":{");
+    if (context.origin().bucket() != null) {
+      vigil.ascii("\"bucket\":").string(context.origin().bucket()).ascii(",");
+    }
+    return vigil.ascii("\"key\":").string(context.origin().key()).ascii("}}}").toByteArray();
   }
 
   private static void skipRestOfObject(JsonParser in) throws IOException {
@@ -341,6 +645,10 @@ public final class CloudTrailParser implements LogParser {
       in.skipChildren();
     }
     JsonCopy.expect(in, token, JsonToken.END_OBJECT);
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   private static long offset(JsonParser in) {
