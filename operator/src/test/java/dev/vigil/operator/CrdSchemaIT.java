@@ -63,6 +63,17 @@ class CrdSchemaIT {
     }
   }
 
+  @Test
+  void ingesterSettingsMayBePartialAndDefaultsFillTheRest() {
+    String yaml =
+        "apiVersion: siem.vigil.dev/v1alpha1\nkind: LogSource\nmetadata: {name: partial, namespace: vigil}\n"
+            + "spec: {logType: vpcflow, s3: {bucket: my-logs}, ingester: {minReplicas: 2}}\n";
+    GenericKubernetesResource resource =
+        client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
+    assertThat(client.resource(resource).dryRun().create().getMetadata().getName())
+        .isEqualTo("partial");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -74,6 +85,7 @@ class CrdSchemaIT {
         "cloudwatch without groups | LogSource | {logType: cloudwatch, s3: {bucket: my-logs}} | needs cloudWatchLogs",
         "unknown log type | LogSource | {logType: syslog, s3: {bucket: my-logs}} | spec.logType",
         "basic auth without secret | OpenSearchConnection | {endpoint: 'https://os:9200', auth: {type: Basic}} | auth.basic is required",
+        "sigv4 without settings | OpenSearchConnection | {endpoint: 'https://os:443', auth: {type: SigV4}} | auth.sigv4 (at least its region) is required",
         "endpoint not a url | OpenSearchConnection | {endpoint: 'os:9200'} | spec.endpoint",
         "sns channel without topic | NotificationChannel | {type: SNS} | type SNS needs sns.topicArn",
         "severity routing out of range | NotificationChannel | {type: Webhook, severities: [0], webhook: {urlSecretRef: {name: a, key: b}}} | severities are 1",

@@ -39,7 +39,7 @@ public class KubeApiServerResource implements QuarkusTestResourceLifecycleManage
     try (Stream<Path> files = Files.list(repositoryRoot().resolve("crds"))) {
       installed =
           files
-              .filter(f -> f.toString().endsWith(".yaml"))
+              .filter(f -> f.getFileName().toString().endsWith(".siem.vigil.dev.yaml"))
               .sorted()
               .map(
                   f -> client.apiextensions().v1().customResourceDefinitions().load(read(f)).item())

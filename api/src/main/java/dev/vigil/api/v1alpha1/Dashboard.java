@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("vdash")
 @AdditionalPrinterColumn(name = "Title", jsonPath = ".spec.title")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
-@AdditionalPrinterColumn(name = "Objects", jsonPath = ".status.objects")
+@AdditionalPrinterColumn(
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    name = "Objects",
+    jsonPath = ".status.objects")
 public class Dashboard extends CustomResource<DashboardSpec, DashboardStatus>
     implements Namespaced {}

@@ -17,6 +17,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Severity", jsonPath = ".spec.severity")
 @AdditionalPrinterColumn(name = "Executor", jsonPath = ".status.executor")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
-@AdditionalPrinterColumn(name = "Alerts", jsonPath = ".status.activeAlerts")
+@AdditionalPrinterColumn(
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    name = "Alerts",
+    jsonPath = ".status.activeAlerts")
 public class DetectionRule extends CustomResource<DetectionRuleSpec, DetectionRuleStatus>
     implements Namespaced {}

@@ -20,7 +20,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.logType")
 @AdditionalPrinterColumn(name = "Bucket", jsonPath = ".spec.s3.bucket")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
-@AdditionalPrinterColumn(name = "Replicas", jsonPath = ".status.replicas")
-@AdditionalPrinterColumn(name = "Lag", jsonPath = ".status.lagSeconds", priority = 1)
+@AdditionalPrinterColumn(
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    name = "Replicas",
+    jsonPath = ".status.replicas")
+@AdditionalPrinterColumn(
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    name = "Lag",
+    jsonPath = ".status.lagSeconds",
+    priority = 1)
 public class LogSource extends CustomResource<LogSourceSpec, LogSourceStatus>
     implements Namespaced {}

@@ -14,7 +14,9 @@ import java.util.List;
 @JsonClassDescription("Which AWS log to collect, where it lands in S3, and how Vigil ingests it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "!has(self.ingester) || self.ingester.maxReplicas >= self.ingester.minReplicas",
+    value =
+        "!has(self.ingester) || !has(self.ingester.maxReplicas) || !has(self.ingester.minReplicas)"
+            + " || self.ingester.maxReplicas >= self.ingester.minReplicas",
     message = "ingester.maxReplicas must be at least ingester.minReplicas")
 @ValidationRule(
     value = "self.logType != 'cloudwatch' || has(self.cloudWatchLogs)",

@@ -16,7 +16,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("channel")
 @AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.type")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
-@AdditionalPrinterColumn(name = "Failures", jsonPath = ".status.failedDeliveries", priority = 1)
+@AdditionalPrinterColumn(
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    name = "Failures",
+    jsonPath = ".status.failedDeliveries",
+    priority = 1)
 public class NotificationChannel
     extends CustomResource<NotificationChannelSpec, NotificationChannelStatus>
     implements Namespaced {}

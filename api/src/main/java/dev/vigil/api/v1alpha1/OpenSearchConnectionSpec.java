@@ -13,6 +13,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "!has(self.auth) || self.auth.type != 'Basic' || has(self.auth.basic)",
     message = "auth.basic is required when auth.type is Basic")
 @ValidationRule(
+    value = "!has(self.auth) || self.auth.type != 'SigV4' || has(self.auth.sigv4)",
+    message = "auth.sigv4 (at least its region) is required when auth.type is SigV4")
+@ValidationRule(
     value = "!has(self.auth) || self.auth.type != 'SigV4' || self.endpoint.startsWith('https://')",
     message = "SigV4 needs an https:// endpoint")
 public class OpenSearchConnectionSpec {

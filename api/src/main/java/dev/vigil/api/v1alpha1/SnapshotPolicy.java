@@ -20,6 +20,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
 @AdditionalPrinterColumn(name = "Last", jsonPath = ".status.lastSnapshot.name")
-@AdditionalPrinterColumn(name = "Kept", jsonPath = ".status.snapshotsKept", priority = 1)
+@AdditionalPrinterColumn(
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    name = "Kept",
+    jsonPath = ".status.snapshotsKept",
+    priority = 1)
 public class SnapshotPolicy extends CustomResource<SnapshotPolicySpec, SnapshotPolicyStatus>
     implements Namespaced {}

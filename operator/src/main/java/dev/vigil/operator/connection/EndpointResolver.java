@@ -25,7 +25,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * Turns an OpenSearchConnection (and the Secrets it references) into an {@link OpenSearchEndpoint}.
@@ -33,6 +37,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
  * field or Secret key.
  */
 public final class EndpointResolver {
+  /** IRSA web identity, instance profile or environment: resolved once, refreshed by the SDK. */
+  private static final AwsCredentialsProvider DEFAULT_CREDENTIALS =
+      DefaultCredentialsProvider.builder().build();
+
   private final KubernetesClient client;
 
   public EndpointResolver(KubernetesClient client) {
@@ -53,11 +61,7 @@ public final class EndpointResolver {
         switch (type) {
           case None -> RequestAuth.NONE;
           case Basic -> basic(spec, namespace);
-          case SigV4 ->
-              new SigV4Auth(
-                  DefaultCredentialsProvider.builder().build(),
-                  spec.auth.sigv4.region,
-                  spec.auth.sigv4.service);
+          case SigV4 -> sigV4(spec);
         };
     boolean insecure = spec.tls != null && Boolean.TRUE.equals(spec.tls.insecureSkipVerify);
     SSLContext ssl = null;
@@ -73,6 +77,23 @@ public final class EndpointResolver {
       ssl = trusting(pem, "spec.tls.caSecretRef");
     }
     return new OpenSearchEndpoint(uri, auth, ssl, insecure, timeout);
+  }
+
+  private RequestAuth sigV4(OpenSearchConnectionSpec spec) throws InvalidSpecException {
+    var sigv4 = spec.auth.sigv4;
+    if (sigv4 == null || sigv4.region == null) {
+      throw new InvalidSpecException("spec.auth.sigv4.region is required for SigV4 auth");
+    }
+    AwsCredentialsProvider credentials = DEFAULT_CREDENTIALS;
+    if (sigv4.roleArn != null) {
+      // Cross-account domains: the operator's own identity (IRSA) assumes the named role first.
+      credentials =
+          StsAssumeRoleCredentialsProvider.builder()
+              .stsClient(StsClient.builder().region(Region.of(sigv4.region)).build())
+              .refreshRequest(r -> r.roleArn(sigv4.roleArn).roleSessionName("vigil-operator"))
+              .build();
+    }
+    return new SigV4Auth(credentials, sigv4.region, sigv4.service == null ? "es" : sigv4.service);
   }
 
   private RequestAuth basic(OpenSearchConnectionSpec spec, String namespace)

@@ -95,16 +95,17 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
               + facts.health());
       backoff.succeeded(uid);
     } catch (InvalidSpecException e) {
-      // Not retried on a timer: a spec or Secret change triggers the next reconcile.
+      // No fast retries: the spec must change. A missing Secret may be created later, and Secrets
+      // are not watched,
+      // so look again at the normal re-check pace.
       ready(connection, status, false, "InvalidSpec", e.getMessage());
-      next = null;
     } catch (OpenSearchException e) {
       keepLastKnown(previous, status);
       ready(connection, status, false, e.reason(), e.getMessage());
       next = backoff.failed(uid);
     }
     UpdateControl<OpenSearchConnection> control = statusUpdates.apply(connection, status);
-    return next == null ? control : control.rescheduleAfter(next);
+    return control.rescheduleAfter(next);
   }
 
   private void ready(
