@@ -37,9 +37,10 @@ trap 'log "terminated; nothing was installed"; died=1; exit 143' TERM
 # the versions, so this mainly catches truncated or foreign-arch files.
 usable() {
   local bin="$1/bin" out
-  [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ] || return 1
+  [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ] && [ -x "$bin/kubectl" ] || return 1
   out="$("$bin/kube-apiserver" --version 2>/dev/null)" && [ "$out" = "Kubernetes $K8S_VERSION" ] || return 1
   out="$("$bin/etcd" --version 2>/dev/null)" && [[ "$out" == "etcd Version: ${ETCD_VERSION#v}"$'\n'* ]] || return 1
+  out="$("$bin/kubectl" version --client 2>/dev/null)" && [[ "$out" == *"$K8S_VERSION"* ]] || return 1
 }
 
 # Fast path without the lock: the dir only ever appears complete (rename), so reading it is safe.
@@ -115,7 +116,7 @@ build_kube_apiserver() {
   grep -q '=> k8s.io/apiserver ' "$src/go.mod" ||
     die "found no v0.0.0 staging requirements in the go.mod of k8s.io/kubernetes@$K8S_VERSION"
   # A blank import behind a build tag is what makes `go mod tidy` resolve the command's packages.
-  printf '//go:build tools\n\npackage tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n' >"$src/tools.go"
+  printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kubectl"\n)\n' >"$src/tools.go"
   log "resolving modules (k8s.io staging modules pinned to $staging)…"
   run_go "$src" go mod tidy
 
@@ -135,6 +136,9 @@ build_kube_apiserver() {
   log "compiling kube-apiserver (the slow part)…"
   run_go "$src" go build -trimpath -ldflags "-s -w$ver_ld" -o "$work/out/bin/kube-apiserver" \
     k8s.io/kubernetes/cmd/kube-apiserver
+  # kubectl (with kustomize built in) for `kubectl apply -k … --dry-run=server` against the test API server.
+  log "compiling kubectl…"
+  run_go "$src" go build -trimpath -ldflags "-s -w$ver_ld" -o "$work/out/bin/kubectl" k8s.io/kubernetes/cmd/kubectl
 }
 
 # --- etcd --------------------------------------------------------------------------------------

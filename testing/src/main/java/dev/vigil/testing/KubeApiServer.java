@@ -31,13 +31,15 @@ public final class KubeApiServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
   private final Path base;
+  private final Path bin;
   private final int port;
   private final String token = UUID.randomUUID().toString();
   private ManagedProcess etcd;
   private ManagedProcess apiServer;
 
-  private KubeApiServer(Path base) {
+  private KubeApiServer(Path base, Path bin) {
     this.base = base;
+    this.bin = bin;
     this.port = FreePorts.next();
   }
 
@@ -47,7 +49,8 @@ public final class KubeApiServer implements AutoCloseable {
       KubeApiServer server =
           new KubeApiServer(
               Files.createTempDirectory(
-                  Path.of(System.getProperty("java.io.tmpdir")), "vigil-kube-"));
+                  Path.of(System.getProperty("java.io.tmpdir")), "vigil-kube-"),
+              bin);
       server.launch(bin);
       return server;
     } catch (IOException e) {
@@ -151,6 +154,11 @@ public final class KubeApiServer implements AutoCloseable {
 
   public URI url() {
     return URI.create("https://127.0.0.1:" + port);
+  }
+
+  /** The kubectl built with this API server (same version), for tests that run it like users do. */
+  public Path kubectl() {
+    return bin.resolve("kubectl");
   }
 
   /** Bearer token of a {@code system:masters} user. */

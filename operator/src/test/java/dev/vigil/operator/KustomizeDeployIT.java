@@ -1,0 +1,72 @@
+package dev.vigil.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.testing.KubeApiServer;
+import dev.vigil.testing.RealPartsExtension;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The kustomize overlays render and the real API server accepts every object (kubectl's server-side
+ * dry run).
+ */
+@ExtendWith(RealPartsExtension.class)
+class KustomizeDeployIT {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kind", "eks"})
+  void overlayIsAcceptedByTheApiServer(String overlay, KubeApiServer server) throws Exception {
+    try (KubernetesClient client = server.adminClient()) {
+      // A dry run creates nothing, so the namespace the overlay's objects live in must already
+      // exist.
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("vigil-system")
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
+    }
+    String path =
+        KubeApiServerResource.repositoryRoot()
+            .resolve("deploy/kustomize/overlays/" + overlay)
+            .toString();
+    Result result =
+        run(
+            List.of(
+                server.kubectl().toString(),
+                "--kubeconfig",
+                server.kubeconfig().toString(),
+                "apply",
+                "-k",
+                path,
+                "--dry-run=server"));
+
+    assertThat(result.exit()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains(
+            "customresourcedefinition.apiextensions.k8s.io/logsources.siem.vigil.dev created (server dry run)")
+        .contains("deployment.apps/vigil-operator created (server dry run)")
+        .contains("clusterrole.rbac.authorization.k8s.io/vigil-operator created (server dry run)")
+        .contains("serviceaccount/vigil-operator created (server dry run)");
+  }
+
+  private record Result(int exit, String output) {}
+
+  private static Result run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(process.exitValue(), output);
+  }
+}
