@@ -1,0 +1,75 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ParseCommandTest {
+  @TempDir Path dir;
+
+  private final StringWriter err = new StringWriter();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      CommandLine cli = new CommandLine(new VigilCommand());
+      cli.setErr(new PrintWriter(err, true));
+      return cli.execute(args);
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  @Test
+  void goodRecordsArePrintedAsJsonLinesAndExitIsZero() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("trail.json"),
+            "{\"Records\":[{\"eventID\":\"e1\",\"eventTime\":\"2026-11-27T01:02:03Z\",\"eventName\":\"X\"}]}");
+    assertThat(run("parse", "--type", "cloudtrail", file.toString())).isZero();
+    String line = out.toString(StandardCharsets.UTF_8).trim();
+    assertThat(line)
+        .startsWith("{\"index\":\"vigil-cloudtrail-2026.11.27\",\"id\":\"e1\",\"source\":{");
+    assertThat(err.toString()).contains("parsed 1 records, skipped 0, rejected 0");
+  }
+
+  @Test
+  void rejectedRecordIsNamedOnStderrKeepsTheGoodOnesAndExitsOne() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("trail.json"),
+            "{\"Records\":[{\"eventID\":\"bad\"},{\"eventID\":\"e2\",\"eventTime\":\"2026-11-27T01:02:03Z\"}]}");
+    assertThat(run("parse", "--type", "cloudtrail", file.toString())).isEqualTo(1);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("\"id\":\"e2\"")
+        .doesNotContain("\"id\":\"bad\"");
+    assertThat(err.toString())
+        .contains(file + ": record 1 (byte 12): eventTime is missing")
+        .contains("parsed 1 records, skipped 0, rejected 1");
+  }
+
+  @Test
+  void unreadableInputExitsTwoWithTheReason() throws Exception {
+    Path notGzip = Files.write(dir.resolve("x.json.gz"), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
+    assertThat(run("parse", notGzip.toString(), dir.resolve("missing.log").toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("not valid gzip").contains("missing.log: no such file");
+  }
+
+  @Test
+  void unknownTypeIsAUsageError() {
+    assertThat(run("parse", "--type", "syslog", "x")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown --type 'syslog'");
+  }
+}
