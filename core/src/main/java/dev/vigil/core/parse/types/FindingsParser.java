@@ -16,7 +16,9 @@ import dev.vigil.core.parse.ParseContext;
 import dev.vigil.core.parse.RecordCounter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -146,6 +148,18 @@ abstract class FindingsParser implements LogParser {
     return value != null && value.isTextual() && !value.textValue().isEmpty()
         ? value.textValue()
         : null;
+  }
+
+  /** What is wrong with the fields that must hold text, in order; empty when all are fine. */
+  static List<String> textProblems(JsonNode node, String... fields) {
+    List<String> problems = new ArrayList<>();
+    for (String field : fields) {
+      String problem = textProblem(node, field);
+      if (problem != null) {
+        problems.add(problem);
+      }
+    }
+    return problems;
   }
 
   /** How a field that should hold text is wrong, or null when it is fine. */

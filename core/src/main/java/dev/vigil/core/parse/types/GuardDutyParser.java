@@ -66,13 +66,7 @@ public final class GuardDutyParser extends FindingsParser {
   @Override
   void finding(ObjectNode finding, ParseContext context, long record, long offset)
       throws IOException {
-    List<String> problems = new ArrayList<>();
-    for (String required : List.of("id", "type")) {
-      String problem = textProblem(finding, required);
-      if (problem != null) {
-        problems.add(problem);
-      }
-    }
+    List<String> problems = textProblems(finding, "id", "type");
     String timeField = finding.has("updatedAt") ? "updatedAt" : "createdAt";
     String timeText = text(finding, timeField);
     Instant time = Support.instant(timeText);

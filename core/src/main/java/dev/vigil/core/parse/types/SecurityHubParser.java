@@ -7,7 +7,6 @@ import dev.vigil.core.parse.DocumentBuilder;
 import dev.vigil.core.parse.ParseContext;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -67,13 +66,7 @@ public final class SecurityHubParser extends FindingsParser {
   @Override
   void finding(ObjectNode finding, ParseContext context, long record, long offset)
       throws IOException {
-    List<String> problems = new ArrayList<>();
-    for (String required : List.of("Id", "ProductArn", "AwsAccountId")) {
-      String problem = textProblem(finding, required);
-      if (problem != null) {
-        problems.add(problem);
-      }
-    }
+    List<String> problems = textProblems(finding, "Id", "ProductArn", "AwsAccountId");
     String timeField = finding.has("UpdatedAt") ? "UpdatedAt" : "CreatedAt";
     String timeText = text(finding, timeField);
     Instant time = Support.instant(timeText);
