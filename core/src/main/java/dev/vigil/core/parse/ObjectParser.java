@@ -1,10 +1,11 @@
 package dev.vigil.core.parse;
 
 import dev.vigil.core.LogType;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
@@ -43,8 +44,18 @@ public final class ObjectParser {
    */
   public ParseSummary parse(InputStream raw, ObjectRef origin, LogType type, DocumentSink sink)
       throws IOException {
-    BufferedInputStream content = new BufferedInputStream(open(raw, origin), SNIFF_BYTES * 2);
-    LogType resolved = type != null ? type : detect(content, origin);
+    InputStream content = open(raw, origin);
+    LogType resolved = type;
+    if (resolved == null) {
+      // Sniffing reads the head; it is then put back in front of the rest without another buffering
+      // layer.
+      byte[] head =
+          LogTypeDetector.fromKey(origin.key()).isEmpty() ? content.readNBytes(SNIFF_BYTES) : null;
+      resolved = detect(head, origin);
+      if (head != null) {
+        content = new SequenceInputStream(new ByteArrayInputStream(head), content);
+      }
+    }
     LogParser parser = parsers.get(resolved);
     if (parser == null) {
       throw new UnreadableInputException(origin + ": no parser for log type " + resolved.id());
@@ -76,14 +87,9 @@ public final class ObjectParser {
     }
   }
 
-  private static LogType detect(BufferedInputStream content, ObjectRef origin) throws IOException {
-    String head = null;
-    if (LogTypeDetector.fromKey(origin.key()).isEmpty()) {
-      content.mark(SNIFF_BYTES);
-      head = new String(content.readNBytes(SNIFF_BYTES), StandardCharsets.UTF_8);
-      content.reset();
-    }
-    return LogTypeDetector.detect(origin.key(), head)
+  private static LogType detect(byte[] head, ObjectRef origin) throws UnreadableInputException {
+    return LogTypeDetector.detect(
+            origin.key(), head == null ? null : new String(head, StandardCharsets.UTF_8))
         .orElseThrow(
             () ->
                 new UnreadableInputException(
