@@ -66,11 +66,6 @@ public final class RetainingInputStream extends InputStream {
     System.arraycopy(buffer, start + (int) (from - base), target, at, (int) (to - from));
   }
 
-  /** The retained byte at absolute offset {@code at}. */
-  public byte byteAt(long at) {
-    return buffer[start + (int) (at - base)];
-  }
-
   private void ensureRoom(int n) {
     if (end + n <= buffer.length) {
       return;
