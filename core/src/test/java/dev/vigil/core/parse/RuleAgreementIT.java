@@ -42,6 +42,8 @@ class RuleAgreementIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INDEX = "vigil-cloudtrail-agreement";
   private static final Map<String, JsonNode> DOCS = new LinkedHashMap<>();
+  private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+  private static final Map<String, TreeSet<String>> HITS = new LinkedHashMap<>();
 
   @BeforeAll
   static void indexSamples(OpenSearchNode node) throws Exception {
@@ -60,6 +62,25 @@ class RuleAgreementIT {
       for (ParsedDocument d : sink.documents) {
         DOCS.put(d.id(), CollectingSink.tree(d));
         bulk.add(new ParsedDocument(d.type(), INDEX, d.id(), d.timestamp(), d.source()));
+      }
+    }
+    // The test events of the sample detections give the rules positives to agree on.
+    for (RuleManifest m : sampleManifests()) {
+      for (RuleManifest.Case c : m.tests()) {
+        for (JsonNode doc :
+            dev.vigil.core.rules.RuleTester.standard()
+                .normalize(c.event(), LogType.CLOUDTRAIL, m.file())) {
+          String id = doc.path("event").path("id").asText();
+          DOCS.put(id, doc);
+          EXPECTED.put(id, m.name() + "|" + c.expectMatch());
+          bulk.add(
+              new ParsedDocument(
+                  LogType.CLOUDTRAIL,
+                  INDEX,
+                  id,
+                  java.time.Instant.parse(doc.path("@timestamp").asText()),
+                  JSON.writeValueAsBytes(doc)));
+        }
       }
     }
     JsonNode response =
@@ -101,23 +122,25 @@ class RuleAgreementIT {
 
   @Test
   void sampleDetectionsMatchTheSameDocumentsBothWays(OpenSearchNode node) throws Exception {
-    Path detections = repositoryRoot().resolve("samples/detections");
     Map<String, CompiledRule> rules = new LinkedHashMap<>();
-    if (Files.isDirectory(detections)) {
-      try (Stream<Path> files = Files.list(detections)) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-          for (RuleManifest m : RuleManifest.read(Files.readString(f), f.toString())) {
-            CompiledRule rule = m.compile(RuleCompiler.defaults());
-            if (rule.logType() == LogType.CLOUDTRAIL) {
-              rules.put(m.name(), rule);
-            }
-          }
-        }
-      }
+    for (RuleManifest m : sampleManifests()) {
+      rules.put(m.name(), m.compile(RuleCompiler.defaults()));
     }
+    assertThat(rules).hasSizeGreaterThanOrEqualTo(40);
     Map<String, Integer> matched = agree(node, rules);
     System.out.println(
         "Sample detections agreeing with OpenSearch: " + rules.size() + ", matches: " + matched);
+    // And OpenSearch itself confirms each embedded test's verdict.
+    List<String> wrong = new ArrayList<>();
+    EXPECTED.forEach(
+        (id, expected) -> {
+          String[] parts = expected.split("\\|");
+          boolean hit = HITS.get(parts[0]).contains(id);
+          if (hit != Boolean.parseBoolean(parts[1])) {
+            wrong.add(parts[0] + " on " + id + ": OpenSearch says " + (hit ? "Match" : "NoMatch"));
+          }
+        });
+    assertThat(wrong).isEmpty();
   }
 
   @Test
@@ -196,9 +219,20 @@ class RuleAgreementIT {
                 + inMemory);
       }
       counts.put(e.getKey(), fromCluster.size());
+      HITS.put(e.getKey(), fromCluster);
     }
     assertThat(disagreements).as("rules where OpenSearch and the evaluator differ").isEmpty();
     return counts;
+  }
+
+  private static List<RuleManifest> sampleManifests() throws Exception {
+    List<RuleManifest> out = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(repositoryRoot().resolve("samples"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        out.addAll(RuleManifest.read(Files.readString(f), f.toString()));
+      }
+    }
+    return out;
   }
 
   private static Path repositoryRoot() {
