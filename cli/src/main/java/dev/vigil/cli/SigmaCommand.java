@@ -49,6 +49,14 @@ final class SigmaCommand implements Runnable {
                 + " field mapping).")
     String index;
 
+    @Option(
+        names = "--manifest",
+        paramLabel = "DIR",
+        description =
+            "Instead of JSON, write one DetectionRule manifest per rule into DIR (inline sigma,"
+                + " severity from its level, authors credited in a header comment).")
+    Path manifestDir;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Sigma rule files (YAML).")
     List<Path> files;
 
@@ -67,7 +75,14 @@ final class SigmaCommand implements Runnable {
             source = source.withIndexPattern(index);
           }
           CompiledRule rule = RuleCompiler.defaults().compile(source);
-          out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(rule.toJson()));
+          if (manifestDir != null) {
+            Files.createDirectories(manifestDir);
+            Path target = manifestDir.resolve(SigmaManifests.name(name) + ".yaml");
+            Files.writeString(target, SigmaManifests.manifest(name, source.sigma(), rule, index));
+            out.println(target);
+          } else {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(rule.toJson()));
+          }
           err.println(file + ": " + rule.attribution().line());
         } catch (RuleException e) {
           err.println(RuleFiles.where(file.toString(), e) + RuleFiles.message(e));
