@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VigilVersion.class,
     description = "Vigil: a Kubernetes-native SIEM for multi-account AWS Organizations.",
-    subcommands = {DemoCommand.class, ParseCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ParseCommand.class,
+      SigmaCommand.class,
+      RulesCommand.class,
+      ValidateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class VigilCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

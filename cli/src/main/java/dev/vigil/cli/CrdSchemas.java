@@ -1,0 +1,162 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.rules.YamlTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The openAPIV3Schema of Vigil's CRDs (crds/*.yaml), checked the way the API server would for the
+ * parts that matter to authors: types, required fields, enums, patterns, minimum/maximum and
+ * unknown fields. CEL rules are left to the API server (and the rule compiler).
+ */
+final class CrdSchemas {
+  /** One schema violation at a JSON pointer. */
+  record Violation(String pointer, String message) {}
+
+  private final Map<String, JsonNode> byKind = new HashMap<>();
+
+  static CrdSchemas load(Path dir) throws IOException {
+    CrdSchemas schemas = new CrdSchemas();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        for (YamlTree t : YamlTree.parseAll(Files.readString(f))) {
+          JsonNode crd = t.root();
+          if (!"CustomResourceDefinition".equals(crd.path("kind").asText())) {
+            continue;
+          }
+          String kind = crd.path("spec").path("names").path("kind").asText();
+          String group = crd.path("spec").path("group").asText();
+          for (JsonNode v : crd.path("spec").path("versions")) {
+            schemas.byKind.put(
+                group + "/" + v.path("name").asText() + "/" + kind,
+                v.path("schema").path("openAPIV3Schema"));
+          }
+        }
+      }
+    }
+    return schemas;
+  }
+
+  boolean knows(String apiVersion, String kind) {
+    return byKind.containsKey(apiVersion + "/" + kind);
+  }
+
+  void validate(String apiVersion, String kind, JsonNode object, List<Violation> out) {
+    JsonNode schema = byKind.get(apiVersion + "/" + kind);
+    // metadata is the API server's; check only the spec (and anything unknown at the top).
+    JsonNode specSchema = schema.path("properties").path("spec");
+    if (object.has("spec")) {
+      check(specSchema, object.get("spec"), "/spec", out);
+    } else if (schema.path("required").toString().contains("\"spec\"")) {
+      out.add(new Violation("", "spec is required"));
+    }
+  }
+
+  private static void check(JsonNode schema, JsonNode value, String pointer, List<Violation> out) {
+    String field = pointer.isEmpty() ? "(root)" : pointer.substring(1).replace('/', '.');
+    String type = schema.path("type").asText("");
+    if (value.isNull()) {
+      if (!schema.path("nullable").asBoolean(false)) {
+        out.add(new Violation(pointer, field + ": must not be null"));
+      }
+      return;
+    }
+    switch (type) {
+      case "object" -> {
+        if (!value.isObject()) {
+          out.add(new Violation(pointer, field + ": must be an object"));
+          return;
+        }
+        for (JsonNode r : schema.path("required")) {
+          if (!value.has(r.asText())) {
+            out.add(new Violation(pointer, field + ": " + r.asText() + " is required"));
+          }
+        }
+        JsonNode props = schema.path("properties");
+        boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+        JsonNode additional = schema.get("additionalProperties");
+        Iterator<Map.Entry<String, JsonNode>> it = value.fields();
+        while (it.hasNext()) {
+          Map.Entry<String, JsonNode> e = it.next();
+          String child = pointer + "/" + YamlTree.escape(e.getKey());
+          if (props.has(e.getKey())) {
+            check(props.get(e.getKey()), e.getValue(), child, out);
+          } else if (additional != null && additional.isObject()) {
+            check(additional, e.getValue(), child, out);
+          } else if (!preserve && props.size() > 0) {
+            out.add(
+                new Violation(
+                    child,
+                    field + ": unknown field '" + e.getKey() + "' (the API server drops it)"));
+          }
+        }
+      }
+      case "array" -> {
+        if (!value.isArray()) {
+          out.add(new Violation(pointer, field + ": must be a list"));
+          return;
+        }
+        for (int i = 0; i < value.size(); i++) {
+          check(schema.path("items"), value.get(i), pointer + "/" + i, out);
+        }
+      }
+      case "string" -> {
+        if (!value.isTextual()) {
+          out.add(new Violation(pointer, field + ": must be a string"));
+          return;
+        }
+        if (schema.has("enum")) {
+          boolean ok = false;
+          for (JsonNode e : schema.get("enum")) {
+            ok |= e.asText().equals(value.asText());
+          }
+          if (!ok) {
+            out.add(
+                new Violation(
+                    pointer,
+                    field + ": '" + value.asText() + "' is not one of " + schema.get("enum")));
+          }
+        }
+        if (schema.has("pattern")
+            && !Pattern.compile(schema.get("pattern").asText()).matcher(value.asText()).find()) {
+          out.add(
+              new Violation(
+                  pointer,
+                  field
+                      + ": '"
+                      + value.asText()
+                      + "' does not match "
+                      + schema.get("pattern").asText()));
+        }
+      }
+      case "integer", "number" -> {
+        if (!(type.equals("integer") ? value.isIntegralNumber() : value.isNumber())) {
+          out.add(new Violation(pointer, field + ": must be a " + type));
+          return;
+        }
+        if (schema.has("minimum") && value.asDouble() < schema.get("minimum").asDouble()) {
+          out.add(new Violation(pointer, field + ": must be at least " + schema.get("minimum")));
+        }
+        if (schema.has("maximum") && value.asDouble() > schema.get("maximum").asDouble()) {
+          out.add(new Violation(pointer, field + ": must be at most " + schema.get("maximum")));
+        }
+      }
+      case "boolean" -> {
+        if (!value.isBoolean()) {
+          out.add(new Violation(pointer, field + ": must be true or false"));
+        }
+      }
+      default -> {
+        // untyped (x-kubernetes-preserve-unknown-fields / int-or-string): anything goes
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.vigil.core.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.LogType;
+import java.time.Duration;
+
+/**
+ * The one executable form of a rule: an OpenSearch query over an index pattern, plus an optional
+ * aggregation and the condition on its result. Both executors (an Alerting monitor and Vigil's
+ * built-in engine) run {@link #searchBody()} as is; the in-memory evaluator runs {@link #query()}.
+ *
+ * @param logType the log type whose documents the query expects, or null for a custom index
+ * @param query the match query (no time filter)
+ * @param condition threshold/window/groupBy, or null: every match alerts
+ * @param window how far back each run looks (the condition's window, else the interval)
+ * @param attribution where a converted rule came from (Sigma), or null
+ */
+public record CompiledRule(
+    String name,
+    LogType logType,
+    String indexPattern,
+    ObjectNode query,
+    RuleSource.Threshold condition,
+    Duration window,
+    Attribution attribution) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final String TIMESTAMP = "@timestamp";
+  static final String GROUPS = "groups";
+  static final int MAX_GROUPS = 1000;
+  static final int MAX_HITS = 100;
+
+  /** Body of {@code POST <indexPattern>/_search} for one run of the rule. */
+  public ObjectNode searchBody() {
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode bool = body.putObject("query").putObject("bool");
+    ArrayNode filter = bool.putArray("filter");
+    filter.add(query.deepCopy());
+    filter
+        .addObject()
+        .putObject("range")
+        .putObject(TIMESTAMP)
+        .put("gte", "now-" + window.toSeconds() + "s")
+        .put("lte", "now");
+    body.putArray("sort").addObject().putObject(TIMESTAMP).put("order", "desc");
+    if (condition == null) {
+      body.put("size", MAX_HITS);
+    } else if (condition.groupBy().isEmpty()) {
+      body.put("size", 1);
+      body.put("track_total_hits", true);
+    } else {
+      body.put("size", 0);
+      ObjectNode groups = body.putObject("aggs").putObject(GROUPS);
+      if (condition.groupBy().size() == 1) {
+        groups
+            .putObject("terms")
+            .put("field", condition.groupBy().get(0))
+            .put("size", MAX_GROUPS)
+            .put("min_doc_count", condition.threshold() + 1L);
+      } else {
+        ObjectNode terms = groups.putObject("multi_terms");
+        ArrayNode fields = terms.putArray("terms");
+        condition.groupBy().forEach(f -> fields.addObject().put("field", f));
+        terms.put("size", MAX_GROUPS).put("min_doc_count", condition.threshold() + 1L);
+      }
+    }
+    return body;
+  }
+
+  /**
+   * The condition on the search response: {@code any} (a hit), {@code count} (hits.total.value >
+   * threshold) or {@code bucket} (a bucket of aggregations.groups with doc_count > threshold).
+   */
+  public ObjectNode conditionJson() {
+    ObjectNode c = JSON.createObjectNode();
+    if (condition == null) {
+      c.put("type", "any");
+    } else {
+      c.put("type", condition.groupBy().isEmpty() ? "count" : "bucket");
+      c.put("threshold", condition.threshold());
+      if (!condition.groupBy().isEmpty()) {
+        c.put("aggregation", GROUPS);
+        ArrayNode by = c.putArray("groupBy");
+        condition.groupBy().forEach(by::add);
+      }
+    }
+    c.put("window", window.toString());
+    return c;
+  }
+
+  /** Everything about the compiled rule, as printed by {@code vigil sigma convert}. */
+  public ObjectNode toJson() {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("rule", name);
+    if (logType != null) {
+      out.put("logType", logType.id());
+    }
+    out.putArray("indices").add(indexPattern);
+    out.set("query", query.deepCopy());
+    out.set("search", searchBody());
+    out.set("condition", conditionJson());
+    if (attribution != null) {
+      out.set("attribution", JSON.valueToTree(attribution));
+    }
+    return out;
+  }
+
+  /** The query as a compact JSON string. */
+  public String queryJson() {
+    try {
+      return JSON.writeValueAsString(query);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonNode copy(JsonNode node) {
+    return node.deepCopy();
+  }
+}

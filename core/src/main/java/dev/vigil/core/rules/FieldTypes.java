@@ -1,0 +1,126 @@
+package dev.vigil.core.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.LogType;
+import dev.vigil.core.parse.IndexNaming;
+import dev.vigil.core.parse.IndexTemplates;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * How Vigil's index templates map each field of a log type, so the compiler and the in-memory
+ * evaluator know what OpenSearch will do with a query on it (exact keyword, analyzed text,
+ * flat_object sub-path, number, ip, date).
+ */
+public final class FieldTypes {
+  /** What a field is in the index. */
+  public enum Kind {
+    KEYWORD,
+    TEXT,
+    /** A flat_object field itself: queries search every leaf value under it. */
+    FLAT_OBJECT,
+    /** A dotted path below a flat_object field: term/prefix/wildcard work, exists does not. */
+    FLAT_SUBPATH,
+    NUMBER,
+    DATE,
+    IP,
+    BOOLEAN,
+    OBJECT,
+    OTHER
+  }
+
+  /**
+   * @param ignoreAbove keyword values longer than this are not indexed (Integer.MAX_VALUE: no
+   *     limit)
+   * @param flatRoot for FLAT_SUBPATH, the flat_object field it lives in
+   */
+  public record FieldType(Kind kind, int ignoreAbove, String flatRoot) {}
+
+  private static final FieldType DYNAMIC_STRING = new FieldType(Kind.KEYWORD, 1024, null);
+
+  private final JsonNode ecs;
+  private final JsonNode typed;
+
+  private FieldTypes(JsonNode ecs, JsonNode typed) {
+    this.ecs = ecs;
+    this.typed = typed;
+  }
+
+  /** The mappings of Vigil's template for {@code type} (ECS component + type-specific). */
+  public static FieldTypes of(LogType type) {
+    IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
+    return new FieldTypes(
+        templates.componentTemplate().path("template").path("mappings"),
+        templates.indexTemplate(type).path("template").path("mappings"));
+  }
+
+  /**
+   * For indices Vigil does not manage: every field is taken as an exact (keyword) field, which is
+   * what the evaluator can promise.
+   */
+  public static FieldTypes unknown() {
+    return new FieldTypes(null, null);
+  }
+
+  /** The mapping of a dotted path; unmapped strings are dynamic keywords (ignore_above 1024). */
+  public FieldType type(String path) {
+    if (typed == null) {
+      return new FieldType(Kind.KEYWORD, Integer.MAX_VALUE, null);
+    }
+    FieldType t = lookup(typed.path("properties"), path);
+    if (t == null) {
+      t = lookup(ecs.path("properties"), path);
+    }
+    return t == null ? DYNAMIC_STRING : t;
+  }
+
+  /** Whether the evaluator knows the mapping (a Vigil log type) or assumes keywords. */
+  public boolean known() {
+    return typed != null;
+  }
+
+  private static FieldType lookup(JsonNode properties, String path) {
+    String[] parts = path.split("\\.");
+    JsonNode current = properties;
+    for (int i = 0; i < parts.length; i++) {
+      JsonNode field = current.get(parts[i]);
+      if (field == null) {
+        return null;
+      }
+      String type = field.path("type").asText("object");
+      if (type.equals("flat_object")) {
+        if (i == parts.length - 1) {
+          return new FieldType(Kind.FLAT_OBJECT, Integer.MAX_VALUE, path);
+        }
+        String root = String.join(".", java.util.Arrays.copyOf(parts, i + 1));
+        return new FieldType(Kind.FLAT_SUBPATH, Integer.MAX_VALUE, root);
+      }
+      if (i == parts.length - 1) {
+        return new FieldType(kind(type), field.path("ignore_above").asInt(Integer.MAX_VALUE), null);
+      }
+      if (!field.has("properties")) {
+        return null;
+      }
+      current = field.path("properties");
+    }
+    return null;
+  }
+
+  private static Kind kind(String type) {
+    return switch (type) {
+      case "keyword", "constant_keyword" -> Kind.KEYWORD;
+      case "text", "match_only_text" -> Kind.TEXT;
+      case "long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float" ->
+          Kind.NUMBER;
+      case "date", "date_nanos" -> Kind.DATE;
+      case "ip" -> Kind.IP;
+      case "boolean" -> Kind.BOOLEAN;
+      case "object" -> Kind.OBJECT;
+      default -> Kind.OTHER;
+    };
+  }
+
+  static Iterator<Map.Entry<String, JsonNode>> fields(JsonNode node) {
+    return node.fields();
+  }
+}

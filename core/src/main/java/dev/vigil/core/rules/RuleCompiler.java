@@ -1,0 +1,151 @@
+package dev.vigil.core.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.LogType;
+import dev.vigil.core.parse.IndexNaming;
+import dev.vigil.core.rules.FieldTypes.Kind;
+import dev.vigil.core.rules.sigma.SigmaConverter;
+import dev.vigil.core.rules.sigma.SigmaRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Compiles a {@link RuleSource} to its one executable {@link CompiledRule}. */
+public final class RuleCompiler {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final String DEFAULT_INTERVAL = "5m";
+
+  private final IndexNaming naming;
+
+  public RuleCompiler(IndexNaming naming) {
+    this.naming = naming;
+  }
+
+  public static RuleCompiler defaults() {
+    return new RuleCompiler(IndexNaming.defaults());
+  }
+
+  public CompiledRule compile(RuleSource rule) {
+    List<String> set = new ArrayList<>();
+    if (rule.query() != null) {
+      set.add("query");
+    }
+    if (rule.dsl() != null && !rule.dsl().isNull()) {
+      set.add("dsl");
+    }
+    if (rule.sigma() != null) {
+      set.add("sigma");
+    }
+    if (set.size() != 1) {
+      throw new RuleException(
+          "set exactly one of query, dsl or sigma"
+              + (set.isEmpty() ? " (none is set)" : " (set: " + String.join(", ", set) + ")"));
+    }
+    LogType logType = null;
+    if (rule.logType() != null) {
+      logType =
+          LogType.fromId(rule.logType())
+              .orElseThrow(
+                  () ->
+                      new RuleException(
+                          "logType: unknown log type '"
+                              + rule.logType()
+                              + "' (known: "
+                              + Arrays.stream(LogType.values())
+                                  .map(LogType::id)
+                                  .collect(Collectors.joining(", "))
+                              + ")"));
+    }
+    ObjectNode query;
+    Attribution attribution = null;
+    RuleSource.Threshold condition = rule.condition();
+    if (rule.query() != null) {
+      LuceneQuery.parse(rule.query());
+      query = NODES.objectNode();
+      query
+          .putObject("query_string")
+          .put("query", rule.query())
+          .put("analyze_wildcard", true)
+          .put("allow_leading_wildcard", true);
+    } else if (rule.dsl() != null && !rule.dsl().isNull()) {
+      query = dsl(rule.dsl());
+    } else {
+      SigmaRule sigma =
+          new SigmaConverter(rule.indexPattern() != null && logType == null).convert(rule.sigma());
+      query = sigma.query();
+      attribution = sigma.attribution();
+      if (logType == null && rule.indexPattern() == null) {
+        logType = sigma.logType();
+      }
+      if (sigma.condition() != null) {
+        if (condition != null) {
+          throw new RuleException(
+              "condition: the Sigma rule already counts (count() in its condition); remove one");
+        }
+        condition = sigma.condition();
+      }
+    }
+    if (logType == null && rule.indexPattern() == null) {
+      throw new RuleException(
+          "set logType or indexPattern: the rule does not say which logs to read");
+    }
+    String pattern = rule.indexPattern() != null ? rule.indexPattern() : naming.pattern(logType);
+    if (pattern.isBlank() || pattern.contains(" ") || pattern.contains(",")) {
+      throw new RuleException("indexPattern: '" + pattern + "' is not one index pattern");
+    }
+    Duration interval =
+        Durations.parse(rule.interval() == null ? DEFAULT_INTERVAL : rule.interval(), "interval");
+    Duration window = interval;
+    if (condition != null) {
+      if (condition.threshold() < 0) {
+        throw new RuleException("condition.threshold: must be 0 or more");
+      }
+      window = Durations.parse(condition.window(), "condition.window");
+      FieldTypes types = logType == null ? FieldTypes.unknown() : FieldTypes.of(logType);
+      for (String field : condition.groupBy()) {
+        checkGroupable(field, types);
+      }
+    }
+    return new CompiledRule(rule.name(), logType, pattern, query, condition, window, attribution);
+  }
+
+  private static void checkGroupable(String field, FieldTypes types) {
+    FieldTypes.FieldType type = types.type(field);
+    if (type.kind() == Kind.FLAT_SUBPATH || type.kind() == Kind.FLAT_OBJECT) {
+      String leaf = field.substring(field.lastIndexOf('.') + 1);
+      throw new RuleException(
+          "condition.groupBy: "
+              + field
+              + " is inside the flat_object field "
+              + type.flatRoot()
+              + ", which OpenSearch cannot aggregate; group by a mapped field"
+              + (field.startsWith("requestParameters.") ? " such as aws.request." + leaf : ""));
+    }
+    if (type.kind() == Kind.TEXT) {
+      throw new RuleException(
+          "condition.groupBy: " + field + " is analyzed text, which OpenSearch cannot aggregate");
+    }
+  }
+
+  private static ObjectNode dsl(JsonNode dsl) {
+    if (!dsl.isObject()) {
+      throw new RuleException(
+          "dsl: must be a JSON object (an OpenSearch query), not " + dsl.getNodeType());
+    }
+    if (dsl.size() != 1) {
+      throw new RuleException(
+          "dsl: must hold exactly one query type (e.g. {\"bool\": {...}}), found "
+              + dsl.size()
+              + " keys");
+    }
+    if (dsl.has("query")) {
+      throw new RuleException(
+          "dsl: give the query itself, not a search body: remove the outer \"query\" key");
+    }
+    return (ObjectNode) dsl.deepCopy();
+  }
+}

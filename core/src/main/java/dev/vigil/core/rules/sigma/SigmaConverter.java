@@ -1,0 +1,729 @@
+package dev.vigil.core.rules.sigma;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.LogType;
+import dev.vigil.core.rules.Attribution;
+import dev.vigil.core.rules.FieldTypes;
+import dev.vigil.core.rules.FieldTypes.Kind;
+import dev.vigil.core.rules.Regexps;
+import dev.vigil.core.rules.RuleException;
+import dev.vigil.core.rules.RuleSource;
+import dev.vigil.core.rules.YamlTree;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Converts a Sigma rule to an OpenSearch query (bool/term/prefix/wildcard/regexp/range/exists DSL,
+ * never a query_string, so no Lucene escaping can go wrong). Anything it cannot convert exactly
+ * fails with the construct and its YAML line.
+ *
+ * <p>Semantics, stated once: values match case-sensitively (exact keyword terms; CloudTrail writes
+ * its values in fixed case); on analyzed text fields (CloudTrail {@code errorMessage}) a plain
+ * value or {@code contains} matches as a phrase of words; {@code contains} on a flat_object field
+ * itself ({@code requestParameters|contains}) matches inside any of its leaf values.
+ */
+public final class SigmaConverter {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final String LICENSE = "Detection Rule License (DRL) 1.1";
+  private static final Set<String> KNOWN_MODIFIERS =
+      Set.of(
+          "contains",
+          "startswith",
+          "endswith",
+          "all",
+          "re",
+          "i",
+          "cidr",
+          "exists",
+          "windash",
+          "base64",
+          "base64offset",
+          "gt",
+          "gte",
+          "lt",
+          "lte",
+          "cased");
+
+  private final boolean rawFields;
+
+  /**
+   * @param rawFields true: any logsource, field names as written, no Vigil field types (for {@code
+   *     --index})
+   */
+  public SigmaConverter(boolean rawFields) {
+    this.rawFields = rawFields;
+  }
+
+  public SigmaRule convert(String yaml) {
+    YamlTree tree = YamlTree.parse(yaml);
+    return new Conversion(tree).run();
+  }
+
+  private final class Conversion {
+    private final YamlTree tree;
+    private final JsonNode root;
+    private FieldTypes types = FieldTypes.unknown();
+    private LogType logType;
+
+    Conversion(YamlTree tree) {
+      this.tree = tree;
+      this.root = tree.root();
+    }
+
+    private RuleException fail(String pointer, String message) {
+      return new RuleException(message, tree.line(pointer));
+    }
+
+    SigmaRule run() {
+      if (!root.isObject()) {
+        throw fail("", "a Sigma rule is a YAML mapping");
+      }
+      String title = root.path("title").asText(null);
+      if (title == null) {
+        throw fail("", "the Sigma rule has no title");
+      }
+      logsource();
+      JsonNode detection = root.get("detection");
+      if (detection == null || !detection.isObject()) {
+        throw fail("/detection", "the Sigma rule has no detection mapping");
+      }
+      Map<String, JsonNode> selections = new LinkedHashMap<>();
+      Iterator<Map.Entry<String, JsonNode>> it = detection.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getKey().equals("condition") && !e.getKey().equals("timeframe")) {
+          selections.put(e.getKey(), e.getValue());
+        }
+      }
+      JsonNode conditionNode = detection.get("condition");
+      if (conditionNode == null) {
+        throw fail("/detection", "detection has no condition");
+      }
+      String condition;
+      if (conditionNode.isArray()) {
+        if (conditionNode.size() != 1) {
+          throw fail(
+              "/detection/condition",
+              "a list of several conditions is not supported (write one condition with 'or')");
+        }
+        condition = conditionNode.get(0).asText();
+      } else {
+        condition = conditionNode.asText();
+      }
+      String timeframe = detection.path("timeframe").asText(null);
+      RuleSource.Threshold threshold = null;
+      int pipe = condition.indexOf('|');
+      String cpointer = "/detection/condition";
+      if (pipe >= 0) {
+        threshold = aggregation(condition.substring(pipe + 1).trim(), timeframe, cpointer);
+        condition = condition.substring(0, pipe).trim();
+      } else if (timeframe != null) {
+        throw fail(
+            "/detection/timeframe",
+            "timeframe without count() correlates several events ('"
+                + condition
+                + "'); event correlation is not supported");
+      }
+      ObjectNode query = new ConditionParser(condition, selections, this, cpointer).parse();
+      List<String> refs = new ArrayList<>();
+      root.path("references").forEach(r -> refs.add(r.asText()));
+      List<String> tags = new ArrayList<>();
+      root.path("tags").forEach(t -> tags.add(t.asText()));
+      Attribution attribution =
+          new Attribution(title, root.path("id").asText(null), author(), refs, LICENSE);
+      return new SigmaRule(
+          query,
+          logType,
+          threshold,
+          attribution,
+          root.path("level").asText(null),
+          tags,
+          root.path("description").asText(null));
+    }
+
+    private String author() {
+      JsonNode a = root.get("author");
+      if (a == null) {
+        return null;
+      }
+      if (a.isArray()) {
+        List<String> names = new ArrayList<>();
+        a.forEach(n -> names.add(n.asText()));
+        return String.join(", ", names);
+      }
+      return a.asText();
+    }
+
+    private void logsource() {
+      JsonNode ls = root.path("logsource");
+      if (rawFields) {
+        return;
+      }
+      String product = ls.path("product").asText("");
+      String service = ls.path("service").asText("");
+      if (product.equals("aws") && service.equals("cloudtrail")) {
+        logType = LogType.CLOUDTRAIL;
+        types = FieldTypes.of(logType);
+        return;
+      }
+      throw fail(
+          "/logsource",
+          "logsource product '"
+              + product
+              + "' service '"
+              + service
+              + "' is not a Vigil log type (supported: product aws, service cloudtrail); use"
+              + " --index to convert it against your own index with its field names as written");
+    }
+
+    private RuleSource.Threshold aggregation(String text, String timeframe, String pointer) {
+      Matcher m =
+          Pattern.compile("count\\(\\s*\\)\\s*(?:by\\s+([A-Za-z0-9_.@-]+)\\s*)?(>=|>)\\s*([0-9]+)")
+              .matcher(text);
+      if (!m.matches()) {
+        String construct = text.startsWith("near") ? "near" : text;
+        throw fail(
+            pointer,
+            "the aggregation '"
+                + construct
+                + "' is not supported (supported: count() [by field] > N or >= N)");
+      }
+      if (timeframe == null) {
+        throw fail(pointer, "count() needs a timeframe");
+      }
+      int n = Integer.parseInt(m.group(3));
+      int threshold = m.group(2).equals(">=") ? n - 1 : n;
+      List<String> by = m.group(1) == null ? List.of() : List.of(mapField(m.group(1), false));
+      if (!by.isEmpty()) {
+        Kind kind = types.type(by.get(0)).kind();
+        if (kind == Kind.FLAT_SUBPATH || kind == Kind.FLAT_OBJECT || kind == Kind.TEXT) {
+          throw fail(
+              pointer, "count() by " + by.get(0) + ": OpenSearch cannot aggregate that field");
+        }
+      }
+      try {
+        dev.vigil.core.rules.Durations.parse(timeframe, "timeframe");
+      } catch (RuleException e) {
+        throw fail("/detection/timeframe", e.getMessage());
+      }
+      return new RuleSource.Threshold(threshold, timeframe, by);
+    }
+
+    private String mapField(String field, boolean cidr) {
+      if (!rawFields && logType == LogType.CLOUDTRAIL && cidr && field.equals("sourceIPAddress")) {
+        return "source.ip";
+      }
+      return field;
+    }
+
+    /** A selection: a map (AND of fields) or a list of maps (OR). */
+    ObjectNode selection(String name, JsonNode def) {
+      String pointer = "/detection/" + YamlTree.escape(name);
+      if (def.isObject()) {
+        return fieldMap(def, pointer);
+      }
+      if (def.isArray()) {
+        List<ObjectNode> alternatives = new ArrayList<>();
+        int i = 0;
+        for (JsonNode item : def) {
+          if (!item.isObject()) {
+            throw fail(
+                pointer + "/" + i,
+                "selection '"
+                    + name
+                    + "' holds plain values: keyword (field-less full-text) search is not supported");
+          }
+          alternatives.add(fieldMap(item, pointer + "/" + i));
+          i++;
+        }
+        return or(alternatives);
+      }
+      throw fail(pointer, "selection '" + name + "' must be a map or a list of maps");
+    }
+
+    private ObjectNode fieldMap(JsonNode map, String pointer) {
+      List<ObjectNode> clauses = new ArrayList<>();
+      Iterator<Map.Entry<String, JsonNode>> it = map.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        clauses.add(field(e.getKey(), e.getValue(), pointer + "/" + YamlTree.escape(e.getKey())));
+      }
+      if (clauses.isEmpty()) {
+        throw fail(pointer, "empty selection");
+      }
+      return and(clauses);
+    }
+
+    private ObjectNode field(String key, JsonNode value, String pointer) {
+      String[] parts = key.split("\\|");
+      String sigmaField = parts[0];
+      if (sigmaField.isEmpty()) {
+        throw fail(pointer, "keyword (field-less full-text) search is not supported");
+      }
+      List<String> mods = new ArrayList<>();
+      for (int i = 1; i < parts.length; i++) {
+        if (!KNOWN_MODIFIERS.contains(parts[i])) {
+          String why =
+              parts[i].equals("fieldref")
+                  ? " (it compares two fields of one event, which an OpenSearch query cannot do"
+                      + " without scripts)"
+                  : "";
+          throw fail(
+              pointer, "the modifier '" + parts[i] + "' (" + key + ") is not supported" + why);
+        }
+        mods.add(parts[i]);
+      }
+      boolean cidr = mods.contains("cidr");
+      String field = mapField(sigmaField, cidr);
+      List<JsonNode> values = new ArrayList<>();
+      if (value.isArray()) {
+        value.forEach(values::add);
+      } else {
+        values.add(value);
+      }
+      if (values.isEmpty()) {
+        throw fail(pointer, key + " has an empty list of values");
+      }
+      if (mods.contains("exists")) {
+        if (values.size() != 1 || !values.get(0).isBoolean()) {
+          throw fail(pointer, key + ": exists takes true or false");
+        }
+        ObjectNode exists = exists(field, pointer);
+        return values.get(0).asBoolean() ? exists : not(exists);
+      }
+      List<ObjectNode> clauses = new ArrayList<>();
+      for (JsonNode v : values) {
+        clauses.add(value(field, v, mods, pointer, key));
+      }
+      return mods.contains("all") ? and(clauses) : or(clauses);
+    }
+
+    private ObjectNode value(
+        String field, JsonNode v, List<String> mods, String pointer, String key) {
+      if (v.isNull()) {
+        return not(exists(field, pointer));
+      }
+      if (v.isObject() || v.isArray()) {
+        throw fail(pointer, key + ": nested values are not supported");
+      }
+      String text = v.asText();
+      Kind kind = types.type(field).kind();
+      for (String cmp : List.of("gt", "gte", "lt", "lte")) {
+        if (mods.contains(cmp)) {
+          if (!v.isNumber()) {
+            throw fail(pointer, key + ": " + cmp + " needs a number, got '" + text + "'");
+          }
+          if (kind != Kind.NUMBER && types.known()) {
+            throw fail(
+                pointer, key + ": " + cmp + " on a field that is not numeric in Vigil's mapping");
+          }
+          ObjectNode range = NODES.objectNode();
+          range.putObject("range").putObject(field).put(cmp, v.decimalValue());
+          return range;
+        }
+      }
+      if (mods.contains("re")) {
+        return regexp(field, text, mods, pointer, key);
+      }
+      if (mods.contains("cidr")) {
+        if (types.known() && kind != Kind.IP) {
+          throw fail(pointer, key + ": cidr needs an ip field, " + field + " is not one");
+        }
+        ObjectNode term = NODES.objectNode();
+        term.putObject("term").put(field, text);
+        return term;
+      }
+      List<String> variants = new ArrayList<>();
+      if (mods.contains("windash")) {
+        for (String dash : List.of("-", "/", "\u2013", "\u2014", "\u2015")) {
+          variants.add(text.replace("-", dash));
+        }
+      } else {
+        variants.add(text);
+      }
+      if (mods.contains("base64")) {
+        variants.replaceAll(
+            s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+      } else if (mods.contains("base64offset")) {
+        List<String> offsets = new ArrayList<>();
+        for (String s : variants) {
+          offsets.addAll(base64Offsets(s));
+        }
+        variants = offsets;
+      }
+      boolean encoded = mods.contains("base64") || mods.contains("base64offset");
+      List<ObjectNode> out = new ArrayList<>();
+      for (String s : new LinkedHashSet<>(variants)) {
+        List<Piece> pieces = encoded ? List.of(new Piece(s, false)) : pieces(s);
+        out.add(match(field, kind, pieces, mods, pointer, key));
+      }
+      return or(out);
+    }
+
+    private ObjectNode match(
+        String field,
+        Kind kind,
+        List<Piece> pieces,
+        List<String> mods,
+        String pointer,
+        String key) {
+      boolean contains = mods.contains("contains");
+      boolean starts = mods.contains("startswith");
+      boolean ends = mods.contains("endswith");
+      List<Piece> p = new ArrayList<>(pieces);
+      if (contains || ends) {
+        p.add(0, new Piece("*", true));
+      }
+      if (contains || starts) {
+        p.add(new Piece("*", true));
+      }
+      boolean anyWildcard = p.stream().anyMatch(Piece::wildcard);
+      boolean onlyStars =
+          p.stream().allMatch(x -> x.wildcard() && x.text().equals("*"))
+              && p.stream().anyMatch(Piece::wildcard);
+      ObjectNode q = NODES.objectNode();
+      if (onlyStars) {
+        return anyValue(field, kind, pointer);
+      }
+      if (kind == Kind.TEXT) {
+        if (pieces.stream().anyMatch(Piece::wildcard) || starts || ends) {
+          throw fail(
+              pointer,
+              key
+                  + ": "
+                  + field
+                  + " is analyzed text; only plain values and contains (matched as a phrase of"
+                  + " words) are supported on it");
+        }
+        q.putObject("match_phrase").put(field, literal(pieces));
+        return q;
+      }
+      if (!anyWildcard) {
+        q.putObject("term").put(field, literal(p));
+        return q;
+      }
+      // A single trailing * after literal text is a prefix query.
+      boolean prefix =
+          p.size() >= 2
+              && p.get(p.size() - 1).wildcard()
+              && p.get(p.size() - 1).text().equals("*")
+              && p.subList(0, p.size() - 1).stream().noneMatch(Piece::wildcard);
+      if (prefix) {
+        q.putObject("prefix").put(field, literal(p.subList(0, p.size() - 1)));
+        return q;
+      }
+      StringBuilder pattern = new StringBuilder();
+      for (Piece piece : p) {
+        if (piece.wildcard()) {
+          pattern.append(piece.text());
+        } else {
+          for (char c : piece.text().toCharArray()) {
+            if (c == '*' || c == '?' || c == '\\') {
+              pattern.append('\\');
+            }
+            pattern.append(c);
+          }
+        }
+      }
+      q.putObject("wildcard").putObject(field).put("value", pattern.toString());
+      return q;
+    }
+
+    /** "Any value at all": exists, or a prefix query with an empty value inside flat_object. */
+    private ObjectNode anyValue(String field, Kind kind, String pointer) {
+      return exists(field, pointer);
+    }
+
+    private ObjectNode exists(String field, String pointer) {
+      Kind kind = types.type(field).kind();
+      ObjectNode q = NODES.objectNode();
+      if (kind == Kind.FLAT_SUBPATH || kind == Kind.FLAT_OBJECT) {
+        // exists on flat_object sub-paths returns nothing in OpenSearch 2.19; an empty prefix
+        // matches every value there.
+        q.putObject("prefix").put(field, "");
+      } else {
+        q.putObject("exists").put("field", field);
+      }
+      return q;
+    }
+
+    private ObjectNode regexp(
+        String field, String regex, List<String> mods, String pointer, String key) {
+      String r = regex;
+      boolean anchoredStart = r.startsWith("^");
+      boolean anchoredEnd = r.endsWith("$") && !r.endsWith("\\$");
+      if (anchoredStart) {
+        r = r.substring(1);
+      }
+      if (anchoredEnd) {
+        r = r.substring(0, r.length() - 1);
+      }
+      String reason = Regexps.unsupported(r);
+      if (reason != null) {
+        throw fail(pointer, key + ": the regular expression uses " + reason);
+      }
+      if (r.contains("|") && (!anchoredStart || !anchoredEnd)) {
+        r = "(" + r + ")";
+      }
+      if (!anchoredStart && !r.startsWith(".*") && !r.startsWith(".+")) {
+        r = ".*" + r;
+      }
+      if (!anchoredEnd && !r.endsWith(".*") && !r.endsWith(".+")) {
+        r = r + ".*";
+      }
+      if (types.type(field).kind() == Kind.TEXT) {
+        throw fail(pointer, key + ": regular expressions on analyzed text are not supported");
+      }
+      ObjectNode q = NODES.objectNode();
+      ObjectNode spec = q.putObject("regexp").putObject(field).put("value", r);
+      if (mods.contains("i")) {
+        spec.put("case_insensitive", true);
+      }
+      return q;
+    }
+  }
+
+  /** Literal text or a Sigma wildcard (* or ?). */
+  record Piece(String text, boolean wildcard) {}
+
+  /** Splits a Sigma value into literals and wildcards; \*, \? and \\ are literal characters. */
+  static List<Piece> pieces(String value) {
+    List<Piece> out = new ArrayList<>();
+    StringBuilder lit = new StringBuilder();
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' && i + 1 < value.length() && "*?\\".indexOf(value.charAt(i + 1)) >= 0) {
+        lit.append(value.charAt(++i));
+      } else if (c == '*' || c == '?') {
+        if (!lit.isEmpty()) {
+          out.add(new Piece(lit.toString(), false));
+          lit.setLength(0);
+        }
+        out.add(new Piece(String.valueOf(c), true));
+      } else {
+        lit.append(c);
+      }
+    }
+    if (!lit.isEmpty() || out.isEmpty()) {
+      out.add(new Piece(lit.toString(), false));
+    }
+    return out;
+  }
+
+  private static String literal(List<Piece> pieces) {
+    StringBuilder sb = new StringBuilder();
+    pieces.forEach(p -> sb.append(p.text()));
+    return sb.toString();
+  }
+
+  /** The three encodings of {@code value} at byte offsets 0, 1, 2 (Sigma's base64offset). */
+  static List<String> base64Offsets(String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    List<String> out = new ArrayList<>();
+    int[] start = {0, 2, 3};
+    int[] end = {0, 3, 2};
+    for (int i = 0; i < 3; i++) {
+      byte[] padded = new byte[bytes.length + i];
+      for (int j = 0; j < i; j++) {
+        padded[j] = ' ';
+      }
+      System.arraycopy(bytes, 0, padded, i, bytes.length);
+      String enc = Base64.getEncoder().encodeToString(padded);
+      int trim = end[(bytes.length + i) % 3];
+      out.add(enc.substring(start[i], enc.length() - trim));
+    }
+    return out;
+  }
+
+  static ObjectNode and(List<ObjectNode> clauses) {
+    if (clauses.size() == 1) {
+      return clauses.get(0);
+    }
+    ObjectNode q = NODES.objectNode();
+    ArrayNode filter = q.putObject("bool").putArray("filter");
+    clauses.forEach(filter::add);
+    return q;
+  }
+
+  static ObjectNode or(List<ObjectNode> clauses) {
+    if (clauses.size() == 1) {
+      return clauses.get(0);
+    }
+    ObjectNode q = NODES.objectNode();
+    ObjectNode bool = q.putObject("bool");
+    ArrayNode should = bool.putArray("should");
+    clauses.forEach(should::add);
+    bool.put("minimum_should_match", 1);
+    return q;
+  }
+
+  static ObjectNode atLeast(List<ObjectNode> clauses, int n) {
+    ObjectNode q = NODES.objectNode();
+    ObjectNode bool = q.putObject("bool");
+    ArrayNode should = bool.putArray("should");
+    clauses.forEach(should::add);
+    bool.put("minimum_should_match", n);
+    return q;
+  }
+
+  static ObjectNode not(ObjectNode clause) {
+    ObjectNode q = NODES.objectNode();
+    q.putObject("bool").putArray("must_not").add(clause);
+    return q;
+  }
+
+  /** Parses and/or/not, parentheses, "1 of", "all of", "N of", "them" and name wildcards. */
+  private static final class ConditionParser {
+    private final List<String> tokens = new ArrayList<>();
+    private final Map<String, JsonNode> selections;
+    private final Conversion conversion;
+    private final String pointer;
+    private final String text;
+    private int pos;
+
+    ConditionParser(
+        String text, Map<String, JsonNode> selections, Conversion conversion, String pointer) {
+      this.text = text;
+      this.selections = selections;
+      this.conversion = conversion;
+      this.pointer = pointer;
+      Matcher m = Pattern.compile("\\(|\\)|[^\\s()]+").matcher(text);
+      while (m.find()) {
+        tokens.add(m.group());
+      }
+    }
+
+    ObjectNode parse() {
+      if (tokens.isEmpty()) {
+        throw conversion.fail(pointer, "the condition is empty");
+      }
+      ObjectNode q = or();
+      if (pos < tokens.size()) {
+        throw conversion.fail(
+            pointer, "unexpected '" + tokens.get(pos) + "' in condition '" + text + "'");
+      }
+      return q;
+    }
+
+    private String peek() {
+      return pos < tokens.size() ? tokens.get(pos) : null;
+    }
+
+    private boolean accept(String word) {
+      if (word.equalsIgnoreCase(peek() == null ? "" : peek())) {
+        pos++;
+        return true;
+      }
+      return false;
+    }
+
+    private ObjectNode or() {
+      List<ObjectNode> items = new ArrayList<>();
+      items.add(and());
+      while (accept("or")) {
+        items.add(and());
+      }
+      return SigmaConverter.or(items);
+    }
+
+    private ObjectNode and() {
+      List<ObjectNode> items = new ArrayList<>();
+      items.add(unary());
+      while (accept("and")) {
+        items.add(unary());
+      }
+      return SigmaConverter.and(items);
+    }
+
+    private ObjectNode unary() {
+      if (accept("not")) {
+        return SigmaConverter.not(unary());
+      }
+      return primary();
+    }
+
+    private ObjectNode primary() {
+      String t = peek();
+      if (t == null) {
+        throw conversion.fail(pointer, "the condition '" + text + "' ends too early");
+      }
+      if (accept("(")) {
+        ObjectNode inner = or();
+        if (!accept(")")) {
+          throw conversion.fail(pointer, "missing ')' in condition '" + text + "'");
+        }
+        return inner;
+      }
+      pos++;
+      if (pos < tokens.size() && tokens.get(pos).equalsIgnoreCase("of")) {
+        pos++;
+        String target = peek();
+        if (target == null) {
+          throw conversion.fail(pointer, "'" + t + " of' needs selection names or 'them'");
+        }
+        pos++;
+        List<String> names = names(target);
+        List<ObjectNode> items = new ArrayList<>();
+        for (String n : names) {
+          items.add(conversion.selection(n, selections.get(n)));
+        }
+        if (t.equalsIgnoreCase("all")) {
+          return SigmaConverter.and(items);
+        }
+        if (!t.matches("[0-9]+")) {
+          throw conversion.fail(
+              pointer, "'" + t + " of' is not supported (use 1 of, N of or all of)");
+        }
+        int n = Integer.parseInt(t);
+        if (n < 1 || n > items.size()) {
+          throw conversion.fail(
+              pointer,
+              "'" + t + " of " + target + "' can never match " + items.size() + " selection(s)");
+        }
+        return n == 1 ? SigmaConverter.or(items) : atLeast(items, n);
+      }
+      if (t.equals(")") || t.equalsIgnoreCase("and") || t.equalsIgnoreCase("or")) {
+        throw conversion.fail(pointer, "unexpected '" + t + "' in condition '" + text + "'");
+      }
+      JsonNode def = selections.get(t);
+      if (def == null) {
+        throw conversion.fail(pointer, "the condition names '" + t + "', which is not a selection");
+      }
+      return conversion.selection(t, def);
+    }
+
+    private List<String> names(String target) {
+      List<String> out = new ArrayList<>();
+      if (target.equalsIgnoreCase("them")) {
+        for (String n : selections.keySet()) {
+          if (!n.startsWith("_")) {
+            out.add(n);
+          }
+        }
+      } else {
+        Pattern p = Pattern.compile(Pattern.quote(target).replace("*", "\\E.*\\Q"));
+        for (String n : selections.keySet()) {
+          if (p.matcher(n).matches()) {
+            out.add(n);
+          }
+        }
+      }
+      if (out.isEmpty()) {
+        throw conversion.fail(pointer, "'" + target + "' names no selection");
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package dev.vigil.core.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.LogType;
+import dev.vigil.core.TestData;
+import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.FieldTypes;
+import dev.vigil.core.rules.QueryEvaluator;
+import dev.vigil.core.rules.RuleCompiler;
+import dev.vigil.core.rules.RuleException;
+import dev.vigil.core.rules.RuleManifest;
+import dev.vigil.core.rules.RuleSource;
+import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.testing.RealPartsExtension;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The in-memory evaluator and a real OpenSearch 2.19 agree: every CloudTrail sample indexed with
+ * Vigil's templates, every convertible SigmaHQ CloudTrail rule, the samples/detections rules and
+ * probe queries for each semantic edge (flat_object, text, wildcards, case) run both ways and
+ * return the same document ids.
+ */
+@ExtendWith(RealPartsExtension.class)
+class RuleAgreementIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String INDEX = "vigil-cloudtrail-agreement";
+  private static final Map<String, JsonNode> DOCS = new LinkedHashMap<>();
+  private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+  private static final Map<String, TreeSet<String>> HITS = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void indexSamples(OpenSearchNode node) throws Exception {
+    IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
+    put(node, "/_component_template/" + templates.componentName(), templates.componentTemplate());
+    put(
+        node,
+        "/_index_template/" + templates.templateName(LogType.CLOUDTRAIL),
+        templates.indexTemplate(LogType.CLOUDTRAIL));
+    BulkBody bulk = new BulkBody(1 << 20);
+    for (Samples.Sample sample : Samples.BY_TYPE.get(LogType.CLOUDTRAIL)) {
+      CollectingSink sink = new CollectingSink();
+      try (InputStream in = Files.newInputStream(TestData.path(sample.path()))) {
+        ObjectParser.standard().parse(in, sample.origin(), LogType.CLOUDTRAIL, sink);
+      }
+      for (ParsedDocument d : sink.documents) {
+        DOCS.put(d.id(), CollectingSink.tree(d));
+        bulk.add(new ParsedDocument(d.type(), INDEX, d.id(), d.timestamp(), d.source()));
+      }
+    }
+    // The test events of the sample detections give the rules positives to agree on.
+    for (RuleManifest m : sampleManifests()) {
+      for (RuleManifest.Case c : m.tests()) {
+        for (JsonNode doc :
+            dev.vigil.core.rules.RuleTester.standard()
+                .normalize(c.event(), LogType.CLOUDTRAIL, m.file())) {
+          String id = doc.path("event").path("id").asText();
+          DOCS.put(id, doc);
+          EXPECTED.put(id, m.name() + "|" + c.expectMatch());
+          bulk.add(
+              new ParsedDocument(
+                  LogType.CLOUDTRAIL,
+                  INDEX,
+                  id,
+                  java.time.Instant.parse(doc.path("@timestamp").asText()),
+                  JSON.writeValueAsBytes(doc)));
+        }
+      }
+    }
+    JsonNode response =
+        send(
+            node,
+            node.request("/_bulk?refresh=true")
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bulk.toByteArray())));
+    assertThat(response.path("errors").asBoolean()).as("bulk errors").isFalse();
+  }
+
+  @Test
+  void everyConvertibleSigmaRuleMatchesTheSameDocumentsBothWays(OpenSearchNode node)
+      throws Exception {
+    Map<String, CompiledRule> rules = new LinkedHashMap<>();
+    for (String dir :
+        List.of("sigmahq-sigma/rules/cloudtrail", "sigmahq-sigma/unsupported/cloudtrail")) {
+      try (Stream<Path> files = Files.list(TestData.path(dir))) {
+        for (Path f : files.sorted().toList()) {
+          try {
+            rules.put(
+                f.getFileName().toString(),
+                RuleCompiler.defaults()
+                    .compile(RuleSource.sigma(f.getFileName().toString(), Files.readString(f))));
+          } catch (RuleException e) {
+            // Fails clearly; SigmaCorpusTest pins which ones and why.
+          }
+        }
+      }
+    }
+    assertThat(rules).hasSizeGreaterThanOrEqualTo(56 + 6);
+    Map<String, Integer> matched = agree(node, rules);
+    System.out.println(
+        "Sigma rules agreeing with OpenSearch: " + rules.size() + ", matches: " + matched);
+    assertThat(matched.values().stream().mapToInt(Integer::intValue).sum())
+        .as("the samples hold events some rules match, so agreement is not vacuous")
+        .isPositive();
+  }
+
+  @Test
+  void sampleDetectionsMatchTheSameDocumentsBothWays(OpenSearchNode node) throws Exception {
+    Map<String, CompiledRule> rules = new LinkedHashMap<>();
+    for (RuleManifest m : sampleManifests()) {
+      rules.put(m.name(), m.compile(RuleCompiler.defaults()));
+    }
+    assertThat(rules).hasSizeGreaterThanOrEqualTo(40);
+    Map<String, Integer> matched = agree(node, rules);
+    System.out.println(
+        "Sample detections agreeing with OpenSearch: " + rules.size() + ", matches: " + matched);
+    // And OpenSearch itself confirms each embedded test's verdict.
+    List<String> wrong = new ArrayList<>();
+    EXPECTED.forEach(
+        (id, expected) -> {
+          String[] parts = expected.split("\\|");
+          boolean hit = HITS.get(parts[0]).contains(id);
+          if (hit != Boolean.parseBoolean(parts[1])) {
+            wrong.add(parts[0] + " on " + id + ": OpenSearch says " + (hit ? "Match" : "NoMatch"));
+          }
+        });
+    assertThat(wrong).isEmpty();
+  }
+
+  @Test
+  void probeQueriesForEachSemanticEdgeAgree(OpenSearchNode node) throws Exception {
+    List<String> probes =
+        List.of(
+            "{\"term\":{\"eventName\":\"ListBuckets\"}}",
+            "{\"term\":{\"eventName\":\"listbuckets\"}}",
+            "{\"prefix\":{\"eventName\":\"List\"}}",
+            "{\"wildcard\":{\"eventName\":{\"value\":\"*Bucket*\"}}}",
+            "{\"wildcard\":{\"userAgent\":{\"value\":\"*aws-cli*\"}}}",
+            "{\"regexp\":{\"userIdentity.arn\":{\"value\":\".*:assumed-role/.+\"}}}",
+            "{\"term\":{\"requestParameters.bucketName\":\"mordorsecurity\"}}",
+            "{\"prefix\":{\"requestParameters.bucketName\":\"\"}}",
+            "{\"prefix\":{\"requestParameters.instanceType\":\"\"}}",
+            "{\"wildcard\":{\"requestParameters\":{\"value\":\"*mordor*\"}}}",
+            "{\"wildcard\":{\"requestParameters.bucketName\":{\"value\":\"*mordor*\"}}}",
+            "{\"term\":{\"userIdentity.sessionContext.sessionIssuer.type\":\"Role\"}}",
+            "{\"exists\":{\"field\":\"errorCode\"}}",
+            "{\"bool\":{\"must_not\":[{\"exists\":{\"field\":\"errorCode\"}}]}}",
+            "{\"match_phrase\":{\"errorMessage\":\"access denied\"}}",
+            "{\"term\":{\"source.ip\":\"10.0.0.0/8\"}}",
+            "{\"term\":{\"aws.request.bucketName\":\"mordorsecurity\"}}",
+            "{\"query_string\":{\"query\":\"eventName:(ListBuckets OR GetBucket*) AND NOT userIdentity.type:Root\",\"analyze_wildcard\":true}}",
+            "{\"query_string\":{\"query\":\"_exists_:errorCode\"}}",
+            "{\"query_string\":{\"query\":\"errorMessage:\\\"access denied\\\"\"}}",
+            "{\"query_string\":{\"query\":\"requestParameters.bucketName:mordor*\"}}");
+    Map<String, CompiledRule> rules = new LinkedHashMap<>();
+    for (String probe : probes) {
+      rules.put(
+          probe,
+          RuleCompiler.defaults()
+              .compile(RuleSource.dsl(probe, "cloudtrail", JSON.readTree(probe))));
+    }
+    agree(node, rules);
+  }
+
+  /** Runs each rule both ways; fails listing every disagreement. Returns match counts. */
+  private static Map<String, Integer> agree(OpenSearchNode node, Map<String, CompiledRule> rules)
+      throws Exception {
+    QueryEvaluator evaluator = new QueryEvaluator(FieldTypes.of(LogType.CLOUDTRAIL));
+    List<String> disagreements = new ArrayList<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (Map.Entry<String, CompiledRule> e : rules.entrySet()) {
+      ObjectNode body = JSON.createObjectNode();
+      body.set("query", e.getValue().query());
+      body.put("size", 10_000).put("_source", false);
+      JsonNode response =
+          send(
+              node,
+              node.request("/" + INDEX + "/_search")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+      if (response.has("error")) {
+        disagreements.add(e.getKey() + ": OpenSearch error " + response.path("error"));
+        continue;
+      }
+      TreeSet<String> fromCluster = new TreeSet<>();
+      response.path("hits").path("hits").forEach(h -> fromCluster.add(h.path("_id").asText()));
+      TreeSet<String> inMemory = new TreeSet<>();
+      for (Map.Entry<String, JsonNode> d : DOCS.entrySet()) {
+        if (evaluator.matches(e.getValue().query(), d.getValue())) {
+          inMemory.add(d.getKey());
+        }
+      }
+      if (!fromCluster.equals(inMemory)) {
+        disagreements.add(
+            e.getKey()
+                + ": OpenSearch "
+                + fromCluster.size()
+                + " "
+                + fromCluster
+                + " vs in-memory "
+                + inMemory.size()
+                + " "
+                + inMemory);
+      }
+      counts.put(e.getKey(), fromCluster.size());
+      HITS.put(e.getKey(), fromCluster);
+    }
+    assertThat(disagreements).as("rules where OpenSearch and the evaluator differ").isEmpty();
+    return counts;
+  }
+
+  private static List<RuleManifest> sampleManifests() throws Exception {
+    List<RuleManifest> out = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(repositoryRoot().resolve("samples"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+        out.addAll(RuleManifest.read(Files.readString(f), f.toString()));
+      }
+    }
+    return out;
+  }
+
+  private static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
+      dir = dir.getParent();
+    }
+    return dir;
+  }
+
+  private static void put(OpenSearchNode node, String path, JsonNode body) throws Exception {
+    JsonNode response =
+        send(
+            node,
+            node.request(path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    assertThat(response.path("acknowledged").asBoolean()).as("%s: %s", path, response).isTrue();
+  }
+
+  private static JsonNode send(OpenSearchNode node, HttpRequest.Builder request) throws Exception {
+    HttpResponse<String> response =
+        node.httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(response.body());
+  }
+}

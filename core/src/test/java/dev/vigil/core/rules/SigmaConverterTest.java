@@ -1,0 +1,104 @@
+package dev.vigil.core.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.core.rules.sigma.SigmaConverter;
+import org.junit.jupiter.api.Test;
+
+class SigmaConverterTest {
+  private static final String HEAD =
+      "title: t\nid: 1\nauthor: a\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n";
+
+  private static String convert(String detection) {
+    return new SigmaConverter(false).convert(HEAD + detection).query().toString();
+  }
+
+  @Test
+  void mapsAndListsAndModifiersBecomeDsl() {
+    assertThat(
+            convert(
+                "  sel:\n    eventName:\n      - A\n      - B\n    userAgent|contains: 'x*y'\n"
+                    + "  condition: sel\n"))
+        .isEqualTo(
+            "{\"bool\":{\"filter\":[{\"bool\":{\"should\":[{\"term\":{\"eventName\":\"A\"}},"
+                + "{\"term\":{\"eventName\":\"B\"}}],\"minimum_should_match\":1}},"
+                + "{\"wildcard\":{\"userAgent\":{\"value\":\"*x*y*\"}}}]}}");
+  }
+
+  @Test
+  void luceneSpecialCharactersNeedNoEscapingAndWildcardEscapesSurvive() {
+    assertThat(convert("  sel:\n    userAgent|contains: 'Jersey/${v} (a:b)'\n  condition: sel\n"))
+        .contains("\"*Jersey/${v} (a:b)*\"");
+    assertThat(convert("  sel:\n    userAgent: 'a\\*b\\\\c'\n  condition: sel\n"))
+        .isEqualTo("{\"term\":{\"userAgent\":\"a*b\\\\c\"}}");
+    assertThat(convert("  sel:\n    userAgent|endswith: 'a\\*b'\n  condition: sel\n"))
+        .isEqualTo("{\"wildcard\":{\"userAgent\":{\"value\":\"*a\\\\*b\"}}}");
+  }
+
+  @Test
+  void conditionsOfAllKinds() {
+    String det =
+        "  sel_a:\n    eventName: A\n  sel_b:\n    eventName: B\n  filter:\n    errorCode: X\n";
+    assertThat(convert(det + "  condition: 1 of sel_* and not filter\n"))
+        .contains("should")
+        .contains("must_not");
+    assertThat(convert(det + "  condition: all of them\n")).contains("filter");
+    assertThat(convert(det + "  condition: 2 of them\n")).contains("\"minimum_should_match\":2");
+    assertThat(convert(det + "  condition: (sel_a or sel_b) and not filter\n"))
+        .contains("must_not");
+  }
+
+  @Test
+  void nullExistsCidrNumbersRegexAndBase64() {
+    assertThat(convert("  s:\n    errorCode: null\n  condition: s\n"))
+        .isEqualTo("{\"bool\":{\"must_not\":[{\"exists\":{\"field\":\"errorCode\"}}]}}");
+    assertThat(convert("  s:\n    requestParameters.layers|exists: true\n  condition: s\n"))
+        .isEqualTo("{\"prefix\":{\"requestParameters.layers\":\"\"}}");
+    assertThat(convert("  s:\n    sourceIPAddress|cidr: 10.0.0.0/8\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"source.ip\":\"10.0.0.0/8\"}}");
+    assertThat(convert("  s:\n    userIdentity.arn|re: 'a.+b'\n  condition: s\n"))
+        .isEqualTo("{\"regexp\":{\"userIdentity.arn\":{\"value\":\".*a.+b.*\"}}}");
+    assertThat(convert("  s:\n    userIdentity.arn|re: '^a|b$'\n  condition: s\n"))
+        .isEqualTo("{\"regexp\":{\"userIdentity.arn\":{\"value\":\"a|b\"}}}");
+    assertThat(convert("  s:\n    userAgent|base64: 'abc'\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"userAgent\":\"YWJj\"}}");
+    assertThat(convert("  s:\n    userAgent|base64offset|contains: 'http://'\n  condition: s\n"))
+        .contains("*aHR0cDovL*")
+        .contains("*h0dHA6Ly*")
+        .contains("*odHRwOi8v*");
+    assertThat(convert("  s:\n    errorMessage: 'Failed authentication'\n  condition: s\n"))
+        .isEqualTo("{\"match_phrase\":{\"errorMessage\":\"Failed authentication\"}}");
+  }
+
+  @Test
+  void unsupportedConstructsNameThemselvesAndTheirLine() {
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|expand: x\n  condition: s\n"))
+        .hasMessage("line 9: the modifier 'expand' (userAgent|expand) is not supported");
+    assertThatThrownBy(() -> convert("  s:\n    - foo\n  condition: s\n"))
+        .hasMessageContaining("line 9")
+        .hasMessageContaining("keyword");
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|re: '\\d+'\n  condition: s\n"))
+        .hasMessageContaining("line 9")
+        .hasMessageContaining("\\d");
+    assertThatThrownBy(() -> convert("  s:\n    eventName: A\n  condition: s and x\n"))
+        .hasMessageContaining("line 10")
+        .hasMessageContaining("'x'");
+    assertThatThrownBy(
+            () ->
+                new SigmaConverter(false)
+                    .convert(
+                        HEAD.replace("cloudtrail", "sysmon") + "  s:\n    a: b\n  condition: s\n"))
+        .hasMessageContaining("line 4")
+        .hasMessageContaining("--index");
+  }
+
+  @Test
+  void rawFieldsAcceptAnyLogsourceAndKeepNames() {
+    String yaml =
+        "title: t\nlogsource:\n  product: windows\ndetection:\n  s:\n    Image|endswith: '\\cmd.exe'\n"
+            + "  condition: s\n";
+    assertThat(new SigmaConverter(true).convert(yaml).query().toString())
+        .isEqualTo("{\"wildcard\":{\"Image\":{\"value\":\"*\\\\\\\\cmd.exe\"}}}");
+  }
+}
