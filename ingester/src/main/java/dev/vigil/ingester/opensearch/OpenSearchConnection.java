@@ -34,6 +34,7 @@ import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.aws.AwsSdk2Transport;
 import org.opensearch.client.transport.aws.AwsSdk2TransportOptions;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import org.opensearch.client.transport.httpclient5.ResponseException;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -159,6 +160,10 @@ public final class OpenSearchConnection implements AutoCloseable {
                   Map.of("filter_path", BULK_FILTER),
                   Body.from(ndjson, "application/x-ndjson")))) {
         return new BulkTransport.Reply(response.getStatus(), body(response));
+      } catch (ResponseException e) {
+        // The Apache transport throws for the statuses it treats as a node failure (429, 502,
+        // 503, 504); they are answers all the same, and the sender retries them.
+        return new BulkTransport.Reply(e.status(), body(e));
       }
     };
   }
@@ -201,6 +206,11 @@ public final class OpenSearchConnection implements AutoCloseable {
                 + excerpt(body(response)));
       }
     }
+  }
+
+  /** The exception's message, which quotes the response body (the response class is hidden). */
+  private static byte[] body(ResponseException e) {
+    return String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] body(Response response) throws IOException {

@@ -75,6 +75,24 @@ public final class Documents {
     return body.path("count").asLong(-1);
   }
 
+  /** -1 when the node does not answer at all (it is stopped). */
+  public static long countOrMinusOne(OpenSearchNode node) {
+    try {
+      return node.httpClient()
+                  .send(
+                      node.request("/_count").GET().build(), HttpResponse.BodyHandlers.discarding())
+                  .statusCode()
+              == 200
+          ? 0
+          : -1;
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
   /** Every document of {@code pattern}: "index/id" to source (with ids only when !sources). */
   public static Map<String, JsonNode> all(OpenSearchNode node, String pattern, boolean sources) {
     refresh(node, pattern);
