@@ -16,6 +16,7 @@ public final class BulkBatcher {
   private static final int ACTION_BYTES = 160; // room for an action line, for the size check
 
   private final BulkSender sender;
+  private final Abort abort;
   private final int maxDocuments;
   private final long maxBytes;
   private final long flushIntervalNanos;
@@ -29,16 +30,23 @@ public final class BulkBatcher {
   private long openedAt;
   private int activeParsers;
 
-  public BulkBatcher(BulkSender sender, int maxDocuments, long maxBytes, Duration flushInterval) {
+  public BulkBatcher(
+      BulkSender sender, Abort abort, int maxDocuments, long maxBytes, Duration flushInterval) {
     this.sender = sender;
+    this.abort = abort;
     this.maxDocuments = maxDocuments;
     this.maxBytes = maxBytes;
     this.flushIntervalNanos = flushInterval.toNanos();
     this.body = new BulkBody((int) Math.min(maxBytes + 64 * 1024, 8 * 1024 * 1024));
   }
 
-  /** Adds a document of {@code owner}; may wait for a free sender. */
+  /**
+   * Adds a document of {@code owner}; may wait for a free sender.
+   *
+   * @throws Abort.Abandoned once shutdown has abandoned in-flight work
+   */
   public void add(ParsedDocument document, ObjectWork owner) throws InterruptedException {
+    abort.check();
     Batch full = null;
     Batch sealed;
     synchronized (lock) {

@@ -69,7 +69,9 @@ public final class BulkSender implements AutoCloseable {
             try {
               deliver(batch, 0);
             } catch (RuntimeException | Error e) {
-              if (!(e instanceof Abort.Abandoned)) {
+              if (abort.aborted() || e instanceof Abort.Abandoned) {
+                LOG.debugf("bulk delivery of %d documents abandoned: %s", batch.size(), e);
+              } else {
                 LOG.errorf(e, "bulk delivery of %d documents failed", batch.size());
               }
               failAll(batch, e);

@@ -38,7 +38,11 @@ public final class Pipeline implements AutoCloseable {
         new BulkSender(transport, deadLetters, backoff, abort, metrics, status, bulk.concurrency());
     this.batcher =
         new BulkBatcher(
-            sender, bulk.maxDocuments(), bulk.maxBytes().asLongValue(), bulk.flushInterval());
+            sender,
+            abort,
+            bulk.maxDocuments(),
+            bulk.maxBytes().asLongValue(),
+            bulk.flushInterval());
     this.flusher =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -121,8 +121,8 @@ public final class QueueConsumer {
     boolean finished = await(workers, grace);
     if (!finished) {
       LOG.infof(
-          "%d messages still in flight after %d s: releasing them",
-          inFlight.size(), grace.toSeconds());
+          "%d messages still in flight after the %d ms grace period: releasing them",
+          inFlight.size(), grace.toMillis());
       abandon.run();
       workers.shutdownNow();
       await(workers, Duration.ofSeconds(15));
@@ -242,12 +242,18 @@ public final class QueueConsumer {
   }
 
   private void release(MessageQueue queue, QueueMessage message, String why) {
+    // A worker interrupted by the shutdown must still be able to call SQS.
+    boolean interrupted = Thread.interrupted();
     try {
       queue.changeVisibility(message, Duration.ZERO);
     } catch (RuntimeException e) {
       LOG.warnf(
           "cannot release message %s (visible again when its timeout ends): %s",
           message.messageId(), e.toString());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     metrics.message(queue.name(), "released");
     LOG.debugf("released message %s (%s)", message.messageId(), why);

@@ -244,6 +244,59 @@ class QueueConsumerTest {
   }
 
   @Test
+  void shutdownReleasesAMessageWhoseObjectIsStuckDownloading() throws Exception {
+    try (PipelineFixture f = new PipelineFixture()) {
+      CountDownLatch downloading = new CountDownLatch(1);
+      ObjectStore stuck =
+          new ObjectStore() {
+            @Override
+            public InputStream open(String bucket, String key) {
+              return new InputStream() {
+                @Override
+                public int read() throws IOException {
+                  downloading.countDown();
+                  try {
+                    new CountDownLatch(1).await(); // a read that never returns
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // as socket reads leave it
+                    throw new java.io.InterruptedIOException("interrupted");
+                  }
+                  return -1;
+                }
+              };
+            }
+
+            @Override
+            public Optional<byte[]> read(String bucket, String key) {
+              return Optional.empty();
+            }
+
+            @Override
+            public void put(String bucket, String key, byte[] content, String type) {}
+
+            @Override
+            public Optional<String> firstKey(String bucket, String prefix) {
+              return Optional.empty();
+            }
+
+            @Override
+            public void list(String b, String p, String s, Consumer<String> each) {}
+          };
+      MemoryQueue queue = new MemoryQueue("q");
+      String id = queue.send(Objects.s3Notification(BUCKET, "stuck.json.gz"));
+      QueueConsumer consumer =
+          consumer(f, queue, f.pipeline.ingester(stuck, f.parser, d -> {}), Duration.ofSeconds(30));
+      consumer.start();
+      assertThat(downloading.await(5, TimeUnit.SECONDS)).isTrue();
+
+      consumer.stop(Duration.ofMillis(200), f.pipeline::abandon);
+
+      assertThat(queue.released).containsExactly(id);
+      assertThat(queue.deleted).isEmpty();
+    }
+  }
+
+  @Test
   void shutdownLetsInFlightWorkFinishWithinTheGracePeriod() throws Exception {
     try (PipelineFixture f = new PipelineFixture()) {
       f.openSearch.requests(

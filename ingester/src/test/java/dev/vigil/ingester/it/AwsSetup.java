@@ -64,6 +64,22 @@ public final class AwsSetup {
     sqs.sendMessage(m -> m.queueUrl(queueUrl).messageBody(body));
   }
 
+  /** Uploads a file (streamed); S3 (moto) announces it on the queue. */
+  public void put(String key, java.nio.file.Path file) {
+    s3.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromFile(file));
+  }
+
+  /** Messages that can be received now (not in flight). */
+  public int visibleMessages() {
+    return Integer.parseInt(
+        sqs.getQueueAttributes(
+                a ->
+                    a.queueUrl(queueUrl)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+
   /** Messages still in the queue, visible or in flight. */
   public int messagesLeft() {
     Map<QueueAttributeName, String> attributes =

@@ -68,6 +68,35 @@ public final class Documents {
     return expected(indexPrefix, bucket, key, new ByteArrayInputStream(content), null);
   }
 
+  /** "index/id" of every document the parser makes of an object (for objects too big to hold). */
+  public static java.util.Set<String> expectedIds(
+      String indexPrefix, String bucket, String key, InputStream content) {
+    ObjectParser parser =
+        new ObjectParser(
+            new IndexNaming(indexPrefix, IndexNaming.Granularity.DAILY), LogParsers.all());
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try (content) {
+      parser.parse(
+          content,
+          new ObjectRef(bucket, key),
+          null,
+          new DocumentSink() {
+            @Override
+            public void document(ParsedDocument d) {
+              if (!out.add(d.index() + "/" + d.id())) {
+                throw new AssertionError("the parser produced " + d.id() + " twice");
+              }
+            }
+
+            @Override
+            public void rejected(Rejection rejection) {}
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
   /** Document count of {@code pattern} after a refresh. */
   public static long count(OpenSearchNode node, String pattern) {
     refresh(node, pattern);

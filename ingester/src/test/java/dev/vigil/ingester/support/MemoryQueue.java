@@ -93,6 +93,10 @@ public final class MemoryQueue implements MessageQueue {
 
   @Override
   public void changeVisibility(QueueMessage message, Duration visibility) {
+    if (Thread.currentThread().isInterrupted()) {
+      // As the AWS SDK: an interrupted thread's call is aborted.
+      throw new IllegalStateException("AbortedException: Thread was interrupted");
+    }
     Entry e = messages.get(message.messageId());
     if (e == null || !message.receiptHandle().equals(e.receipt)) {
       throw new IllegalStateException("stale receipt " + message.receiptHandle());
