@@ -64,7 +64,7 @@ public final class Ingester implements AutoCloseable {
     this.store = new S3ObjectStore(aws.s3());
     this.openSearch =
         OpenSearchConnection.create(
-            config.opensearch(), config.aws(), config.bulk().concurrency() + 2);
+            config.opensearch(), config.aws(), config.bulk().concurrency() + 2, credentials);
     this.pipeline =
         new Pipeline(
             config.bulk(), openSearch.bulkTransport(), deadLetterSink(config), metrics, status);

@@ -35,6 +35,7 @@ import org.opensearch.client.transport.aws.AwsSdk2Transport;
 import org.opensearch.client.transport.aws.AwsSdk2TransportOptions;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import org.opensearch.client.transport.httpclient5.ResponseException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -64,11 +65,22 @@ public final class OpenSearchConnection implements AutoCloseable {
    */
   public static OpenSearchConnection create(
       IngesterConfig.OpenSearch config, IngesterConfig.Aws aws, int connections) {
+    return create(config, aws, connections, null);
+  }
+
+  /**
+   * @param credentials SigV4 credentials, or null for the AWS SDK's default chain
+   */
+  public static OpenSearchConnection create(
+      IngesterConfig.OpenSearch config,
+      IngesterConfig.Aws aws,
+      int connections,
+      AwsCredentialsProvider credentials) {
     URI uri = URI.create(config.endpoint().trim());
     SSLContext ssl = config.tls().caFile().map(f -> trusting(Path.of(f))).orElse(null);
     OpenSearchTransport transport =
         switch (config.auth().type()) {
-          case SIGV4 -> sigV4(config, aws, uri, ssl, connections);
+          case SIGV4 -> sigV4(config, aws, uri, ssl, connections, credentials);
           case NONE, BASIC -> apache(config, uri, ssl, connections);
         };
     return new OpenSearchConnection(transport, uri.toString());
@@ -121,7 +133,8 @@ public final class OpenSearchConnection implements AutoCloseable {
       IngesterConfig.Aws aws,
       URI uri,
       SSLContext ssl,
-      int connections) {
+      int connections,
+      AwsCredentialsProvider credentials) {
     Apache5HttpClient.Builder http =
         Apache5HttpClient.builder()
             .maxConnections(connections)
@@ -139,7 +152,8 @@ public final class OpenSearchConnection implements AutoCloseable {
         config.auth().service(),
         Region.of(region),
         AwsSdk2TransportOptions.builder()
-            .setCredentials(DefaultCredentialsProvider.builder().build())
+            .setCredentials(
+                credentials != null ? credentials : DefaultCredentialsProvider.builder().build())
             .setMapper(new JacksonJsonpMapper())
             .build());
   }
