@@ -33,8 +33,12 @@ public final class IngesterProcess {
     this.port = port;
   }
 
+  /** The packaged app, from the module directory (tests) or the repository root (the benchmark). */
   public static Path jar() {
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      jar = Path.of("ingester/target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    }
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run `./mvnw -pl ingester package` first");
     }
