@@ -52,7 +52,14 @@ class DeliveryFaultsIT {
     props.put("vigil.ingester.bulk.max-documents", "1000");
     props.put("vigil.ingester.bulk.flush-interval", "200ms");
     props.put("vigil.ingester.bulk.retry-max", "3s");
-    props.putAll(extra);
+    extra.forEach(
+        (k, v) -> {
+          if (v == null) {
+            props.remove(k);
+          } else {
+            props.put(k, v);
+          }
+        });
     registry = new SimpleMeterRegistry();
     ingester =
         Ingester.create(
@@ -116,6 +123,38 @@ class DeliveryFaultsIT {
         .contains(cut)
         .contains("compressed data is damaged");
     assertThat(counter("vigil.ingester.dead.letters", "kind", "object")).isEqualTo(2);
+  }
+
+  @Test
+  void deadLettersCanGoToAnSqsQueueInstead(MotoServer moto, OpenSearchNode openSearch) {
+    AwsSetup aws = new AwsSetup(moto, "fault-sqs-dlq", Duration.ofSeconds(20));
+    String dlq = aws.sqs.createQueue(q -> q.queueName("fault-sqs-dlq-letters")).queueUrl();
+    Map<String, String> extra = new HashMap<>();
+    extra.put("vigil.ingester.dead-letter.s3-bucket", null);
+    extra.put("vigil.ingester.dead-letter.sqs-url", dlq);
+    start(aws, openSearch.uri().toString(), "sqsdlq", extra);
+    String poison = Objects.cloudTrailKey("2026/11/27", "20261127T1005Z_poison");
+
+    aws.put(poison, Objects.badGzip());
+    aws.send("{\"not\":\"an S3 notification\"}");
+
+    java.util.List<String> letters = new java.util.ArrayList<>();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              aws.sqs
+                  .receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1))
+                  .messages()
+                  .forEach(m -> letters.add(m.body()));
+              return letters.size() >= 2;
+            });
+    assertThat(String.join("\n", letters))
+        .contains("\"kind\":\"object\"")
+        .contains(poison)
+        .contains("\"kind\":\"message\"")
+        .contains("not\\\":\\\"an S3 notification");
+    await().atMost(TIMEOUT).until(() -> aws.messagesLeft() == 0);
   }
 
   @Test
