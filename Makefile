@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test parts format crds bench clean
+.PHONY: demo build test parts format crds bench bench-ingester clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -24,6 +24,13 @@ parts:
 bench:
 	$(MVN) -q -pl bench -am package -DskipTests
 	java -jar bench/target/benchmarks.jar
+
+## Measure the ingester end to end (S3 objects in moto to searchable documents) against the same node's raw
+## _bulk ceiling; prints docs/s, the ratio and the ingester's RSS (a few minutes; sizes: BENCH_ARGS=-Dbench.objects=16).
+bench-ingester:
+	$(MVN) -q -pl ingester -am install -DskipTests
+	$(MVN) -q -pl ingester dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+	java -Dvigil.parts.logs=ingester/target/vigil-parts $(BENCH_ARGS) -cp ingester/target/test-classes:ingester/target/classes:$$(cat ingester/target/bench.classpath) dev.vigil.ingester.bench.IngesterBenchmark
 
 ## Regenerate crds/ from the Java classes in api/ (the build fails while they differ).
 crds:

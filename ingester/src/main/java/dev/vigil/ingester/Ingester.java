@@ -1,0 +1,263 @@
+package dev.vigil.ingester;
+
+import dev.vigil.core.parse.IndexNaming;
+import dev.vigil.core.parse.IndexTemplates;
+import dev.vigil.core.parse.LogParsers;
+import dev.vigil.core.parse.ObjectParser;
+import dev.vigil.ingester.config.ConfigCheck;
+import dev.vigil.ingester.config.IngesterConfig;
+import dev.vigil.ingester.delivery.AwsClients;
+import dev.vigil.ingester.delivery.DeadLetterSink;
+import dev.vigil.ingester.delivery.IngesterMetrics;
+import dev.vigil.ingester.delivery.OpenSearchStatus;
+import dev.vigil.ingester.delivery.Pipeline;
+import dev.vigil.ingester.delivery.QueueConsumer;
+import dev.vigil.ingester.delivery.S3DeadLetterSink;
+import dev.vigil.ingester.delivery.SqsDeadLetterSink;
+import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.opensearch.OpenSearchConnection;
+import dev.vigil.ingester.replay.ReplayJob;
+import dev.vigil.ingester.source.ObjectStore;
+import dev.vigil.ingester.source.S3ObjectStore;
+import dev.vigil.ingester.source.SqsMessageQueue;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * The ingester assembled from its configuration, without any framework: AWS clients, the OpenSearch
+ * connection, the indexing pipeline and, in queue mode, the queue consumer. Quarkus wiring and
+ * in-process tests both build it here.
+ */
+public final class Ingester implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Ingester.class);
+
+  private final IngesterConfig config;
+  private final AwsClients aws;
+  private final OpenSearchConnection openSearch;
+  private final OpenSearchStatus status = new OpenSearchStatus();
+  private final IngesterMetrics metrics;
+  private final ObjectStore store;
+  private final Pipeline pipeline;
+  private final DetectionHook hook;
+  private final ScheduledExecutorService probe;
+  private final Object lifecycle = new Object();
+  private QueueConsumer consumer;
+  private Thread starter;
+  private volatile boolean stopping;
+
+  private Ingester(
+      IngesterConfig config,
+      MeterRegistry registry,
+      DetectionHook hook,
+      AwsCredentialsProvider credentials) {
+    this.config = config;
+    this.hook = hook;
+    this.metrics = new IngesterMetrics(registry);
+    this.aws = new AwsClients(config, credentials);
+    this.store = new S3ObjectStore(aws.s3());
+    this.openSearch =
+        OpenSearchConnection.create(
+            config.opensearch(), config.aws(), config.bulk().concurrency() + 2, credentials);
+    this.pipeline =
+        new Pipeline(
+            config.bulk(), openSearch.bulkTransport(), deadLetterSink(config), metrics, status);
+    metrics.gauge(
+        "vigil.ingester.opensearch.up",
+        "1 while OpenSearch answers and the index templates are installed",
+        () -> status.ready() ? 1 : 0);
+    this.probe =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "vigil-probe");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Validates {@code config} and builds the ingester; nothing is contacted yet.
+   *
+   * @param credentials AWS credentials, or null for the SDK's default chain
+   * @throws dev.vigil.ingester.config.InvalidConfigException naming every invalid key
+   */
+  public static Ingester create(
+      IngesterConfig config,
+      MeterRegistry registry,
+      DetectionHook hook,
+      AwsCredentialsProvider credentials) {
+    ConfigCheck.validate(config);
+    return new Ingester(config, registry, hook, credentials);
+  }
+
+  private DeadLetterSink deadLetterSink(IngesterConfig config) {
+    IngesterConfig.DeadLetter dl = config.deadLetter();
+    if (dl.s3Bucket().isPresent()) {
+      return new S3DeadLetterSink(store, dl.s3Bucket().get(), dl.s3Prefix());
+    }
+    return new SqsDeadLetterSink(aws.sqs(), dl.sqsUrl().orElseThrow());
+  }
+
+  public OpenSearchStatus status() {
+    return status;
+  }
+
+  public IngesterMetrics metrics() {
+    return metrics;
+  }
+
+  public IngesterConfig config() {
+    return config;
+  }
+
+  /**
+   * Queue mode: in the background, installs the index templates (retrying until OpenSearch
+   * answers), then polls every queue. Returns at once.
+   */
+  public void startQueues() {
+    IndexNaming naming = new IndexNaming(config.indexPrefix(), IndexNaming.Granularity.DAILY);
+    ObjectParser parser = new ObjectParser(naming, LogParsers.all());
+    List<QueueConsumer.Binding> bindings =
+        config.queues().entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(
+                q ->
+                    new QueueConsumer.Binding(
+                        new SqsMessageQueue(aws.sqs(), q.getKey(), q.getValue().url().trim()),
+                        ConfigCheck.logType(q.getValue().logType())))
+            .toList();
+    synchronized (lifecycle) {
+      consumer =
+          new QueueConsumer(
+              bindings,
+              pipeline.ingester(store, parser, hook),
+              pipeline.deadLetters(),
+              metrics,
+              config.concurrency(),
+              config.receive().waitTime(),
+              config.visibility().timeout());
+      startProbe();
+      starter =
+          new Thread(
+              () -> {
+                if (installTemplates(naming)) {
+                  synchronized (lifecycle) {
+                    if (!stopping) {
+                      consumer.start();
+                    }
+                  }
+                }
+              },
+              "vigil-start");
+      starter.setDaemon(true);
+      starter.start();
+    }
+  }
+
+  /**
+   * Replay mode: the job for {@code vigil.ingester.replay.*}; run it with {@link ReplayJob#run}.
+   */
+  public ReplayJob replayJob() {
+    IngesterConfig.Replay replay = config.replay();
+    IndexNaming naming = new IndexNaming(replay.indexPrefix(), IndexNaming.Granularity.DAILY);
+    ObjectParser parser = new ObjectParser(naming, LogParsers.all());
+    startProbe();
+    return new ReplayJob(
+        replay,
+        ConfigCheck.logType(replay.logType()),
+        store,
+        pipeline.ingester(store, parser, hook),
+        metrics,
+        config.concurrency(),
+        () -> installTemplates(naming));
+  }
+
+  private void startProbe() {
+    long every = config.opensearch().probeInterval().toMillis();
+    probe.scheduleWithFixedDelay(this::probe, 0, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void probe() {
+    try {
+      openSearch.ping();
+      status.answered();
+    } catch (IOException | RuntimeException e) {
+      status.unreachable(e.toString());
+    }
+  }
+
+  /** Installs the templates for {@code naming}, retrying until done or stopping. */
+  private boolean installTemplates(IndexNaming naming) {
+    IndexTemplates templates = new IndexTemplates(naming);
+    for (int attempt = 0; !stopping; attempt++) {
+      try {
+        openSearch.installTemplates(templates);
+        status.answered();
+        status.templatesInstalled(true);
+        LOG.infof(
+            "index templates installed prefix=%s endpoint=%s",
+            naming.prefix(), openSearch.endpoint());
+        return true;
+      } catch (IOException | RuntimeException e) {
+        status.unreachable(e.toString());
+        if (attempt == 0) {
+          LOG.warnf(
+              "cannot install index templates at %s yet (retrying): %s",
+              openSearch.endpoint(), e.toString());
+        }
+        try {
+          Thread.sleep(Math.min(30_000, 500L << Math.min(attempt, 6)));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Graceful stop: polling stops, in-flight objects get {@code vigil.ingester.shutdown-grace} to
+   * finish, and what is left is released to SQS.
+   */
+  public void stop() {
+    QueueConsumer running;
+    synchronized (lifecycle) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+      running = consumer;
+    }
+    if (starter != null) {
+      starter.interrupt();
+    }
+    if (running != null) {
+      running.stop(config.shutdownGrace(), pipeline::abandon);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+    probe.shutdownNow();
+    pipeline.close();
+    try {
+      openSearch.close();
+    } catch (IOException e) {
+      LOG.debugf("closing the OpenSearch transport: %s", e);
+    }
+    aws.close();
+  }
+
+  /** For tests: the queue consumer once started (null before). */
+  QueueConsumer consumer() {
+    return consumer;
+  }
+}

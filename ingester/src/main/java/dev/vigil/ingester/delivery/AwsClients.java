@@ -1,0 +1,63 @@
+package dev.vigil.ingester.delivery;
+
+import dev.vigil.ingester.config.IngesterConfig;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** S3 and SQS clients from {@code vigil.ingester.aws.*}, credentials from the default chain. */
+public final class AwsClients implements AutoCloseable {
+  private final S3Client s3;
+  private final SqsClient sqs;
+
+  public AwsClients(IngesterConfig config, AwsCredentialsProvider credentials) {
+    AwsCredentialsProvider creds =
+        credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+    int connections = config.concurrency() + config.queues().size() + 8;
+    this.s3 =
+        configure(S3Client.builder(), config.aws(), creds)
+            .forcePathStyle(config.aws().s3PathStyle())
+            .httpClientBuilder(http(connections))
+            .build();
+    this.sqs =
+        configure(SqsClient.builder(), config.aws(), creds)
+            .httpClientBuilder(http(connections))
+            .build();
+  }
+
+  private static Apache5HttpClient.Builder http(int connections) {
+    return Apache5HttpClient.builder()
+        .maxConnections(connections)
+        // Long polls take up to 20 s; leave room.
+        .socketTimeout(Duration.ofSeconds(60))
+        .connectionTimeout(Duration.ofSeconds(10));
+  }
+
+  private static <B extends AwsClientBuilder<B, C>, C> B configure(
+      B builder, IngesterConfig.Aws aws, AwsCredentialsProvider credentials) {
+    builder.credentialsProvider(credentials);
+    aws.region().ifPresent(r -> builder.region(Region.of(r)));
+    aws.endpointOverride().ifPresent(e -> builder.endpointOverride(URI.create(e)));
+    return builder;
+  }
+
+  public S3Client s3() {
+    return s3;
+  }
+
+  public SqsClient sqs() {
+    return sqs;
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+    sqs.close();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.vigil.ingester.delivery;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Where what can never be indexed goes, with its reason and origin (an S3 prefix or a queue). */
+public interface DeadLetterSink {
+  /** Writes all of {@code letters} or throws; callers retry until it succeeds. */
+  void write(List<DeadLetter> letters) throws IOException;
+
+  /** Human-readable destination for logs, e.g. {@code s3://bucket/prefix}. */
+  String describe();
+}

@@ -1,0 +1,379 @@
+package dev.vigil.ingester.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.core.LogType;
+import dev.vigil.core.parse.BulkBody;
+import dev.vigil.core.parse.DocumentSink;
+import dev.vigil.core.parse.IndexNaming;
+import dev.vigil.core.parse.IndexTemplates;
+import dev.vigil.core.parse.LogParsers;
+import dev.vigil.core.parse.ObjectParser;
+import dev.vigil.core.parse.ObjectRef;
+import dev.vigil.core.parse.ParsedDocument;
+import dev.vigil.core.parse.Rejection;
+import dev.vigil.ingester.it.IngesterProcess;
+import dev.vigil.ingester.support.Objects;
+import dev.vigil.testing.MotoServer;
+import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.testing.RealParts;
+import dev.vigil.testing.SyntheticCloudTrail;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Ingester throughput against the node's ceiling, on one local OpenSearch node (not a timed test:
+ * run it with {@code make bench-ingester}). Same documents both ways:
+ *
+ * <ol>
+ *   <li>ceiling: the NDJSON of every document, pre-built by {@link ObjectParser} and {@link
+ *       BulkBody} into 5000-document requests, POSTed to {@code _bulk} with the ingester's bulk
+ *       concurrency, until searchable (refresh);
+ *   <li>ingester: the packaged ingester as its own process, the gzipped CloudTrail objects in
+ *       moto's S3, one S3 notification per object sent to its queue at t0, until every document is
+ *       searchable.
+ * </ol>
+ *
+ * Prints documents/s of both, the ratio and the ingester's peak RSS. Sizes: {@code
+ * -Dbench.objects=16 -Dbench.events=25000}.
+ */
+public final class IngesterBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int BULK_DOCUMENTS = 5000;
+  private static final int BULK_CONCURRENCY = 2;
+
+  public static void main(String[] args) throws Exception {
+    int objects = Integer.getInteger("bench.objects", 16);
+    int events = Integer.getInteger("bench.events", 25_000);
+    Path work = Files.createTempDirectory("vigil-bench-");
+    System.out.printf(
+        Locale.ROOT, "preparing %d CloudTrail objects of %d events%n", objects, events);
+    MotoServer moto = RealParts.moto();
+    OpenSearchNode node = RealParts.openSearch();
+    S3Client s3 = moto.s3();
+    SqsClient sqs = moto.sqs();
+    String bucket = "bench-logs";
+    s3.createBucket(b -> b.bucket(bucket));
+    s3.createBucket(b -> b.bucket("bench-dead-letters"));
+    String queue = sqs.createQueue(q -> q.queueName("bench-notifications")).queueUrl();
+
+    List<String> keys = new ArrayList<>();
+    long gzBytes = 0;
+    for (int i = 0; i < objects; i++) {
+      String key =
+          Objects.cloudTrailKey(
+              "2026/11/27", String.format(Locale.ROOT, "20261127T%02d00Z_bench%02d", i % 24, i));
+      Path file =
+          SyntheticCloudTrail.writeGzip(
+              work.resolve("o" + i + ".json.gz"),
+              events,
+              1000 + i,
+              Instant.parse("2026-11-27T00:00:00Z"));
+      gzBytes += Files.size(file);
+      s3.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromFile(file));
+      keys.add(key);
+    }
+    List<Path> bulks = prebuild(work, bucket, keys, "ceiling");
+    long total = (long) objects * events;
+    System.out.printf(
+        Locale.ROOT,
+        "%d documents, %.1f MB gzipped, %d bulk requests pre-built%n",
+        total,
+        gzBytes / 1e6,
+        bulks.size());
+    installTemplates(node, "ceiling");
+
+    System.out.println("warm-up (not counted):");
+    ceiling(node, bulks, total, "ceiling");
+    double ceiling1 = ceiling(node, bulks, total, "ceiling");
+    String warmKey = Objects.cloudTrailKey("2026/11/26", "20261126T0000Z_warmup");
+    Path warm =
+        SyntheticCloudTrail.writeGzip(
+            work.resolve("warmup.json.gz"), events, 999, Instant.parse("2026-11-26T00:00:00Z"));
+    s3.putObject(p -> p.bucket(bucket).key(warmKey), RequestBody.fromFile(warm));
+    Result ingester = ingester(node, moto, sqs, queue, bucket, warmKey, events, keys, total);
+    deleteIndices(node, "ceiling-*");
+    double ceiling2 = ceiling(node, bulks, total, "ceiling");
+    double ceiling = (ceiling1 + ceiling2) / 2;
+    System.out.println();
+    System.out.println("## Ingester benchmark");
+    System.out.printf(
+        Locale.ROOT, "documents:          %d (CloudTrail, %d objects)%n", total, objects);
+    System.out.printf(
+        Locale.ROOT,
+        "raw _bulk ceiling:  %.0f docs/s (runs: %.0f, %.0f)%n",
+        ceiling,
+        ceiling1,
+        ceiling2);
+    System.out.printf(
+        Locale.ROOT,
+        "ingester:           %.0f docs/s (S3 -> searchable, %.1f s)%n",
+        ingester.docsPerSecond,
+        ingester.seconds);
+    System.out.printf(
+        Locale.ROOT,
+        "ratio:              %.2f (target >= 0.90)%n",
+        ingester.docsPerSecond / ceiling);
+    System.out.printf(
+        Locale.ROOT, "ingester peak RSS:  %d MiB (heap -Xmx512m)%n", ingester.peakRssMiB);
+    RealParts.stopAll();
+    System.exit(0);
+  }
+
+  /** Every document of the objects as bulk bodies of 5000, written to files. */
+  private static List<Path> prebuild(Path work, String bucket, List<String> keys, String prefix)
+      throws IOException {
+    ObjectParser parser =
+        new ObjectParser(new IndexNaming(prefix, IndexNaming.Granularity.DAILY), LogParsers.all());
+    List<Path> files = new ArrayList<>();
+    BulkBody body = new BulkBody(8 << 20);
+    for (String key : keys) {
+      Path object = work.resolve("o" + keys.indexOf(key) + ".json.gz");
+      parser.parse(
+          Files.newInputStream(object),
+          new ObjectRef(bucket, key),
+          LogType.CLOUDTRAIL,
+          new DocumentSink() {
+            @Override
+            public void document(ParsedDocument d) {
+              body.add(d);
+              if (body.documents() == BULK_DOCUMENTS) {
+                files.add(write(work, files.size(), body));
+              }
+            }
+
+            @Override
+            public void rejected(Rejection rejection) {
+              throw new IllegalStateException(rejection.toString());
+            }
+          });
+    }
+    if (body.documents() > 0) {
+      files.add(write(work, files.size(), body));
+    }
+    return files;
+  }
+
+  private static Path write(Path work, int n, BulkBody body) {
+    try {
+      Path file = Files.write(work.resolve("bulk-" + n + ".ndjson"), body.toByteArray());
+      body.reset();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static double ceiling(OpenSearchNode node, List<Path> bulks, long total, String prefix)
+      throws Exception {
+    deleteIndices(node, prefix + "-*");
+    ExecutorService pool = Executors.newFixedThreadPool(BULK_CONCURRENCY);
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong errors = new AtomicLong();
+    long openSearchCpu = cpuMillis(node.pid());
+    long start = System.nanoTime();
+    List<Future<?>> senders = new ArrayList<>();
+    for (int t = 0; t < BULK_CONCURRENCY; t++) {
+      senders.add(
+          pool.submit(
+              () -> {
+                for (int i; (i = next.getAndIncrement()) < bulks.size(); ) {
+                  HttpResponse<String> response =
+                      node.httpClient()
+                          .send(
+                              node.request("/_bulk?filter_path=errors")
+                                  .header("Content-Type", "application/x-ndjson")
+                                  .timeout(Duration.ofMinutes(2))
+                                  .POST(HttpRequest.BodyPublishers.ofFile(bulks.get(i)))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString());
+                  if (response.statusCode() != 200 || response.body().contains("true")) {
+                    errors.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> sender : senders) {
+      sender.get();
+    }
+    long count = count(node, prefix + "-*");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    if (count != total || errors.get() > 0) {
+      throw new IllegalStateException(
+          "ceiling run indexed " + count + " of " + total + ", errors " + errors);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "ceiling run: %d docs in %.1f s = %.0f docs/s, CPU s: opensearch %.1f%n",
+        total,
+        seconds,
+        total / seconds,
+        (cpuMillis(node.pid()) - openSearchCpu) / 1000.0);
+    return total / seconds;
+  }
+
+  private record Result(double docsPerSecond, double seconds, long peakRssMiB) {}
+
+  private static Result ingester(
+      OpenSearchNode node,
+      MotoServer moto,
+      SqsClient sqs,
+      String queue,
+      String bucket,
+      String warmKey,
+      long warmDocuments,
+      List<String> keys,
+      long total)
+      throws Exception {
+    deleteIndices(node, "bench-*");
+    Map<String, String> props = new HashMap<>();
+    props.put("vigil.ingester.queues.logs.url", queue);
+    props.put("vigil.ingester.aws.region", MotoServer.REGION.id());
+    props.put("vigil.ingester.aws.endpoint-override", moto.endpoint().toString());
+    props.put("vigil.ingester.aws.s3-path-style", "true");
+    props.put("vigil.ingester.dead-letter.s3-bucket", "bench-dead-letters");
+    props.put("vigil.ingester.opensearch.endpoint", node.uri().toString());
+    props.put("vigil.ingester.index-prefix", "bench");
+    props.put("vigil.ingester.bulk.concurrency", String.valueOf(BULK_CONCURRENCY));
+    props.put("vigil.ingester.receive.wait-time", "1s");
+    IngesterProcess process = IngesterProcess.start("ingester-bench", props, "-Xmx512m");
+    try {
+      process.awaitReady(Duration.ofMinutes(2));
+      // Warm-up: one object through the whole path before the clock starts.
+      sqs.sendMessage(m -> m.queueUrl(queue).messageBody(Objects.s3Notification(bucket, warmKey)));
+      while (count(node, "bench-*") < warmDocuments) {
+        Thread.sleep(200);
+      }
+      long ingesterCpu = cpuMillis(process.pid());
+      long openSearchCpu = cpuMillis(node.pid());
+      long start = System.nanoTime();
+      for (String key : keys) {
+        sqs.sendMessage(m -> m.queueUrl(queue).messageBody(Objects.s3Notification(bucket, key)));
+      }
+      // Done when every message is deleted — the ingester deletes one only after OpenSearch
+      // acknowledged every document of its object — then one refresh makes them searchable.
+      long peak = 0;
+      while (messages(sqs, queue) > 0) {
+        Thread.sleep(250);
+        peak = Math.max(peak, process.rssMiB());
+        if (!process.isAlive()) {
+          throw new IllegalStateException("the ingester exited; log " + process.log());
+        }
+      }
+      total += warmDocuments;
+      long count = count(node, "bench-*");
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (count != total) {
+        throw new IllegalStateException("ingester indexed " + count + " of " + total);
+      }
+      long measured = total - warmDocuments;
+      System.out.printf(
+          Locale.ROOT,
+          "ingester run: %d docs in %.1f s = %.0f docs/s, peak RSS %d MiB, CPU s: ingester %.1f,"
+              + " opensearch %.1f%n",
+          measured,
+          seconds,
+          measured / seconds,
+          peak,
+          (cpuMillis(process.pid()) - ingesterCpu) / 1000.0,
+          (cpuMillis(node.pid()) - openSearchCpu) / 1000.0);
+      return new Result(measured / seconds, seconds, peak);
+    } finally {
+      process.terminate(Duration.ofSeconds(20));
+    }
+  }
+
+  private static int messages(SqsClient sqs, String queue) {
+    var attributes =
+        sqs.getQueueAttributes(
+                a ->
+                    a.queueUrl(queue)
+                        .attributeNames(
+                            software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                .APPROXIMATE_NUMBER_OF_MESSAGES,
+                            software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return attributes.values().stream().mapToInt(Integer::parseInt).sum();
+  }
+
+  /** CPU time (user + system) of a process and its threads, from /proc. */
+  static long cpuMillis(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks * 10; // USER_HZ = 100
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static void installTemplates(OpenSearchNode node, String prefix) throws Exception {
+    IndexTemplates templates =
+        new IndexTemplates(new IndexNaming(prefix, IndexNaming.Granularity.DAILY));
+    put(node, "/_component_template/" + templates.componentName(), templates.componentTemplate());
+    for (LogType type : LogType.values()) {
+      put(node, "/_index_template/" + templates.templateName(type), templates.indexTemplate(type));
+    }
+  }
+
+  private static void put(OpenSearchNode node, String path, JsonNode body) throws Exception {
+    HttpResponse<String> response =
+        node.httpClient()
+            .send(
+                node.request(path)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(path + ": " + response.body());
+    }
+  }
+
+  private static long count(OpenSearchNode node, String pattern) throws Exception {
+    node.httpClient()
+        .send(
+            node.request("/" + pattern + "/_refresh?allow_no_indices=true")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    HttpResponse<String> response =
+        node.httpClient()
+            .send(
+                node.request("/" + pattern + "/_count?allow_no_indices=true").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 ? JSON.readTree(response.body()).path("count").asLong() : 0;
+  }
+
+  private static void deleteIndices(OpenSearchNode node, String pattern) throws Exception {
+    node.httpClient()
+        .send(
+            node.request("/" + pattern + "?allow_no_indices=true&expand_wildcards=all")
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+  }
+}

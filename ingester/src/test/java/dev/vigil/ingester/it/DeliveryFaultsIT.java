@@ -1,0 +1,245 @@
+package dev.vigil.ingester.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingester.Ingester;
+import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.support.Objects;
+import dev.vigil.ingester.support.TestConfigs;
+import dev.vigil.testing.MotoServer;
+import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.testing.RealPartsExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Faults against the real parts, with the ingester in-process (the same {@link Ingester} the
+ * Quarkus app runs): each ends with zero lost and zero duplicated documents — OpenSearch holds
+ * exactly the indices and ids {@link dev.vigil.core.parse.ObjectParser} (what {@code vigil parse}
+ * prints) makes of the same objects, and the queue is empty.
+ */
+@ExtendWith(RealPartsExtension.class)
+class DeliveryFaultsIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+  private Ingester ingester;
+  private SimpleMeterRegistry registry;
+
+  @AfterEach
+  void stop() {
+    if (ingester != null) {
+      ingester.close();
+    }
+  }
+
+  private void start(AwsSetup aws, String endpoint, String prefix, Map<String, String> extra) {
+    Map<String, String> props = new HashMap<>(aws.ingesterProperties());
+    props.put("vigil.ingester.opensearch.endpoint", endpoint);
+    props.put("vigil.ingester.opensearch.probe-interval", "1s");
+    props.put("vigil.ingester.index-prefix", prefix);
+    props.put("vigil.ingester.receive.wait-time", "1s");
+    props.put("vigil.ingester.visibility.timeout", "20s");
+    props.put("vigil.ingester.bulk.max-documents", "1000");
+    props.put("vigil.ingester.bulk.flush-interval", "200ms");
+    props.put("vigil.ingester.bulk.retry-max", "3s");
+    extra.forEach(
+        (k, v) -> {
+          if (v == null) {
+            props.remove(k);
+          } else {
+            props.put(k, v);
+          }
+        });
+    registry = new SimpleMeterRegistry();
+    ingester =
+        Ingester.create(
+            TestConfigs.from(props), registry, DetectionHook.NONE, AwsSetup.credentials());
+    ingester.startQueues();
+  }
+
+  @Test
+  void sameNotificationDeliveredTwiceLeavesExactlyOneCopyOfEachDocument(
+      MotoServer moto, OpenSearchNode openSearch) {
+    AwsSetup aws = new AwsSetup(moto, "fault-twice", Duration.ofSeconds(20));
+    start(aws, openSearch.uri().toString(), "twice", Map.of());
+    String a = Objects.cloudTrailKey("2026/11/27", "20261127T1000Z_a");
+    String b = Objects.cloudTrailKey("2026/11/27", "20261127T1005Z_b");
+    byte[] objectA = Objects.cloudTrail(2000, 31, Instant.parse("2026-11-27T10:00:00Z"));
+    byte[] objectB = Objects.cloudTrail(1500, 32, Instant.parse("2026-11-27T11:00:00Z"));
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    expected.putAll(Documents.expected("twice", aws.bucket, a, objectA));
+    expected.putAll(Documents.expected("twice", aws.bucket, b, objectB));
+
+    aws.put(a, objectA); // S3 announces it
+    aws.send(Objects.s3Notification(aws.bucket, a)); // ...and it is announced again at once
+    aws.put(b, objectB);
+    await().atMost(TIMEOUT).until(() -> Documents.count(openSearch, "twice-*") == expected.size());
+    aws.send(Objects.s3Notification(aws.bucket, b)); // a late duplicate
+    aws.put(a, objectA); // the same object written again
+
+    assertExactly(aws, openSearch, "twice", expected);
+    assertThat(counter("vigil.ingester.objects")).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void poisonObjectsAreDeadLetteredWhileTheOthersAreIndexed(
+      MotoServer moto, OpenSearchNode openSearch) {
+    AwsSetup aws = new AwsSetup(moto, "fault-poison", Duration.ofSeconds(20));
+    start(aws, openSearch.uri().toString(), "poison", Map.of());
+    byte[] good1 = Objects.cloudTrail(800, 41, Instant.parse("2026-11-27T10:00:00Z"));
+    byte[] good2 = Objects.cloudTrail(600, 42, Instant.parse("2026-11-27T12:00:00Z"));
+    byte[] truncated = Arrays.copyOf(good2, good2.length / 2);
+    String k1 = Objects.cloudTrailKey("2026/11/27", "20261127T1000Z_good1");
+    String poison = Objects.cloudTrailKey("2026/11/27", "20261127T1005Z_poison");
+    String cut = Objects.cloudTrailKey("2026/11/27", "20261127T1010Z_truncated");
+    String k2 = Objects.cloudTrailKey("2026/11/27", "20261127T1015Z_good2");
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    expected.putAll(Documents.expected("poison", aws.bucket, k1, good1));
+    expected.putAll(Documents.expected("poison", aws.bucket, cut, truncated)); // what can be read
+    expected.putAll(Documents.expected("poison", aws.bucket, k2, good2));
+
+    aws.put(k1, good1);
+    aws.put(poison, Objects.badGzip());
+    aws.put(cut, truncated);
+    aws.put(k2, good2);
+
+    assertExactly(aws, openSearch, "poison", expected);
+    String letters =
+        String.join("\n", aws.deadLetterKeys().stream().map(aws::deadLetterObject).toList());
+    assertThat(letters)
+        .contains("\"kind\":\"object\"")
+        .contains(poison)
+        .contains("not valid gzip/zlib data")
+        .contains(cut)
+        .contains("compressed data is damaged");
+    assertThat(counter("vigil.ingester.dead.letters", "kind", "object")).isEqualTo(2);
+  }
+
+  @Test
+  void deadLettersCanGoToAnSqsQueueInstead(MotoServer moto, OpenSearchNode openSearch) {
+    AwsSetup aws = new AwsSetup(moto, "fault-sqs-dlq", Duration.ofSeconds(20));
+    String dlq = aws.sqs.createQueue(q -> q.queueName("fault-sqs-dlq-letters")).queueUrl();
+    Map<String, String> extra = new HashMap<>();
+    extra.put("vigil.ingester.dead-letter.s3-bucket", null);
+    extra.put("vigil.ingester.dead-letter.sqs-url", dlq);
+    start(aws, openSearch.uri().toString(), "sqsdlq", extra);
+    String poison = Objects.cloudTrailKey("2026/11/27", "20261127T1005Z_poison");
+
+    aws.put(poison, Objects.badGzip());
+    aws.send("{\"not\":\"an S3 notification\"}");
+
+    java.util.List<String> letters = new java.util.ArrayList<>();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              aws.sqs
+                  .receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1))
+                  .messages()
+                  .forEach(m -> letters.add(m.body()));
+              return letters.size() >= 2;
+            });
+    assertThat(String.join("\n", letters))
+        .contains("\"kind\":\"object\"")
+        .contains(poison)
+        .contains("\"kind\":\"message\"")
+        .contains("not\\\":\\\"an S3 notification");
+    await().atMost(TIMEOUT).until(() -> aws.messagesLeft() == 0);
+  }
+
+  @Test
+  void throttledBulkRequestsAndItemsAreRetriedUntilEveryDocumentIsIndexed(
+      MotoServer moto, OpenSearchNode openSearch) throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-429", Duration.ofSeconds(20));
+    try (ThrottlingProxy proxy = new ThrottlingProxy(openSearch.uri())) {
+      start(
+          aws,
+          proxy.uri().toString(),
+          "throttled",
+          Map.of(
+              "vigil.ingester.bulk.retry-initial",
+              "50ms",
+              "vigil.ingester.bulk.retry-max",
+              "500ms"));
+      Map<String, JsonNode> expected = new LinkedHashMap<>();
+      for (int i = 0; i < 3; i++) {
+        String key = Objects.cloudTrailKey("2026/11/27", "20261127T10" + i + "0Z_t" + i);
+        byte[] object = Objects.cloudTrail(3000, 50 + i, Instant.parse("2026-11-27T10:00:00Z"));
+        expected.putAll(Documents.expected("throttled", aws.bucket, key, object));
+        aws.put(key, object);
+      }
+
+      assertExactly(aws, openSearch, "throttled", expected);
+      assertThat(proxy.throttledRequests.get()).isPositive();
+      assertThat(proxy.throttledItems.get()).isGreaterThan(1000);
+      assertThat(counter("vigil.ingester.bulk.retries", "reason", "throttled")).isPositive();
+      assertThat(aws.deadLetterKeys()).isEmpty();
+    }
+  }
+
+  @Test
+  void openSearchStoppedForAMinuteDuringARunLosesNothing(MotoServer moto, OpenSearchNode openSearch)
+      throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-outage", Duration.ofSeconds(20));
+    start(aws, openSearch.uri().toString(), "outage", Map.of());
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    for (int i = 0; i < 6; i++) {
+      String key = Objects.cloudTrailKey("2026/11/27", "20261127T11" + i + "0Z_o" + i);
+      byte[] object = Objects.cloudTrail(10_000, 60 + i, Instant.parse("2026-11-27T11:00:00Z"));
+      expected.putAll(Documents.expected("outage", aws.bucket, key, object));
+      aws.put(key, object);
+    }
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> Documents.count(openSearch, "outage-*") > 3000);
+
+    openSearch.stop();
+    long stoppedAt = System.nanoTime();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> !ingester.status().ready());
+      assertThat(Documents.countOrMinusOne(openSearch)).isEqualTo(-1);
+      // The outage: a minute without OpenSearch while messages wait in flight.
+      Thread.sleep(
+          Math.max(
+              0, Duration.ofSeconds(60).toMillis() - (System.nanoTime() - stoppedAt) / 1_000_000));
+    } finally {
+      openSearch.start();
+    }
+
+    assertExactly(aws, openSearch, "outage", expected);
+    assertThat(counter("vigil.ingester.bulk.retries", "reason", "unreachable")).isPositive();
+    assertThat(ingester.status().ready()).isTrue();
+    assertThat(aws.deadLetterKeys()).isEmpty();
+  }
+
+  /**
+   * Waits until the queue is empty and OpenSearch holds {@code expected.size()} documents, then
+   * checks that they are exactly the expected indices and ids.
+   */
+  private static void assertExactly(
+      AwsSetup aws, OpenSearchNode openSearch, String prefix, Map<String, JsonNode> expected) {
+    await()
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> aws.messagesLeft() == 0);
+    long count = Documents.count(openSearch, prefix + "-*");
+    assertThat(count).as("documents in %s-*", prefix).isEqualTo(expected.size());
+    assertThat(Documents.all(openSearch, prefix + "-*", false).keySet())
+        .containsExactlyInAnyOrderElementsOf(expected.keySet());
+  }
+
+  private double counter(String name, String... tags) {
+    return registry.find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+}
