@@ -102,41 +102,90 @@ public final class IngesterBenchmark {
         bulks.size());
     installTemplates(node, "ceiling");
 
-    System.out.println("warm-up (not counted):");
-    ceiling(node, bulks, total, "ceiling");
-    double ceiling1 = ceiling(node, bulks, total, "ceiling");
     String warmKey = Objects.cloudTrailKey("2026/11/26", "20261126T0000Z_warmup");
     Path warm =
         SyntheticCloudTrail.writeGzip(
             work.resolve("warmup.json.gz"), events, 999, Instant.parse("2026-11-26T00:00:00Z"));
     s3.putObject(p -> p.bucket(bucket).key(warmKey), RequestBody.fromFile(warm));
-    Result ingester = ingester(node, moto, sqs, queue, bucket, warmKey, events, keys, total);
-    deleteIndices(node, "ceiling-*");
-    double ceiling2 = ceiling(node, bulks, total, "ceiling");
-    double ceiling = (ceiling1 + ceiling2) / 2;
+
+    System.out.println("warm-up (not counted):");
+    ceiling(node, bulks, total, "ceiling");
+    IngesterProcess process = startIngester(node, moto, queue);
+    try {
+      ingesterRun(node, sqs, queue, bucket, List.of(warmKey), events, process);
+      System.out.println("interleaved runs:");
+      List<Run> ceilings = new ArrayList<>();
+      List<Run> ingesters = new ArrayList<>();
+      int rounds = Integer.getInteger("bench.rounds", 2);
+      for (int round = 0; round < rounds; round++) {
+        ceilings.add(ceiling(node, bulks, total, "ceiling"));
+        ingesters.add(ingesterRun(node, sqs, queue, bucket, keys, total, process));
+      }
+      ceilings.add(ceiling(node, bulks, total, "ceiling"));
+      report(objects, total, ceilings, ingesters);
+    } finally {
+      process.terminate(Duration.ofSeconds(20));
+      RealParts.stopAll();
+    }
+    System.exit(0);
+  }
+
+  /**
+   * Other work on the machine only ever slows a run down, so each side's best run is its measure;
+   * CPU seconds per document show the same without the noise.
+   */
+  private static void report(int objects, long total, List<Run> ceilings, List<Run> ingesters) {
+    Run ceiling =
+        ceilings.stream()
+            .max(java.util.Comparator.comparingDouble(Run::docsPerSecond))
+            .orElseThrow();
+    Run ingester =
+        ingesters.stream()
+            .max(java.util.Comparator.comparingDouble(Run::docsPerSecond))
+            .orElseThrow();
+    double openSearchCpu = ceilings.stream().mapToDouble(Run::openSearchCpu).average().orElse(0);
+    double ingesterSideCpu =
+        ingesters.stream()
+            .mapToDouble(r -> r.openSearchCpu + r.ingesterCpu + r.motoCpu)
+            .average()
+            .orElse(0);
     System.out.println();
     System.out.println("## Ingester benchmark");
     System.out.printf(
-        Locale.ROOT, "documents:          %d (CloudTrail, %d objects)%n", total, objects);
+        Locale.ROOT, "documents:            %d (CloudTrail, %d objects)%n", total, objects);
     System.out.printf(
         Locale.ROOT,
-        "raw _bulk ceiling:  %.0f docs/s (runs: %.0f, %.0f)%n",
-        ceiling,
-        ceiling1,
-        ceiling2);
+        "raw _bulk ceiling:    %.0f docs/s (best of %s)%n",
+        ceiling.docsPerSecond,
+        rates(ceilings));
     System.out.printf(
         Locale.ROOT,
-        "ingester:           %.0f docs/s (S3 -> searchable, %.1f s)%n",
+        "ingester end to end:  %.0f docs/s (best of %s)%n",
         ingester.docsPerSecond,
-        ingester.seconds);
+        rates(ingesters));
     System.out.printf(
         Locale.ROOT,
-        "ratio:              %.2f (target >= 0.90)%n",
-        ingester.docsPerSecond / ceiling);
+        "ratio:                %.2f (target >= 0.90)%n",
+        ingester.docsPerSecond / ceiling.docsPerSecond);
     System.out.printf(
-        Locale.ROOT, "ingester peak RSS:  %d MiB (heap -Xmx512m)%n", ingester.peakRssMiB);
-    RealParts.stopAll();
-    System.exit(0);
+        Locale.ROOT,
+        "CPU s per run:        ceiling: opensearch %.1f; ingester: opensearch %.1f + ingester %.1f + moto %.1f"
+            + " (CPU ratio %.2f)%n",
+        openSearchCpu,
+        ingesters.stream().mapToDouble(Run::openSearchCpu).average().orElse(0),
+        ingesters.stream().mapToDouble(Run::ingesterCpu).average().orElse(0),
+        ingesters.stream().mapToDouble(Run::motoCpu).average().orElse(0),
+        openSearchCpu / ingesterSideCpu);
+    System.out.printf(
+        Locale.ROOT,
+        "ingester peak RSS:    %d MiB (-Xmx512m)%n",
+        ingesters.stream().mapToLong(Run::peakRssMiB).max().orElse(0));
+  }
+
+  private static String rates(List<Run> runs) {
+    return runs.stream()
+        .map(r -> String.format(Locale.ROOT, "%.0f", r.docsPerSecond))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** Every document of the objects as bulk bodies of 5000, written to files. */
@@ -183,7 +232,7 @@ public final class IngesterBenchmark {
     }
   }
 
-  private static double ceiling(OpenSearchNode node, List<Path> bulks, long total, String prefix)
+  private static Run ceiling(OpenSearchNode node, List<Path> bulks, long total, String prefix)
       throws Exception {
     deleteIndices(node, prefix + "-*");
     ExecutorService pool = Executors.newFixedThreadPool(BULK_CONCURRENCY);
@@ -230,23 +279,17 @@ public final class IngesterBenchmark {
         seconds,
         total / seconds,
         (cpuMillis(node.pid()) - openSearchCpu) / 1000.0);
-    return total / seconds;
+    return new Run(total / seconds, (cpuMillis(node.pid()) - openSearchCpu) / 1000.0, 0, 0, 0);
   }
 
-  private record Result(double docsPerSecond, double seconds, long peakRssMiB) {}
+  private record Run(
+      double docsPerSecond,
+      double openSearchCpu,
+      double ingesterCpu,
+      double motoCpu,
+      long peakRssMiB) {}
 
-  private static Result ingester(
-      OpenSearchNode node,
-      MotoServer moto,
-      SqsClient sqs,
-      String queue,
-      String bucket,
-      String warmKey,
-      long warmDocuments,
-      List<String> keys,
-      long total)
-      throws Exception {
-    deleteIndices(node, "bench-*");
+  private static IngesterProcess startIngester(OpenSearchNode node, MotoServer moto, String queue) {
     Map<String, String> props = new HashMap<>();
     props.put("vigil.ingester.queues.logs.url", queue);
     props.put("vigil.ingester.aws.region", MotoServer.REGION.id());
@@ -257,51 +300,76 @@ public final class IngesterBenchmark {
     props.put("vigil.ingester.index-prefix", "bench");
     props.put("vigil.ingester.bulk.concurrency", String.valueOf(BULK_CONCURRENCY));
     props.put("vigil.ingester.receive.wait-time", "1s");
-    IngesterProcess process = IngesterProcess.start("ingester-bench", props, "-Xmx512m");
-    try {
-      process.awaitReady(Duration.ofMinutes(2));
-      // Warm-up: one object through the whole path before the clock starts.
-      sqs.sendMessage(m -> m.queueUrl(queue).messageBody(Objects.s3Notification(bucket, warmKey)));
-      while (count(node, "bench-*") < warmDocuments) {
-        Thread.sleep(200);
-      }
-      long ingesterCpu = cpuMillis(process.pid());
-      long openSearchCpu = cpuMillis(node.pid());
-      long start = System.nanoTime();
-      for (String key : keys) {
-        sqs.sendMessage(m -> m.queueUrl(queue).messageBody(Objects.s3Notification(bucket, key)));
-      }
-      // Done when every message is deleted — the ingester deletes one only after OpenSearch
-      // acknowledged every document of its object — then one refresh makes them searchable.
-      long peak = 0;
-      while (messages(sqs, queue) > 0) {
-        Thread.sleep(250);
-        peak = Math.max(peak, process.rssMiB());
-        if (!process.isAlive()) {
-          throw new IllegalStateException("the ingester exited; log " + process.log());
-        }
-      }
-      total += warmDocuments;
-      long count = count(node, "bench-*");
-      double seconds = (System.nanoTime() - start) / 1e9;
-      if (count != total) {
-        throw new IllegalStateException("ingester indexed " + count + " of " + total);
-      }
-      long measured = total - warmDocuments;
-      System.out.printf(
-          Locale.ROOT,
-          "ingester run: %d docs in %.1f s = %.0f docs/s, peak RSS %d MiB, CPU s: ingester %.1f,"
-              + " opensearch %.1f%n",
-          measured,
-          seconds,
-          measured / seconds,
-          peak,
-          (cpuMillis(process.pid()) - ingesterCpu) / 1000.0,
-          (cpuMillis(node.pid()) - openSearchCpu) / 1000.0);
-      return new Result(measured / seconds, seconds, peak);
-    } finally {
-      process.terminate(Duration.ofSeconds(20));
+    List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+    String extra = System.getProperty("bench.ingesterJvm", "").trim();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split("\\s+")));
     }
+    return IngesterProcess.start("ingester-bench", props, jvm.toArray(String[]::new))
+        .awaitReady(Duration.ofMinutes(2));
+  }
+
+  /**
+   * One notification per object at t0; done when every message is deleted — the ingester deletes
+   * one only after OpenSearch acknowledged every document of its object — plus one refresh.
+   */
+  private static Run ingesterRun(
+      OpenSearchNode node,
+      SqsClient sqs,
+      String queue,
+      String bucket,
+      List<String> keys,
+      long total,
+      IngesterProcess process)
+      throws Exception {
+    deleteIndices(node, "bench-*");
+    long ingesterCpu = cpuMillis(process.pid());
+    long openSearchCpu = cpuMillis(node.pid());
+    long motoCpu = cpuMillis(motoPid());
+    long start = System.nanoTime();
+    for (String key : keys) {
+      sqs.sendMessage(m -> m.queueUrl(queue).messageBody(Objects.s3Notification(bucket, key)));
+    }
+    long peak = 0;
+    while (messages(sqs, queue) > 0) {
+      Thread.sleep(250);
+      peak = Math.max(peak, process.rssMiB());
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the ingester exited; log " + process.log());
+      }
+    }
+    long count = count(node, "bench-*");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (count != total) {
+      throw new IllegalStateException("ingester indexed " + count + " of " + total);
+    }
+    Run run =
+        new Run(
+            total / seconds,
+            (cpuMillis(node.pid()) - openSearchCpu) / 1000.0,
+            (cpuMillis(process.pid()) - ingesterCpu) / 1000.0,
+            (cpuMillis(motoPid()) - motoCpu) / 1000.0,
+            peak);
+    System.out.printf(
+        Locale.ROOT,
+        "ingester run: %d docs in %.1f s = %.0f docs/s, peak RSS %d MiB, CPU s: opensearch %.1f,"
+            + " ingester %.1f, moto %.1f%n",
+        total,
+        seconds,
+        run.docsPerSecond,
+        peak,
+        run.openSearchCpu,
+        run.ingesterCpu,
+        run.motoCpu);
+    return run;
+  }
+
+  private static long motoPid() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("moto_server"))
+        .mapToLong(ProcessHandle::pid)
+        .findFirst()
+        .orElse(-1);
   }
 
   private static int messages(SqsClient sqs, String queue) {
