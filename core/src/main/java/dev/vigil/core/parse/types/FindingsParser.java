@@ -150,6 +150,25 @@ abstract class FindingsParser implements LogParser {
         : null;
   }
 
+  /**
+   * A root whose "findings"/"Findings" is present but not an array (arrays were unwrapped before):
+   * rejected with the reason, and true returned. False when the root has no such field, so it is a
+   * finding itself.
+   */
+  static boolean rejectedMisshapedFindingsList(
+      JsonNode root, ParseContext context, long record, long offset) {
+    for (String wrapper : List.of("Findings", "findings")) {
+      if (root.has(wrapper)) {
+        context.reject(
+            record,
+            offset,
+            wrapper + " must be an array of findings, found " + kind(root.get(wrapper)));
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** What is wrong with the fields that must hold text, in order; empty when all are fine. */
   static List<String> textProblems(JsonNode node, String... fields) {
     List<String> problems = new ArrayList<>();

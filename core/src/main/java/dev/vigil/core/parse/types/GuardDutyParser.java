@@ -51,16 +51,9 @@ public final class GuardDutyParser extends FindingsParser {
       finding((ObjectNode) detail, context, record, offset);
       return;
     }
-    for (String wrapper : List.of("findings", "Findings")) {
-      if (root.has(wrapper)) {
-        context.reject(
-            record,
-            offset,
-            wrapper + " must be an array of findings, found " + kind(root.get(wrapper)));
-        return;
-      }
+    if (!rejectedMisshapedFindingsList(root, context, record, offset)) {
+      finding(root, context, record, offset);
     }
-    finding(root, context, record, offset);
   }
 
   @Override

@@ -51,16 +51,9 @@ public final class SecurityHubParser extends FindingsParser {
           reason + (detailType != null ? " (detail-type '" + detailType + "')" : ""));
       return;
     }
-    for (String wrapper : List.of("Findings", "findings")) {
-      if (root.has(wrapper)) {
-        context.reject(
-            record,
-            offset,
-            wrapper + " must be an array of findings, found " + kind(root.get(wrapper)));
-        return;
-      }
+    if (!rejectedMisshapedFindingsList(root, context, record, offset)) {
+      finding(root, context, record, offset);
     }
-    finding(root, context, record, offset);
   }
 
   @Override
