@@ -162,6 +162,16 @@ public final class Documents {
   }
 
   private static void refresh(OpenSearchNode node, String pattern) {
+    // A new index (or a node just restarted) answers 503 until its shards are allocated.
+    call(
+        node,
+        node.request(
+                "/_cluster/health/"
+                    + pattern
+                    + "?wait_for_status=yellow&timeout=60s&wait_for_no_initializing_shards=true")
+            .timeout(java.time.Duration.ofSeconds(90))
+            .GET()
+            .build());
     call(
         node,
         node.request("/" + pattern + "/_refresh?allow_no_indices=true&ignore_unavailable=true")
@@ -175,6 +185,10 @@ public final class Documents {
           node.httpClient().send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 404) {
         return JSON.createObjectNode().put("count", 0);
+      }
+      if (response.statusCode() == 408 && request.uri().getPath().startsWith("/_cluster/health")) {
+        throw new AssertionError(
+            "shards of " + request.uri() + " not allocated: " + response.body());
       }
       if (response.statusCode() / 100 != 2) {
         throw new AssertionError(
