@@ -169,6 +169,34 @@ abstract class FindingsParser implements LogParser {
     return false;
   }
 
+  /**
+   * Rejects a finding with problems as "not a valid {@code kind} finding (idField id): problems"
+   * and returns true; returns false when there are none.
+   */
+  static boolean rejectedInvalid(
+      JsonNode finding,
+      String kind,
+      String idField,
+      List<String> problems,
+      ParseContext context,
+      long record,
+      long offset) {
+    if (problems.isEmpty()) {
+      return false;
+    }
+    String id = text(finding, idField);
+    context.reject(
+        record,
+        offset,
+        "not a valid "
+            + kind
+            + " finding"
+            + (id != null ? " (" + idField + " " + id + ")" : "")
+            + ": "
+            + String.join("; ", problems));
+    return true;
+  }
+
   /** What is wrong with the fields that must hold text, in order; empty when all are fine. */
   static List<String> textProblems(JsonNode node, String... fields) {
     List<String> problems = new ArrayList<>();

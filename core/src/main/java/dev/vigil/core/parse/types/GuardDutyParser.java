@@ -75,15 +75,7 @@ public final class GuardDutyParser extends FindingsParser {
     if (severityNode != null && !severityNode.isNumber()) {
       problems.add("severity must be a number, found " + kind(severityNode));
     }
-    if (!problems.isEmpty()) {
-      String id = text(finding, "id");
-      context.reject(
-          record,
-          offset,
-          "not a valid GuardDuty finding"
-              + (id != null ? " (id " + id + ")" : "")
-              + ": "
-              + String.join("; ", problems));
+    if (rejectedInvalid(finding, "GuardDuty", "id", problems, context, record, offset)) {
       return;
     }
     String id = text(finding, "id");

@@ -71,15 +71,7 @@ public final class SecurityHubParser extends FindingsParser {
               + " must be an ISO-8601 time, found "
               + (timeText != null ? "'" + timeText + "'" : kind(finding.get(timeField))));
     }
-    if (!problems.isEmpty()) {
-      String id = text(finding, "Id");
-      context.reject(
-          record,
-          offset,
-          "not a valid ASFF finding"
-              + (id != null ? " (Id " + id + ")" : "")
-              + ": "
-              + String.join("; ", problems));
+    if (rejectedInvalid(finding, "ASFF", "Id", problems, context, record, offset)) {
       return;
     }
     String id = text(finding, "Id");
