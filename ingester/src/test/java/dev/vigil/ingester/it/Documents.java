@@ -99,9 +99,7 @@ public final class Documents {
 
   /** Document count of {@code pattern} after a refresh. */
   public static long count(OpenSearchNode node, String pattern) {
-    refresh(node, pattern);
-    JsonNode body = call(node, node.request("/" + pattern + "/_count").GET().build());
-    return body.path("count").asLong(-1);
+    return search(node, pattern, "/" + pattern + "/_count", "{}").path("count").asLong(-1);
   }
 
   /** -1 when the node does not answer at all (it is stopped). */
@@ -124,17 +122,13 @@ public final class Documents {
 
   /** Every document of {@code pattern}: "index/id" to source (with ids only when !sources). */
   public static Map<String, JsonNode> all(OpenSearchNode node, String pattern, boolean sources) {
-    refresh(node, pattern);
     Map<String, JsonNode> out = new LinkedHashMap<>();
     JsonNode page =
-        call(
+        search(
             node,
-            node.request("/" + pattern + "/_search?scroll=2m")
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"size\":5000,\"_source\":" + sources + ",\"sort\":[\"_doc\"]}"))
-                .build());
+            pattern,
+            "/" + pattern + "/_search?scroll=2m",
+            "{\"size\":5000,\"_source\":" + sources + ",\"sort\":[\"_doc\"]}");
     while (true) {
       JsonNode hits = page.path("hits").path("hits");
       if (hits.isEmpty()) {
@@ -159,6 +153,36 @@ public final class Documents {
                   .build());
     }
     return out;
+  }
+
+  /**
+   * A search of {@code pattern} after its shards are allocated and refreshed. The ingester may
+   * create an index between the health check and the search, which then answers 503 with no failed
+   * shard: wait for the new shards and search again.
+   */
+  private static JsonNode search(OpenSearchNode node, String pattern, String path, String body) {
+    for (int attempt = 1; ; attempt++) {
+      refresh(node, pattern);
+      HttpRequest request =
+          node.request(path)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      try {
+        return call(node, request);
+      } catch (ShardsNotReady e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** A 503 "all shards failed" without any failed shard: the index's shards are starting. */
+  private static final class ShardsNotReady extends AssertionError {
+    ShardsNotReady(String message) {
+      super(message);
+    }
   }
 
   private static void refresh(OpenSearchNode node, String pattern) {
@@ -189,6 +213,9 @@ public final class Documents {
       if (response.statusCode() == 408 && request.uri().getPath().startsWith("/_cluster/health")) {
         throw new AssertionError(
             "shards of " + request.uri() + " not allocated: " + response.body());
+      }
+      if (response.statusCode() == 503 && response.body().contains("\"failed_shards\":[]")) {
+        throw new ShardsNotReady(request.uri() + " answered 503: " + response.body());
       }
       if (response.statusCode() / 100 != 2) {
         throw new AssertionError(
