@@ -121,7 +121,7 @@ public final class Ingester implements AutoCloseable {
    * answers), then polls every queue. Returns at once.
    */
   public void startQueues() {
-    IndexNaming naming = new IndexNaming(config.indexPrefix(), IndexNaming.Granularity.DAILY);
+    IndexNaming naming = new IndexNaming(config.indexPrefix(), config.indexGranularity());
     ObjectParser parser = new ObjectParser(naming, LogParsers.all());
     List<QueueConsumer.Binding> bindings =
         config.queues().entrySet().stream()

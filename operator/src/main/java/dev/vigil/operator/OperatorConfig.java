@@ -3,6 +3,7 @@ package dev.vigil.operator;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The operator's settings ({@code vigil.operator.*}), validated at start-up. */
 @ConfigMapping(prefix = "vigil.operator")
@@ -18,4 +19,43 @@ public interface OperatorConfig {
   /** Longest retry delay. */
   @WithDefault("5m")
   Duration retryMaxDelay();
+
+  /** How the operator reaches AWS for LogSources. */
+  Aws aws();
+
+  /** The ingester workloads the operator runs for LogSources. */
+  Ingesters ingesters();
+
+  interface Aws {
+    /** Region used when a LogSource names none; absent: the SDK's default chain decides. */
+    Optional<String> region();
+
+    /**
+     * One endpoint for every AWS service (VPC endpoints proxy, or a local emulator); also passed to
+     * the ingesters.
+     */
+    Optional<String> endpointOverride();
+
+    /** Path-style S3 addressing (emulators on an IP address need it). */
+    @WithDefault("false")
+    boolean s3PathStyle();
+  }
+
+  interface Ingesters {
+    /** Image of the ingester pods when a LogSource names none. */
+    @WithDefault("ghcr.io/vigil-siem/vigil-ingester:0.1.0")
+    String image();
+
+    /** Service account of the ingester pods (IRSA: annotate it with the ingester's role). */
+    @WithDefault("vigil-ingester")
+    String serviceAccount();
+
+    /** How often queue depth is read and the replica count reconsidered. */
+    @WithDefault("30s")
+    Duration scaleInterval();
+
+    /** A lower replica count must be wanted this long before the Deployment scales in. */
+    @WithDefault("5m")
+    Duration scaleDownWindow();
+  }
 }

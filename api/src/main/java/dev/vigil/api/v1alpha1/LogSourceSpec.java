@@ -152,6 +152,18 @@ public class LogSourceSpec {
         "Existing subscription destination to use. Default: a Firehose stream Vigil creates, writing to s3.")
     public String destinationArn;
 
+    @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+    @JsonPropertyDescription(
+        "Role CloudWatch Logs assumes to put events into the destination (needed for Firehose"
+            + " destinations).")
+    public String subscriptionRoleArn;
+
+    @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+    @JsonPropertyDescription(
+        "Role the Firehose stream Vigil creates uses to write to the bucket. Required without"
+            + " destinationArn.")
+    public String firehoseRoleArn;
+
     @Pattern("^[0-9]+(s|m|h)$")
     @JsonPropertyDescription("How often to look for new matching log groups. Default: 5m.")
     public String discoveryInterval = "5m";
@@ -165,7 +177,29 @@ public class LogSourceSpec {
 
     @JsonPropertyDescription(
         "Only findings at or above this severity label (LOW, MEDIUM, HIGH, CRITICAL).")
-    public String minimumSeverity;
+    public Severity minimumSeverity;
+
+    @Pattern("^arn:aws[a-z-]*:firehose:.+$")
+    @JsonPropertyDescription(
+        "Existing Firehose stream the rule targets. Default: a stream Vigil creates, writing to s3.")
+    public String targetArn;
+
+    @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+    @JsonPropertyDescription("Role EventBridge assumes to put findings into the Firehose stream.")
+    public String eventsRoleArn;
+
+    @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+    @JsonPropertyDescription(
+        "Role the Firehose stream Vigil creates uses to write to the bucket. Required without"
+            + " targetArn.")
+    public String firehoseRoleArn;
+  }
+
+  public enum Severity {
+    LOW,
+    MEDIUM,
+    HIGH,
+    CRITICAL
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

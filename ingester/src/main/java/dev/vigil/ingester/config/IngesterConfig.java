@@ -1,5 +1,6 @@
 package dev.vigil.ingester.config;
 
+import dev.vigil.core.parse.IndexNaming;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -48,6 +49,10 @@ public interface IngesterConfig {
   /** Prefix of the indices documents go to: {@code <prefix>-<type>-YYYY.MM.DD}. */
   @WithDefault("vigil")
   String indexPrefix();
+
+  /** Time partition of index names by event time: daily, monthly or yearly. */
+  @WithDefault("daily")
+  IndexNaming.Granularity indexGranularity();
 
   Replay replay();
 
@@ -133,6 +138,12 @@ public interface IngesterConfig {
     /** Path-style S3 addressing (needed by emulators on an IP address). */
     @WithDefault("false")
     boolean s3PathStyle();
+
+    /** Role to assume for S3 and SQS (a log-archive bucket in another account). */
+    Optional<String> roleArn();
+
+    /** External id the role's trust policy requires, if any. */
+    Optional<String> externalId();
   }
 
   interface Bulk {

@@ -10,15 +10,19 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /** S3 and SQS clients from {@code vigil.ingester.aws.*}, credentials from the default chain. */
 public final class AwsClients implements AutoCloseable {
   private final S3Client s3;
   private final SqsClient sqs;
+  private StsClient sts;
 
   public AwsClients(IngesterConfig config, AwsCredentialsProvider credentials) {
-    AwsCredentialsProvider creds =
+    AwsCredentialsProvider base =
         credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+    AwsCredentialsProvider creds = config.aws().roleArn().isEmpty() ? base : assumed(config, base);
     int connections = config.concurrency() + config.queues().size() + 8;
     this.s3 =
         configure(S3Client.builder(), config.aws(), creds)
@@ -29,6 +33,19 @@ public final class AwsClients implements AutoCloseable {
         configure(SqsClient.builder(), config.aws(), creds)
             .httpClientBuilder(http(connections))
             .build();
+  }
+
+  /** Credentials of the configured role, assumed with the base credentials and kept fresh. */
+  private AwsCredentialsProvider assumed(IngesterConfig config, AwsCredentialsProvider base) {
+    this.sts = configure(StsClient.builder(), config.aws(), base).build();
+    return StsAssumeRoleCredentialsProvider.builder()
+        .stsClient(sts)
+        .refreshRequest(
+            r -> {
+              r.roleArn(config.aws().roleArn().get()).roleSessionName("vigil-ingester");
+              config.aws().externalId().ifPresent(r::externalId);
+            })
+        .build();
   }
 
   private static Apache5HttpClient.Builder http(int connections) {
@@ -59,5 +76,8 @@ public final class AwsClients implements AutoCloseable {
   public void close() {
     s3.close();
     sqs.close();
+    if (sts != null) {
+      sts.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.ingester.delivery;
 
+import dev.vigil.core.parse.ObjectRef;
 import java.io.IOException;
 import java.util.List;
 
@@ -7,6 +8,14 @@ import java.util.List;
 public interface DeadLetterSink {
   /** Writes all of {@code letters} or throws; callers retry until it succeeds. */
   void write(List<DeadLetter> letters) throws IOException;
+
+  /**
+   * True for an object this sink wrote. A bucket whose notifications cover the dead-letter prefix
+   * announces each dead letter; ingesting it would fail again and loop.
+   */
+  default boolean wrote(ObjectRef ref) {
+    return false;
+  }
 
   /** Human-readable destination for logs, e.g. {@code s3://bucket/prefix}. */
   String describe();

@@ -54,6 +54,11 @@ public final class DeadLetterWriter {
     }
   }
 
+  /** True for an object the dead-letter destination itself wrote. */
+  public boolean wrote(dev.vigil.core.parse.ObjectRef ref) {
+    return sink.wrote(ref);
+  }
+
   public String describe() {
     return sink.describe();
   }

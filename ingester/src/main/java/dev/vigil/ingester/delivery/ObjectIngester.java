@@ -74,7 +74,9 @@ public final class ObjectIngester {
     /** Nothing could be read; the object itself is dead-lettered. */
     DEAD_LETTERED,
     /** The object no longer exists: nothing to do. */
-    MISSING;
+    MISSING,
+    /** A dead letter this ingester wrote, announced by the bucket: never ingested. */
+    OWN_DEAD_LETTER;
 
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -104,6 +106,11 @@ public final class ObjectIngester {
   }
 
   private Result run(ObjectRef ref, LogType type, long start) throws RetryLater {
+    if (deadLetters.wrote(ref)) {
+      LOG.debugf("own dead letter, not ingested bucket=%s key=%s", ref.bucket(), ref.key());
+      metrics.object(type, Outcome.OWN_DEAD_LETTER.id());
+      return new Result(ref, type, Outcome.OWN_DEAD_LETTER, 0, 0, 0, 0, since(start));
+    }
     ObjectWork work = new ObjectWork(ref);
     Sink sink = new Sink(work);
     SourceStream source = null;

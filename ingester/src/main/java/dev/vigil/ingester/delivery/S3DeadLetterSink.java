@@ -1,5 +1,6 @@
 package dev.vigil.ingester.delivery;
 
+import dev.vigil.core.parse.ObjectRef;
 import dev.vigil.ingester.source.ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,6 +50,11 @@ public final class S3DeadLetterSink implements DeadLetterSink {
             + UUID.randomUUID()
             + ".ndjson";
     store.put(bucket, key, out.toByteArray(), "application/x-ndjson");
+  }
+
+  @Override
+  public boolean wrote(ObjectRef ref) {
+    return bucket.equals(ref.bucket()) && ref.key().startsWith(prefix);
   }
 
   @Override

@@ -1,0 +1,154 @@
+package dev.vigil.operator.logsource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * The AWS clients of one (region, role) pair: every call a LogSource makes runs with the
+ * credentials of its role (assumed with STS, refreshed before expiry), or with the operator's own
+ * (IRSA / default chain) when it names none. Each call is counted as {@code
+ * vigil_aws_calls_total{service,operation,outcome}} — what docs/iam.md must allow.
+ */
+public final class AwsClients implements AutoCloseable {
+  private final Region region;
+  private final Optional<URI> endpoint;
+  private final boolean pathStyle;
+  private final ClientOverrideConfiguration override;
+  private final StsClient baseSts;
+  private final AwsCredentialsProvider credentials;
+
+  public final SqsClient sqs;
+  public final S3Client s3;
+  public final StsClient sts;
+  public final CloudWatchLogsClient logs;
+  public final FirehoseClient firehose;
+  public final EventBridgeClient events;
+  public final CloudWatchClient cloudWatch;
+
+  public AwsClients(
+      Region region,
+      Optional<URI> endpoint,
+      boolean pathStyle,
+      String roleArn,
+      String externalId,
+      MeterRegistry metrics) {
+    this.region = region;
+    this.endpoint = endpoint;
+    this.pathStyle = pathStyle;
+    this.override =
+        ClientOverrideConfiguration.builder()
+            .addExecutionInterceptor(new CallCounter(metrics))
+            .build();
+    this.baseSts = build(StsClient.builder(), DefaultCredentialsProvider.builder().build());
+    this.credentials =
+        roleArn == null
+            ? DefaultCredentialsProvider.builder().build()
+            : StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(baseSts)
+                .refreshRequest(
+                    r -> {
+                      r.roleArn(roleArn).roleSessionName("vigil-operator");
+                      if (externalId != null) {
+                        r.externalId(externalId);
+                      }
+                    })
+                .build();
+    this.sqs = build(SqsClient.builder(), credentials);
+    this.s3 = build(S3Client.builder().forcePathStyle(pathStyle), credentials);
+    this.sts = build(StsClient.builder(), credentials);
+    this.logs = build(CloudWatchLogsClient.builder(), credentials);
+    this.firehose = build(FirehoseClient.builder(), credentials);
+    this.events = build(EventBridgeClient.builder(), credentials);
+    this.cloudWatch = build(CloudWatchClient.builder(), credentials);
+  }
+
+  public Region region() {
+    return region;
+  }
+
+  /** ARN of the identity the calls run as (the assumed role's session, or the operator's). */
+  public String identity() {
+    return sts.getCallerIdentity().arn();
+  }
+
+  /** Account id of that identity. */
+  public String account() {
+    return sts.getCallerIdentity().account();
+  }
+
+  private <B extends AwsClientBuilder<B, C>, C> C build(B builder, AwsCredentialsProvider creds) {
+    builder.region(region).credentialsProvider(creds).overrideConfiguration(override);
+    endpoint.ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : new AutoCloseable[] {sqs, s3, sts, logs, firehose, events, cloudWatch}) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // closing HTTP pools: nothing useful to do on failure
+      }
+    }
+    baseSts.close();
+    if (credentials instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception ignored) {
+        // as above
+      }
+    }
+  }
+
+  /** Counts every AWS call by service, operation and outcome. */
+  private static final class CallCounter implements ExecutionInterceptor {
+    private final MeterRegistry metrics;
+
+    CallCounter(MeterRegistry metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      count(attributes, "success");
+    }
+
+    @Override
+    public void onExecutionFailure(
+        Context.FailedExecution context, ExecutionAttributes attributes) {
+      count(attributes, "failure");
+    }
+
+    private void count(ExecutionAttributes attributes, String outcome) {
+      metrics
+          .counter(
+              "vigil_aws_calls_total",
+              "service",
+              String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
+              "operation",
+              String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)),
+              "outcome",
+              outcome)
+          .increment();
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.vigil.operator.logsource;
+
+import dev.vigil.api.v1alpha1.LogSource;
+import dev.vigil.api.v1alpha1.LogSourceSpec;
+import dev.vigil.api.v1alpha1.LogTypeName;
+import dev.vigil.operator.common.InvalidSpecException;
+
+/**
+ * Makes the AWS side of a LogSource so — queue and DLQ, the bucket's notification entry, its
+ * lifecycle rule, CloudWatch Logs subscriptions, the findings route — and takes down only what
+ * Vigil made. Every call runs with the LogSource's {@link AwsClients}.
+ */
+public final class AwsProvisioning {
+  private AwsProvisioning() {}
+
+  /** What exists after {@link #apply}. */
+  public record Provisioned(
+      QueueProvisioner.Queue queue,
+      String notificationConflict,
+      LogGroupSubscriptions.Result subscriptions,
+      boolean findingsRouted) {}
+
+  /** Fields the schema cannot relate: checked before any AWS call. */
+  public static void validate(LogSourceSpec spec) throws InvalidSpecException {
+    if (spec.logType == LogTypeName.cloudwatch
+        && spec.cloudWatchLogs.destinationArn == null
+        && spec.cloudWatchLogs.firehoseRoleArn == null) {
+      throw new InvalidSpecException(
+          "spec.cloudWatchLogs: set destinationArn, or firehoseRoleArn for the Firehose stream"
+              + " Vigil creates (see docs/iam.md)");
+    }
+    if (routesFindings(spec)
+        && spec.eventBridge.targetArn == null
+        && spec.eventBridge.firehoseRoleArn == null) {
+      throw new InvalidSpecException(
+          "spec.eventBridge: set targetArn, or firehoseRoleArn for the Firehose stream Vigil"
+              + " creates (see docs/iam.md)");
+    }
+    if (notificationMode(spec) == LogSourceSpec.NotificationMode.Scan) {
+      throw new InvalidSpecException(
+          "spec.notifications.mode Scan is not supported by this version: use SQS, or the"
+              + " ingester's replay mode for buckets without notifications (docs/ingester.md)");
+    }
+  }
+
+  public static Provisioned apply(LogSource source, AwsClients aws) {
+    LogSourceSpec spec = source.getSpec();
+    LogSourceNames names = LogSourceNames.of(source);
+    QueueProvisioner queues = new QueueProvisioner(aws.sqs);
+    LogSourceSpec.Notifications n =
+        spec.notifications == null ? new LogSourceSpec.Notifications() : spec.notifications;
+    String account = spec.aws == null ? null : spec.aws.accountId;
+    QueueProvisioner.Queue queue =
+        n.queueArn != null
+            ? queues.adopt(n.queueArn)
+            : queues.ensure(names, spec.s3.bucket, account, n.maxReceiveCount);
+
+    BucketConfiguration bucket = new BucketConfiguration(aws.s3, spec.s3.bucket);
+    ConfigChange<?> notify =
+        bucket.notify(
+            NotificationMerge.desired(
+                names.notificationId(), queue.arn(), spec.s3.prefix, spec.s3.suffix));
+    String conflict = notify instanceof ConfigChange.Conflict<?> c ? c.message() : null;
+    bucket.lifecycle(lifecycleRule(spec, names), names.lifecycleRuleId());
+
+    LogGroupSubscriptions.Result subscriptions = null;
+    if (spec.logType == LogTypeName.cloudwatch) {
+      LogSourceSpec.CloudWatchLogs cw = spec.cloudWatchLogs;
+      String destination =
+          cw.destinationArn != null
+              ? cw.destinationArn
+              : new FirehoseStream(aws.firehose)
+                  .ensure(
+                      names.deliveryStream(), spec.s3.bucket, spec.s3.prefix, cw.firehoseRoleArn);
+      subscriptions =
+          new LogGroupSubscriptions(aws.logs)
+              .ensure(
+                  cw.logGroupPatterns,
+                  names.subscriptionFilter(),
+                  cw.filterPattern,
+                  destination,
+                  cw.subscriptionRoleArn);
+    }
+    if (routesFindings(spec)) {
+      LogSourceSpec.EventBridgeRoute route = spec.eventBridge;
+      String target =
+          route.targetArn != null
+              ? route.targetArn
+              : new FirehoseStream(aws.firehose)
+                  .ensure(
+                      names.deliveryStream(),
+                      spec.s3.bucket,
+                      spec.s3.prefix,
+                      route.firehoseRoleArn);
+      new FindingsRoute(aws.events)
+          .ensure(
+              names.eventRule(),
+              FindingsRoute.pattern(spec.logType, route.minimumSeverity),
+              target,
+              route.eventsRoleArn);
+    }
+    return new Provisioned(queue, conflict, subscriptions, routesFindings(spec));
+  }
+
+  /** Removes what Vigil created; foreign configuration and adopted queues stay. */
+  public static void remove(LogSource source, AwsClients aws) {
+    LogSourceSpec spec = source.getSpec();
+    LogSourceNames names = LogSourceNames.of(source);
+    BucketConfiguration bucket = new BucketConfiguration(aws.s3, spec.s3.bucket);
+    bucket.stopNotifying(names.notificationId());
+    bucket.lifecycle(null, names.lifecycleRuleId());
+    if (spec.logType == LogTypeName.cloudwatch) {
+      new LogGroupSubscriptions(aws.logs)
+          .remove(spec.cloudWatchLogs.logGroupPatterns, names.subscriptionFilter());
+    }
+    if (routesFindings(spec)) {
+      new FindingsRoute(aws.events).delete(names.eventRule());
+    }
+    new FirehoseStream(aws.firehose).delete(names.deliveryStream());
+    if (spec.notifications == null || spec.notifications.queueArn == null) {
+      new QueueProvisioner(aws.sqs).delete(names);
+    }
+  }
+
+  private static boolean routesFindings(LogSourceSpec spec) {
+    return (spec.logType == LogTypeName.securityhub || spec.logType == LogTypeName.guardduty)
+        && spec.eventBridge != null
+        && !Boolean.FALSE.equals(spec.eventBridge.enabled);
+  }
+
+  private static LogSourceSpec.NotificationMode notificationMode(LogSourceSpec spec) {
+    return spec.notifications == null
+        ? LogSourceSpec.NotificationMode.SQS
+        : spec.notifications.mode;
+  }
+
+  private static software.amazon.awssdk.services.s3.model.LifecycleRule lifecycleRule(
+      LogSourceSpec spec, LogSourceNames names) {
+    return spec.lifecycle == null
+        ? null
+        : LifecycleMerge.desired(
+            names.lifecycleRuleId(),
+            spec.s3.prefix,
+            spec.lifecycle.glacierAfterDays,
+            spec.lifecycle.expireAfterDays);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.vigil.operator.logsource;
+
+import dev.vigil.api.v1alpha1.LogSource;
+import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Applies a LogSource's ingester ConfigMap and Deployment, writing only when the configuration or
+ * the replica count changed (a steady LogSource costs the API server no writes).
+ */
+public final class IngesterDeployments {
+  private final KubernetesClient client;
+  private final OperatorConfig.Ingesters settings;
+
+  public IngesterDeployments(KubernetesClient client, OperatorConfig.Ingesters settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  /** Replica counts as Kubernetes sees them. */
+  public record Observed(int desired, int ready) {}
+
+  /** The Deployment's current replica counts, or null when it does not exist yet. */
+  public Observed observe(LogSource source) {
+    Deployment current = get(source);
+    if (current == null) {
+      return null;
+    }
+    Integer ready = current.getStatus() == null ? null : current.getStatus().getReadyReplicas();
+    return new Observed(current.getSpec().getReplicas(), ready == null ? 0 : ready);
+  }
+
+  public void apply(
+      LogSource source,
+      OpenSearchConnection connection,
+      Map<String, String> properties,
+      int replicas) {
+    String name = LogSourceNames.of(source).ingester();
+    ConfigMap config = IngesterWorkload.configMap(source, name, properties);
+    ConfigMap currentConfig =
+        client.configMaps().inNamespace(source.getMetadata().getNamespace()).withName(name).get();
+    if (currentConfig == null || !Objects.equals(currentConfig.getData(), config.getData())) {
+      client.resource(config).forceConflicts().serverSideApply();
+    }
+    Deployment wanted =
+        IngesterWorkload.deployment(source, connection, name, properties, replicas, settings);
+    Deployment current = get(source);
+    if (current == null
+        || !Objects.equals(current.getSpec().getReplicas(), replicas)
+        || !Objects.equals(IngesterWorkload.hash(current), IngesterWorkload.hash(wanted))) {
+      client.resource(wanted).forceConflicts().serverSideApply();
+    }
+  }
+
+  private Deployment get(LogSource source) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(source.getMetadata().getNamespace())
+        .withName(LogSourceNames.of(source).ingester())
+        .get();
+  }
+}

@@ -1,0 +1,301 @@
+package dev.vigil.operator.logsource;
+
+import dev.vigil.api.v1alpha1.LogSource;
+import dev.vigil.api.v1alpha1.LogSourceSpec;
+import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
+import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.DesiredStateHash;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The ingester Deployment and ConfigMap of one LogSource. The ConfigMap holds the ingester's whole
+ * configuration as {@code application.properties} (mounted where Quarkus reads it), so what a pod
+ * runs is exactly what {@code kubectl get configmap} shows; OpenSearch credentials and CA are
+ * mounted from the connection's Secrets as files, never copied. Both are owned by the LogSource, so
+ * Kubernetes removes them with it.
+ */
+public final class IngesterWorkload {
+  static final String CONFIG_KEY = "application.properties";
+  static final String HASH_ANNOTATION = "siem.vigil.dev/config-hash";
+  private static final String WORK_DIR = "/deployments";
+  private static final String CREDENTIALS_DIR = "/var/run/vigil/opensearch";
+  private static final String CA_DIR = "/var/run/vigil/opensearch-ca";
+
+  private IngesterWorkload() {}
+
+  /** Where the ingester's own dead letters go: the source bucket, under a per-LogSource prefix. */
+  static String deadLetterPrefix(LogSource source) {
+    return "vigil-dead-letters/"
+        + source.getMetadata().getNamespace()
+        + "/"
+        + source.getMetadata().getName()
+        + "/";
+  }
+
+  /** The ingester's configuration for this LogSource, reading {@code queueUrl}. */
+  public static Map<String, String> properties(
+      LogSource source,
+      OpenSearchConnection connection,
+      String queueUrl,
+      String region,
+      OperatorConfig.Aws aws) {
+    LogSourceSpec spec = source.getSpec();
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("vigil.ingester.queues.logs.url", queueUrl);
+    p.put("vigil.ingester.queues.logs.log-type", spec.logType.name());
+    if (region != null) {
+      p.put("vigil.ingester.aws.region", region);
+    }
+    aws.endpointOverride().ifPresent(e -> p.put("vigil.ingester.aws.endpoint-override", e));
+    if (aws.s3PathStyle()) {
+      p.put("vigil.ingester.aws.s3-path-style", "true");
+    }
+    if (spec.aws != null && spec.aws.roleArn != null) {
+      p.put("vigil.ingester.aws.role-arn", spec.aws.roleArn);
+      if (spec.aws.externalId != null) {
+        p.put("vigil.ingester.aws.external-id", spec.aws.externalId);
+      }
+    }
+    p.put("vigil.ingester.dead-letter.s3-bucket", spec.s3.bucket);
+    p.put("vigil.ingester.dead-letter.s3-prefix", deadLetterPrefix(source));
+    LogSourceSpec.IndexSettings index =
+        spec.index == null ? new LogSourceSpec.IndexSettings() : spec.index;
+    p.put("vigil.ingester.index-prefix", index.prefix);
+    p.put("vigil.ingester.index-granularity", index.granularity.name().toLowerCase(Locale.ROOT));
+    OpenSearchConnectionSpec os = connection.getSpec();
+    p.put("vigil.ingester.opensearch.endpoint", os.endpoint);
+    OpenSearchConnectionSpec.AuthType auth =
+        os.auth == null ? OpenSearchConnectionSpec.AuthType.None : os.auth.type;
+    switch (auth) {
+      case None -> p.put("vigil.ingester.opensearch.auth.type", "none");
+      case Basic -> {
+        p.put("vigil.ingester.opensearch.auth.type", "basic");
+        p.put("vigil.ingester.opensearch.auth.username-file", CREDENTIALS_DIR + "/username");
+        p.put("vigil.ingester.opensearch.auth.password-file", CREDENTIALS_DIR + "/password");
+      }
+      case SigV4 -> {
+        p.put("vigil.ingester.opensearch.auth.type", "sigv4");
+        if (os.auth.sigv4 != null) {
+          if (os.auth.sigv4.region != null) {
+            p.put("vigil.ingester.opensearch.auth.region", os.auth.sigv4.region);
+          }
+          p.put("vigil.ingester.opensearch.auth.service", os.auth.sigv4.service);
+        }
+      }
+    }
+    if (os.tls != null && os.tls.caSecretRef != null) {
+      p.put("vigil.ingester.opensearch.tls.ca-file", CA_DIR + "/ca.crt");
+    }
+    return p;
+  }
+
+  static String render(Map<String, String> properties) {
+    return properties.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue().replace("\\", "\\\\"))
+        .collect(
+            Collectors.joining("\n", "# Written by the Vigil operator; edits are undone.\n", "\n"));
+  }
+
+  public static ConfigMap configMap(LogSource source, String name, Map<String, String> properties) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(source.getMetadata().getNamespace())
+        .withLabels(labels(source, name))
+        .withOwnerReferences(owner(source))
+        .endMetadata()
+        .withData(Map.of(CONFIG_KEY, render(properties)))
+        .build();
+  }
+
+  public static Deployment deployment(
+      LogSource source,
+      OpenSearchConnection connection,
+      String name,
+      Map<String, String> properties,
+      int replicas,
+      OperatorConfig.Ingesters settings) {
+    LogSourceSpec.Ingester ingester =
+        source.getSpec().ingester == null
+            ? new LogSourceSpec.Ingester()
+            : source.getSpec().ingester;
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    volumes.add(
+        new VolumeBuilder()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(name)
+            .endConfigMap()
+            .build());
+    mounts.add(mount("config", WORK_DIR + "/config"));
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    OpenSearchConnectionSpec os = connection.getSpec();
+    if (os.auth != null
+        && os.auth.type == OpenSearchConnectionSpec.AuthType.Basic
+        && os.auth.basic != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("opensearch-credentials")
+              .withNewSecret()
+              .withSecretName(os.auth.basic.secretName)
+              .addNewItem()
+              .withKey(os.auth.basic.usernameKey)
+              .withPath("username")
+              .endItem()
+              .addNewItem()
+              .withKey(os.auth.basic.passwordKey)
+              .withPath("password")
+              .endItem()
+              .endSecret()
+              .build());
+      mounts.add(mount("opensearch-credentials", CREDENTIALS_DIR));
+    }
+    if (os.tls != null && os.tls.caSecretRef != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("opensearch-ca")
+              .withNewSecret()
+              .withSecretName(os.tls.caSecretRef.name)
+              .addNewItem()
+              .withKey(os.tls.caSecretRef.key)
+              .withPath("ca.crt")
+              .endItem()
+              .endSecret()
+              .build());
+      mounts.add(mount("opensearch-ca", CA_DIR));
+    }
+    ResourceRequirements resources =
+        ingester.resources != null
+            ? ingester.resources
+            : new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("250m"))
+                .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("512Mi"))
+                .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .build();
+    Map<String, String> labels = labels(source, name);
+    Deployment deployment =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(source.getMetadata().getNamespace())
+            .withLabels(labels)
+            .withOwnerReferences(owner(source))
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(replicas)
+            .withNewSelector()
+            .withMatchLabels(Map.of("app.kubernetes.io/instance", name))
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .endMetadata()
+            .withNewSpec()
+            .withServiceAccountName(settings.serviceAccount())
+            // In-flight objects get the ingester's shutdown grace (20 s) plus margin on scale-in.
+            .withTerminationGracePeriodSeconds(60L)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .addNewContainer()
+            .withName("ingester")
+            .withImage(ingester.image != null ? ingester.image : settings.image())
+            .withWorkingDir(WORK_DIR)
+            .addNewPort()
+            .withName("http")
+            .withContainerPort(8080)
+            .endPort()
+            .withNewLivenessProbe()
+            .withNewHttpGet()
+            .withPath("/q/health/live")
+            .withNewPort("http")
+            .endHttpGet()
+            .withPeriodSeconds(10)
+            .endLivenessProbe()
+            .withNewReadinessProbe()
+            .withNewHttpGet()
+            .withPath("/q/health/ready")
+            .withNewPort("http")
+            .endHttpGet()
+            .withPeriodSeconds(10)
+            .endReadinessProbe()
+            .withResources(resources)
+            .withVolumeMounts(mounts)
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .endContainer()
+            .withVolumes(volumes)
+            .addNewVolume()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    // The hash of configuration and pod spec: a change rolls the pods (a ConfigMap edit alone would
+    // not) and tells the operator whether the Deployment needs a write at all.
+    String hash =
+        DesiredStateHash.of(List.of(properties, deployment.getSpec().getTemplate().getSpec()));
+    deployment.getSpec().getTemplate().getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, hash));
+    return deployment;
+  }
+
+  /** The configuration hash a Deployment was last written with (null when none). */
+  static String hash(Deployment deployment) {
+    Map<String, String> annotations =
+        deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(HASH_ANNOTATION);
+  }
+
+  private static VolumeMount mount(String name, String path) {
+    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(true).build();
+  }
+
+  private static Map<String, String> labels(LogSource source, String name) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", "vigil-ingester");
+    labels.put("app.kubernetes.io/instance", name);
+    labels.put("app.kubernetes.io/managed-by", "vigil");
+    labels.put("siem.vigil.dev/logsource", source.getMetadata().getName());
+    return labels;
+  }
+
+  private static OwnerReference owner(LogSource source) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(source.getApiVersion())
+        .withKind(source.getKind())
+        .withName(source.getMetadata().getName())
+        .withUid(source.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+}

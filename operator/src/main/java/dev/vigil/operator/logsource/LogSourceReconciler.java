@@ -1,0 +1,320 @@
+package dev.vigil.operator.logsource;
+
+import dev.vigil.api.v1alpha1.LogSource;
+import dev.vigil.api.v1alpha1.LogSourceSpec;
+import dev.vigil.api.v1alpha1.LogSourceStatus;
+import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.Backoff;
+import dev.vigil.operator.common.Conditions;
+import dev.vigil.operator.common.Durations;
+import dev.vigil.operator.common.ExternalCleanup;
+import dev.vigil.operator.common.InvalidSpecException;
+import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.StatusUpdates;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Makes a LogSource so: the AWS side ({@link AwsProvisioning}) with the LogSource's own
+ * credentials, then its ingester Deployment, scaled from the queue's depth ({@link
+ * ReplicaPlanner}). Each piece has its condition (QueueReady, NotificationsReady,
+ * SubscriptionsReady, IngesterReady); Ready is all of them. Re-runs every scale interval (and
+ * discovery interval for CloudWatch Logs), so new log groups get subscribed and drift is repaired.
+ * With deletionPolicy Delete the finalizer removes only what Vigil created.
+ */
+@ControllerConfiguration(name = "logsource")
+public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSource> {
+  private static final Logger LOG = Logger.getLogger(LogSourceReconciler.class);
+  static final String QUEUE_READY = "QueueReady";
+  static final String NOTIFICATIONS_READY = "NotificationsReady";
+  static final String SUBSCRIPTIONS_READY = "SubscriptionsReady";
+  static final String INGESTER_READY = "IngesterReady";
+
+  private final KubernetesClient client;
+  private final MeterRegistry metrics;
+  private final OperatorConfig config;
+  private final StatusUpdates statusUpdates;
+  private final KubeEvents events;
+  private final Conditions conditions;
+  private final Clock clock;
+  private final Backoff backoff;
+  private final IngesterDeployments deployments;
+  private final Map<String, AwsClients> clients = new ConcurrentHashMap<>();
+  private final Map<String, ReplicaPlanner> planners = new ConcurrentHashMap<>();
+
+  @Inject
+  public LogSourceReconciler(
+      KubernetesClient client, MeterRegistry metrics, OperatorConfig config) {
+    this.client = client;
+    this.metrics = metrics;
+    this.config = config;
+    this.clock = Clock.systemUTC();
+    this.statusUpdates = new StatusUpdates(metrics);
+    this.events = new KubeEvents(client, clock);
+    this.conditions = new Conditions(clock);
+    this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
+    this.deployments = new IngesterDeployments(client, config.ingesters());
+  }
+
+  @Override
+  public UpdateControl<LogSource> reconcile(LogSource source, Context<LogSource> context) {
+    String uid = source.getMetadata().getUid();
+    LogSourceStatus previous = source.getStatus();
+    LogSourceStatus status = new LogSourceStatus();
+    if (previous != null) {
+      status.conditions.addAll(previous.conditions);
+      status.lastScaleDecision = previous.lastScaleDecision;
+    }
+    Long generation = source.getMetadata().getGeneration();
+    status.observedGeneration = generation;
+    Duration next = recheck(source.getSpec());
+    try {
+      AwsProvisioning.validate(source.getSpec());
+      AwsClients aws = clients(source.getSpec());
+      status.identity = aws.identity();
+      AwsProvisioning.Provisioned done = AwsProvisioning.apply(source, aws);
+      status.queueUrl = done.queue().url();
+      status.deadLetterQueueUrl = done.queue().deadLetterUrl();
+      conditions.set(
+          status.conditions, QUEUE_READY, true, "Provisioned", done.queue().url(), generation);
+      conditions.set(
+          status.conditions,
+          NOTIFICATIONS_READY,
+          done.notificationConflict() == null,
+          done.notificationConflict() == null ? "Configured" : "OverlappingNotification",
+          done.notificationConflict() == null
+              ? "s3://" + source.getSpec().s3.bucket + " announces new objects to the queue"
+              : done.notificationConflict(),
+          generation);
+      subscriptions(status, done.subscriptions(), generation);
+      ingester(source, aws, done.queue(), status, generation);
+      backoff.succeeded(uid);
+    } catch (InvalidSpecException e) {
+      conditions.set(
+          status.conditions, Conditions.READY, false, "InvalidSpec", e.getMessage(), generation);
+      return report(source, status);
+    } catch (SdkException e) {
+      String message = "AWS: " + AwsErrors.describe(e);
+      conditions.set(status.conditions, Conditions.READY, false, "AwsError", message, generation);
+      next = backoff.failed(uid);
+      return report(source, status).rescheduleAfter(next);
+    }
+    boolean ready =
+        Conditions.isTrue(status.conditions, QUEUE_READY)
+            && Conditions.isTrue(status.conditions, NOTIFICATIONS_READY)
+            && Conditions.isTrue(status.conditions, SUBSCRIPTIONS_READY)
+            && Conditions.isTrue(status.conditions, INGESTER_READY);
+    String notReady =
+        status.conditions.stream()
+            .filter(c -> !c.getType().equals(Conditions.READY))
+            .filter(c -> !Conditions.TRUE.equals(c.getStatus()))
+            .map(c -> c.getType() + ": " + c.getMessage())
+            .findFirst()
+            .orElse("");
+    conditions.set(
+        status.conditions,
+        Conditions.READY,
+        ready,
+        ready ? "Ingesting" : "NotReady",
+        ready ? "queue, notifications and ingesters in place" : notReady,
+        generation);
+    return report(source, status).rescheduleAfter(next);
+  }
+
+  private void subscriptions(
+      LogSourceStatus status, LogGroupSubscriptions.Result result, Long generation) {
+    if (result == null) {
+      conditions.set(
+          status.conditions,
+          SUBSCRIPTIONS_READY,
+          true,
+          "NotApplicable",
+          "no log groups",
+          generation);
+      return;
+    }
+    status.subscribedLogGroups = result.subscribed().size();
+    boolean all = result.skipped().isEmpty();
+    conditions.set(
+        status.conditions,
+        SUBSCRIPTIONS_READY,
+        all,
+        all ? "Subscribed" : "SubscriptionLimit",
+        all
+            ? result.subscribed().size() + " log groups subscribed"
+            : "not subscribed (AWS allows 2 subscription filters per group): "
+                + String.join("; ", result.skipped()),
+        generation);
+  }
+
+  private void ingester(
+      LogSource source,
+      AwsClients aws,
+      QueueProvisioner.Queue queue,
+      LogSourceStatus status,
+      Long generation) {
+    String connectionName =
+        source.getSpec().connectionRef == null ? "default" : source.getSpec().connectionRef.name;
+    OpenSearchConnection connection =
+        client
+            .resources(OpenSearchConnection.class)
+            .inNamespace(source.getMetadata().getNamespace())
+            .withName(connectionName)
+            .get();
+    if (connection == null) {
+      conditions.set(
+          status.conditions,
+          INGESTER_READY,
+          false,
+          "ConnectionNotFound",
+          "OpenSearchConnection '" + connectionName + "' does not exist in this namespace",
+          generation);
+      return;
+    }
+    LogSourceSpec.Ingester settings =
+        source.getSpec().ingester == null
+            ? new LogSourceSpec.Ingester()
+            : source.getSpec().ingester;
+    IngesterDeployments.Observed observed = deployments.observe(source);
+    int current = observed == null ? settings.minReplicas : observed.desired();
+    Instant now = clock.instant();
+    ReplicaPlanner.QueueDepth depth =
+        new QueueProvisioner(aws.sqs)
+            .depth(queue.url(), new QueueAge(aws.cloudWatch).oldest(queueName(queue), now));
+    ReplicaPlanner.Plan plan =
+        planners
+            .computeIfAbsent(
+                source.getMetadata().getUid(),
+                uid -> new ReplicaPlanner(config.ingesters().scaleDownWindow()))
+            .plan(
+                depth,
+                current,
+                settings.minReplicas,
+                settings.maxReplicas,
+                settings.messagesPerReplica,
+                Duration.ofSeconds(settings.targetLagSeconds),
+                now);
+    if (observed != null && plan.replicas() != current) {
+      LOG.infof(
+          "LogSource %s/%s: ingester replicas %d -> %d (%s)",
+          source.getMetadata().getNamespace(),
+          source.getMetadata().getName(),
+          current,
+          plan.replicas(),
+          plan.reason());
+      events.normal(source, "Scaled", current + " -> " + plan.replicas() + ": " + plan.reason());
+      status.lastScaleDecision =
+          now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+              + " "
+              + current
+              + " -> "
+              + plan.replicas()
+              + ": "
+              + plan.reason();
+    }
+    status.replicas = plan.replicas();
+    status.lagSeconds = depth.oldestAge() == null ? null : depth.oldestAge().toSeconds();
+    deployments.apply(
+        source,
+        connection,
+        IngesterWorkload.properties(
+            source, connection, queue.url(), aws.region().id(), config.aws()),
+        plan.replicas());
+    int ready = observed == null ? 0 : observed.ready();
+    boolean enough = ready >= Math.min(1, plan.replicas());
+    conditions.set(
+        status.conditions,
+        INGESTER_READY,
+        enough,
+        enough ? "Running" : "PodsNotReady",
+        ready + "/" + plan.replicas() + " ingester pods ready",
+        generation);
+  }
+
+  @Override
+  public DeleteControl cleanup(LogSource source, Context<LogSource> context) {
+    try {
+      return ExternalCleanup.apply(
+          source.getSpec().deletionPolicy,
+          () -> AwsProvisioning.remove(source, clients(source.getSpec())));
+    } catch (Exception e) {
+      String message = e instanceof SdkException sdk ? AwsErrors.describe(sdk) : e.getMessage();
+      events.warning(source, "CleanupFailed", message);
+      return DeleteControl.noFinalizerRemoval()
+          .rescheduleAfter(backoff.failed(source.getMetadata().getUid()));
+    } finally {
+      planners.remove(source.getMetadata().getUid());
+    }
+  }
+
+  private UpdateControl<LogSource> report(LogSource source, LogSourceStatus status) {
+    Conditions.find(status.conditions, Conditions.READY)
+        .filter(c -> !Conditions.TRUE.equals(c.getStatus()))
+        .filter(
+            c ->
+                source.getStatus() == null
+                    || Conditions.find(source.getStatus().conditions, Conditions.READY)
+                        .map(old -> !c.getMessage().equals(old.getMessage()))
+                        .orElse(true))
+        .ifPresent(c -> events.warning(source, c.getReason(), c.getMessage()));
+    return statusUpdates.apply(source, status);
+  }
+
+  /** The scale interval, or the log-group discovery interval when that is shorter. */
+  private Duration recheck(LogSourceSpec spec) {
+    Duration next = config.ingesters().scaleInterval();
+    if (spec.cloudWatchLogs != null) {
+      try {
+        Duration discovery =
+            Durations.parse(spec.cloudWatchLogs.discoveryInterval, "discoveryInterval", next);
+        if (discovery.compareTo(next) < 0) {
+          next = discovery;
+        }
+      } catch (InvalidSpecException e) {
+        // the schema's pattern prevents this; keep the scale interval
+      }
+    }
+    return next;
+  }
+
+  private AwsClients clients(LogSourceSpec spec) {
+    String region =
+        spec.aws != null && spec.aws.region != null
+            ? spec.aws.region
+            : config.aws().region().orElse(null);
+    String role = spec.aws == null ? null : spec.aws.roleArn;
+    String externalId = spec.aws == null ? null : spec.aws.externalId;
+    return clients.computeIfAbsent(
+        region + "|" + role + "|" + externalId,
+        key ->
+            new AwsClients(
+                region == null
+                    ? new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain()
+                        .getRegion()
+                    : software.amazon.awssdk.regions.Region.of(region),
+                config.aws().endpointOverride().map(java.net.URI::create),
+                config.aws().s3PathStyle(),
+                role,
+                externalId,
+                metrics));
+  }
+
+  private static String queueName(QueueProvisioner.Queue queue) {
+    return queue.arn().substring(queue.arn().lastIndexOf(':') + 1);
+  }
+}
