@@ -57,6 +57,25 @@ public final class Conditions {
     condition.setObservedGeneration(generation);
   }
 
+  /**
+   * Copies of {@code conditions} to build a new status from: setting a condition must not change
+   * the current status too, or the two would compare equal and the change never be written.
+   */
+  public static List<Condition> copyOf(List<Condition> conditions) {
+    List<Condition> copies = new java.util.ArrayList<>();
+    for (Condition c : conditions) {
+      Condition copy = new Condition();
+      copy.setType(c.getType());
+      copy.setStatus(c.getStatus());
+      copy.setReason(c.getReason());
+      copy.setMessage(c.getMessage());
+      copy.setLastTransitionTime(c.getLastTransitionTime());
+      copy.setObservedGeneration(c.getObservedGeneration());
+      copies.add(copy);
+    }
+    return copies;
+  }
+
   public static Optional<Condition> find(List<Condition> conditions, String type) {
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }

@@ -70,7 +70,7 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
     OpenSearchConnectionStatus status = new OpenSearchConnectionStatus();
     OpenSearchConnectionStatus previous = connection.getStatus();
     if (previous != null) {
-      status.conditions.addAll(previous.conditions);
+      status.conditions.addAll(Conditions.copyOf(previous.conditions));
     }
     status.observedGeneration = connection.getMetadata().getGeneration();
     Duration next = recheck;

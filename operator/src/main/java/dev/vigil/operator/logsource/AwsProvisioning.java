@@ -36,6 +36,11 @@ public final class AwsProvisioning {
           "spec.eventBridge: set targetArn, or firehoseRoleArn for the Firehose stream Vigil"
               + " creates (see docs/iam.md)");
     }
+    if (spec.aws != null && Boolean.TRUE.equals(spec.aws.allOrganizationAccounts)) {
+      throw new InvalidSpecException(
+          "spec.aws.allOrganizationAccounts is not supported by this version: create one LogSource"
+              + " per member account");
+    }
     if (notificationMode(spec) == LogSourceSpec.NotificationMode.Scan) {
       throw new InvalidSpecException(
           "spec.notifications.mode Scan is not supported by this version: use SQS, or the"

@@ -4,6 +4,7 @@ import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
+import software.amazon.awssdk.services.s3.model.NotificationConfigurationFilter;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -50,10 +51,42 @@ public final class BucketConfiguration {
   private NotificationConfiguration notifications() {
     var current = s3.getBucketNotificationConfiguration(r -> r.bucket(bucket));
     return NotificationConfiguration.builder()
-        .queueConfigurations(current.queueConfigurations())
-        .topicConfigurations(current.topicConfigurations())
-        .lambdaFunctionConfigurations(current.lambdaFunctionConfigurations())
+        .queueConfigurations(
+            current.queueConfigurations().stream()
+                .map(q -> q.toBuilder().filter(canonical(q.filter())).build())
+                .toList())
+        .topicConfigurations(
+            current.topicConfigurations().stream()
+                .map(t -> t.toBuilder().filter(canonical(t.filter())).build())
+                .toList())
+        .lambdaFunctionConfigurations(
+            current.lambdaFunctionConfigurations().stream()
+                .map(l -> l.toBuilder().filter(canonical(l.filter())).build())
+                .toList())
         .eventBridgeConfiguration(current.eventBridgeConfiguration())
+        .build();
+  }
+
+  /**
+   * S3 answers filter rule names as "Prefix"/"Suffix" but documents "prefix"/"suffix" for writes
+   * (and some implementations accept only those): written back in the documented form, meaning
+   * unchanged.
+   */
+  private static NotificationConfigurationFilter canonical(NotificationConfigurationFilter filter) {
+    if (filter == null || filter.key() == null) {
+      return filter;
+    }
+    return filter.toBuilder()
+        .key(
+            k ->
+                k.filterRules(
+                    filter.key().filterRules().stream()
+                        .map(
+                            r ->
+                                r.toBuilder()
+                                    .name(r.nameAsString().toLowerCase(java.util.Locale.ROOT))
+                                    .build())
+                        .toList()))
         .build();
   }
 

@@ -77,7 +77,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     LogSourceStatus previous = source.getStatus();
     LogSourceStatus status = new LogSourceStatus();
     if (previous != null) {
-      status.conditions.addAll(previous.conditions);
+      status.conditions.addAll(Conditions.copyOf(previous.conditions));
       status.lastScaleDecision = previous.lastScaleDecision;
     }
     Long generation = source.getMetadata().getGeneration();

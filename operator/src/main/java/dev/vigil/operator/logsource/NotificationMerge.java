@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.model.FilterRule;
-import software.amazon.awssdk.services.s3.model.FilterRuleName;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 
@@ -26,10 +25,10 @@ public final class NotificationMerge {
       String id, String queueArn, String prefix, String suffix) {
     List<FilterRule> rules = new ArrayList<>();
     if (prefix != null && !prefix.isEmpty()) {
-      rules.add(FilterRule.builder().name(FilterRuleName.PREFIX).value(prefix).build());
+      rules.add(FilterRule.builder().name("prefix").value(prefix).build());
     }
     if (suffix != null && !suffix.isEmpty()) {
-      rules.add(FilterRule.builder().name(FilterRuleName.SUFFIX).value(suffix).build());
+      rules.add(FilterRule.builder().name("suffix").value(suffix).build());
     }
     QueueConfiguration.Builder entry =
         QueueConfiguration.builder()

@@ -2,6 +2,8 @@ package dev.vigil.operator.logsource;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
@@ -12,6 +14,7 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
  * metric has no recent datapoint — then scaling follows the backlog alone.
  */
 public final class QueueAge {
+  private static final Logger LOG = Logger.getLogger(QueueAge.class);
   private final CloudWatchClient cloudWatch;
 
   public QueueAge(CloudWatchClient cloudWatch) {
@@ -19,6 +22,16 @@ public final class QueueAge {
   }
 
   public Duration oldest(String queueName, Instant now) {
+    try {
+      return query(queueName, now);
+    } catch (SdkException e) {
+      // Only a scaling hint: without it the backlog decides. The failure is counted (and logged).
+      LOG.debugf("no queue age for %s: %s", queueName, e.getMessage());
+      return null;
+    }
+  }
+
+  private Duration query(String queueName, Instant now) {
     return cloudWatch
         .getMetricStatistics(
             r ->

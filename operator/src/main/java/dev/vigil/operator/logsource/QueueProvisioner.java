@@ -1,5 +1,8 @@
 package dev.vigil.operator.logsource;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 public final class QueueProvisioner {
   /** Messages stay 14 days (the SQS maximum): a long ingester outage loses nothing. */
   private static final String RETENTION = String.valueOf(Duration.ofDays(14).toSeconds());
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SqsClient sqs;
 
@@ -46,7 +51,7 @@ public final class QueueProvisioner {
             policy(arn, bucket, sourceAccount));
     Map<QueueAttributeName, String> current =
         sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(wanted.keySet())).attributes();
-    if (!wanted.equals(current)) {
+    if (!sameAttributes(wanted, current)) {
       sqs.setQueueAttributes(r -> r.queueUrl(url).attributes(wanted));
     }
     return new Queue(url, arn, dlqUrl, dlqArn);
@@ -90,6 +95,26 @@ public final class QueueProvisioner {
 
   private static long count(Map<QueueAttributeName, String> attributes, QueueAttributeName name) {
     return Long.parseLong(attributes.getOrDefault(name, "0"));
+  }
+
+  /** Policies come back re-serialized (spacing, key order): compare them as JSON. */
+  private static boolean sameAttributes(
+      Map<QueueAttributeName, String> wanted, Map<QueueAttributeName, String> current) {
+    for (Map.Entry<QueueAttributeName, String> e : wanted.entrySet()) {
+      String now = current.get(e.getKey());
+      if (now == null || !json(e.getValue()).equals(json(now))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static JsonNode json(String value) {
+    try {
+      return JSON.readTree(value);
+    } catch (JsonProcessingException e) {
+      return JSON.getNodeFactory().textNode(value);
+    }
   }
 
   private String arn(String url) {

@@ -37,6 +37,17 @@ class ConditionsTest {
   }
 
   @Test
+  void settingACopiedConditionLeavesTheCurrentStatusAsItWas() {
+    List<Condition> current = new ArrayList<>();
+    conditions.set(current, "IngesterReady", false, "PodsNotReady", "0/1", 1L);
+    List<Condition> next = Conditions.copyOf(current);
+    conditions.set(next, "IngesterReady", true, "Running", "1/1", 1L);
+    assertThat(current.get(0).getStatus()).isEqualTo("False");
+    assertThat(current.get(0).getMessage()).isEqualTo("0/1");
+    assertThat(next.get(0).getStatus()).isEqualTo("True");
+  }
+
+  @Test
   void conditionsOfOtherTypesAreLeftAlone() {
     List<Condition> list = new ArrayList<>();
     conditions.set(list, "QueueReady", true, "Created", "q", 1L);

@@ -1,0 +1,470 @@
+package dev.vigil.operator.logsource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.api.v1alpha1.Condition;
+import dev.vigil.api.v1alpha1.DeletionPolicy;
+import dev.vigil.api.v1alpha1.LogSource;
+import dev.vigil.api.v1alpha1.LogSourceSpec;
+import dev.vigil.api.v1alpha1.LogTypeName;
+import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
+import dev.vigil.operator.AwsEmulatorResource;
+import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.common.Conditions;
+import dev.vigil.testing.MotoServer;
+import dev.vigil.testing.RealParts;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+/**
+ * The LogSource reconciler in-process against the real API server, the AWS emulator (moto) and a
+ * real OpenSearch node. No kubelet runs here: Deployments are checked as written, and a test that
+ * needs ready pods sets the Deployment's status the way the deployment controller would.
+ */
+@QuarkusTest
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@QuarkusTestResource(KubeApiServerResource.class)
+@QuarkusTestResource(AwsEmulatorResource.class)
+class LogSourceIT {
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @Inject KubernetesClient client;
+  @Inject io.micrometer.core.instrument.MeterRegistry metrics;
+
+  final MotoServer moto = RealParts.moto();
+  final S3Client s3 = moto.s3();
+  final SqsClient sqs = moto.sqs();
+  String namespace;
+  String bucket;
+
+  @BeforeEach
+  void namespaceAndBucket(TestInfo test) {
+    String id = UUID.randomUUID().toString().substring(0, 6);
+    namespace = "ls-" + id;
+    bucket = "logs-" + id;
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .serverSideApply();
+    s3.createBucket(b -> b.bucket(bucket));
+    OpenSearchConnection connection = new OpenSearchConnection();
+    connection.getMetadata().setName("default");
+    connection.getMetadata().setNamespace(namespace);
+    connection.setSpec(new OpenSearchConnectionSpec());
+    connection.getSpec().endpoint = RealParts.openSearch().uri().toString();
+    client.resource(connection).create();
+  }
+
+  /** A foreign team's queue notified for objects under billing/. */
+  QueueConfiguration foreignEntry() {
+    String url = sqs.createQueue(q -> q.queueName("billing-" + bucket)).queueUrl();
+    String arn =
+        sqs.getQueueAttributes(a -> a.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    QueueConfiguration entry =
+        QueueConfiguration.builder()
+            .id("billing-team")
+            .queueArn(arn)
+            .eventsWithStrings("s3:ObjectCreated:*")
+            .filter(f -> f.key(k -> k.filterRules(r -> r.name("prefix").value("billing/"))))
+            .build();
+    s3.putBucketNotificationConfiguration(
+        r -> r.bucket(bucket).notificationConfiguration(n -> n.queueConfigurations(entry)));
+    return entry;
+  }
+
+  LogSource cloudTrail(String name, String prefix, DeletionPolicy policy) {
+    LogSource source = new LogSource();
+    source.getMetadata().setName(name);
+    source.getMetadata().setNamespace(namespace);
+    LogSourceSpec spec = new LogSourceSpec();
+    spec.logType = LogTypeName.cloudtrail;
+    spec.s3 = new LogSourceSpec.S3Location();
+    spec.s3.bucket = bucket;
+    spec.s3.prefix = prefix;
+    spec.lifecycle = new LogSourceSpec.Lifecycle();
+    spec.lifecycle.glacierAfterDays = 90;
+    spec.lifecycle.expireAfterDays = 400;
+    spec.ingester = new LogSourceSpec.Ingester();
+    spec.ingester.minReplicas = 1;
+    spec.ingester.maxReplicas = 4;
+    spec.ingester.messagesPerReplica = 2;
+    spec.deletionPolicy = policy;
+    source.setSpec(spec);
+    return source;
+  }
+
+  LogSource get(String name) {
+    return client.resources(LogSource.class).inNamespace(namespace).withName(name).get();
+  }
+
+  Condition awaitCondition(String name, String type, String status) {
+    try {
+      return await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  java.util.Optional.ofNullable(get(name))
+                      .map(LogSource::getStatus)
+                      .flatMap(s -> Conditions.find(s.conditions, type))
+                      .filter(c -> status.equals(c.getStatus()))
+                      .orElse(null),
+              java.util.Objects::nonNull);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          name
+              + " never had "
+              + type
+              + "="
+              + status
+              + "; status: "
+              + Serialization.asJson(get(name).getStatus()),
+          e);
+    }
+  }
+
+  NotificationConfiguration notifications() {
+    var n = s3.getBucketNotificationConfiguration(r -> r.bucket(bucket));
+    return NotificationConfiguration.builder()
+        .queueConfigurations(n.queueConfigurations())
+        .topicConfigurations(n.topicConfigurations())
+        .build();
+  }
+
+  Deployment deployment(String name) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(LogSourceNames.of(namespace, name).ingester())
+        .get();
+  }
+
+  boolean queueExists(String name) {
+    try {
+      sqs.getQueueUrl(r -> r.queueName(name));
+      return true;
+    } catch (QueueDoesNotExistException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void provisionsQueueNotificationAndLifecycleKeepingForeignEntriesAndDeleteRemovesOnlyVigils() {
+    QueueConfiguration foreign = foreignEntry();
+    client.resource(cloudTrail("trail", "AWSLogs/", DeletionPolicy.Delete)).create();
+
+    awaitCondition("trail", LogSourceReconciler.QUEUE_READY, "True");
+    awaitCondition("trail", LogSourceReconciler.NOTIFICATIONS_READY, "True");
+    var status = get("trail").getStatus();
+    LogSourceNames names = LogSourceNames.of(namespace, "trail");
+    assertThat(status.queueUrl).endsWith("/" + names.queue());
+    assertThat(status.deadLetterQueueUrl).endsWith("/" + names.deadLetterQueue());
+    assertThat(status.identity).startsWith("arn:aws:");
+
+    Map<QueueAttributeName, String> attributes =
+        sqs.getQueueAttributes(
+                r -> r.queueUrl(status.queueUrl).attributeNames(QueueAttributeName.ALL))
+            .attributes();
+    assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY).replace(" ", ""))
+        .contains(names.deadLetterQueue())
+        .contains("\"maxReceiveCount\":5");
+    assertThat(attributes.get(QueueAttributeName.POLICY))
+        .contains("s3.amazonaws.com")
+        .contains("arn:aws:s3:::" + bucket);
+
+    NotificationConfiguration n = notifications();
+    assertThat(n.queueConfigurations()).hasSize(2);
+    assertThat(n.queueConfigurations())
+        .anySatisfy(q -> assertThat(q.id()).isEqualTo("billing-team"));
+    QueueConfiguration mine =
+        n.queueConfigurations().stream()
+            .filter(q -> q.id().equals(names.notificationId()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mine.queueArn()).endsWith(":" + names.queue());
+    assertThat(
+            s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules().stream()
+                .map(r -> r.id())
+                .toList())
+        .containsExactly(names.lifecycleRuleId());
+
+    Deployment deployment = deployment("trail");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo("trail");
+    String config =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(names.ingester())
+            .get()
+            .getData()
+            .get(IngesterWorkload.CONFIG_KEY);
+    assertThat(config)
+        .contains("vigil.ingester.queues.logs.url=" + status.queueUrl)
+        .contains("vigil.ingester.queues.logs.log-type=cloudtrail")
+        .contains("vigil.ingester.opensearch.endpoint=" + RealParts.openSearch().uri());
+
+    // Someone edits Vigil's entry by hand: it is put back, the foreign entry untouched.
+    s3.putBucketNotificationConfiguration(
+        r -> r.bucket(bucket).notificationConfiguration(c -> c.queueConfigurations(foreign)));
+    await().atMost(TIMEOUT).until(() -> notifications().queueConfigurations().size() == 2);
+
+    client.resource(get("trail")).delete();
+    await().atMost(TIMEOUT).until(() -> get("trail") == null);
+    assertThat(queueExists(names.queue())).isFalse();
+    assertThat(queueExists(names.deadLetterQueue())).isFalse();
+    assertThat(notifications().queueConfigurations()).containsExactly(foreign);
+  }
+
+  @Test
+  void retainLeavesEverythingInAwsOnDeletion() {
+    client.resource(cloudTrail("kept", "AWSLogs/", DeletionPolicy.Retain)).create();
+    awaitCondition("kept", LogSourceReconciler.NOTIFICATIONS_READY, "True");
+    LogSourceNames names = LogSourceNames.of(namespace, "kept");
+
+    client.resource(get("kept")).delete();
+    await().atMost(TIMEOUT).until(() -> get("kept") == null);
+    assertThat(queueExists(names.queue())).isTrue();
+    assertThat(notifications().queueConfigurations())
+        .extracting(QueueConfiguration::id)
+        .containsExactly(names.notificationId());
+  }
+
+  @Test
+  void overlappingForeignEntryIsReportedAndLeftAlone() {
+    QueueConfiguration foreign = foreignEntry();
+    client.resource(cloudTrail("overlap", "billing/2026/", DeletionPolicy.Delete)).create();
+
+    Condition conflict =
+        awaitCondition("overlap", LogSourceReconciler.NOTIFICATIONS_READY, "False");
+    assertThat(conflict.getReason()).isEqualTo("OverlappingNotification");
+    assertThat(conflict.getMessage()).contains("billing-team").contains("billing/*");
+    assertThat(awaitCondition("overlap", Conditions.READY, "False").getMessage())
+        .contains("NotificationsReady");
+    assertThat(notifications().queueConfigurations()).containsExactly(foreign);
+  }
+
+  @Test
+  void replicasFollowTheBacklogAndReturnToMinAfterTheWindow() {
+    client.resource(cloudTrail("scaled", "AWSLogs/", DeletionPolicy.Delete)).create();
+    awaitCondition("scaled", LogSourceReconciler.QUEUE_READY, "True");
+    String queue = get("scaled").getStatus().queueUrl;
+    await().atMost(TIMEOUT).until(() -> deployment("scaled") != null);
+
+    // No ingester pod runs here, so nothing consumes: 5 messages / 2 per replica = 3 replicas.
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      sqs.sendMessage(m -> m.queueUrl(queue).messageBody("{\"probe\":" + n + "}"));
+    }
+    await().atMost(TIMEOUT).until(() -> deployment("scaled").getSpec().getReplicas() == 3);
+    assertThat(get("scaled").getStatus().lastScaleDecision)
+        .contains("1 -> 3")
+        .containsPattern("[56] visible"); // 6 with the s3:TestEvent of the notification set-up
+
+    sqs.purgeQueue(p -> p.queueUrl(queue));
+    await().atMost(TIMEOUT).until(() -> deployment("scaled").getSpec().getReplicas() == 1);
+    assertThat(get("scaled").getStatus().lastScaleDecision).contains("3 -> 1").contains("scale in");
+  }
+
+  @Test
+  void readyOnceTheIngesterPodsAreReady() {
+    client.resource(cloudTrail("pods", "AWSLogs/", DeletionPolicy.Delete)).create();
+    Condition waiting = awaitCondition("pods", LogSourceReconciler.INGESTER_READY, "False");
+    assertThat(waiting.getReason()).isEqualTo("PodsNotReady");
+
+    // What the deployment controller and kubelet would report once a pod passes its probe.
+    Deployment d = deployment("pods");
+    d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatus());
+    d.getStatus().setReplicas(1);
+    d.getStatus().setReadyReplicas(1);
+    client.resource(d).updateStatus();
+    assertThat(deployment("pods").getStatus().getReadyReplicas()).isEqualTo(1);
+
+    awaitCondition("pods", LogSourceReconciler.INGESTER_READY, "True");
+    assertThat(awaitCondition("pods", Conditions.READY, "True").getReason()).isEqualTo("Ingesting");
+  }
+
+  @Test
+  void invalidSpecIsReportedWithoutCallingAws() {
+    LogSource source = cloudTrail("cw", "cwl/", DeletionPolicy.Delete);
+    source.getSpec().logType = LogTypeName.cloudwatch;
+    source.getSpec().cloudWatchLogs = new LogSourceSpec.CloudWatchLogs();
+    source.getSpec().cloudWatchLogs.logGroupPatterns = List.of("/aws/lambda/*");
+    client.resource(source).create();
+    Condition invalid = awaitCondition("cw", Conditions.READY, "False");
+    assertThat(invalid.getReason()).isEqualTo("InvalidSpec");
+    assertThat(invalid.getMessage()).contains("firehoseRoleArn");
+  }
+
+  @Test
+  void anObjectLandingInTheBucketIsIndexedByTheIngesterConfiguredAsTheDeploymentIs()
+      throws Exception {
+    LogSource source = cloudTrail("ingest", "AWSLogs/", DeletionPolicy.Delete);
+    source.getSpec().index = new LogSourceSpec.IndexSettings();
+    source.getSpec().index.prefix = namespace;
+    client.resource(source).create();
+    awaitCondition("ingest", LogSourceReconciler.NOTIFICATIONS_READY, "True");
+    String properties =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    java.util.Optional.ofNullable(
+                            client
+                                .configMaps()
+                                .inNamespace(namespace)
+                                .withName(LogSourceNames.of(namespace, "ingest").ingester())
+                                .get())
+                        .map(c -> c.getData().get(IngesterWorkload.CONFIG_KEY))
+                        .orElse(null),
+                java.util.Objects::nonNull);
+
+    try (IngesterFromConfigMap ingester = IngesterFromConfigMap.start("ls-ingest", properties)) {
+      byte[] object =
+          dev.vigil.testing.SyntheticCloudTrail.object(
+                  250, 7, java.time.Instant.parse("2026-11-27T10:00:00Z"))
+              .readAllBytes();
+      String key =
+          "AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/27/"
+              + "123456789012_CloudTrail_us-east-1_20261127T1000Z_ls.json.gz";
+      s3.putObject(
+          r -> r.bucket(bucket).key(key),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(gzip(object)));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> ingester.count(RealParts.openSearch(), namespace + "-cloudtrail-*") == 250);
+    }
+  }
+
+  static byte[] gzip(byte[] data) throws java.io.IOException {
+    var out = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(data);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void cloudWatchLogGroupsMatchingThePatternAreSubscribedIncludingNewOnes() {
+    var logs =
+        moto.client(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder());
+    String base = "/aws/lambda/" + namespace;
+    logs.createLogGroup(r -> r.logGroupName(base + "-a"));
+    logs.createLogGroup(r -> r.logGroupName(base + "-b"));
+    logs.createLogGroup(r -> r.logGroupName("/other/" + namespace));
+    LogSource source = cloudTrail("cwl", "cwl/", DeletionPolicy.Delete);
+    source.getSpec().logType = LogTypeName.cloudwatch;
+    source.getSpec().lifecycle = null;
+    source.getSpec().cloudWatchLogs = new LogSourceSpec.CloudWatchLogs();
+    source.getSpec().cloudWatchLogs.logGroupPatterns = List.of(base + "-*");
+    source.getSpec().cloudWatchLogs.discoveryInterval = "1s";
+    source.getSpec().cloudWatchLogs.firehoseRoleArn =
+        "arn:aws:iam::123456789012:role/vigil-firehose";
+    source.getSpec().cloudWatchLogs.subscriptionRoleArn =
+        "arn:aws:iam::123456789012:role/vigil-cwl";
+    client.resource(source).create();
+
+    awaitCondition("cwl", LogSourceReconciler.SUBSCRIPTIONS_READY, "True");
+    await().atMost(TIMEOUT).until(() -> get("cwl").getStatus().subscribedLogGroups == 2);
+    String filter = LogSourceNames.of(namespace, "cwl").subscriptionFilter();
+    assertThat(
+            logs.describeSubscriptionFilters(r -> r.logGroupName(base + "-a"))
+                .subscriptionFilters())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.filterName()).isEqualTo(filter);
+              assertThat(f.destinationArn()).contains(":deliverystream/" + filter);
+            });
+    assertThat(
+            logs.describeSubscriptionFilters(r -> r.logGroupName("/other/" + namespace))
+                .subscriptionFilters())
+        .isEmpty();
+
+    // A group created later is found on the next discovery pass.
+    logs.createLogGroup(r -> r.logGroupName(base + "-c"));
+    await().atMost(TIMEOUT).until(() -> get("cwl").getStatus().subscribedLogGroups == 3);
+
+    client.resource(get("cwl")).delete();
+    await().atMost(TIMEOUT).until(() -> get("cwl") == null);
+    assertThat(
+            logs.describeSubscriptionFilters(r -> r.logGroupName(base + "-c"))
+                .subscriptionFilters())
+        .isEmpty();
+  }
+
+  @Test
+  void securityHubFindingsAreRoutedByAnEventBridgeRule() {
+    LogSource source = cloudTrail("hub", "securityhub/", DeletionPolicy.Delete);
+    source.getSpec().logType = LogTypeName.securityhub;
+    source.getSpec().lifecycle = null;
+    source.getSpec().eventBridge = new LogSourceSpec.EventBridgeRoute();
+    source.getSpec().eventBridge.minimumSeverity = LogSourceSpec.Severity.HIGH;
+    source.getSpec().eventBridge.firehoseRoleArn = "arn:aws:iam::123456789012:role/vigil-firehose";
+    source.getSpec().eventBridge.eventsRoleArn = "arn:aws:iam::123456789012:role/vigil-events";
+    client.resource(source).create();
+    awaitCondition("hub", LogSourceReconciler.QUEUE_READY, "True");
+
+    var events =
+        moto.client(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder());
+    String rule = LogSourceNames.of(namespace, "hub").eventRule();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              try {
+                return events.describeRule(r -> r.name(rule)).eventPattern();
+              } catch (
+                  software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException e) {
+                return null;
+              }
+            },
+            p -> p != null && p.contains("aws.securityhub") && p.contains("CRITICAL"));
+    assertThat(events.listTargetsByRule(r -> r.rule(rule)).targets())
+        .singleElement()
+        .satisfies(t -> assertThat(t.arn()).contains(":deliverystream/" + rule));
+
+    client.resource(get("hub")).delete();
+    await().atMost(TIMEOUT).until(() -> get("hub") == null);
+    assertThat(events.listRules(r -> r.namePrefix(rule)).rules()).isEmpty();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  void everyAwsCallTheOperatorMadeIsAllowedByDocsIamMd() throws Exception {
+    java.util.Set<String> allowed = IamPolicyDocument.operatorActions();
+    java.util.Set<String> made = new java.util.TreeSet<>();
+    for (var counter : metrics.find("vigil_aws_calls_total").counters()) {
+      made.add(
+          IamPolicyDocument.action(
+              counter.getId().getTag("service"), counter.getId().getTag("operation")));
+    }
+    assertThat(made)
+        .as("operations the other tests made")
+        .contains("sqs:CreateQueue", "s3:PutBucketNotification");
+    assertThat(allowed).containsAll(made);
+  }
+}
