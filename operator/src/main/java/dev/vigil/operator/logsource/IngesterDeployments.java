@@ -4,6 +4,7 @@ import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class IngesterDeployments {
       OpenSearchConnection connection,
       Map<String, String> properties,
       int replicas) {
+    ensureServiceAccount(source.getMetadata().getNamespace());
     String name = LogSourceNames.of(source).ingester();
     ConfigMap config = IngesterWorkload.configMap(source, name, properties);
     ConfigMap currentConfig =
@@ -54,6 +56,28 @@ public final class IngesterDeployments {
         || !Objects.equals(current.getSpec().getReplicas(), replicas)
         || !Objects.equals(IngesterWorkload.hash(current), IngesterWorkload.hash(wanted))) {
       client.resource(wanted).forceConflicts().serverSideApply();
+    }
+  }
+
+  /**
+   * The ingesters' service account, created (unannotated) when the namespace has none so pods can
+   * start; users annotate it for IRSA, and an existing one is never changed.
+   */
+  private void ensureServiceAccount(String namespace) {
+    String name = settings.serviceAccount();
+    if (client.serviceAccounts().inNamespace(namespace).withName(name).get() == null) {
+      client
+          .serviceAccounts()
+          .inNamespace(namespace)
+          .resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(namespace)
+                  .addToLabels("app.kubernetes.io/managed-by", "vigil")
+                  .endMetadata()
+                  .build())
+          .create();
     }
   }
 

@@ -211,6 +211,9 @@ class LogSourceIT {
                 .toList())
         .containsExactly(names.lifecycleRuleId());
 
+    assertThat(client.serviceAccounts().inNamespace(namespace).withName("vigil-ingester").get())
+        .as("the ingesters' service account")
+        .isNotNull();
     Deployment deployment = deployment("trail");
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
     assertThat(deployment.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo("trail");
@@ -404,6 +407,33 @@ class LogSourceIT {
                 .subscriptionFilters())
         .isEmpty();
 
+    // A group already carrying the two subscription filters AWS allows is reported, not clobbered.
+    var firehose = moto.client(software.amazon.awssdk.services.firehose.FirehoseClient.builder());
+    String other =
+        firehose
+            .createDeliveryStream(
+                r ->
+                    r.deliveryStreamName("other-" + namespace)
+                        .extendedS3DestinationConfiguration(
+                            d ->
+                                d.bucketARN("arn:aws:s3:::" + bucket)
+                                    .roleARN("arn:aws:iam::123456789012:role/other")))
+            .deliveryStreamARN();
+    logs.createLogGroup(r -> r.logGroupName(base + "-full"));
+    for (String name : List.of("team-a", "team-b")) {
+      logs.putSubscriptionFilter(
+          r ->
+              r.logGroupName(base + "-full")
+                  .filterName(name)
+                  .filterPattern("")
+                  .destinationArn(other)
+                  .roleArn("arn:aws:iam::123456789012:role/other"));
+    }
+    Condition full = awaitCondition("cwl", LogSourceReconciler.SUBSCRIPTIONS_READY, "False");
+    assertThat(full.getReason()).isEqualTo("SubscriptionLimit");
+    assertThat(full.getMessage()).contains(base + "-full").contains("team-a").contains("team-b");
+    logs.deleteLogGroup(r -> r.logGroupName(base + "-full"));
+
     // A group created later is found on the next discovery pass.
     logs.createLogGroup(r -> r.logGroupName(base + "-c"));
     await().atMost(TIMEOUT).until(() -> get("cwl").getStatus().subscribedLogGroups == 3);
@@ -450,6 +480,44 @@ class LogSourceIT {
     client.resource(get("hub")).delete();
     await().atMost(TIMEOUT).until(() -> get("hub") == null);
     assertThat(events.listRules(r -> r.namePrefix(rule)).rules()).isEmpty();
+  }
+
+  @Test
+  void anAdoptedQueueIsUsedWithTheAssumedRoleAndNeverDeleted() {
+    String url = sqs.createQueue(q -> q.queueName("team-queue-" + bucket)).queueUrl();
+    String arn =
+        sqs.getQueueAttributes(a -> a.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    LogSource source = cloudTrail("adopt", "AWSLogs/", DeletionPolicy.Delete);
+    source.getSpec().notifications = new LogSourceSpec.Notifications();
+    source.getSpec().notifications.queueArn = arn;
+    source.getSpec().aws = new LogSourceSpec.AwsAccess();
+    source.getSpec().aws.roleArn = "arn:aws:iam::123456789012:role/vigil-log-archive-access";
+    client.resource(source).create();
+
+    awaitCondition("adopt", LogSourceReconciler.NOTIFICATIONS_READY, "True");
+    var status = get("adopt").getStatus();
+    assertThat(status.queueUrl).isEqualTo(url);
+    assertThat(status.deadLetterQueueUrl).isNull();
+    assertThat(status.identity).contains("assumed-role/vigil-log-archive-access/vigil-operator");
+    assertThat(notifications().queueConfigurations())
+        .singleElement()
+        .satisfies(q -> assertThat(q.queueArn()).isEqualTo(arn));
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(namespace)
+                .withName(LogSourceNames.of(namespace, "adopt").ingester())
+                .get()
+                .getData()
+                .get(IngesterWorkload.CONFIG_KEY))
+        .contains("vigil.ingester.aws.role-arn=" + source.getSpec().aws.roleArn);
+
+    client.resource(get("adopt")).delete();
+    await().atMost(TIMEOUT).until(() -> get("adopt") == null);
+    assertThat(queueExists("team-queue-" + bucket)).isTrue();
+    assertThat(notifications().queueConfigurations()).isEmpty();
   }
 
   @Test
