@@ -64,9 +64,12 @@ class RulesCommandsTest {
         run(
             "sigma",
             "convert",
-            SIGMA.resolve("rules/cloudtrail/aws_update_login_profile.yml").toString());
+            SIGMA
+                .resolve("unsupported/cloudtrail/aws_lambda_function_created_or_invoked.yml")
+                .toString());
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("aws_update_login_profile.yml:24: the modifier 'fieldref'");
+    assertThat(err.toString())
+        .contains("aws_lambda_function_created_or_invoked.yml:23: the aggregation 'near'");
   }
 
   @Test

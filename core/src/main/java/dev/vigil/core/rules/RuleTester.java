@@ -54,7 +54,7 @@ public final class RuleTester {
         List<JsonNode> docs = normalize(c.event(), rule.logType(), manifest.file());
         boolean matched = false;
         for (JsonNode doc : docs) {
-          matched |= evaluator.matches(rule.query(), doc);
+          matched |= rule.matches(evaluator, doc);
         }
         boolean passed = matched == c.expectMatch();
         out.add(
