@@ -67,6 +67,9 @@ class RuleAgreementIT {
     // The test events of the sample detections give the rules positives to agree on.
     for (RuleManifest m : sampleManifests()) {
       for (RuleManifest.Case c : m.tests()) {
+        if (c.isSequence()) {
+          continue; // a verdict on the whole rule; RuleTester simulates it
+        }
         for (JsonNode doc :
             dev.vigil.core.rules.RuleTester.standard()
                 .normalize(c.event(), LogType.CLOUDTRAIL, m.file())) {
