@@ -145,6 +145,43 @@ class RulesCommandsTest {
   }
 
   @Test
+  void validateRunsTheCrdsCelRulesOffline() throws Exception {
+    Files.writeString(
+        dir.resolve("cel.yaml"),
+        String.join(
+            "\n",
+            "apiVersion: siem.vigil.dev/v1alpha1",
+            "kind: NotificationChannel",
+            "metadata:",
+            "  name: sns",
+            "spec:",
+            "  type: SNS",
+            "  severities: [1, 7]",
+            "---",
+            "apiVersion: siem.vigil.dev/v1alpha1",
+            "kind: OpenSearchConnection",
+            "metadata:",
+            "  name: c",
+            "spec:",
+            "  endpoint: http://search.example.com",
+            "  auth: {type: SigV4, sigv4: {region: eu-west-1}}",
+            ""));
+    int code =
+        run(
+            "validate",
+            "--crds",
+            ROOT.resolve("crds").toString(),
+            dir.resolve("cel.yaml").toString());
+    assertThat(code).isEqualTo(1);
+    String f = dir.resolve("cel.yaml").toString();
+    assertThat(out.toString())
+        .contains(f + ":5: spec: type SNS needs sns.topicArn")
+        .contains(f + ":5: spec: severities are 1 (highest) to 5 (lowest)")
+        .contains(f + ":13: spec: SigV4 needs an https:// endpoint");
+    assertThat(err.toString()).contains("2 objects checked, 3 problems").doesNotContain("warning");
+  }
+
+  @Test
   void theSamplesValidate() {
     assertThat(
             run(
@@ -154,5 +191,6 @@ class RulesCommandsTest {
                 ROOT.resolve("samples").toString()))
         .as(out.toString())
         .isZero();
+    assertThat(err.toString()).doesNotContain("warning");
   }
 }
