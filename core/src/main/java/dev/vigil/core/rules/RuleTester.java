@@ -152,12 +152,38 @@ public final class RuleTester {
     }
   }
 
+  /**
+   * A VPC Flow Logs test event is a mapping of the fields the header line names (version,
+   * account-id, ..., in any order) to their values; the log it stands for is that header line and
+   * one record.
+   */
+  static byte[] flowLogRecord(JsonNode event) {
+    StringBuilder header = new StringBuilder();
+    StringBuilder record = new StringBuilder();
+    var it = event.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      String value = e.getValue().asText();
+      if (!e.getValue().isValueNode() || value.isEmpty() || value.matches(".*\\s.*")) {
+        throw new RuleException(
+            "a VPC Flow Logs test event maps header fields to single values; "
+                + e.getKey()
+                + " is '"
+                + e.getValue()
+                + "'");
+      }
+      header.append(header.isEmpty() ? "" : " ").append(e.getKey());
+      record.append(record.isEmpty() ? "" : " ").append(value);
+    }
+    return (header + "\n" + record + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The normalized documents Vigil's parser makes of one raw record. */
   public List<JsonNode> normalize(JsonNode event, LogType type, String origin) {
     List<JsonNode> docs = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     try {
-      byte[] raw = JSON.writeValueAsBytes(event);
+      byte[] raw = type == LogType.VPCFLOW ? flowLogRecord(event) : JSON.writeValueAsBytes(event);
       parser.parse(
           new ByteArrayInputStream(raw),
           ObjectRef.file(origin == null ? "test-event.json" : origin),

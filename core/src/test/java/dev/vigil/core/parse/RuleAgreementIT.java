@@ -235,17 +235,26 @@ class RuleAgreementIT {
     return counts;
   }
 
+  /** The CloudTrail rules under samples/ (the other types: OtherLogTypesRuleAgreementIT). */
   private static List<RuleManifest> sampleManifests() throws Exception {
+    return sampleManifests(LogType.CLOUDTRAIL);
+  }
+
+  static List<RuleManifest> sampleManifests(LogType type) throws Exception {
     List<RuleManifest> out = new ArrayList<>();
     try (Stream<Path> files = Files.walk(repositoryRoot().resolve("samples"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        out.addAll(RuleManifest.read(Files.readString(f), f.toString()));
+        for (RuleManifest m : RuleManifest.read(Files.readString(f), f.toString())) {
+          if (m.compile(RuleCompiler.defaults()).logType() == type) {
+            out.add(m);
+          }
+        }
       }
     }
     return out;
   }
 
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
       dir = dir.getParent();
@@ -253,7 +262,7 @@ class RuleAgreementIT {
     return dir;
   }
 
-  private static void put(OpenSearchNode node, String path, JsonNode body) throws Exception {
+  static void put(OpenSearchNode node, String path, JsonNode body) throws Exception {
     JsonNode response =
         send(
             node,
@@ -263,7 +272,7 @@ class RuleAgreementIT {
     assertThat(response.path("acknowledged").asBoolean()).as("%s: %s", path, response).isTrue();
   }
 
-  private static JsonNode send(OpenSearchNode node, HttpRequest.Builder request) throws Exception {
+  static JsonNode send(OpenSearchNode node, HttpRequest.Builder request) throws Exception {
     HttpResponse<String> response =
         node.httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(response.body());
