@@ -120,6 +120,41 @@ class RuleTesterSequenceTest {
   }
 
   @Test
+  void vpcFlowTestEventsMapTheHeaderFieldsToOneRecord() {
+    String rule =
+        String.join(
+            "\n",
+            "apiVersion: siem.vigil.dev/v1alpha1",
+            "kind: DetectionRule",
+            "metadata: {name: rdp}",
+            "spec:",
+            "  severity: 3",
+            "  logType: vpcflow",
+            "  query: action:REJECT AND destination.port:3389",
+            "  tests:",
+            "  - name: hit",
+            "    expect: Match",
+            "    event: {version: 2, srcaddr: 198.51.100.7, dstaddr: 10.0.0.1, dstport: 3389,"
+                + " start: 1795780800, end: 1795780860, action: REJECT}",
+            "  - name: miss",
+            "    expect: Match",
+            "    event: {version: 2, dstport: 3389, start: 1795780800, action: ACCEPT}",
+            "  - name: nested",
+            "    expect: Match",
+            "    event: {version: 2, dstport: {a: 1}, start: 1795780800}",
+            "");
+    List<RuleTester.Result> results =
+        RuleTester.standard().run(RuleManifest.read(rule, "f").get(0));
+    assertThat(results).extracting(RuleTester.Result::passed).containsExactly(true, false, false);
+    assertThat(results.get(2).detail()).contains("maps header fields to single values; dstport");
+    assertThat(
+            new String(
+                RuleTester.flowLogRecord(
+                    RuleManifest.read(rule, "f").get(0).tests().get(1).event())))
+        .isEqualTo("version dstport start action\n2 3389 1795780800 ACCEPT\n");
+  }
+
+  @Test
   void groupsOnARuleWithoutGroupByFail() {
     String rule = RULE.replace(", groupBy: [userIdentity.arn]", "");
     RuleTester.Result r =
