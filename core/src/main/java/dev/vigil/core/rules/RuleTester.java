@@ -51,10 +51,12 @@ public final class RuleTester {
       }
       return out;
     }
-    QueryEvaluator evaluator = new QueryEvaluator(FieldTypes.of(rule.logType()));
+    FieldTypes types = FieldTypes.of(rule.logType());
+    QueryEvaluator evaluator = new QueryEvaluator(types);
+    ConditionSimulator simulator = new ConditionSimulator(types);
     for (RuleManifest.Case c : manifest.tests()) {
       if (c.isSequence()) {
-        out.add(runSequence(manifest, rule, evaluator, c));
+        out.add(runSequence(manifest, rule, evaluator, simulator, c));
         continue;
       }
       try {
@@ -91,7 +93,11 @@ public final class RuleTester {
    * over the matches ({@link ConditionSimulator}).
    */
   private Result runSequence(
-      RuleManifest manifest, CompiledRule rule, QueryEvaluator evaluator, RuleManifest.Case c) {
+      RuleManifest manifest,
+      CompiledRule rule,
+      QueryEvaluator evaluator,
+      ConditionSimulator simulator,
+      RuleManifest.Case c) {
     RuleManifest.Sequence seq = c.sequence();
     try {
       if (seq.groups() != null
@@ -114,8 +120,7 @@ public final class RuleTester {
           }
         }
       }
-      ConditionSimulator.Verdict v =
-          new ConditionSimulator(FieldTypes.of(rule.logType())).run(rule.condition(), matches);
+      ConditionSimulator.Verdict v = simulator.run(rule.condition(), matches);
       List<String> problems = new ArrayList<>();
       if (v.alerts() != seq.expectAlert()) {
         problems.add(

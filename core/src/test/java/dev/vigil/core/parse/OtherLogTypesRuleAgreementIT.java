@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.LogType;
 import dev.vigil.core.TestData;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.FieldTypes;
-import dev.vigil.core.rules.QueryEvaluator;
 import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.core.rules.RuleSource;
@@ -20,7 +18,6 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,7 +174,8 @@ class OtherLogTypesRuleAgreementIT {
     for (RuleManifest m : manifests) {
       rules.put(m.name(), m.compile(RuleCompiler.defaults()));
     }
-    Map<String, TreeSet<String>> hits = agree(node, type, rules);
+    Map<String, TreeSet<String>> hits =
+        RuleAgreementIT.agree(node, index(type), FieldTypes.of(type), DOCS.get(type), rules);
     Map<String, Integer> counts = new LinkedHashMap<>();
     hits.forEach((rule, ids) -> counts.put(rule, ids.size()));
     System.out.println(type.id() + " rules agreeing with OpenSearch: " + counts);
@@ -185,60 +183,6 @@ class OtherLogTypesRuleAgreementIT {
         .as("most probes match something, so agreement is not vacuous")
         .isGreaterThan(probes.size() / 2);
     // OpenSearch itself confirms each embedded test verdict.
-    List<String> wrong = new ArrayList<>();
-    EXPECTED
-        .get(type)
-        .forEach(
-            (id, expected) -> {
-              String[] parts = expected.split("\\|");
-              boolean hit = hits.get(parts[0]).contains(id);
-              if (hit != Boolean.parseBoolean(parts[1])) {
-                wrong.add(
-                    parts[0] + " on " + id + ": OpenSearch says " + (hit ? "Match" : "NoMatch"));
-              }
-            });
-    assertThat(wrong).isEmpty();
-  }
-
-  /** Runs each rule both ways; fails listing every disagreement. Returns OpenSearch's hits. */
-  private static Map<String, TreeSet<String>> agree(
-      OpenSearchNode node, LogType type, Map<String, CompiledRule> rules) throws Exception {
-    QueryEvaluator evaluator = new QueryEvaluator(FieldTypes.of(type));
-    List<String> disagreements = new ArrayList<>();
-    Map<String, TreeSet<String>> hits = new LinkedHashMap<>();
-    for (Map.Entry<String, CompiledRule> e : rules.entrySet()) {
-      CompiledRule rule = e.getValue();
-      ObjectNode body = JSON.createObjectNode();
-      body.set("query", rule.query());
-      body.put("size", 10_000).put("_source", rule.postFilter() != null);
-      JsonNode response =
-          RuleAgreementIT.send(
-              node,
-              node.request("/" + index(type) + "/_search")
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
-      if (response.has("error")) {
-        disagreements.add(e.getKey() + ": OpenSearch error " + response.path("error"));
-        continue;
-      }
-      TreeSet<String> fromCluster = new TreeSet<>();
-      for (JsonNode h : response.path("hits").path("hits")) {
-        if (rule.postFilter() == null || evaluator.matches(rule.postFilter(), h.path("_source"))) {
-          fromCluster.add(h.path("_id").asText());
-        }
-      }
-      TreeSet<String> inMemory = new TreeSet<>();
-      for (Map.Entry<String, JsonNode> d : DOCS.get(type).entrySet()) {
-        if (rule.matches(evaluator, d.getValue())) {
-          inMemory.add(d.getKey());
-        }
-      }
-      if (!fromCluster.equals(inMemory)) {
-        disagreements.add(e.getKey() + ": OpenSearch " + fromCluster + " vs in-memory " + inMemory);
-      }
-      hits.put(e.getKey(), fromCluster);
-    }
-    assertThat(disagreements).as("rules where OpenSearch and the evaluator differ").isEmpty();
-    return hits;
+    assertThat(RuleAgreementIT.wrongVerdicts(EXPECTED.get(type), hits)).isEmpty();
   }
 }

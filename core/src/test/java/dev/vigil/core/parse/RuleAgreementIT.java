@@ -134,16 +134,7 @@ class RuleAgreementIT {
     System.out.println(
         "Sample detections agreeing with OpenSearch: " + rules.size() + ", matches: " + matched);
     // And OpenSearch itself confirms each embedded test's verdict.
-    List<String> wrong = new ArrayList<>();
-    EXPECTED.forEach(
-        (id, expected) -> {
-          String[] parts = expected.split("\\|");
-          boolean hit = HITS.get(parts[0]).contains(id);
-          if (hit != Boolean.parseBoolean(parts[1])) {
-            wrong.add(parts[0] + " on " + id + ": OpenSearch says " + (hit ? "Match" : "NoMatch"));
-          }
-        });
-    assertThat(wrong).isEmpty();
+    assertThat(wrongVerdicts(EXPECTED, HITS)).isEmpty();
   }
 
   @Test
@@ -181,23 +172,42 @@ class RuleAgreementIT {
     agree(node, rules);
   }
 
-  /** Runs each rule both ways; fails listing every disagreement. Returns match counts. */
+  /** Runs each rule both ways over the CloudTrail index; returns match counts. */
   private static Map<String, Integer> agree(OpenSearchNode node, Map<String, CompiledRule> rules)
       throws Exception {
-    QueryEvaluator evaluator = new QueryEvaluator(FieldTypes.of(LogType.CLOUDTRAIL));
-    List<String> disagreements = new ArrayList<>();
+    Map<String, TreeSet<String>> hits =
+        agree(node, INDEX, FieldTypes.of(LogType.CLOUDTRAIL), DOCS, rules);
+    HITS.putAll(hits);
     Map<String, Integer> counts = new LinkedHashMap<>();
+    hits.forEach((rule, ids) -> counts.put(rule, ids.size()));
+    return counts;
+  }
+
+  /**
+   * Runs each rule both ways — OpenSearch over {@code index}, the evaluator over {@code docs} (the
+   * same documents) — and fails listing every disagreement. A rule with a post-filter runs as an
+   * executor runs it: OpenSearch's wider native query, then the exact query over each hit's
+   * _source. Returns OpenSearch's hits per rule.
+   */
+  static Map<String, TreeSet<String>> agree(
+      OpenSearchNode node,
+      String index,
+      FieldTypes types,
+      Map<String, JsonNode> docs,
+      Map<String, CompiledRule> rules)
+      throws Exception {
+    QueryEvaluator evaluator = new QueryEvaluator(types);
+    List<String> disagreements = new ArrayList<>();
+    Map<String, TreeSet<String>> hits = new LinkedHashMap<>();
     for (Map.Entry<String, CompiledRule> e : rules.entrySet()) {
       CompiledRule rule = e.getValue();
       ObjectNode body = JSON.createObjectNode();
       body.set("query", rule.query());
-      // A rule with a post-filter (fieldref) is run as an executor runs it: OpenSearch's wider
-      // native query, then the exact query over each hit's _source.
       body.put("size", 10_000).put("_source", rule.postFilter() != null);
       JsonNode response =
           send(
               node,
-              node.request("/" + INDEX + "/_search")
+              node.request("/" + index + "/_search")
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
       if (response.has("error")) {
@@ -211,7 +221,7 @@ class RuleAgreementIT {
         }
       }
       TreeSet<String> inMemory = new TreeSet<>();
-      for (Map.Entry<String, JsonNode> d : DOCS.entrySet()) {
+      for (Map.Entry<String, JsonNode> d : docs.entrySet()) {
         if (rule.matches(evaluator, d.getValue())) {
           inMemory.add(d.getKey());
         }
@@ -228,11 +238,28 @@ class RuleAgreementIT {
                 + " "
                 + inMemory);
       }
-      counts.put(e.getKey(), fromCluster.size());
-      HITS.put(e.getKey(), fromCluster);
+      hits.put(e.getKey(), fromCluster);
     }
     assertThat(disagreements).as("rules where OpenSearch and the evaluator differ").isEmpty();
-    return counts;
+    return hits;
+  }
+
+  /**
+   * The embedded test verdicts OpenSearch contradicts: {@code expected} maps a document id to
+   * "rule|expectMatch".
+   */
+  static List<String> wrongVerdicts(
+      Map<String, String> expected, Map<String, TreeSet<String>> hits) {
+    List<String> wrong = new ArrayList<>();
+    expected.forEach(
+        (id, verdict) -> {
+          String[] parts = verdict.split("\\|");
+          boolean hit = hits.get(parts[0]).contains(id);
+          if (hit != Boolean.parseBoolean(parts[1])) {
+            wrong.add(parts[0] + " on " + id + ": OpenSearch says " + (hit ? "Match" : "NoMatch"));
+          }
+        });
+    return wrong;
   }
 
   /** The CloudTrail rules under samples/ (the other types: OtherLogTypesRuleAgreementIT). */
