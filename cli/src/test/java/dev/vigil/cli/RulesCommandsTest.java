@@ -59,6 +59,21 @@ class RulesCommandsTest {
   }
 
   @Test
+  void sigmaConvertPrintsAFieldrefRuleWithItsPostFilterAndReason() {
+    int code =
+        run(
+            "sigma",
+            "convert",
+            SIGMA.resolve("rules/cloudtrail/aws_update_login_profile.yml").toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("\"postFilter\"")
+        .contains("\"vigil_field_equals\"")
+        .contains("OpenSearch cannot without scripts");
+    assertThat(err.toString()).contains("by toffeebr33k");
+  }
+
+  @Test
   void sigmaConvertExitsOneNamingTheUnsupportedConstructAndLine() {
     int code =
         run(
