@@ -14,14 +14,22 @@ import java.util.stream.Stream;
 
 /**
  * The openAPIV3Schema of Vigil's CRDs (crds/*.yaml), checked the way the API server would for the
- * parts that matter to authors: types, required fields, enums, patterns, minimum/maximum and
- * unknown fields. CEL rules are left to the API server (and the rule compiler).
+ * parts that matter to authors: types, required fields, enums, patterns, minimum/maximum, unknown
+ * fields, and the CEL rules of x-kubernetes-validations ({@link CelRules}).
  */
 final class CrdSchemas {
-  /** One schema violation at a JSON pointer. */
-  record Violation(String pointer, String message) {}
+  /**
+   * One schema violation at a JSON pointer; {@code warning}: not a violation, something that could
+   * not be checked offline.
+   */
+  record Violation(String pointer, String message, boolean warning) {
+    Violation(String pointer, String message) {
+      this(pointer, message, false);
+    }
+  }
 
   private final Map<String, JsonNode> byKind = new HashMap<>();
+  private final CelRules cel = new CelRules();
 
   static CrdSchemas load(Path dir) throws IOException {
     CrdSchemas schemas = new CrdSchemas();
@@ -60,7 +68,22 @@ final class CrdSchemas {
     }
   }
 
-  private static void check(JsonNode schema, JsonNode value, String pointer, List<Violation> out) {
+  private void check(JsonNode schema, JsonNode value, String pointer, List<Violation> out) {
+    int before = out.size();
+    checkType(schema, value, pointer, out);
+    // Like the API server, CEL rules run on values that pass their schema.
+    if (out.size() == before && !value.isNull()) {
+      String field = pointer.isEmpty() ? "(root)" : pointer.substring(1).replace('/', '.');
+      for (JsonNode validation : schema.path("x-kubernetes-validations")) {
+        CelRules.Failure f = cel.check(validation, schema, value);
+        if (f != null) {
+          out.add(new Violation(pointer, field + ": " + f.message(), f.notChecked()));
+        }
+      }
+    }
+  }
+
+  private void checkType(JsonNode schema, JsonNode value, String pointer, List<Violation> out) {
     String field = pointer.isEmpty() ? "(root)" : pointer.substring(1).replace('/', '.');
     String type = schema.path("type").asText("");
     if (value.isNull()) {

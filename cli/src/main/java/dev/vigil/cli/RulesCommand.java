@@ -172,7 +172,7 @@ final class RulesCommand implements Runnable {
                     }
                     boolean hit;
                     try {
-                      hit = new QueryEvaluator(FieldTypes.of(d.type())).matches(rule.query(), doc);
+                      hit = rule.matches(new QueryEvaluator(FieldTypes.of(d.type())), doc);
                     } catch (RuleException e) {
                       err.println(rule.name() + ": " + e.getMessage());
                       compiled.set(i, disabled(rule));

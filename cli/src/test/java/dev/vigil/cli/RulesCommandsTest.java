@@ -59,14 +59,32 @@ class RulesCommandsTest {
   }
 
   @Test
-  void sigmaConvertExitsOneNamingTheUnsupportedConstructAndLine() {
+  void sigmaConvertPrintsAFieldrefRuleWithItsPostFilterAndReason() {
     int code =
         run(
             "sigma",
             "convert",
             SIGMA.resolve("rules/cloudtrail/aws_update_login_profile.yml").toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("\"postFilter\"")
+        .contains("\"vigil_field_equals\"")
+        .contains("OpenSearch cannot without scripts");
+    assertThat(err.toString()).contains("by toffeebr33k");
+  }
+
+  @Test
+  void sigmaConvertExitsOneNamingTheUnsupportedConstructAndLine() {
+    int code =
+        run(
+            "sigma",
+            "convert",
+            SIGMA
+                .resolve("unsupported/cloudtrail/aws_lambda_function_created_or_invoked.yml")
+                .toString());
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("aws_update_login_profile.yml:24: the modifier 'fieldref'");
+    assertThat(err.toString())
+        .contains("aws_lambda_function_created_or_invoked.yml:23: the aggregation 'near'");
   }
 
   @Test
@@ -142,6 +160,43 @@ class RulesCommandsTest {
   }
 
   @Test
+  void validateRunsTheCrdsCelRulesOffline() throws Exception {
+    Files.writeString(
+        dir.resolve("cel.yaml"),
+        String.join(
+            "\n",
+            "apiVersion: siem.vigil.dev/v1alpha1",
+            "kind: NotificationChannel",
+            "metadata:",
+            "  name: sns",
+            "spec:",
+            "  type: SNS",
+            "  severities: [1, 7]",
+            "---",
+            "apiVersion: siem.vigil.dev/v1alpha1",
+            "kind: OpenSearchConnection",
+            "metadata:",
+            "  name: c",
+            "spec:",
+            "  endpoint: http://search.example.com",
+            "  auth: {type: SigV4, sigv4: {region: eu-west-1}}",
+            ""));
+    int code =
+        run(
+            "validate",
+            "--crds",
+            ROOT.resolve("crds").toString(),
+            dir.resolve("cel.yaml").toString());
+    assertThat(code).isEqualTo(1);
+    String f = dir.resolve("cel.yaml").toString();
+    assertThat(out.toString())
+        .contains(f + ":5: spec: type SNS needs sns.topicArn")
+        .contains(f + ":5: spec: severities are 1 (highest) to 5 (lowest)")
+        .contains(f + ":13: spec: SigV4 needs an https:// endpoint");
+    assertThat(err.toString()).contains("2 objects checked, 3 problems").doesNotContain("warning");
+  }
+
+  @Test
   void theSamplesValidate() {
     assertThat(
             run(
@@ -151,5 +206,6 @@ class RulesCommandsTest {
                 ROOT.resolve("samples").toString()))
         .as(out.toString())
         .isZero();
+    assertThat(err.toString()).doesNotContain("warning");
   }
 }

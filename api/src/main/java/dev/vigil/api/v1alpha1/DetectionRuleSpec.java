@@ -134,25 +134,64 @@ public class DetectionRuleSpec {
     public String channel;
   }
 
+  /**
+   * One test case: a single event with Match/NoMatch (does the query match it?), or a timed
+   * sequence of events with Alert/NoAlert (does the whole rule, threshold/window/groupBy included,
+   * alert?). `vigil rules test` reports a case that mixes the two forms at its line.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class RuleTest {
     @Required
     @JsonPropertyDescription("What the case shows.")
     public String name;
 
-    @Required
     @PreserveUnknownFields
     @JsonPropertyDescription(
-        "A raw log record of the rule's log type (e.g. one CloudTrail event), as AWS writes it.")
+        "A raw log record of the rule's log type (e.g. one CloudTrail event), as AWS writes it;"
+            + " with expect Match or NoMatch. Set event or events, not both.")
     public Map<String, JsonNode> event;
 
+    @JsonPropertyDescription(
+        "A timed sequence of raw log records, in the order given, each at its own time (e.g."
+            + " eventTime) and optionally repeated; with expect Alert or NoAlert: the whole rule"
+            + " (threshold over the window, per group) is simulated over them.")
+    public List<TestEvent> events;
+
     @Required
-    @JsonPropertyDescription("Match or NoMatch.")
+    @JsonPropertyDescription(
+        "Match or NoMatch (event: does the query match it?); Alert or NoAlert (events: does the"
+            + " rule alert at some point?).")
     public Verdict expect;
+
+    @JsonPropertyDescription(
+        "With events and a groupBy rule: exactly the groups that alert, each the groupBy values"
+            + " joined by '|' (OpenSearch's key_as_string), e.g. arn:aws:iam::111122223333:user/a.")
+    public List<String> groups;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class TestEvent {
+    @Required
+    @PreserveUnknownFields
+    @JsonPropertyDescription("A raw log record of the rule's log type, as AWS writes it.")
+    public Map<String, JsonNode> event;
+
+    @Min(1)
+    @Max(100000)
+    @JsonPropertyDescription(
+        "How many copies of the record, the first at its own time. Default: 1.")
+    public Integer repeat;
+
+    @Pattern("^[0-9]+(s|m|h|d)$")
+    @JsonPropertyDescription(
+        "Time between the copies of a repeated record, e.g. 30s. Default: 0s (all at once).")
+    public String every;
   }
 
   public enum Verdict {
     Match,
-    NoMatch
+    NoMatch,
+    Alert,
+    NoAlert
   }
 }

@@ -12,11 +12,17 @@ import java.time.Duration;
  * aggregation and the condition on its result. Both executors (an Alerting monitor and Vigil's
  * built-in engine) run {@link #searchBody()} as is; the in-memory evaluator runs {@link #query()}.
  *
+ * <p>When the rule compares two fields of an event (Sigma's {@code fieldref}), which OpenSearch
+ * cannot do without scripts, {@link #query()} is a wider native query and {@link #postFilter()} the
+ * exact one: an executor keeps only the hits whose {@code _source} the post-filter matches ({@link
+ * #matches}). An executor that cannot run it must refuse the rule, never drop it.
+ *
  * @param logType the log type whose documents the query expects, or null for a custom index
  * @param query the match query (no time filter)
  * @param condition threshold/window/groupBy, or null: every match alerts
  * @param window how far back each run looks (the condition's window, else the interval)
  * @param attribution where a converted rule came from (Sigma), or null
+ * @param postFilter the exact query to run in Java over each hit, or null (see {@link PostFilter})
  */
 public record CompiledRule(
     String name,
@@ -25,12 +31,35 @@ public record CompiledRule(
     ObjectNode query,
     RuleSource.Threshold condition,
     Duration window,
-    Attribution attribution) {
+    Attribution attribution,
+    ObjectNode postFilter) {
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String TIMESTAMP = "@timestamp";
   static final String GROUPS = "groups";
   static final int MAX_GROUPS = 1000;
   static final int MAX_HITS = 100;
+
+  /** A rule OpenSearch answers exactly: no post-filter. */
+  public CompiledRule(
+      String name,
+      LogType logType,
+      String indexPattern,
+      ObjectNode query,
+      RuleSource.Threshold condition,
+      Duration window,
+      Attribution attribution) {
+    this(name, logType, indexPattern, query, condition, window, attribution, null);
+  }
+
+  /**
+   * Whether the rule matches one normalized document: its query and, if it has one, its
+   * post-filter. This is the match the in-memory tests, streaming detection and an executor's
+   * post-filtering of hits all use.
+   */
+  public boolean matches(QueryEvaluator evaluator, JsonNode document) {
+    return evaluator.matches(query, document)
+        && (postFilter == null || evaluator.matches(postFilter, document));
+  }
 
   /** Body of {@code POST <indexPattern>/_search} for one run of the rule. */
   public ObjectNode searchBody() {
@@ -101,6 +130,15 @@ public record CompiledRule(
     out.set("query", query.deepCopy());
     out.set("search", searchBody());
     out.set("condition", conditionJson());
+    if (postFilter != null) {
+      ObjectNode pf = out.putObject("postFilter");
+      pf.set("query", postFilter.deepCopy());
+      pf.put(
+          "why",
+          "the rule compares two fields of one event, which OpenSearch cannot without scripts:"
+              + " the search above matches a superset, and the executor keeps the hits whose"
+              + " _source this query matches");
+    }
     if (attribution != null) {
       out.set("attribution", JSON.valueToTree(attribution));
     }

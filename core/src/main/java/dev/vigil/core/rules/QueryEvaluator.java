@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * parses). Anything else — or a construct whose OpenSearch result the evaluator cannot reproduce
  * (exists on a flat_object sub-path, date math) — throws {@link RuleException} naming it, rather
  * than answering differently from the cluster.
+ *
+ * <p>It also runs Vigil's one query type OpenSearch does not have, {@code vigil_field_equals} (two
+ * fields of one document hold the same value; see {@link PostFilter}), which a compiled rule only
+ * carries in its post-filter, never in the query sent to OpenSearch.
  */
 public final class QueryEvaluator {
   private static final Pattern TOKEN =
@@ -58,10 +62,43 @@ public final class QueryEvaluator {
       case "exists" -> exists(body.path("field").asText(), document);
       case "range" -> range(body, document);
       case "query_string" -> matches(queryString(body), document);
+      case PostFilter.FIELD_EQUALS -> fieldEquals(body, document);
       default ->
           throw new RuleException(
               "the in-memory evaluator does not support the '" + e.getKey() + "' query");
     };
+  }
+
+  /** Any value of {@code field} equals any value of {@code other_field} (Sigma's fieldref). */
+  private boolean fieldEquals(JsonNode body, JsonNode doc) {
+    String field = body.path("field").asText("");
+    String other = body.path("other_field").asText("");
+    if (field.isEmpty() || other.isEmpty()) {
+      throw new RuleException(
+          PostFilter.FIELD_EQUALS + " needs 'field' and 'other_field': " + body);
+    }
+    List<String> left = comparable(field, doc);
+    List<String> right = comparable(other, doc);
+    return left.stream().anyMatch(right::contains);
+  }
+
+  /** The values of a field as the exact strings a comparison sees (numbers canonicalized). */
+  private List<String> comparable(String field, JsonNode doc) {
+    FieldType type = types.type(field);
+    if (type.kind() == Kind.TEXT || type.kind() == Kind.FLAT_OBJECT) {
+      throw new RuleException(
+          PostFilter.FIELD_EQUALS
+              + " compares exact values; "
+              + field
+              + " is "
+              + (type.kind() == Kind.TEXT ? "analyzed text" : "a whole flat_object field"));
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode leaf : leaves(doc, field, type)) {
+      BigDecimal n = type.kind() == Kind.NUMBER ? numberOrNull(leaf) : null;
+      out.add(n != null ? n.stripTrailingZeros().toPlainString() : leaf.asText());
+    }
+    return out;
   }
 
   private JsonNode queryString(JsonNode body) {

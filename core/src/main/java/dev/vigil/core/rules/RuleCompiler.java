@@ -110,7 +110,23 @@ public final class RuleCompiler {
         checkGroupable(field, types);
       }
     }
-    return new CompiledRule(rule.name(), logType, pattern, query, condition, window, attribution);
+    PostFilter.Split split = PostFilter.split(query);
+    if (split.postFilter() != null && condition != null) {
+      throw new RuleException(
+          "condition: the rule compares two fields (fieldref / "
+              + PostFilter.FIELD_EQUALS
+              + "), which runs after OpenSearch on each hit, so OpenSearch cannot count its"
+              + " matches; such a rule alerts on every match (remove the condition)");
+    }
+    return new CompiledRule(
+        rule.name(),
+        logType,
+        pattern,
+        split.nativeQuery(),
+        condition,
+        window,
+        attribution,
+        split.postFilter());
   }
 
   private static void checkGroupable(String field, FieldTypes types) {

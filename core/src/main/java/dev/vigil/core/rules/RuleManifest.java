@@ -1,6 +1,7 @@
 package dev.vigil.core.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +16,30 @@ public record RuleManifest(
   public static final String API_VERSION = "siem.vigil.dev/v1alpha1";
   public static final String KIND = "DetectionRule";
 
-  /** An embedded test: a raw log record and the expected verdict. */
-  public record Case(String name, JsonNode event, boolean expectMatch, int line) {}
+  /**
+   * An embedded test: a raw log record and whether the query matches it ({@code sequence} null); or
+   * a timed sequence of records and whether the whole rule alerts ({@code event} null).
+   */
+  public record Case(
+      String name, JsonNode event, boolean expectMatch, int line, Sequence sequence) {
+    public Case(String name, JsonNode event, boolean expectMatch, int line) {
+      this(name, event, expectMatch, line, null);
+    }
+
+    public boolean isSequence() {
+      return sequence != null;
+    }
+  }
+
+  /**
+   * @param groups the groups expected to alert (groupBy values joined by '|'), or null: not checked
+   */
+  public record Sequence(List<Step> steps, boolean expectAlert, List<String> groups) {}
+
+  /**
+   * A raw record, {@code repeat} times, {@code every} apart, the first at the record's own time.
+   */
+  public record Step(JsonNode event, int repeat, Duration every) {}
 
   /** Every DetectionRule document in a YAML stream; other kinds are skipped. */
   public static List<RuleManifest> read(String yaml, String file) {
@@ -70,10 +93,21 @@ public record RuleManifest(
     for (int i = 0; i < tests.size(); i++) {
       JsonNode t = tests.get(i);
       String pointer = "/spec/tests/" + i;
+      if (t.has("events") || t.has("groups")) {
+        cases.add(sequenceCase(tree, t, i));
+        continue;
+      }
       String expect = t.path("expect").asText("");
       if (!expect.equals("Match") && !expect.equals("NoMatch")) {
         throw new RuleException(
-            "spec.tests[" + i + "].expect must be Match or NoMatch, not '" + expect + "'",
+            "spec.tests["
+                + i
+                + "].expect must be Match or NoMatch, not '"
+                + expect
+                + "'"
+                + (expect.equals("Alert") || expect.equals("NoAlert")
+                    ? " (Alert/NoAlert take a sequence: events instead of event)"
+                    : ""),
             tree.line(pointer + "/expect"));
       }
       if (!t.path("event").isObject()) {
@@ -88,6 +122,69 @@ public record RuleManifest(
               tree.line(pointer)));
     }
     return new RuleManifest(file, name, spec.path("severity").asInt(0), source, cases, tree);
+  }
+
+  private static Case sequenceCase(YamlTree tree, JsonNode t, int i) {
+    String pointer = "/spec/tests/" + i;
+    String where = "spec.tests[" + i + "]";
+    if (t.has("event")) {
+      throw new RuleException(
+          where
+              + ": set event (one record, Match/NoMatch) or events (a sequence, Alert/NoAlert),"
+              + " not both",
+          tree.line(pointer));
+    }
+    String expect = t.path("expect").asText("");
+    if (!expect.equals("Alert") && !expect.equals("NoAlert")) {
+      throw new RuleException(
+          where + ".expect must be Alert or NoAlert for a sequence of events, not '" + expect + "'",
+          tree.line(pointer + "/expect"));
+    }
+    JsonNode events = t.path("events");
+    if (!events.isArray() || events.isEmpty()) {
+      throw new RuleException(
+          where + ".events must be a non-empty list of {event, repeat, every}", tree.line(pointer));
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int j = 0; j < events.size(); j++) {
+      JsonNode e = events.get(j);
+      String at = where + ".events[" + j + "]";
+      int line = tree.line(pointer + "/events/" + j);
+      if (!e.path("event").isObject()) {
+        throw new RuleException(at + ".event must be a log record (a mapping)", line);
+      }
+      JsonNode repeat = e.path("repeat");
+      if (!repeat.isMissingNode() && (!repeat.isIntegralNumber() || repeat.asInt() < 1)) {
+        throw new RuleException(at + ".repeat must be a whole number of at least 1", line);
+      }
+      Duration every;
+      try {
+        every =
+            e.has("every")
+                ? Durations.parse(e.get("every").asText(), at + ".every")
+                : Duration.ZERO;
+      } catch (RuleException ex) {
+        throw new RuleException(ex.getMessage(), line);
+      }
+      steps.add(new Step(e.get("event"), repeat.isMissingNode() ? 1 : repeat.asInt(), every));
+    }
+    List<String> groups = null;
+    if (t.has("groups")) {
+      if (!t.get("groups").isArray()) {
+        throw new RuleException(
+            where + ".groups must be a list of group keys", tree.line(pointer + "/groups"));
+      }
+      groups = new ArrayList<>();
+      for (JsonNode g : t.get("groups")) {
+        groups.add(g.asText());
+      }
+    }
+    return new Case(
+        t.path("name").asText("case " + (i + 1)),
+        null,
+        false,
+        tree.line(pointer),
+        new Sequence(steps, expect.equals("Alert"), groups));
   }
 
   private static String text(JsonNode spec, String field) {

@@ -94,6 +94,32 @@ class SigmaConverterTest {
   }
 
   @Test
+  void fieldrefComparesTwoFieldsAndRefusesWhatItCannotCompareExactly() {
+    assertThat(
+            convert(
+                "  s:\n    userIdentity.arn|fieldref: requestParameters.userName\n  condition: s\n"))
+        .isEqualTo(
+            "{\"vigil_field_equals\":{\"field\":\"userIdentity.arn\","
+                + "\"other_field\":\"requestParameters.userName\"}}");
+    assertThatThrownBy(
+            () -> convert("  s:\n    userIdentity.arn|fieldref|contains: x\n  condition: s\n"))
+        .hasMessage(
+            "line 9: userIdentity.arn|fieldref|contains: fieldref with 'contains' is not supported"
+                + " (only exact equality is)");
+    assertThatThrownBy(
+            () -> convert("  s:\n    errorMessage|fieldref: eventName\n  condition: s\n"))
+        .hasMessageContaining("errorMessage is analyzed text");
+    assertThatThrownBy(
+            () ->
+                new SigmaConverter(false)
+                    .convert(
+                        HEAD
+                            + "  s:\n    user.name|fieldref: eventName\n"
+                            + "  timeframe: 5m\n  condition: s | count() > 3\n"))
+        .hasMessageContaining("count() with fieldref is not supported");
+  }
+
+  @Test
   void rawFieldsAcceptAnyLogsourceAndKeepNames() {
     String yaml =
         "title: t\nlogsource:\n  product: windows\ndetection:\n  s:\n    Image|endswith: '\\cmd.exe'\n"

@@ -8,6 +8,7 @@ import dev.vigil.core.LogType;
 import dev.vigil.core.rules.Attribution;
 import dev.vigil.core.rules.FieldTypes;
 import dev.vigil.core.rules.FieldTypes.Kind;
+import dev.vigil.core.rules.PostFilter;
 import dev.vigil.core.rules.Regexps;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleSource;
@@ -32,7 +33,9 @@ import java.util.regex.Pattern;
  * <p>Semantics, stated once: values match case-sensitively (exact keyword terms; CloudTrail writes
  * its values in fixed case); on analyzed text fields (CloudTrail {@code errorMessage}) a plain
  * value or {@code contains} matches as a phrase of words; {@code contains} on a flat_object field
- * itself ({@code requestParameters|contains}) matches inside any of its leaf values.
+ * itself ({@code requestParameters|contains}) matches inside any of its leaf values. {@code
+ * fieldref} becomes a {@code vigil_field_equals} comparison, which the compiler moves to the rule's
+ * post-filter ({@link PostFilter}): OpenSearch cannot compare two fields without scripts.
  */
 public final class SigmaConverter {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -54,7 +57,8 @@ public final class SigmaConverter {
           "gte",
           "lt",
           "lte",
-          "cased");
+          "cased",
+          "fieldref");
 
   private final boolean rawFields;
 
@@ -137,6 +141,12 @@ public final class SigmaConverter {
                 + "'); event correlation is not supported");
       }
       ObjectNode query = new ConditionParser(condition, selections, this, cpointer).parse();
+      if (threshold != null && PostFilter.split(query).postFilter() != null) {
+        throw fail(
+            cpointer,
+            "count() with fieldref is not supported: the field comparison runs after OpenSearch"
+                + " on each hit, so OpenSearch cannot count the matches");
+      }
       List<String> refs = new ArrayList<>();
       root.path("references").forEach(r -> refs.add(r.asText()));
       List<String> tags = new ArrayList<>();
@@ -275,13 +285,7 @@ public final class SigmaConverter {
       List<String> mods = new ArrayList<>();
       for (int i = 1; i < parts.length; i++) {
         if (!KNOWN_MODIFIERS.contains(parts[i])) {
-          String why =
-              parts[i].equals("fieldref")
-                  ? " (it compares two fields of one event, which an OpenSearch query cannot do"
-                      + " without scripts)"
-                  : "";
-          throw fail(
-              pointer, "the modifier '" + parts[i] + "' (" + key + ") is not supported" + why);
+          throw fail(pointer, "the modifier '" + parts[i] + "' (" + key + ") is not supported");
         }
         mods.add(parts[i]);
       }
@@ -296,6 +300,9 @@ public final class SigmaConverter {
       if (values.isEmpty()) {
         throw fail(pointer, key + " has an empty list of values");
       }
+      if (mods.contains("fieldref")) {
+        return fieldRef(field, values, mods, pointer, key);
+      }
       if (mods.contains("exists")) {
         if (values.size() != 1 || !values.get(0).isBoolean()) {
           throw fail(pointer, key + ": exists takes true or false");
@@ -308,6 +315,42 @@ public final class SigmaConverter {
         clauses.add(value(field, v, mods, pointer, key));
       }
       return mods.contains("all") ? and(clauses) : or(clauses);
+    }
+
+    /**
+     * {@code field|fieldref: other}: the two fields of one event hold the same value. OpenSearch
+     * cannot compare fields without scripts, so this becomes a post-filter (see PostFilter).
+     */
+    private ObjectNode fieldRef(
+        String field, List<JsonNode> values, List<String> mods, String pointer, String key) {
+      for (String m : mods) {
+        if (!m.equals("fieldref") && !m.equals("cased")) {
+          throw fail(
+              pointer,
+              key + ": fieldref with '" + m + "' is not supported (only exact equality is)");
+        }
+      }
+      List<ObjectNode> clauses = new ArrayList<>();
+      for (JsonNode v : values) {
+        if (!v.isTextual() || v.asText().isBlank()) {
+          throw fail(pointer, key + ": fieldref takes field names, got '" + v.asText() + "'");
+        }
+        String other = mapField(v.asText(), false);
+        for (String f : List.of(field, other)) {
+          Kind kind = types.type(f).kind();
+          if (kind == Kind.TEXT || kind == Kind.FLAT_OBJECT) {
+            throw fail(
+                pointer,
+                key
+                    + ": fieldref compares exact values, but "
+                    + f
+                    + " is "
+                    + (kind == Kind.TEXT ? "analyzed text" : "a whole flat_object field"));
+          }
+        }
+        clauses.add(PostFilter.fieldEquals(field, other));
+      }
+      return or(clauses);
     }
 
     private ObjectNode value(
