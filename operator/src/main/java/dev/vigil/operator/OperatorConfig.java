@@ -2,7 +2,9 @@ package dev.vigil.operator;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The operator's settings ({@code vigil.operator.*}), validated at start-up. */
 @ConfigMapping(prefix = "vigil.operator")
@@ -18,4 +20,26 @@ public interface OperatorConfig {
   /** Longest retry delay. */
   @WithDefault("5m")
   Duration retryMaxDelay();
+
+  /** Threads running built-in engine rules (each run is a search and a small bulk write). */
+  @WithDefault("2")
+  int detectionThreads();
+
+  /**
+   * A rule's status is written when a run's result or active alert count changes, and otherwise at
+   * most this often (to refresh {@code lastRunTime}), so steady rules cost few API writes.
+   */
+  @WithDefault("15m")
+  Duration detectionStatusRefresh();
+
+  /** Attempts per notification delivery (first try included) before it counts as failed. */
+  @WithDefault("4")
+  int deliveryAttempts();
+
+  /** First delay between delivery attempts; doubles per attempt, capped by retryMaxDelay. */
+  @WithDefault("2s")
+  Duration deliveryRetryDelay();
+
+  /** AWS endpoint override (e.g. an emulator) for the SNS client of notification channels. */
+  Optional<URI> awsEndpointOverride();
 }
