@@ -32,6 +32,14 @@ public interface OperatorConfig {
   @WithDefault("15m")
   Duration detectionStatusRefresh();
 
+  /**
+   * Every-match rules look back their interval plus this, so events that reach OpenSearch late
+   * (CloudTrail delivers within about 15 minutes) still alert; deterministic alert ids keep the
+   * overlap from raising anything twice.
+   */
+  @WithDefault("15m")
+  Duration detectionLateArrival();
+
   /** Attempts per notification delivery (first try included) before it counts as failed. */
   @WithDefault("4")
   int deliveryAttempts();

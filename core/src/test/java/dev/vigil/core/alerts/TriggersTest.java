@@ -43,6 +43,20 @@ class TriggersTest {
   }
 
   @Test
+  void everyMatchRulesLookBackFurtherForLateEventsCountingRulesKeepTheirWindow() {
+    CompiledRule every =
+        COMPILER.compile(RuleSource.query("stop", "cloudtrail", "eventName:StopLogging"));
+    CompiledRule counting =
+        COMPILER.compile(
+            RuleSource.query("denied", "cloudtrail", "errorCode:AccessDenied")
+                .withCondition(new RuleSource.Threshold(2, "10m", null)));
+    assertThat(EngineSearch.body(every, Duration.ofMinutes(15)).toString())
+        .contains("\"gte\":\"now-1200s\"");
+    assertThat(EngineSearch.body(counting, Duration.ofMinutes(15)).toString())
+        .contains("\"gte\":\"now-600s\"");
+  }
+
+  @Test
   void noHitsNoTrigger() throws Exception {
     CompiledRule rule =
         COMPILER.compile(RuleSource.query("stop", "cloudtrail", "eventName:StopLogging"));

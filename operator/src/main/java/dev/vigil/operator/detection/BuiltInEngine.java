@@ -8,6 +8,7 @@ import dev.vigil.core.alerts.Trigger;
 import dev.vigil.core.alerts.Triggers;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -24,11 +25,14 @@ public final class BuiltInEngine {
   private final AlertIndex alerts;
   private final AlertNotifier notifier;
   private final Clock clock;
+  private final Duration lateArrival;
 
-  public BuiltInEngine(AlertIndex alerts, AlertNotifier notifier, Clock clock) {
+  public BuiltInEngine(
+      AlertIndex alerts, AlertNotifier notifier, Clock clock, Duration lateArrival) {
     this.alerts = alerts;
     this.notifier = notifier;
     this.clock = clock;
+    this.lateArrival = lateArrival;
   }
 
   public RunOutcome run(ScheduledRule rule) {
@@ -49,7 +53,7 @@ public final class BuiltInEngine {
                   "/"
                       + rule.compiled().indexPattern()
                       + "/_search?ignore_unavailable=true&allow_no_indices=true",
-                  EngineSearch.body(rule.compiled()));
+                  EngineSearch.body(rule.compiled(), lateArrival));
       List<Trigger> triggers = Triggers.evaluate(rule.compiled(), rule.alerts(), response);
       plan = AlertLifecycle.afterRun(rule.alerts(), now, triggers, open, rule.acknowledge());
       result = triggers.isEmpty() ? RunOutcome.NO_MATCH : RunOutcome.TRIGGERED;

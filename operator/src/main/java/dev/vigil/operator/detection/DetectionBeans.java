@@ -13,7 +13,9 @@ public class DetectionBeans {
   @Singleton
   DetectionScheduler scheduler(
       AlertNotifier notifier, OperatorConfig config, MeterRegistry metrics) {
-    BuiltInEngine engine = new BuiltInEngine(new AlertIndex(), notifier, Clock.systemUTC());
+    BuiltInEngine engine =
+        new BuiltInEngine(
+            new AlertIndex(), notifier, Clock.systemUTC(), config.detectionLateArrival());
     return new DetectionScheduler(
         engine, config.detectionThreads(), config.detectionStatusRefresh(), metrics);
   }
