@@ -355,6 +355,90 @@ class DetectionEngineIT {
         .isEqualTo("AlertingSyncNotWired");
   }
 
+  @Test
+  void aSteadyTriggeredRuleKeepsUpdatingItsAlertWithoutWritingItsStatus() throws Exception {
+    index(cloudTrail("DeleteTrail", "cloudtrail.amazonaws.com", MALLORY, null, Instant.now()));
+    DetectionRuleSpec spec = new DetectionRuleSpec();
+    spec.severity = 2;
+    spec.logType = LogTypeName.cloudtrail;
+    spec.query = "eventName:DeleteTrail";
+    spec.condition = new DetectionRuleSpec.AlertCondition();
+    spec.condition.threshold = 0;
+    spec.condition.window = "30m";
+    spec.interval = "1s";
+    create(rule("steady", spec));
+
+    DetectionRule settled =
+        awaitRule("steady", r -> Integer.valueOf(1).equals(r.getStatus().activeAlerts));
+    String version = settled.getMetadata().getResourceVersion();
+    List<String> seen = new ArrayList<>();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              String lastSeen = first(alerts("steady")).path("lastSeenTime").asText();
+              if (!seen.contains(lastSeen)) {
+                seen.add(lastSeen);
+              }
+              return seen.size() >= 4;
+            });
+    assertThat(alerts("steady")).hasSize(1);
+    assertThat(
+            client
+                .resources(DetectionRule.class)
+                .inNamespace(namespace)
+                .withName("steady")
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .as("runs with the same outcome write no status")
+        .isEqualTo(version);
+  }
+
+  @Test
+  void aQueryOpenSearchRejectsRaisesAnErrorAlertThatCompletesOnceTheRuleIsFixed() throws Exception {
+    index(cloudTrail("GetTrailStatus", "cloudtrail.amazonaws.com", ALICE, null, Instant.now()));
+    DetectionRuleSpec spec = new DetectionRuleSpec();
+    spec.severity = 2;
+    spec.logType = LogTypeName.cloudtrail;
+    spec.dsl = Map.of("regexp", JSON.readTree("{\"eventName\": \"Stop[Logging\"}"));
+    spec.interval = "1s";
+    create(rule("broken-query", spec));
+
+    DetectionRule failing = awaitRule("broken-query", r -> "False".equals(ready(r)));
+    assertThat(
+            Conditions.find(failing.getStatus().conditions, Conditions.READY)
+                .orElseThrow()
+                .getReason())
+        .isEqualTo("RunFailed");
+    assertThat(failing.getStatus().lastResult).startsWith("Error: ").contains("400");
+    JsonNode error =
+        await().atMost(TIMEOUT).until(() -> first(alerts("broken-query")), a -> a != null);
+    assertThat(error.path("state").asText()).isEqualTo("ERROR");
+    assertThat(error.path("errorMessage").asText()).contains("400");
+
+    client
+        .resources(DetectionRule.class)
+        .inNamespace(namespace)
+        .withName("broken-query")
+        .edit(
+            r -> {
+              r.getSpec().dsl =
+                  Map.of("term", JSON.createObjectNode().put("eventName", "StopLogging"));
+              return r;
+            });
+    awaitRule(
+        "broken-query", r -> "True".equals(ready(r)) && "NoMatch".equals(r.getStatus().lastResult));
+    JsonNode completed =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> first(alerts("broken-query")),
+                a -> "COMPLETED".equals(a.path("state").asText()));
+    assertThat(completed.path("endTime").asText()).isNotEmpty();
+    assertThat(alerts("broken-query")).hasSize(1);
+  }
+
   // --- helpers ---
 
   private static void record(
