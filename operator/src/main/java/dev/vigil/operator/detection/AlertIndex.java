@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.alerts.Alert;
+import dev.vigil.core.alerts.AlertIndexMapping;
 import dev.vigil.core.alerts.AlertLifecycle;
-import dev.vigil.core.alerts.AlertState;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * index}.
  */
 public final class AlertIndex {
-  public static final String NAME = "vigil-alerts";
+  public static final String NAME = AlertIndexMapping.INDEX;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Set<URI> ensured = ConcurrentHashMap.newKeySet();
@@ -35,30 +35,21 @@ public final class AlertIndex {
       return;
     }
     try {
-      rest.put("/" + NAME, mapping());
+      rest.put("/" + NAME, AlertIndexMapping.body());
     } catch (OpenSearchException e) {
       if (e.status() != 400 || !e.getMessage().contains("already_exists")) {
         throw e;
       }
     }
+    // A search racing the new index's shard allocation answers 503: wait for the primary.
+    rest.get("/_cluster/health/" + NAME + "?wait_for_status=yellow&timeout=30s");
     ensured.add(rest.uri());
   }
 
   /** The rule's alerts that are not COMPLETED (ACTIVE, ACKNOWLEDGED, ERROR). */
   public List<Alert> open(OpenSearchRest rest, String namespace, String rule)
       throws OpenSearchException {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("size", 1000);
-    body.put("seq_no_primary_term", false);
-    var filter = body.putObject("query").putObject("bool").putArray("filter");
-    filter.addObject().putObject("term").put("rule.namespace", namespace);
-    filter.addObject().putObject("term").put("rule.name", rule);
-    var states = filter.addObject().putObject("terms").putArray("state");
-    for (AlertState state : AlertState.values()) {
-      if (state != AlertState.COMPLETED) {
-        states.add(state.name());
-      }
-    }
+    ObjectNode body = AlertIndexMapping.openAlertsQuery(namespace, rule, 1000);
     JsonNode response = rest.post("/" + NAME + "/_search", body);
     List<Alert> out = new ArrayList<>();
     for (JsonNode hit : response.path("hits").path("hits")) {
@@ -128,30 +119,5 @@ public final class AlertIndex {
   private static void line(ByteArrayOutputStream out, byte[] bytes) {
     out.writeBytes(bytes);
     out.write('\n');
-  }
-
-  /** Explicit mapping: states and names are exact keywords, times are dates, keys free-form. */
-  static ObjectNode mapping() {
-    ObjectNode body = JSON.createObjectNode();
-    body.putObject("settings").put("index.auto_expand_replicas", "0-1");
-    ObjectNode properties =
-        body.putObject("mappings").put("dynamic", false).putObject("properties");
-    for (String keyword :
-        List.of("id", "trigger", "state", "matchingDocumentIds", "tags", "source")) {
-      properties.putObject(keyword).put("type", "keyword");
-    }
-    ObjectNode rule = properties.putObject("rule").putObject("properties");
-    rule.putObject("namespace").put("type", "keyword");
-    rule.putObject("name").put("type", "keyword");
-    properties.putObject("severity").put("type", "integer");
-    properties.putObject("count").put("type", "long");
-    for (String date :
-        List.of("@timestamp", "startTime", "lastSeenTime", "endTime", "acknowledgedTime")) {
-      properties.putObject(date).put("type", "date");
-    }
-    properties.putObject("key").put("type", "flat_object");
-    properties.putObject("message").put("type", "text");
-    properties.putObject("errorMessage").put("type", "text");
-    return body;
   }
 }
