@@ -35,6 +35,13 @@ public final class Alert {
   public String lastSeenTime;
   public String endTime;
   public String acknowledgedTime;
+
+  /**
+   * When the rule's channels were told (by the operator's engine); null for an alert the stream
+   * raised that the engine has not sent yet.
+   */
+  public String notifiedTime;
+
   public long count;
   public List<String> matchingDocumentIds = new ArrayList<>();
   public String message;

@@ -31,7 +31,13 @@ public final class AlertIndexMapping {
     properties.putObject("severity").put("type", "integer");
     properties.putObject("count").put("type", "long");
     for (String date :
-        List.of("@timestamp", "startTime", "lastSeenTime", "endTime", "acknowledgedTime")) {
+        List.of(
+            "@timestamp",
+            "startTime",
+            "lastSeenTime",
+            "endTime",
+            "acknowledgedTime",
+            "notifiedTime")) {
       properties.putObject(date).put("type", "date");
     }
     properties.putObject("key").put("type", "flat_object");

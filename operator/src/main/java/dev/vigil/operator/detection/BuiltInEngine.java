@@ -3,6 +3,7 @@ package dev.vigil.operator.detection;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.core.alerts.Alert;
 import dev.vigil.core.alerts.AlertLifecycle;
+import dev.vigil.core.alerts.AlertState;
 import dev.vigil.core.alerts.EngineSearch;
 import dev.vigil.core.alerts.Trigger;
 import dev.vigil.core.alerts.Triggers;
@@ -10,6 +11,7 @@ import dev.vigil.operator.opensearch.OpenSearchException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -62,13 +64,24 @@ public final class BuiltInEngine {
           AlertLifecycle.afterError(rule.alerts(), now, e.getMessage(), open, rule.acknowledge());
       result = "Error: " + e.getMessage();
     }
+    // Alerts the stream raised reach the channels through the first run that sees them open.
+    String at = now.toString();
+    List<Alert> toNotify = new ArrayList<>();
+    for (Alert alert : plan.update()) {
+      if (alert.state == AlertState.ACTIVE && alert.notifiedTime == null) {
+        alert.notifiedTime = at;
+        toNotify.add(alert);
+      }
+    }
+    plan.create().forEach(alert -> alert.notifiedTime = at);
     List<Alert> created;
     try {
       created = alerts.write(rule.rest(), plan);
     } catch (OpenSearchException e) {
       return new RunOutcome(now, "Error: " + e.getMessage(), count(open, List.of()));
     }
-    for (Alert alert : created) {
+    toNotify.addAll(created);
+    for (Alert alert : toNotify) {
       LOG.infof(
           "DetectionRule %s: alert %s %s (severity %d): %s",
           rule.key(), alert.id, alert.state, alert.severity, alert.message);

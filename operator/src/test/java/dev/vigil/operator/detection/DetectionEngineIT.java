@@ -439,6 +439,49 @@ class DetectionEngineIT {
     assertThat(alerts("broken-query")).hasSize(1);
   }
 
+  @Test
+  void anAlertTheStreamRaisedIsSentByTheNextRunOnceAndKeptNotDuplicated() throws Exception {
+    webhookChannel("hook", ChannelType.Webhook, "/hook/" + namespace, null);
+    awaitChannelReady("hook");
+    JsonNode event =
+        cloudTrail("StopLogging", "cloudtrail.amazonaws.com", MALLORY, null, Instant.now());
+    String eventId = index(event);
+    // What the ingester's streaming detection writes for that event (rule key: none).
+    ObjectNode streamed = JSON.createObjectNode();
+    streamed.put("id", "streamed-" + namespace);
+    streamed.put("@timestamp", Instant.now().toString());
+    streamed.putObject("rule").put("namespace", namespace).put("name", "streamed");
+    streamed.put("severity", 2);
+    streamed.put("trigger", "any match in 2s");
+    streamed.put("state", "ACTIVE");
+    streamed.putObject("key");
+    streamed.put("startTime", Instant.now().toString());
+    streamed.put("count", 1);
+    streamed.putArray("matchingDocumentIds").add(eventId);
+    streamed.put("message", "raised by the stream");
+    streamed.put("source", "stream");
+    put("/vigil-alerts/_doc/streamed-" + namespace + "?refresh=true", streamed);
+
+    DetectionRuleSpec spec = new DetectionRuleSpec();
+    spec.severity = 2;
+    spec.logType = LogTypeName.cloudtrail;
+    spec.query = "eventName:StopLogging AND userIdentity.arn:\"" + MALLORY + "\"";
+    spec.interval = "1s";
+    spec.actions = actions("hook");
+    create(rule("streamed", spec));
+
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> hookBodies.stream().anyMatch(b -> b.contains("streamed-" + namespace)));
+    JsonNode kept = first(alerts("streamed"));
+    assertThat(kept.path("source").asText()).isEqualTo("stream");
+    assertThat(kept.path("notifiedTime").asText()).isNotEmpty();
+    awaitRule("streamed", r -> "Triggered".equals(r.getStatus().lastResult));
+    assertThat(alerts("streamed")).hasSize(1);
+    assertThat(hookBodies.stream().filter(b -> b.contains("streamed-" + namespace)).count())
+        .isEqualTo(1);
+  }
+
   // --- helpers ---
 
   private static void record(
