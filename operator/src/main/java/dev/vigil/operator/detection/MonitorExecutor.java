@@ -1,0 +1,24 @@
+package dev.vigil.operator.detection;
+
+import dev.vigil.api.v1alpha1.DetectionRule;
+import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.operator.opensearch.OpenSearchException;
+import dev.vigil.operator.opensearch.OpenSearchRest;
+
+/**
+ * The seam for the OpenSearch Alerting executor: a CDI bean implementing this (package {@code
+ * dev.vigil.operator.alerting}) makes {@link DetectionRuleReconciler} sync rules whose executor is
+ * Alerting as monitors. Without such a bean those rules report {@code Ready=False,
+ * reason=AlertingSyncNotWired} and do not run.
+ *
+ * <p>Contract: called on every reconcile of a rule whose executor is Alerting; find the rule's
+ * monitor by its stable name/Vigil metadata (adopt, never duplicate), create or update it only when
+ * its desired hash changed, repair drift, and return the monitor id (written to {@code
+ * status.monitorId}). Throw {@link OpenSearchException} for transient failures (the reconciler
+ * reports them and retries). Deleting the monitor on rule deletion is not part of this one method
+ * yet: the reconciler's cleanup is where it will be called from.
+ */
+public interface MonitorExecutor {
+  String sync(DetectionRule rule, CompiledRule compiled, OpenSearchRest rest)
+      throws OpenSearchException;
+}
