@@ -147,12 +147,11 @@ public final class NotificationChannelSync {
         configs.add(new ConfigBody(id, channel));
         if (email.credentialsSecretName != null) {
           notes.add(
-              "SMTP credentials are not settable through the Notifications API: add"
-                  + " opensearch.notifications.core.email."
-                  + displayName.replace(' ', '_')
-                  + "_SMTP.username and .password to the OpenSearch keystore (from Secret "
+              "SMTP credentials cannot be set through the Notifications API: put the username"
+                  + " and password of Secret "
                   + email.credentialsSecretName
-                  + ")");
+                  + " into the OpenSearch keystore as"
+                  + " opensearch.notifications.core.email.<smtp account>.username/.password");
         }
       }
       default -> throw new InvalidSpecException("spec.type " + spec.type + " is not supported");
