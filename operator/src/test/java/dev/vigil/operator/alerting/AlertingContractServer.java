@@ -286,8 +286,16 @@ final class AlertingContractServer implements AutoCloseable {
       }
     }
     for (JsonNode input : m.path("inputs")) {
-      if (input.path("search").path("query").isObject()) {
-        rewriteQuery(input.path("search").path("query"));
+      JsonNode query = input.path("search").path("query");
+      if (query.isObject()) {
+        rewriteQuery(query);
+        if (query.path("track_total_hits").isBoolean()) {
+          // SearchSourceBuilder writes "accurate" back as the integer it stands for.
+          ((ObjectNode) query)
+              .put(
+                  "track_total_hits",
+                  query.path("track_total_hits").asBoolean() ? Integer.MAX_VALUE : 10000);
+        }
       }
     }
     ArrayNode triggers = JSON.createArrayNode();
