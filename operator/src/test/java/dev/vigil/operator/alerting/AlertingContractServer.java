@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -47,6 +49,7 @@ final class AlertingContractServer implements AutoCloseable {
   record Stored(String id, long version, ObjectNode monitor) {}
 
   private final HttpServer server;
+  private final ExecutorService executor;
   private final Map<String, Stored> monitors = new LinkedHashMap<>();
   private final Map<String, ObjectNode> configs = new LinkedHashMap<>();
   private final AtomicInteger writes = new AtomicInteger();
@@ -60,7 +63,15 @@ final class AlertingContractServer implements AutoCloseable {
 
   AlertingContractServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+    executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "alerting-contract-server");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
     server.createContext(MONITORS, this::monitors);
     server.createContext(CONFIGS, this::configs);
     server.start();
@@ -139,6 +150,7 @@ final class AlertingContractServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 
   // ---- Alerting ----
