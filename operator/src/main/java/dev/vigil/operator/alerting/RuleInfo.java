@@ -1,5 +1,8 @@
 package dev.vigil.operator.alerting;
 
+import dev.vigil.api.v1alpha1.DetectionRule;
+import dev.vigil.api.v1alpha1.DetectionRuleSpec;
+import dev.vigil.core.rules.Durations;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,5 +32,24 @@ public record RuleInfo(
     if (interval == null || interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive");
     }
+  }
+
+  /**
+   * What a monitor needs of a DetectionRule resource. Invalid durations throw the compiler's {@link
+   * dev.vigil.core.rules.RuleException} naming the field (the CRD pattern already refuses them).
+   */
+  public static RuleInfo from(DetectionRule rule) {
+    DetectionRuleSpec spec = rule.getSpec();
+    return new RuleInfo(
+        rule.getMetadata().getNamespace(),
+        rule.getMetadata().getName(),
+        spec.severity == null ? 0 : spec.severity, // 0 fails: severity is required
+        spec.description,
+        spec.tags,
+        Durations.parse(spec.interval == null ? "5m" : spec.interval, "interval"),
+        spec.message,
+        spec.suppression == null || spec.suppression.window == null
+            ? null
+            : Durations.parse(spec.suppression.window, "suppression.window"));
   }
 }
