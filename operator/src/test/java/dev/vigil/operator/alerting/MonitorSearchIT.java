@@ -36,15 +36,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The search each rendered monitor runs, run for real on OpenSearch 2.19.4 (the Alerting plugin
  * itself cannot run here): every samples/ DetectionRule's monitor input is sent with {@code
- * {{period_end}}} filled in as Alerting does, against an index holding the rules' own test events
- * (normalized by Vigil's parser, stamped "now"). A query OpenSearch rejects fails the test; so does
- * a monitor that does not find its rule's Match events, or finds its NoMatch events (rules without
- * test events, such as the imported Sigma samples, are checked for acceptance only).
+ * {{period_end}}} filled in as Alerting does, against an index (Vigil's CloudTrail template under a
+ * test prefix) holding the rules' own test events (normalized by Vigil's parser, stamped "now"). A
+ * query OpenSearch rejects fails the test; so does a monitor that does not find its rule's Match
+ * events, or finds its NoMatch events (rules without test events, such as the imported Sigma
+ * samples, are checked for acceptance only).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MonitorSearchIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String INDEX = "vigil-cloudtrail-monitorsearchit";
+  // Its own prefix: documents stamped "now" under vigil-cloudtrail-* would be live events to any
+  // other test in this JVM that runs detections.
+  private static final IndexNaming NAMING =
+      new IndexNaming("monitorsearchit", IndexNaming.Granularity.DAILY);
+  private static final String INDEX = NAMING.index(LogType.CLOUDTRAIL, Instant.now());
 
   private OpenSearchRest rest;
   private long now;
@@ -65,7 +70,7 @@ class MonitorSearchIT {
         new OpenSearchRest(
             new OpenSearchEndpoint(
                 node.uri(), RequestAuth.NONE, null, false, Duration.ofSeconds(60)));
-    IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
+    IndexTemplates templates = new IndexTemplates(NAMING);
     rest.put("/_component_template/" + templates.componentName(), templates.componentTemplate());
     rest.put(
         "/_index_template/" + templates.templateName(LogType.CLOUDTRAIL),
@@ -114,8 +119,16 @@ class MonitorSearchIT {
     JsonNode search = monitor.body().path("inputs").get(0).path("search");
     assertThat(search.path("indices")).hasSize(1);
     String pattern = search.path("indices").get(0).asText();
-    assertThat(FileSystems.getDefault().getPathMatcher("glob:" + pattern).matches(Path.of(INDEX)))
-        .as("index pattern %s covers the CloudTrail indices", pattern)
+    String liveIndex =
+        IndexNaming.defaults()
+            .index(
+                sample.compiled().logType() == null
+                    ? LogType.CLOUDTRAIL
+                    : sample.compiled().logType(),
+                Instant.now());
+    assertThat(
+            FileSystems.getDefault().getPathMatcher("glob:" + pattern).matches(Path.of(liveIndex)))
+        .as("index pattern %s covers today's index %s", pattern, liveIndex)
         .isTrue();
     // Alerting renders the input as a mustache template with period_end (epoch millis) each run.
     String body = search.path("query").toString().replace("{{period_end}}", Long.toString(now));
