@@ -231,6 +231,56 @@ class DashboardReconcilerContractIT {
     assertThat(osd.writes()).isEqualTo(writes);
   }
 
+  @Test
+  void rawExportedObjectsAreImportedAsTheyAreAndAWrongPasswordIsUnauthorized() throws Exception {
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("opensearch")
+                .endMetadata()
+                .withStringData(Map.of("username", "vigil", "password", "wrong"))
+                .build())
+        .serverSideApply();
+    Dashboard raw = new Dashboard();
+    raw.getMetadata().setName("raw");
+    raw.getMetadata().setNamespace(namespace);
+    raw.setSpec(new DashboardSpec());
+    raw.getSpec().rawObjects =
+        "{\"type\":\"index-pattern\",\"id\":\"exported-waf\",\"attributes\":{\"title\":\"vigil-waf-*\",\"timeFieldName\":\"@timestamp\"},\"references\":[]}\n"
+            + "{\"exportedCount\":1,\"missingRefCount\":0,\"missingReferences\":[]}\n";
+    client.resource(raw).create();
+    Condition unauthorized = awaitReady("raw", "False");
+    assertThat(unauthorized.getReason()).isEqualTo("Unauthorized");
+    assertThat(unauthorized.getMessage()).contains("401").doesNotContain("wrong");
+
+    // Fixed credentials are picked up on the next (backed-off) attempt.
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("opensearch")
+                .endMetadata()
+                .withStringData(Map.of("username", "vigil", "password", "s3cret"))
+                .build())
+        .serverSideApply();
+    awaitReady("raw", "True");
+    var status = get("raw").getStatus();
+    assertThat(status.managedObjects).containsExactly("index-pattern/exported-waf");
+    assertThat(status.dashboardId).isNull();
+    assertThat(
+            osd.objects(TENANT)
+                .get("index-pattern/exported-waf")
+                .path("attributes")
+                .path("title")
+                .asText())
+        .isEqualTo("vigil-waf-*");
+  }
+
   private Dashboard sample(String file) throws Exception {
     try (InputStream in =
         Files.newInputStream(
