@@ -106,8 +106,23 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
       boolean repairDrift = !Boolean.FALSE.equals(dashboard.getSpec().repairDrift);
       List<String> managed =
           previous == null || previous.managedObjects == null ? List.of() : previous.managedObjects;
+      boolean tenantMoved =
+          previous != null
+              && previous.managedObjects != null
+              && !java.util.Objects.equals(previous.tenant, target.tenant());
       DashboardSync.Result result =
-          DashboardSync.apply(target.client(), objects, changed, repairDrift, managed);
+          DashboardSync.apply(
+              target.client(), objects, changed, repairDrift, tenantMoved ? List.of() : managed);
+      if (tenantMoved) {
+        // The objects now live in the new tenant; remove them from the one they were synced to.
+        DashboardsClient old = target.inTenant(previous.tenant).client();
+        for (String key : managed) {
+          old.delete(key);
+        }
+        LOG.infof(
+            "Dashboard %s: moved %d saved objects from tenant %s to %s",
+            id(dashboard), managed.size(), previous.tenant, target.tenant());
+      }
       count(result);
       status.objects = objects.size();
       status.syncedHash = hash;
@@ -163,8 +178,8 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
                   ? status.managedObjects
                   : renderedKeys(dashboard);
           DashboardsClient client =
-              status != null && status.tenant != null && !status.tenant.equals(target.tenant())
-                  ? targets.resolveWithTenant(dashboard, status.tenant).client()
+              status != null && status.managedObjects != null
+                  ? target.inTenant(status.tenant).client() // where they were written
                   : target.client();
           for (String key : keys) {
             client.delete(key);

@@ -16,8 +16,17 @@ import java.net.URI;
  * or else the connection's.
  */
 public class DashboardsTargets {
-  /** The resolved destination: its URL (for messages and the hash), tenant and API client. */
-  public record Target(String url, String tenant, DashboardsClient client) {}
+  /** The resolved destination: its URL (for messages and the hash), tenant and HTTP access. */
+  public record Target(String url, String tenant, OpenSearchRest rest) {
+    DashboardsClient client() {
+      return new DashboardsClient(rest, tenant);
+    }
+
+    /** The same Dashboards in another tenant (null: no tenant header). */
+    Target inTenant(String other) {
+      return new Target(url, other, rest);
+    }
+  }
 
   private final KubernetesClient kube;
   private final EndpointResolver endpoints;
@@ -68,10 +77,7 @@ public class DashboardsTargets {
             cluster.sslContext(),
             cluster.skipHostnameVerification(),
             cluster.timeout());
-    String tenant =
-        tenantOverride != null
-            ? tenantOverride
-            : spec.tenant != null ? spec.tenant : dashboards.tenant;
-    return new Target(url, tenant, new DashboardsClient(new OpenSearchRest(endpoint), tenant));
+    String tenant = spec.tenant != null ? spec.tenant : dashboards.tenant;
+    return new Target(url, tenant, new OpenSearchRest(endpoint));
   }
 }

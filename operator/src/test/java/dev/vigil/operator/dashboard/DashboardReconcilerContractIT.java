@@ -170,7 +170,7 @@ class DashboardReconcilerContractIT {
   }
 
   @Test
-  void withoutDriftRepairHandEditsStayAndRetainKeepsTheObjects() throws Exception {
+  void withoutDriftRepairHandEditsStayTenantChangesMoveAndRetainKeepsTheObjects() throws Exception {
     Dashboard dashboard = sample("alerts.yaml");
     dashboard.getSpec().repairDrift = false;
     dashboard.getSpec().deletionPolicy = DeletionPolicy.Retain;
@@ -191,9 +191,19 @@ class DashboardReconcilerContractIT {
     assertThat(store.get(dashboardKey).path("attributes").path("title").asText())
         .isEqualTo("tinkered");
 
+    // Another tenant: the objects move there (the tinkered one is re-imported as rendered).
+    Dashboard moved = get("alerts");
+    moved.getSpec().tenant = "security";
+    client.resource(moved).update();
+    var security = osd.objects("security");
+    await().atMost(TIMEOUT).until(() -> security.containsKey(dashboardKey) && store.isEmpty());
+    assertThat(security.get(dashboardKey).path("attributes").path("title").asText())
+        .isEqualTo("Vigil — Alerts");
+    await().atMost(TIMEOUT).until(() -> "security".equals(get("alerts").getStatus().tenant));
+
     client.resource(get("alerts")).delete();
     await().atMost(TIMEOUT).until(() -> get("alerts") == null);
-    assertThat(store).containsKey(dashboardKey);
+    assertThat(security).containsKey(dashboardKey);
   }
 
   @Test
