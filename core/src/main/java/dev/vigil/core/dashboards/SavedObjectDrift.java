@@ -10,9 +10,10 @@ import java.util.Set;
 
 /**
  * Whether a saved object as Dashboards returns it ({@code _bulk_get}) still is what Vigil imported.
- * Only the attributes Vigil sets are compared (Dashboards adds its own, e.g. an index pattern's
- * {@code fields} after a refresh); JSON-in-string attributes are compared as JSON, so a re-encoding
- * by Dashboards is not mistaken for an edit; references are compared as a set.
+ * Only what Vigil sets is compared, at every depth (Dashboards adds its own keys, e.g. an index
+ * pattern's {@code fields} after a refresh, or defaults a newer editor writes into {@code
+ * visState}); JSON-in-string attributes are compared as JSON, so a re-encoding by Dashboards is not
+ * mistaken for an edit; arrays must match element by element; references are compared as a set.
  */
 public final class SavedObjectDrift {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +63,17 @@ public final class SavedObjectDrift {
       }
       return true;
     }
+    if (desired.isArray() && actual.isArray()) {
+      if (desired.size() != actual.size()) {
+        return false;
+      }
+      for (int i = 0; i < desired.size(); i++) {
+        if (!same(desired.get(i), actual.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
     if (desired.isTextual() && actual.isTextual()) {
       String a = desired.asText();
       String b = actual.asText();
@@ -69,7 +81,8 @@ public final class SavedObjectDrift {
         return true;
       }
       JsonNode parsedA = json(a);
-      return parsedA != null && parsedA.equals(json(b));
+      JsonNode parsedB = json(b);
+      return parsedA != null && parsedB != null && same(parsedA, parsedB);
     }
     if (desired.isNumber() && actual.isNumber()) {
       return desired.decimalValue().compareTo(actual.decimalValue()) == 0;

@@ -41,6 +41,7 @@ class SavedObjectDriftTest {
     reordered.set("aggs", tree.get("aggs"));
     reordered.set("type", tree.get("type"));
     reordered.set("title", tree.get("title"));
+    ((ObjectNode) reordered.get("params")).put("aDefaultANewerEditorAdds", true);
     ((ObjectNode) actual.get("attributes")).put("visState", reordered.toString());
     assertThat(SavedObjectDrift.difference(desired, actual)).isNull();
   }
@@ -58,6 +59,13 @@ class SavedObjectDriftTest {
             "visState",
             desired.attributes().path("visState").asText().replace("\"size\":10", "\"size\":5"));
     assertThat(SavedObjectDrift.difference(desired, edited))
+        .isEqualTo("attribute visState changed");
+
+    ObjectNode lessAggs = desired.toJson();
+    var vis = (ObjectNode) JSON.readTree(desired.attributes().path("visState").asText());
+    ((com.fasterxml.jackson.databind.node.ArrayNode) vis.get("aggs")).remove(1);
+    ((ObjectNode) lessAggs.get("attributes")).put("visState", vis.toString());
+    assertThat(SavedObjectDrift.difference(desired, lessAggs))
         .isEqualTo("attribute visState changed");
 
     ObjectNode relinked = desired.toJson();
