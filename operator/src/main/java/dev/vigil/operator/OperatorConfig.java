@@ -16,6 +16,13 @@ public interface OperatorConfig {
   @WithDefault("5s")
   Duration retryInitialDelay();
 
+  /**
+   * How often a synced Dashboard is compared with what OpenSearch Dashboards holds (objects edited
+   * or deleted by hand are restored at this pace).
+   */
+  @WithDefault("5m")
+  Duration dashboardResyncInterval();
+
   /** Longest retry delay. */
   @WithDefault("5m")
   Duration retryMaxDelay();
