@@ -18,4 +18,15 @@ public interface OperatorConfig {
   /** Longest retry delay. */
   @WithDefault("5m")
   Duration retryMaxDelay();
+
+  /**
+   * How often a SnapshotPolicy is looked at between scheduled runs (retention, hot retention,
+   * restores, drift of the repository or plugin policies).
+   */
+  @WithDefault("5m")
+  Duration snapshotCheckInterval();
+
+  /** A scheduled snapshot later than this is reported overdue. */
+  @WithDefault("1h")
+  Duration snapshotOverdueGrace();
 }
