@@ -29,4 +29,8 @@ public interface OperatorConfig {
   /** A scheduled snapshot later than this is reported overdue. */
   @WithDefault("1h")
   Duration snapshotOverdueGrace();
+
+  /** How often the Ready state of every Vigil resource is read into metrics. */
+  @WithDefault("30s")
+  Duration statusMetricsInterval();
 }

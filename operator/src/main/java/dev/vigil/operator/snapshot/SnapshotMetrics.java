@@ -62,6 +62,8 @@ public final class SnapshotMetrics {
         .set(nextRun == null ? 0 : nextRun.getEpochSecond());
     gauge("vigil_snapshot_kept", namespace, policy).set(kept);
     gauge("vigil_snapshot_overdue", namespace, policy).set(overdue ? 1 : 0);
+    // Exists from the start at 0, so increase() sees the first failure.
+    registry.counter("vigil_snapshot_failures_total", tags(namespace, policy));
   }
 
   public void snapshotFailed(String namespace, String policy) {
