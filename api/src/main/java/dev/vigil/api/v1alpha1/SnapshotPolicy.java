@@ -36,6 +36,13 @@ public class SnapshotPolicy extends CustomResource<SnapshotPolicySpec, SnapshotP
   /** Optional, with {@link #RESTORE_ANNOTATION}: comma-separated log types or index patterns. */
   public static final String RESTORE_INDICES_ANNOTATION = Groups.SIEM + "/restore-indices";
 
+  /**
+   * Optional: an id for one restore request ({@code vigil restore} sets a fresh one), echoed in
+   * {@code status.lastRestore.request}, so the same day can be restored again and the caller knows
+   * which answer is its own.
+   */
+  public static final String RESTORE_REQUEST_ANNOTATION = Groups.SIEM + "/restore-request";
+
   /** Restored indices get this prefix, so they never collide with live ones. */
   public static final String RESTORED_PREFIX = "restored-";
 }

@@ -49,6 +49,10 @@ public class SnapshotPolicyStatus extends VigilStatus {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class RestoreStatus {
+    @JsonPropertyDescription(
+        "The siem.vigil.dev/restore-request annotation this answers (set by vigil restore).")
+    public String request;
+
     @JsonPropertyDescription("The requested day (YYYY-MM-DD), the annotation's value.")
     public String date;
 

@@ -370,10 +370,12 @@ public class SnapshotPolicyReconciler
       return;
     }
     String indices = annotations.get(SnapshotPolicy.RESTORE_INDICES_ANNOTATION);
+    String request = annotations.get(SnapshotPolicy.RESTORE_REQUEST_ANNOTATION);
     RestoreStatus last = status.lastRestore;
     if (last != null
         && date.trim().equals(last.date)
         && Objects.equals(indices, last.indices)
+        && Objects.equals(request, last.request)
         && !"Failed".equals(last.state)) {
       return; // done already
     }
@@ -387,6 +389,7 @@ public class SnapshotPolicyReconciler
       result.state = "Failed";
       result.message = e.getMessage();
     }
+    result.request = request;
     status.lastRestore = result;
     if ("Failed".equals(result.state)) {
       events.warning(policy, "RestoreFailed", result.message);
