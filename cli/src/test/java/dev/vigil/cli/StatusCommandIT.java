@@ -8,6 +8,7 @@ import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
 import dev.vigil.api.v1alpha1.SnapshotPolicy;
 import dev.vigil.api.v1alpha1.SnapshotPolicySpec;
+import dev.vigil.api.v1alpha1.SnapshotPolicyStatus.RestoreStatus;
 import dev.vigil.testing.KubeApiServer;
 import dev.vigil.testing.RealParts;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -102,6 +103,88 @@ class StatusCommandIT {
             server.kubeconfig().toString());
     assertThat(result.exit()).isEqualTo(1);
     assertThat(result.output()).contains("SnapshotPolicy status-empty/nope not found");
+  }
+
+  /**
+   * The CLI's half of the restore protocol: it annotates the policy and waits for the answer with
+   * its request id. The test writes that answer as the operator would (the operator's half is
+   * SnapshotPolicyIT in the operator module).
+   */
+  @Test
+  void restoreAnnotatesThePolicyAndReportsTheAnswerToItsOwnRequest() throws Exception {
+    try (KubernetesClient client = server.adminClient()) {
+      installCrds(client);
+      namespace(client, "restore-cli");
+      SnapshotPolicy policy = new SnapshotPolicy();
+      policy.getMetadata().setName("nightly");
+      policy.getMetadata().setNamespace("restore-cli");
+      policy.setSpec(new SnapshotPolicySpec());
+      policy.getSpec().schedule = "0 3 * * *";
+      policy.getSpec().repository = new SnapshotPolicySpec.Repository();
+      policy.getSpec().repository.name = "snapshots";
+      policy.getSpec().repository.type = SnapshotPolicySpec.RepositoryType.Fs;
+      policy.getSpec().repository.fs = new SnapshotPolicySpec.FsRepository();
+      policy.getSpec().repository.fs.location = "/snapshots";
+      policy
+          .getMetadata()
+          .setAnnotations(java.util.Map.of(SnapshotPolicy.RESTORE_INDICES_ANNOTATION, "waf"));
+      policy = client.resource(policy).create();
+      // An older answer for the same day must not be taken for this request's.
+      policy.setStatus(new dev.vigil.api.v1alpha1.SnapshotPolicyStatus());
+      policy.getStatus().lastRestore = new RestoreStatus();
+      policy.getStatus().lastRestore.date = "2026-11-01";
+      policy.getStatus().lastRestore.request = "older";
+      policy.getStatus().lastRestore.state = "Failed";
+      client.resource(policy).updateStatus();
+
+      var result =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  run(
+                      "restore",
+                      "--policy",
+                      "nightly",
+                      "--date",
+                      "2026-11-01",
+                      "--indices",
+                      "cloudtrail",
+                      "--timeout",
+                      "60",
+                      "-n",
+                      "restore-cli",
+                      "--kubeconfig",
+                      server.kubeconfig().toString()));
+      var resource =
+          client.resources(SnapshotPolicy.class).inNamespace("restore-cli").withName("nightly");
+      SnapshotPolicy annotated =
+          resource.waitUntilCondition(
+              p ->
+                  p.getMetadata()
+                      .getAnnotations()
+                      .containsKey(SnapshotPolicy.RESTORE_REQUEST_ANNOTATION),
+              30,
+              TimeUnit.SECONDS);
+      var annotations = annotated.getMetadata().getAnnotations();
+      assertThat(annotations)
+          .containsEntry(SnapshotPolicy.RESTORE_ANNOTATION, "2026-11-01")
+          .containsEntry(SnapshotPolicy.RESTORE_INDICES_ANNOTATION, "cloudtrail");
+      RestoreStatus answer = new RestoreStatus();
+      answer.date = "2026-11-01";
+      answer.indices = "cloudtrail";
+      answer.request = annotations.get(SnapshotPolicy.RESTORE_REQUEST_ANNOTATION);
+      answer.state = "Restored";
+      answer.message =
+          "restored 1 index(es) of 2026-11-01 from vigil-restore-cli-nightly-2026.11.02-03.00";
+      answer.restoredIndices = List.of("restored-vigil-cloudtrail-2026.11.01");
+      annotated.getStatus().lastRestore = answer;
+      client.resource(annotated).updateStatus();
+
+      Result done = result.get(60, TimeUnit.SECONDS);
+      assertThat(done.exit()).as(done.output()).isZero();
+      assertThat(done.output())
+          .contains("Restored: restored 1 index(es) of 2026-11-01")
+          .contains("  restored-vigil-cloudtrail-2026.11.01");
+    }
   }
 
   private static Condition ready(String status, String reason, String message) {

@@ -116,6 +116,7 @@ class SnapshotPolicyIT {
               p.getMetadata()
                   .getAnnotations()
                   .put(SnapshotPolicy.RESTORE_INDICES_ANNOTATION, "guardduty");
+              p.getMetadata().getAnnotations().put(SnapshotPolicy.RESTORE_REQUEST_ANNOTATION, "r1");
               return p;
             });
     var restore =
@@ -123,7 +124,7 @@ class SnapshotPolicyIT {
             .atMost(TIMEOUT)
             .until(
                 () -> get("minutely").getStatus().lastRestore,
-                r -> r != null && "2026-08-01".equals(r.date));
+                r -> r != null && "r1".equals(r.request));
     assertThat(restore.state).as(restore.message).isEqualTo("Restored");
     assertThat(restore.restoredIndices).containsExactly("restored-vigil-guardduty-2026.08.01");
     await().atMost(TIMEOUT).until(() -> count("restored-vigil-guardduty-2026.08.01") == 2);
