@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       SigmaCommand.class,
       RulesCommand.class,
       ValidateCommand.class,
+      StatusCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VigilCommand implements Runnable {

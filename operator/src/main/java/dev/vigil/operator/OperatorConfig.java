@@ -92,4 +92,25 @@ public interface OperatorConfig {
   /** First delay between delivery attempts; doubles per attempt, capped by retryMaxDelay. */
   @WithDefault("2s")
   Duration deliveryRetryDelay();
+
+  /**
+   * How often a SnapshotPolicy is looked at between scheduled runs (retention, hot retention,
+   * restores, drift of the repository or plugin policies).
+   */
+  @WithDefault("5m")
+  Duration snapshotCheckInterval();
+
+  /** A scheduled snapshot later than this is reported overdue. */
+  @WithDefault("1h")
+  Duration snapshotOverdueGrace();
+
+  /** How often the Ready state of every Vigil resource is read into metrics. */
+  @WithDefault("30s")
+  Duration statusMetricsInterval();
+
+  /**
+   * Endpoint for AWS API calls instead of the regional one (an emulator or a VPC endpoint); unset
+   * in production.
+   */
+  java.util.Optional<java.net.URI> awsEndpointOverride();
 }

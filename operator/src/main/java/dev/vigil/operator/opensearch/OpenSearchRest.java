@@ -140,6 +140,12 @@ public final class OpenSearchRest {
             : body.path("error").isTextual()
                 ? body.path("error").asText()
                 : body.path("error").path("reason").asText(response.body());
+    // The root reason often only says what failed ("failed to create repository"); the cause says
+    // why.
+    String cause = body.path("error").path("caused_by").path("reason").asText("");
+    if (!cause.isEmpty() && !detail.contains(cause)) {
+      detail = detail + ": " + cause;
+    }
     throw new OpenSearchException(
         reason,
         status,
