@@ -88,7 +88,7 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
     DashboardStatus previous = dashboard.getStatus();
     DashboardStatus status = new DashboardStatus();
     if (previous != null) {
-      status.conditions.addAll(previous.conditions);
+      status.conditions.addAll(Conditions.copyOf(previous.conditions));
       status.objects = previous.objects;
       status.syncedHash = previous.syncedHash;
       status.dashboardId = previous.dashboardId;

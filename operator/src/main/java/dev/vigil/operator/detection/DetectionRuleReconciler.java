@@ -130,7 +130,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
     DetectionRuleStatus previous = rule.getStatus();
     DetectionRuleStatus status = new DetectionRuleStatus();
     if (previous != null) {
-      status.conditions.addAll(previous.conditions);
+      status.conditions.addAll(Conditions.copyOf(previous.conditions));
       status.lastRunTime = previous.lastRunTime;
       status.lastResult = previous.lastResult;
       status.activeAlerts = previous.activeAlerts;

@@ -102,7 +102,7 @@ public class NotificationChannelReconciler
     NotificationChannelStatus previous = channel.getStatus();
     NotificationChannelStatus status = new NotificationChannelStatus();
     if (previous != null) {
-      status.conditions.addAll(previous.conditions);
+      status.conditions.addAll(Conditions.copyOf(previous.conditions));
       status.configId = previous.configId;
       status.lastDeliveryTime = previous.lastDeliveryTime;
       status.failedDeliveries = previous.failedDeliveries;

@@ -434,7 +434,7 @@ public class SnapshotPolicyReconciler
 
   private static SnapshotPolicyStatus carryOver(SnapshotPolicyStatus previous) {
     SnapshotPolicyStatus status = new SnapshotPolicyStatus();
-    status.conditions.addAll(previous.conditions);
+    status.conditions.addAll(Conditions.copyOf(previous.conditions));
     status.lastSnapshot = previous.lastSnapshot;
     status.nextRunTime = previous.nextRunTime;
     status.snapshotsKept = previous.snapshotsKept;
