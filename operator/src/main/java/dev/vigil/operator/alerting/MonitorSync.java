@@ -82,10 +82,16 @@ public final class MonitorSync {
           removed++;
         }
       } else if (!named.isEmpty()) {
-        Found foreign = named.get(0);
-        long version = put(rest, foreign.id(), desired);
+        Found unmarked = named.get(0);
+        long version = put(rest, unmarked.id(), desired);
+        // Vigil's own monitor whose marker was removed by hand, or someone else's: adopted.
+        boolean wasOurs = unmarked.id().equals(known.monitorId());
         return new Result(
-            foreign.id(), SyncAction.ADOPTED, version, removed, "adopted an unmarked monitor");
+            unmarked.id(),
+            wasOurs ? SyncAction.REPAIRED : SyncAction.ADOPTED,
+            version,
+            removed,
+            wasOurs ? "the Vigil marker was removed by hand" : "adopted an unmarked monitor");
       }
     }
     if (current == null) {

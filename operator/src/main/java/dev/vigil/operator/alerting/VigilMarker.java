@@ -25,9 +25,20 @@ public final class VigilMarker {
 
   private VigilMarker() {}
 
-  /** Stable monitor name for a DetectionRule. */
+  /** Longest monitor name kept whole: the index maps {@code monitor.name.keyword} up to 256. */
+  static final int MAX_NAME = 200;
+
+  /**
+   * Stable monitor name for a DetectionRule: {@code vigil/<namespace>/<rule>}, or, when that is
+   * longer than {@value #MAX_NAME} characters (a keyword longer than 256 would not be indexed, and
+   * the monitor could never be found again), its start plus a digest of the whole.
+   */
   public static String monitorName(String namespace, String rule) {
-    return "vigil/" + namespace + "/" + rule;
+    String name = "vigil/" + namespace + "/" + rule;
+    if (name.length() <= MAX_NAME) {
+      return name;
+    }
+    return name.substring(0, MAX_NAME - 17) + "~" + digest(name, 16);
   }
 
   /** {@code <namespace>/<name>}: the Kubernetes resource an object belongs to. */

@@ -257,7 +257,10 @@ final class AlertingContractServer implements AutoCloseable {
       if (hits.size() >= size) {
         break;
       }
-      if (name == null || name.equals(s.monitor().path("name").asText())) {
+      String stored = s.monitor().path("name").asText();
+      // The scheduled-jobs mapping indexes monitor.name.keyword with ignore_above 256: longer names
+      // are stored but never match a term query.
+      if (name == null || (name.equals(stored) && stored.length() <= 256)) {
         ObjectNode hit = hits.addObject();
         hit.put("_index", ".opendistro-alerting-config").put("_id", s.id());
         if (body.path("version").asBoolean(false)) {

@@ -169,6 +169,45 @@ class MonitorSyncContractTest {
                 .action())
         .isEqualTo(SyncAction.UNCHANGED);
     assertThat(server.writes()).isZero();
+
+    // The marker itself removed (e.g. an editor that rewrites ui_metadata): found by name,
+    // restored.
+    server.handEdit(id, m -> m.remove("ui_metadata"));
+    MonitorSync.Result remarked =
+        MonitorSync.sync(rest, stopLogging(), new MonitorSync.Known(id, byVersion.version()));
+    assertThat(remarked.action()).isEqualTo(SyncAction.REPAIRED);
+    assertThat(remarked.monitorId()).isEqualTo(id);
+    assertThat(
+            VigilMarker.isOurs(
+                server.monitors().get(id).monitor(), "vigil", "cloudtrail-tampering"))
+        .isTrue();
+    assertThat(server.monitors()).hasSize(1);
+  }
+
+  @Test
+  void aRuleWithAVeryLongNameIsStillFoundAgain() throws Exception {
+    SampleRules.Sample s = SampleRules.named("cloudtrail-tampering");
+    RuleInfo i = s.info();
+    String longName = "x".repeat(253);
+    RuleInfo longRule =
+        new RuleInfo(
+            "a-namespace-with-a-long-name",
+            longName,
+            i.severity(),
+            i.description(),
+            i.tags(),
+            i.interval(),
+            i.message(),
+            i.suppression());
+    DesiredMonitor desired = renderer.render(s.compiled(), longRule, SLACK);
+    assertThat(MonitorSync.sync(rest, desired).action()).isEqualTo(SyncAction.CREATED);
+    server.resetCounts();
+    assertThat(MonitorSync.sync(rest, renderer.render(s.compiled(), longRule, SLACK)).action())
+        .isEqualTo(SyncAction.UNCHANGED);
+    assertThat(server.writes()).isZero();
+    assertThat(desired.name()).hasSizeLessThanOrEqualTo(200).startsWith("vigil/a-namespace");
+    assertThat(VigilMarker.monitorName("ns", longName))
+        .isNotEqualTo(VigilMarker.monitorName("ns", longName.substring(1) + "y"));
   }
 
   @Test
