@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SigmaCommand.class,
       RulesCommand.class,
       ValidateCommand.class,
+      DashboardsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VigilCommand implements Runnable {
