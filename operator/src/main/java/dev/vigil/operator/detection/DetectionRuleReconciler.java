@@ -222,7 +222,8 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   }
 
   private void alerting(
-      DetectionRule rule, CompiledRule compiled, OpenSearchRest rest, DetectionRuleStatus status) {
+      DetectionRule rule, CompiledRule compiled, OpenSearchRest rest, DetectionRuleStatus status)
+      throws InvalidSpecException {
     status.lastRunTime = null;
     status.lastResult = null;
     status.activeAlerts = null;
@@ -247,6 +248,22 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   @Override
   public DeleteControl cleanup(DetectionRule rule, Context<DetectionRule> context) {
     scheduler.unschedule(key(rule));
+    Optional<OpenSearchConnection> connection =
+        context.getSecondaryResource(OpenSearchConnection.class);
+    if (monitors.isPresent()
+        && connection.isPresent()
+        && rule.getStatus() != null
+        && ExecutorChoice.ALERTING.equals(rule.getStatus().executor)) {
+      try {
+        monitors.get().delete(rule, clients.get(connection.get()));
+      } catch (OpenSearchException e) {
+        events.warning(rule, "CleanupFailed", e.getMessage());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
+      } catch (InvalidSpecException e) {
+        // The connection can never be reached as configured: nothing to clean up through it.
+        events.warning(rule, "CleanupSkipped", e.getMessage());
+      }
+    }
     return DeleteControl.defaultDelete();
   }
 

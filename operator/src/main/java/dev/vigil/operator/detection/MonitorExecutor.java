@@ -2,6 +2,7 @@ package dev.vigil.operator.detection;
 
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 
@@ -15,10 +16,13 @@ import dev.vigil.operator.opensearch.OpenSearchRest;
  * monitor by its stable name/Vigil metadata (adopt, never duplicate), create or update it only when
  * its desired hash changed, repair drift, and return the monitor id (written to {@code
  * status.monitorId}). Throw {@link OpenSearchException} for transient failures (the reconciler
- * reports them and retries). Deleting the monitor on rule deletion is not part of this one method
- * yet: the reconciler's cleanup is where it will be called from.
+ * reports them and retries); {@link InvalidSpecException} when a referenced channel is missing or
+ * invalid. {@link #delete} runs from the reconciler's cleanup.
  */
 public interface MonitorExecutor {
   String sync(DetectionRule rule, CompiledRule compiled, OpenSearchRest rest)
-      throws OpenSearchException;
+      throws OpenSearchException, InvalidSpecException;
+
+  /** Removes the rule's monitor per its deletion policy (Vigil's monitors only). */
+  void delete(DetectionRule rule, OpenSearchRest rest) throws OpenSearchException;
 }

@@ -207,7 +207,7 @@ class DashboardReconcilerContractIT {
   }
 
   @Test
-  void invalidSpecsAndMissingConnectionsAreReportedWithoutWrites() throws Exception {
+  void invalidSpecsMissingConnectionsAndRejectedImportsAreReported() throws Exception {
     int writes = osd.writes();
     Dashboard broken = new Dashboard();
     broken.getMetadata().setName("broken");
@@ -239,6 +239,34 @@ class DashboardReconcilerContractIT {
     assertThat(missing.getReason()).isEqualTo("ConnectionNotFound");
     assertThat(missing.getMessage()).contains("spec.connectionRef").contains("elsewhere");
     assertThat(osd.writes()).isEqualTo(writes);
+
+    // An export whose visualization points at an index pattern Dashboards does not have.
+    Dashboard dangling = new Dashboard();
+    dangling.getMetadata().setName("dangling");
+    dangling.getMetadata().setNamespace(namespace);
+    dangling.setSpec(new DashboardSpec());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    ObjectNode vis = json.createObjectNode().put("type", "visualization").put("id", "exported-vis");
+    ObjectNode attributes = vis.putObject("attributes").put("title", "Exported");
+    attributes.put(
+        "visState", "{\"title\":\"Exported\",\"type\":\"metric\",\"aggs\":[],\"params\":{}}");
+    attributes.put("uiStateJSON", "{}");
+    attributes
+        .putObject("kibanaSavedObjectMeta")
+        .put(
+            "searchSourceJSON",
+            "{\"indexRefName\":\"kibanaSavedObjectMeta.searchSourceJSON.index\"}");
+    vis.putArray("references")
+        .addObject()
+        .put("name", "kibanaSavedObjectMeta.searchSourceJSON.index")
+        .put("type", "index-pattern")
+        .put("id", "nope");
+    dangling.getSpec().rawObjects = vis.toString();
+    client.resource(dangling).create();
+    Condition failed = awaitReady("dangling", "False");
+    assertThat(failed.getReason()).isEqualTo("ImportFailed");
+    assertThat(failed.getMessage())
+        .contains("visualization/exported-vis: missing_references [index-pattern/nope]");
   }
 
   @Test
