@@ -23,6 +23,13 @@ public interface OperatorConfig {
   @WithDefault("5m")
   Duration dashboardResyncInterval();
 
+  /**
+   * How often a DetectionRule's Alerting monitor (and its channels) is compared with the plugin's
+   * (monitors edited or deleted by hand are repaired at this pace).
+   */
+  @WithDefault("5m")
+  Duration monitorResyncInterval();
+
   /** Longest retry delay. */
   @WithDefault("5m")
   Duration retryMaxDelay();
