@@ -47,6 +47,7 @@ public class SnapshotPolicyReconciler
   private static final Logger LOG = Logger.getLogger(SnapshotPolicyReconciler.class);
   static final String LAST_SNAPSHOT_SUCCEEDED = "LastSnapshotSucceeded";
   static final String ON_SCHEDULE = "OnSchedule";
+  static final String HOT_RETENTION = "HotRetention";
 
   /** While a snapshot runs, look at it this often. */
   private static final Duration RUNNING_POLL = Duration.ofSeconds(2);
@@ -340,6 +341,8 @@ public class SnapshotPolicyReconciler
       throws OpenSearchException {
     if (settings.hotRules().isEmpty()) {
       status.expiredIndices = null;
+      status.indicesAwaitingSnapshot = null;
+      status.conditions.removeIf(c -> HOT_RETENTION.equals(c.getType()));
       return;
     }
     if (ism) {
@@ -347,6 +350,14 @@ public class SnapshotPolicyReconciler
         info(policy, "IsmPoliciesApplied", "hot retention applied as ISM policies");
       }
       status.expiredIndices = null;
+      status.indicesAwaitingSnapshot = null;
+      conditions.set(
+          status.conditions,
+          HOT_RETENTION,
+          true,
+          "IsmPolicies",
+          "Index State Management deletes expired indices",
+          status.observedGeneration);
       return;
     }
     BuiltInHotRetention.Pass pass = BuiltInHotRetention.run(api, settings, snapshots, now);
@@ -355,6 +366,40 @@ public class SnapshotPolicyReconciler
       info(
           policy, "IndicesExpired", "deleted expired indices " + String.join(", ", pass.deleted()));
       status.expiredIndices = pass.deleted();
+    }
+    List<String> waiting = pass.waitingForSnapshot();
+    status.indicesAwaitingSnapshot =
+        waiting.isEmpty() ? null : waiting.subList(0, Math.min(20, waiting.size()));
+    List<String> uncovered =
+        waiting.stream().filter(i -> !Globs.matchesAny(i, settings.indices())).toList();
+    if (waiting.isEmpty()) {
+      conditions.set(
+          status.conditions,
+          HOT_RETENTION,
+          true,
+          "UpToDate",
+          "no expired index is left",
+          status.observedGeneration);
+    } else if (!uncovered.isEmpty()) {
+      conditions.set(
+          status.conditions,
+          HOT_RETENTION,
+          false,
+          "NotCoveredBySnapshots",
+          uncovered.size()
+              + " expired index(es), e.g. "
+              + uncovered.get(0)
+              + ", are not in spec.indices, so no snapshot will hold them: add them to spec.indices"
+              + " or set requireSnapshot: false",
+          status.observedGeneration);
+    } else {
+      conditions.set(
+          status.conditions,
+          HOT_RETENTION,
+          false,
+          "AwaitingSnapshot",
+          waiting.size() + " expired index(es) wait for the next successful snapshot",
+          status.observedGeneration);
     }
   }
 
@@ -442,6 +487,7 @@ public class SnapshotPolicyReconciler
     status.lastFailure = previous.lastFailure;
     status.engine = previous.engine;
     status.expiredIndices = previous.expiredIndices;
+    status.indicesAwaitingSnapshot = previous.indicesAwaitingSnapshot;
     status.lastRestore = previous.lastRestore;
     return status;
   }
