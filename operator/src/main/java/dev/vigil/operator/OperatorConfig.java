@@ -114,10 +114,4 @@ public interface OperatorConfig {
   /** How often the Ready state of every Vigil resource is read into metrics. */
   @WithDefault("30s")
   Duration statusMetricsInterval();
-
-  /**
-   * Endpoint for AWS API calls instead of the regional one (an emulator or a VPC endpoint); unset
-   * in production.
-   */
-  java.util.Optional<java.net.URI> awsEndpointOverride();
 }

@@ -62,7 +62,9 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
     this.conditions = new Conditions(clock);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.recheck = config.connectionCheckInterval();
-    this.alarms = new dev.vigil.operator.monitoring.ConnectionAlarms(config.awsEndpointOverride());
+    this.alarms =
+        new dev.vigil.operator.monitoring.ConnectionAlarms(
+            config.aws().endpointOverride().map(java.net.URI::create));
   }
 
   @Override
