@@ -14,6 +14,7 @@ import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -57,6 +58,7 @@ public class SnapshotPolicyReconciler
   private final StatusUpdates statusUpdates;
   private final KubeEvents events;
   private final Conditions conditions;
+  private final ReadyCondition readiness;
   private final Backoff backoff;
   private final Clock clock;
   private final Duration checkInterval;
@@ -86,6 +88,7 @@ public class SnapshotPolicyReconciler
     this.statusUpdates = statusUpdates;
     this.events = events;
     this.conditions = new Conditions(clock);
+    this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.clock = clock;
     this.checkInterval = config.snapshotCheckInterval();
@@ -449,25 +452,7 @@ public class SnapshotPolicyReconciler
       boolean ready,
       String reason,
       String message) {
-    boolean wasReady = Conditions.isTrue(status.conditions, Conditions.READY);
-    String previousReason =
-        Conditions.find(status.conditions, Conditions.READY).map(c -> c.getReason()).orElse(null);
-    conditions.set(
-        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
-    if (wasReady != ready || !reason.equals(previousReason)) {
-      LOG.infof(
-          "SnapshotPolicy %s/%s: Ready=%s (%s) %s",
-          policy.getMetadata().getNamespace(),
-          policy.getMetadata().getName(),
-          ready,
-          reason,
-          message);
-      if (ready) {
-        events.normal(policy, reason, message);
-      } else {
-        events.warning(policy, reason, message);
-      }
-    }
+    readiness.set(policy, status, ready, reason, message);
   }
 
   private void info(SnapshotPolicy policy, String reason, String message) {
