@@ -95,6 +95,10 @@ public final class StreamDetector {
           skipped.add(name + ": counts over a window (scheduled engine only)");
           continue;
         }
+        if (compiled.postFilter() != null) {
+          skipped.add(name + ": compares two fields (Sigma fieldref); not deployable");
+          continue;
+        }
         if (compiled.logType() == null) {
           skipped.add(name + ": reads an index pattern, not a log type");
           continue;

@@ -40,17 +40,19 @@ public final class IngesterDeployments {
       LogSource source,
       OpenSearchConnection connection,
       Map<String, String> properties,
+      String streamRules,
       int replicas) {
     ensureServiceAccount(source.getMetadata().getNamespace());
     String name = LogSourceNames.of(source).ingester();
-    ConfigMap config = IngesterWorkload.configMap(source, name, properties);
+    ConfigMap config = IngesterWorkload.configMap(source, name, properties, streamRules);
     ConfigMap currentConfig =
         client.configMaps().inNamespace(source.getMetadata().getNamespace()).withName(name).get();
     if (currentConfig == null || !Objects.equals(currentConfig.getData(), config.getData())) {
       client.resource(config).forceConflicts().serverSideApply();
     }
     Deployment wanted =
-        IngesterWorkload.deployment(source, connection, name, properties, replicas, settings);
+        IngesterWorkload.deployment(
+            source, connection, name, properties, streamRules, replicas, settings);
     Deployment current = get(source);
     if (current == null
         || !Objects.equals(current.getSpec().getReplicas(), replicas)

@@ -1,5 +1,6 @@
 package dev.vigil.operator.logsource;
 
+import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
@@ -17,7 +18,9 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +36,7 @@ import java.util.stream.Collectors;
  */
 public final class IngesterWorkload {
   static final String CONFIG_KEY = "application.properties";
+  static final String RULES_KEY = "detection-rules.yaml";
   static final String HASH_ANNOTATION = "siem.vigil.dev/config-hash";
   private static final String WORK_DIR = "/deployments";
   private static final String CREDENTIALS_DIR = "/var/run/vigil/opensearch";
@@ -55,9 +59,13 @@ public final class IngesterWorkload {
       OpenSearchConnection connection,
       String queueUrl,
       String region,
-      OperatorConfig.Aws aws) {
+      OperatorConfig.Aws aws,
+      boolean streamRules) {
     LogSourceSpec spec = source.getSpec();
     Map<String, String> p = new LinkedHashMap<>();
+    if (streamRules) {
+      p.put("vigil.ingester.detection.rules", WORK_DIR + "/config/" + RULES_KEY);
+    }
     p.put("vigil.ingester.queues.logs.url", queueUrl);
     p.put("vigil.ingester.queues.logs.log-type", spec.logType.name());
     if (region != null) {
@@ -113,7 +121,38 @@ public final class IngesterWorkload {
             Collectors.joining("\n", "# Written by the Vigil operator; edits are undone.\n", "\n"));
   }
 
-  public static ConfigMap configMap(LogSource source, String name, Map<String, String> properties) {
+  /**
+   * The DetectionRules the ingesters run per event (streaming detection; the ingester keeps the
+   * every-match ones of its log types) as the manifests users write: the built-in engine's rules on
+   * the same connection. Empty when there are none.
+   */
+  public static String streamRules(List<DetectionRule> rules) {
+    StringBuilder yaml = new StringBuilder();
+    for (DetectionRule rule :
+        rules.stream().sorted(Comparator.comparing(r -> r.getMetadata().getName())).toList()) {
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("apiVersion", rule.getApiVersion());
+      manifest.put("kind", rule.getKind());
+      manifest.put(
+          "metadata",
+          Map.of(
+              "name",
+              rule.getMetadata().getName(),
+              "namespace",
+              rule.getMetadata().getNamespace()));
+      manifest.put("spec", rule.getSpec());
+      yaml.append(Serialization.asYaml(manifest));
+    }
+    return yaml.toString();
+  }
+
+  public static ConfigMap configMap(
+      LogSource source, String name, Map<String, String> properties, String streamRules) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(CONFIG_KEY, render(properties));
+    if (!streamRules.isEmpty()) {
+      data.put(RULES_KEY, streamRules);
+    }
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(name)
@@ -121,7 +160,7 @@ public final class IngesterWorkload {
         .withLabels(labels(source, name))
         .withOwnerReferences(owner(source))
         .endMetadata()
-        .withData(Map.of(CONFIG_KEY, render(properties)))
+        .withData(data)
         .build();
   }
 
@@ -130,6 +169,7 @@ public final class IngesterWorkload {
       OpenSearchConnection connection,
       String name,
       Map<String, String> properties,
+      String streamRules,
       int replicas,
       OperatorConfig.Ingesters settings) {
     LogSourceSpec.Ingester ingester =
@@ -263,7 +303,8 @@ public final class IngesterWorkload {
     // The hash of configuration and pod spec: a change rolls the pods (a ConfigMap edit alone would
     // not) and tells the operator whether the Deployment needs a write at all.
     String hash =
-        DesiredStateHash.of(List.of(properties, deployment.getSpec().getTemplate().getSpec()));
+        DesiredStateHash.of(
+            List.of(properties, streamRules, deployment.getSpec().getTemplate().getSpec()));
     deployment.getSpec().getTemplate().getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, hash));
     return deployment;
   }

@@ -1,5 +1,7 @@
 package dev.vigil.operator.logsource;
 
+import dev.vigil.api.v1alpha1.DetectionRule;
+import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogSourceStatus;
@@ -24,6 +26,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -229,11 +232,18 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     }
     status.replicas = plan.replicas();
     status.lagSeconds = depth.oldestAge() == null ? null : depth.oldestAge().toSeconds();
+    String streamRules = IngesterWorkload.streamRules(builtInRules(source, connectionName));
     deployments.apply(
         source,
         connection,
         IngesterWorkload.properties(
-            source, connection, queue.url(), aws.region().id(), config.aws()),
+            source,
+            connection,
+            queue.url(),
+            aws.region().id(),
+            config.aws(),
+            !streamRules.isEmpty()),
+        streamRules,
         plan.replicas());
     int ready = observed == null ? 0 : observed.ready();
     boolean enough = ready >= Math.min(1, plan.replicas());
@@ -244,6 +254,23 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
         enough ? "Running" : "PodsNotReady",
         ready + "/" + plan.replicas() + " ingester pods ready",
         generation);
+  }
+
+  /** The namespace's DetectionRules the built-in engine runs on this LogSource's connection. */
+  private List<DetectionRule> builtInRules(LogSource source, String connectionName) {
+    return client
+        .resources(DetectionRule.class)
+        .inNamespace(source.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            r ->
+                connectionName.equals(
+                    r.getSpec().connectionRef == null ? "default" : r.getSpec().connectionRef.name))
+        .filter(r -> r.getSpec().engine != DetectionRuleSpec.Engine.Alerting)
+        .filter(r -> r.getStatus() == null || !"Alerting".equals(r.getStatus().executor))
+        .toList();
   }
 
   @Override

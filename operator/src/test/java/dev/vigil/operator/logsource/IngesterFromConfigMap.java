@@ -26,7 +26,12 @@ final class IngesterFromConfigMap implements AutoCloseable {
     this.process = process;
   }
 
-  static IngesterFromConfigMap start(String name, String applicationProperties) throws IOException {
+  /**
+   * @param files the ConfigMap's other keys (e.g. detection-rules.yaml), written beside it as its
+   *     volume mount shows them
+   */
+  static IngesterFromConfigMap start(
+      String name, String applicationProperties, Map<String, String> files) throws IOException {
     Path jar =
         KubeApiServerResource.repositoryRoot()
             .resolve("ingester/target/quarkus-app/quarkus-run.jar");
@@ -38,7 +43,13 @@ final class IngesterFromConfigMap implements AutoCloseable {
     }
     Path work = Files.createTempDirectory(name);
     Files.createDirectories(work.resolve("config"));
-    Files.writeString(work.resolve("config/application.properties"), applicationProperties);
+    // The pod sees the ConfigMap at /deployments/config; here the working directory stands in.
+    Files.writeString(
+        work.resolve("config/application.properties"),
+        applicationProperties.replace("/deployments/config/", work + "/config/"));
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Files.writeString(work.resolve("config").resolve(file.getKey()), file.getValue());
+    }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new IngesterFromConfigMap(
         ManagedProcess.start(
@@ -75,6 +86,28 @@ final class IngesterFromConfigMap implements AutoCloseable {
         .readTree(response.body())
         .path("count")
         .asLong();
+  }
+
+  /** Hits of a query_string query on {@code index} (0 while the index does not exist). */
+  long search(OpenSearchNode node, String index, String query) throws Exception {
+    node.httpClient()
+        .send(
+            node.request("/" + index + "/_refresh?ignore_unavailable=true")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var body = json.createObjectNode();
+    body.putObject("query").putObject("query_string").put("query", query);
+    HttpResponse<String> response =
+        node.httpClient()
+            .send(
+                node.request("/" + index + "/_count?ignore_unavailable=true")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 ? json.readTree(response.body()).path("count").asLong() : 0;
   }
 
   @Override

@@ -325,6 +325,15 @@ class LogSourceIT {
   @Test
   void anObjectLandingInTheBucketIsIndexedByTheIngesterConfiguredAsTheDeploymentIs()
       throws Exception {
+    // A built-in engine rule on the same connection: the ingesters also run it per event.
+    dev.vigil.api.v1alpha1.DetectionRule rule = new dev.vigil.api.v1alpha1.DetectionRule();
+    rule.getMetadata().setName("secret-reads");
+    rule.getMetadata().setNamespace(namespace);
+    rule.setSpec(new dev.vigil.api.v1alpha1.DetectionRuleSpec());
+    rule.getSpec().severity = 3;
+    rule.getSpec().logType = LogTypeName.cloudtrail;
+    rule.getSpec().query = "eventName:GetSecretValue";
+    client.resource(rule).create();
     LogSource source = cloudTrail("ingest", "AWSLogs/", DeletionPolicy.Delete);
     source.getSpec().index = new LogSourceSpec.IndexSettings();
     source.getSpec().index.prefix = namespace;
@@ -341,11 +350,25 @@ class LogSourceIT {
                                 .inNamespace(namespace)
                                 .withName(LogSourceNames.of(namespace, "ingest").ingester())
                                 .get())
+                        .filter(c -> c.getData().containsKey(IngesterWorkload.RULES_KEY))
                         .map(c -> c.getData().get(IngesterWorkload.CONFIG_KEY))
                         .orElse(null),
                 java.util.Objects::nonNull);
+    assertThat(properties)
+        .contains("vigil.ingester.detection.rules=/deployments/config/detection-rules.yaml");
 
-    try (IngesterFromConfigMap ingester = IngesterFromConfigMap.start("ls-ingest", properties)) {
+    String rules =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(LogSourceNames.of(namespace, "ingest").ingester())
+            .get()
+            .getData()
+            .get(IngesterWorkload.RULES_KEY);
+    assertThat(rules).contains("name: secret-reads").contains("eventName:GetSecretValue");
+    try (IngesterFromConfigMap ingester =
+        IngesterFromConfigMap.start(
+            "ls-ingest", properties, Map.of("detection-rules.yaml", rules))) {
       byte[] object =
           dev.vigil.testing.SyntheticCloudTrail.object(
                   250, 7, java.time.Instant.parse("2026-11-27T10:00:00Z"))
@@ -359,6 +382,18 @@ class LogSourceIT {
       await()
           .atMost(Duration.ofMinutes(2))
           .until(() -> ingester.count(RealParts.openSearch(), namespace + "-cloudtrail-*") == 250);
+      // The stream raised the rule's alert as the object was parsed (the schedule runs every 5m).
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  ingester.search(
+                      RealParts.openSearch(),
+                      "vigil-alerts",
+                      "rule.name:secret-reads AND rule.namespace:"
+                          + namespace
+                          + " AND source:stream"),
+              n -> n >= 1);
     }
   }
 
