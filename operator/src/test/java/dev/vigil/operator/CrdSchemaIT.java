@@ -34,10 +34,13 @@ class CrdSchemaIT {
   static void installCrds(KubeApiServer server) {
     client = server.adminClient();
     KubeApiServerResource.installCrds(client);
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName("vigil").endMetadata().build())
-        .serverSideApply();
+    for (String namespace : new String[] {"vigil", "vigil-demo"}) { // samples/, samples/demo/
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .serverSideApply();
+    }
   }
 
   static List<Path> samples() throws IOException {

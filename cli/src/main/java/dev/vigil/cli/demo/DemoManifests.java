@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The demo's sample set ({@code samples/demo/**.yaml}) with the values only known at run time
- * filled in ({@code ${NAME}}), applied server-side in dependency order: namespaces and secrets, the
- * connection, channels, then everything that uses them.
+ * The demo's sample set ({@code samples/demo/**.yaml}) with the values only known at run time put
+ * in (the manifests hold valid stand-ins, so they validate as they are), applied server-side in
+ * dependency order: namespaces and secrets, the connection, channels, then everything that uses
+ * them.
  */
 final class DemoManifests {
   private static final List<String> ORDER =
@@ -32,13 +33,19 @@ final class DemoManifests {
 
   private DemoManifests() {}
 
+  /** Stand-ins in the manifests for what only the running demo knows. */
+  static final String OPENSEARCH = "http://vigil-demo-opensearch:9200";
+
+  static final String WEBHOOK = "http://vigil-demo-webhook/alerts";
+  static final String SNAPSHOTS = "/vigil-demo/snapshots";
+
   static List<HasMetadata> load(KubernetesClient client, Path dir, Map<String, String> values) {
     List<HasMetadata> items = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         for (Map.Entry<String, String> v : values.entrySet()) {
-          text = text.replace("${" + v.getKey() + "}", v.getValue());
+          text = text.replace(v.getKey(), v.getValue());
         }
         items.addAll(
             client.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).items());

@@ -84,9 +84,9 @@ public final class DemoRun {
             client,
             layout.manifests(),
             Map.of(
-                "OPENSEARCH_URL", openSearch.uri().toString(),
-                "WEBHOOK_URL", webhook.url().toString(),
-                "SNAPSHOT_DIR", openSearch.snapshotDirectory().toString()));
+                DemoManifests.OPENSEARCH, openSearch.uri().toString(),
+                DemoManifests.WEBHOOK, webhook.url().toString(),
+                DemoManifests.SNAPSHOTS, openSearch.snapshotDirectory().toString()));
     S3Client s3 = moto.s3();
     for (String bucket : buckets(client, manifests)) {
       try {

@@ -72,6 +72,11 @@ final class OperatorProcess implements AutoCloseable {
     OperatorProcess operator =
         new OperatorProcess(process, URI.create("http://127.0.0.1:" + port + "/q/health/ready"));
     process.awaitReady("ready", Duration.ofSeconds(120), () -> HealthProbe.ok(operator.health));
+    // Controllers are registered (and logged) before the operator starts; wait for the log line.
+    process.awaitReady(
+        "logging its reconcilers",
+        Duration.ofSeconds(30),
+        () -> !operator.reconciledKinds().isEmpty());
     return operator;
   }
 
