@@ -111,6 +111,17 @@ final class IngesterKubelet implements AutoCloseable {
 
   private synchronized void sync(Deployment d) {
     String key = key(d);
+    if (ownerGone(d)) {
+      // No controller-manager runs here either: collect what a deleted LogSource owned, as its
+      // garbage collector would (deleting the Deployment stops the ingester, below).
+      console.event("ingester %s: its LogSource is gone, deleting Deployment and ConfigMap", key);
+      client.resource(d).delete();
+      ConfigMap config = configMap(d);
+      if (config != null) {
+        client.resource(config).delete();
+      }
+      return;
+    }
     int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     String hash = hash(d);
     Running current = running.get(key);
@@ -161,6 +172,7 @@ final class IngesterKubelet implements AutoCloseable {
       running.put(
           key,
           new Running(process, hash, URI.create("http://127.0.0.1:" + port + "/q/health/ready")));
+      report(d.getMetadata().getNamespace(), d.getMetadata().getName(), 1, 0);
       console.event(
           "ingester %s: started (pid %d, config %s/config/%s, log %s)",
           key, process.pid(), work, CONFIG_KEY, process.log());
@@ -217,6 +229,21 @@ final class IngesterKubelet implements AutoCloseable {
             .findFirst()
             .orElse(d.getMetadata().getName());
     return client.configMaps().inNamespace(d.getMetadata().getNamespace()).withName(name).get();
+  }
+
+  private boolean ownerGone(Deployment d) {
+    return d.getMetadata().getOwnerReferences().stream()
+        .filter(o -> o.getApiVersion().startsWith("siem.vigil.dev/"))
+        .anyMatch(
+            o -> {
+              var owner =
+                  client
+                      .genericKubernetesResources(o.getApiVersion(), o.getKind())
+                      .inNamespace(d.getMetadata().getNamespace())
+                      .withName(o.getName())
+                      .get();
+              return owner == null || !o.getUid().equals(owner.getMetadata().getUid());
+            });
   }
 
   private static String hash(Deployment d) {

@@ -78,6 +78,9 @@ final class OpenSearchFeed {
         continue;
       }
       long now = count.path("count").asLong();
+      if (now == 0) {
+        continue; // an index just created, its first documents not yet refreshed
+      }
       Long before = documents.put(e.getKey(), now);
       indices.put(e.getKey(), e.getValue());
       if (before == null || before != now) {

@@ -40,15 +40,27 @@ final class OperatorProcess implements AutoCloseable {
     command.add("-XX:TieredStopAtLevel=1");
     for (Map.Entry<String, String> p :
         Map.of(
-                "quarkus.http.port", String.valueOf(port),
-                "quarkus.kubernetes-client.api-server-url", kube.url().toString(),
-                "quarkus.kubernetes-client.ca-cert-file", kube.servingCertificate().toString(),
-                "vigil.operator.aws.endpoint-override", moto.endpoint().toString(),
-                "vigil.operator.aws.region", MotoServer.REGION.id(),
-                "vigil.operator.aws.s3-path-style", "true",
-                "vigil.operator.connection-check-interval", "10s",
-                "vigil.operator.retry-max-delay", "10s",
-                "vigil.operator.ingesters.scale-interval", "3s")
+                "quarkus.http.port",
+                String.valueOf(port),
+                "quarkus.kubernetes-client.api-server-url",
+                kube.url().toString(),
+                "quarkus.kubernetes-client.ca-cert-file",
+                kube.servingCertificate().toString(),
+                // Where a leader-election lease goes, as a pod's own namespace would say.
+                "quarkus.kubernetes-client.namespace",
+                "default",
+                "vigil.operator.aws.endpoint-override",
+                moto.endpoint().toString(),
+                "vigil.operator.aws.region",
+                MotoServer.REGION.id(),
+                "vigil.operator.aws.s3-path-style",
+                "true",
+                "vigil.operator.connection-check-interval",
+                "10s",
+                "vigil.operator.retry-max-delay",
+                "10s",
+                "vigil.operator.ingesters.scale-interval",
+                "3s")
             .entrySet()) {
       command.add("-D" + p.getKey() + "=" + p.getValue());
     }
