@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test parts format crds bench bench-ingester clean
+.PHONY: demo build test parts format crds bench bench-ingester bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -31,6 +31,12 @@ bench-ingester:
 	$(MVN) -q -pl ingester -am install -DskipTests
 	$(MVN) -q -pl ingester dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	java -Dvigil.parts.logs=ingester/target/vigil-parts $(BENCH_ARGS) -cp ingester/target/test-classes:ingester/target/classes:$$(cat ingester/target/bench.classpath) dev.vigil.ingester.bench.IngesterBenchmark
+
+## Render and sync 1,000 DetectionRules' Alerting monitors against the contract server; prints timings and proves the
+## steady state writes nothing (BENCH_ARGS=-Dbench.rules=N to change the count).
+bench-alerting:
+	$(MVN) -q -pl operator -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+	java $(BENCH_ARGS) -cp operator/target/test-classes:operator/target/classes:$$(cat operator/target/bench.classpath) dev.vigil.operator.alerting.AlertingSyncBenchmark
 
 ## Regenerate crds/ from the Java classes in api/ (the build fails while they differ).
 crds:

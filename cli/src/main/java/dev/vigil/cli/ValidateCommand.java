@@ -19,16 +19,16 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code vigil validate}: manifests against Vigil's CRD schemas and, for DetectionRules, the rule
- * compiler; every problem as {@code file:line: message}.
+ * compiler, for Dashboards the renderer; every problem as {@code file:line: message}.
  */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
       "Check Vigil manifests against the CRD schemas (types, required fields, enums, patterns,",
-      "ranges, unknown fields, and the CRDs' CEL x-kubernetes-validations rules, run offline)",
-      "and compile every DetectionRule. Prints file:line: problem; exit 1 when there is any",
-      "problem. A CEL rule this offline CEL cannot run is a warning on stderr, not a pass."
+      "ranges, unknown fields, and the CRDs' CEL x-kubernetes-validations rules, run offline),",
+      "compile every DetectionRule and render every Dashboard. Prints file:line: problem; exit 1",
+      "when there is any problem. A CEL rule this offline CEL cannot run is a warning on stderr."
     })
 final class ValidateCommand implements Callable<Integer> {
   @Option(
@@ -98,6 +98,13 @@ final class ValidateCommand implements Callable<Integer> {
             RuleManifest.of(doc, file.toString()).compile(RuleCompiler.defaults());
           } catch (RuleException e) {
             found.add(RuleFiles.where(file.toString(), e) + RuleFiles.message(e));
+          }
+        }
+        if ("Dashboard".equals(kind)) {
+          try {
+            DashboardsCommand.render(root);
+          } catch (dev.vigil.core.dashboards.DashboardException e) {
+            found.add(DashboardsCommand.where(file, doc, e) + e.getMessage());
           }
         }
         found.forEach(out::println);

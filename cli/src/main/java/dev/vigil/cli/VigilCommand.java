@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
       SigmaCommand.class,
       RulesCommand.class,
       ValidateCommand.class,
+      StatusCommand.class,
+      RestoreCommand.class,
+      DashboardsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class VigilCommand implements Runnable {

@@ -16,6 +16,13 @@ public interface OperatorConfig {
   @WithDefault("5s")
   Duration retryInitialDelay();
 
+  /**
+   * How often a synced Dashboard is compared with what OpenSearch Dashboards holds (objects edited
+   * or deleted by hand are restored at this pace).
+   */
+  @WithDefault("5m")
+  Duration dashboardResyncInterval();
+
   /** Longest retry delay. */
   @WithDefault("5m")
   Duration retryMaxDelay();
@@ -58,4 +65,52 @@ public interface OperatorConfig {
     @WithDefault("5m")
     Duration scaleDownWindow();
   }
+
+  /** Threads running built-in engine rules (each run is a search and a small bulk write). */
+  @WithDefault("2")
+  int detectionThreads();
+
+  /**
+   * A rule's status is written when a run's result or active alert count changes, and otherwise at
+   * most this often (to refresh {@code lastRunTime}), so steady rules cost few API writes.
+   */
+  @WithDefault("15m")
+  Duration detectionStatusRefresh();
+
+  /**
+   * Every-match rules look back their interval plus this, so events that reach OpenSearch late
+   * (CloudTrail delivers within about 15 minutes) still alert; deterministic alert ids keep the
+   * overlap from raising anything twice.
+   */
+  @WithDefault("15m")
+  Duration detectionLateArrival();
+
+  /** Attempts per notification delivery (first try included) before it counts as failed. */
+  @WithDefault("4")
+  int deliveryAttempts();
+
+  /** First delay between delivery attempts; doubles per attempt, capped by retryMaxDelay. */
+  @WithDefault("2s")
+  Duration deliveryRetryDelay();
+
+  /**
+   * How often a SnapshotPolicy is looked at between scheduled runs (retention, hot retention,
+   * restores, drift of the repository or plugin policies).
+   */
+  @WithDefault("5m")
+  Duration snapshotCheckInterval();
+
+  /** A scheduled snapshot later than this is reported overdue. */
+  @WithDefault("1h")
+  Duration snapshotOverdueGrace();
+
+  /** How often the Ready state of every Vigil resource is read into metrics. */
+  @WithDefault("30s")
+  Duration statusMetricsInterval();
+
+  /**
+   * Endpoint for AWS API calls instead of the regional one (an emulator or a VPC endpoint); unset
+   * in production.
+   */
+  java.util.Optional<java.net.URI> awsEndpointOverride();
 }

@@ -68,6 +68,25 @@ class KustomizeDeployIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void monitoringComponentAddsServiceMonitorPodMonitorAndAlertRules(KubeApiServer server)
+      throws Exception {
+    // The Prometheus Operator CRDs are not installed here: render with kubectl's kustomize only.
+    String path =
+        KubeApiServerResource.repositoryRoot()
+            .resolve("deploy/kustomize/overlays/kind-monitoring")
+            .toString();
+    Result result = run(List.of(server.kubectl().toString(), "kustomize", path));
+    assertThat(result.exit()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("kind: ServiceMonitor")
+        .contains("kind: PodMonitor")
+        .contains("kind: PrometheusRule")
+        .contains("alert: VigilSnapshotOverdue")
+        .contains("namespace: vigil-system")
+        .contains("kind: Deployment");
+  }
+
   private record Result(int exit, String output) {}
 
   private static Result run(List<String> command) throws IOException, InterruptedException {

@@ -105,7 +105,8 @@ public class DashboardSpec {
 
     @Required
     @JsonPropertyDescription(
-        "Metric, Bar, Line, Area, Pie, Table, TagCloud, RegionMap, CoordinateMap or Search.")
+        "Metric, Bar, Line, Area (over time), Pie, Table, TagCloud, RegionMap, CoordinateMap, or Search (embeds the"
+            + " saved search named by search).")
     public PanelType type;
 
     @JsonPropertyDescription("Name of an index pattern of this Dashboard.")
@@ -122,7 +123,9 @@ public class DashboardSpec {
     public Metric metric;
 
     @JsonPropertyDescription(
-        "Field to split by (terms), e.g. eventSource. For Bar/Line/Area: the series.")
+        "Field to split by (terms), e.g. event.provider; required for Pie, Table, TagCloud and RegionMap (ISO 3166-1"
+            + " alpha-2 country codes, e.g. source.geo.country_iso_code). Bar/Line/Area are over time; splitBy makes"
+            + " their series. CoordinateMap: a geo_point field. Must be an aggregatable (mapped, not flat_object) field.")
     public String splitBy;
 
     @Min(1)

@@ -16,4 +16,11 @@ public class DashboardStatus extends VigilStatus {
 
   @JsonPropertyDescription("Id of the dashboard saved object.")
   public String dashboardId;
+
+  @JsonPropertyDescription(
+      "Saved objects last synced, as type/id: objects dropped from the spec are deleted from Dashboards, and all of them when the resource is deleted.")
+  public java.util.List<String> managedObjects;
+
+  @JsonPropertyDescription("Dashboards tenant the objects were last synced to.")
+  public String tenant;
 }

@@ -39,6 +39,12 @@ public class OpenSearchConnectionSpec {
   @JsonPropertyDescription("Timeout of each request to OpenSearch, e.g. 10s. Default: 10s.")
   public String requestTimeout = "10s";
 
+  @JsonPropertyDescription(
+      "Amazon OpenSearch Service only: provision the recommended CloudWatch alarms for the domain"
+          + " (cluster red/yellow, free storage, JVM memory pressure, CPU, automated snapshot"
+          + " failure, index writes blocked), notifying an SNS topic.")
+  public CloudWatchAlarms cloudWatchAlarms;
+
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Auth {
     @Required
@@ -112,5 +118,33 @@ public class OpenSearchConnectionSpec {
     @JsonPropertyDescription(
         "Security plugin tenant for saved objects (securitytenant header), e.g. global or a tenant name.")
     public String tenant;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class CloudWatchAlarms {
+    @Required
+    @Pattern("^[a-z][a-z0-9-]{2,27}$")
+    @JsonPropertyDescription("The domain name (CloudWatch dimension DomainName).")
+    public String domainName;
+
+    @Required
+    @Pattern("^[0-9]{12}$")
+    @JsonPropertyDescription("The AWS account of the domain (CloudWatch dimension ClientId).")
+    public String accountId;
+
+    @Required
+    @JsonPropertyDescription("The domain's region, e.g. eu-west-1.")
+    public String region;
+
+    @Required
+    @Pattern("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$")
+    @JsonPropertyDescription("SNS topic every alarm notifies (alarm and back to OK).")
+    public String snsTopicArn;
+
+    @io.fabric8.generator.annotation.Min(1)
+    @JsonPropertyDescription(
+        "FreeStorageSpace alarm threshold in MiB per node; AWS suggests 25% of a node's storage."
+            + " Default: 20480.")
+    public Integer freeStorageThresholdMiB;
   }
 }

@@ -26,4 +26,23 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.snapshotsKept",
     priority = 1)
 public class SnapshotPolicy extends CustomResource<SnapshotPolicySpec, SnapshotPolicyStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  /**
+   * Set to a day (YYYY-MM-DD) to restore that day's time-partitioned indices from the policy's
+   * newest snapshot holding them, under {@link #RESTORED_PREFIX}.
+   */
+  public static final String RESTORE_ANNOTATION = Groups.SIEM + "/restore";
+
+  /** Optional, with {@link #RESTORE_ANNOTATION}: comma-separated log types or index patterns. */
+  public static final String RESTORE_INDICES_ANNOTATION = Groups.SIEM + "/restore-indices";
+
+  /**
+   * Optional: an id for one restore request ({@code vigil restore} sets a fresh one), echoed in
+   * {@code status.lastRestore.request}, so the same day can be restored again and the caller knows
+   * which answer is its own.
+   */
+  public static final String RESTORE_REQUEST_ANNOTATION = Groups.SIEM + "/restore-request";
+
+  /** Restored indices get this prefix, so they never collide with live ones. */
+  public static final String RESTORED_PREFIX = "restored-";
+}

@@ -9,20 +9,20 @@ import java.util.Map;
  * The shared sample files of each log type (paths under ../shared/testdata), for tests that run
  * them all.
  */
-final class Samples {
+public final class Samples {
   private Samples() {}
 
   /**
    * A sample file and the S3 key it is parsed under (null: its own path), for types that need a
    * key's date.
    */
-  record Sample(String path, String s3Key) {
-    ObjectRef origin() {
+  public record Sample(String path, String s3Key) {
+    public ObjectRef origin() {
       return s3Key == null ? ObjectRef.file(path) : new ObjectRef("samples", s3Key);
     }
   }
 
-  static final Map<LogType, List<Sample>> BY_TYPE = new LinkedHashMap<>();
+  public static final Map<LogType, List<Sample>> BY_TYPE = new LinkedHashMap<>();
 
   private static Sample file(String path) {
     return new Sample(path, null);

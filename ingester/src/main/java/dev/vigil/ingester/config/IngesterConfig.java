@@ -56,6 +56,8 @@ public interface IngesterConfig {
 
   Replay replay();
 
+  Detection detection();
+
   /**
    * On SIGTERM: how long in-flight objects may take to finish before their messages are released
    * (visibility set to 0) for another pod.
@@ -223,5 +225,13 @@ public interface IngesterConfig {
      * Where progress is kept so a stopped replay resumes: {@code s3://bucket/key} or a local file.
      */
     Optional<String> checkpoint();
+  }
+
+  interface Detection {
+    /**
+     * A file or directory of DetectionRule manifests (YAML) whose every-match rules run on each
+     * document as it is parsed (streaming detection); unset: none.
+     */
+    Optional<String> rules();
   }
 }

@@ -182,6 +182,26 @@ public final class OpenSearchConnection implements AutoCloseable {
     };
   }
 
+  /**
+   * Any JSON request (the streaming detection's alert reads and writes); an error status is
+   * returned, not thrown, so the caller can tell 404 and 409 from failures.
+   */
+  public BulkTransport.Reply request(
+      String method, String path, Map<String, String> parameters, byte[] json) throws IOException {
+    try (Response response =
+        generic.execute(
+            Requests.create(
+                method,
+                path,
+                List.of(),
+                parameters,
+                json == null ? null : Body.from(json, "application/json")))) {
+      return new BulkTransport.Reply(response.getStatus(), body(response));
+    } catch (ResponseException e) {
+      return new BulkTransport.Reply(e.status(), body(e));
+    }
+  }
+
   /** GET / — throws when OpenSearch does not answer 200 (readiness). */
   public void ping() throws IOException {
     try (Response response =

@@ -37,6 +37,7 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
   private final Conditions conditions;
   private final Backoff backoff;
   private final Duration recheck;
+  private final dev.vigil.operator.monitoring.ConnectionAlarms alarms;
 
   @Inject
   public OpenSearchConnectionReconciler(
@@ -61,6 +62,7 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
     this.conditions = new Conditions(clock);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.recheck = config.connectionCheckInterval();
+    this.alarms = new dev.vigil.operator.monitoring.ConnectionAlarms(config.awsEndpointOverride());
   }
 
   @Override
@@ -103,6 +105,9 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
       keepLastKnown(previous, status);
       ready(connection, status, false, e.reason(), e.getMessage());
       next = backoff.failed(uid);
+    }
+    if (connection.getSpec().cloudWatchAlarms != null) {
+      alarms.reconcile(connection, status, conditions, events);
     }
     UpdateControl<OpenSearchConnection> control = statusUpdates.apply(connection, status);
     return control.rescheduleAfter(next);

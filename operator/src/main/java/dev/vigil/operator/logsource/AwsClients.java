@@ -30,7 +30,6 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 public final class AwsClients implements AutoCloseable {
   private final Region region;
   private final Optional<URI> endpoint;
-  private final boolean pathStyle;
   private final ClientOverrideConfiguration override;
   private final StsClient baseSts;
   private final AwsCredentialsProvider credentials;
@@ -52,7 +51,6 @@ public final class AwsClients implements AutoCloseable {
       MeterRegistry metrics) {
     this.region = region;
     this.endpoint = endpoint;
-    this.pathStyle = pathStyle;
     this.override =
         ClientOverrideConfiguration.builder()
             .addExecutionInterceptor(new CallCounter(metrics))

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
@@ -60,17 +61,28 @@ public final class OpenSearchRest {
   }
 
   public JsonNode send(String method, String path, Object body) throws OpenSearchException {
-    URI uri = endpoint.uri().resolve(path);
     byte[] bytes = serialize(body);
+    return send(method, path, bytes, bytes.length > 0 ? "application/json" : null, Map.of());
+  }
+
+  /**
+   * A request with any body and extra headers (e.g. a multipart upload to the Dashboards API, with
+   * its {@code osd-xsrf} header). {@code path} resolves against the endpoint's URI.
+   */
+  public JsonNode send(
+      String method, String path, byte[] bytes, String contentType, Map<String, String> headers)
+      throws OpenSearchException {
+    URI uri = endpoint.uri().resolve(path);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(endpoint.timeout());
     request.method(
         method,
         bytes.length == 0
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(bytes));
-    if (bytes.length > 0) {
-      request.header("Content-Type", "application/json");
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
     }
+    headers.forEach(request::header);
     endpoint.auth().authenticate(request, method, uri, bytes);
     HttpResponse<String> response;
     try {
@@ -123,9 +135,17 @@ public final class OpenSearchRest {
           default -> status >= 500 ? "ServerError" : "BadRequest";
         };
     String detail =
-        body.path("error").isTextual()
-            ? body.path("error").asText()
-            : body.path("error").path("reason").asText(response.body());
+        body.path("message").isTextual() // OpenSearch Dashboards: {statusCode, error, message}
+            ? body.path("message").asText()
+            : body.path("error").isTextual()
+                ? body.path("error").asText()
+                : body.path("error").path("reason").asText(response.body());
+    // The root reason often only says what failed ("failed to create repository"); the cause says
+    // why.
+    String cause = body.path("error").path("caused_by").path("reason").asText("");
+    if (!cause.isEmpty() && !detail.contains(cause)) {
+      detail = detail + ": " + cause;
+    }
     throw new OpenSearchException(
         reason,
         status,

@@ -1,0 +1,262 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.api.v1alpha1.Condition;
+import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
+import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
+import dev.vigil.api.v1alpha1.SnapshotPolicy;
+import dev.vigil.api.v1alpha1.SnapshotPolicySpec;
+import dev.vigil.api.v1alpha1.SnapshotPolicyStatus.RestoreStatus;
+import dev.vigil.testing.KubeApiServer;
+import dev.vigil.testing.RealParts;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code vigil status} and {@code vigil restore} against the real API server with Vigil's CRDs:
+ * what a user sees with a kubeconfig.
+ */
+class StatusCommandIT {
+  private final KubeApiServer server = RealParts.kube();
+
+  @Test
+  void summarizesTheReadyConditionOfEveryVigilResourceInTheNamespace() {
+    try (KubernetesClient client = server.adminClient()) {
+      installCrds(client);
+      namespace(client, "status-mixed");
+      OpenSearchConnection connection = new OpenSearchConnection();
+      connection.getMetadata().setName("default");
+      connection.getMetadata().setNamespace("status-mixed");
+      connection.setSpec(new OpenSearchConnectionSpec());
+      connection.getSpec().endpoint = "https://search.example:443";
+      connection = client.resource(connection).create();
+      connection.setStatus(new OpenSearchConnectionStatus());
+      connection.getStatus().observedGeneration = 1L;
+      connection.getStatus().conditions.add(ready("True", "Connected", "OpenSearch 2.19.4"));
+      client.resource(connection).updateStatus();
+
+      SnapshotPolicy policy = new SnapshotPolicy();
+      policy.getMetadata().setName("nightly");
+      policy.getMetadata().setNamespace("status-mixed");
+      policy.setSpec(new SnapshotPolicySpec());
+      policy.getSpec().schedule = "0 3 * * *";
+      policy.getSpec().repository = new SnapshotPolicySpec.Repository();
+      policy.getSpec().repository.name = "snapshots";
+      policy.getSpec().repository.type = SnapshotPolicySpec.RepositoryType.Fs;
+      policy.getSpec().repository.fs = new SnapshotPolicySpec.FsRepository();
+      policy.getSpec().repository.fs.location = "/snapshots";
+      client.resource(policy).create();
+    }
+
+    Result result =
+        run("status", "-n", "status-mixed", "--kubeconfig", server.kubeconfig().toString());
+    assertThat(result.exit()).as(result.output()).isEqualTo(1);
+    assertThat(result.output())
+        .containsPattern("OpenSearchConnection +default +True +Connected +OpenSearch 2.19.4")
+        .containsPattern(
+            "SnapshotPolicy +nightly +Unknown +NoStatus +the operator has not reported")
+        .contains("1/2 Ready");
+  }
+
+  @Test
+  void anEmptyNamespaceIsAllGood() {
+    try (KubernetesClient client = server.adminClient()) {
+      installCrds(client);
+      namespace(client, "status-empty");
+    }
+    Result result =
+        run("status", "-n", "status-empty", "--kubeconfig", server.kubeconfig().toString());
+    assertThat(result.exit()).isZero();
+    assertThat(result.output()).contains("No Vigil resources in namespace status-empty");
+  }
+
+  @Test
+  void restoreOfAMissingPolicyNamesIt() {
+    try (KubernetesClient client = server.adminClient()) {
+      installCrds(client);
+      namespace(client, "status-empty");
+    }
+    Result result =
+        run(
+            "restore",
+            "--policy",
+            "nope",
+            "--date",
+            "2026-11-01",
+            "-n",
+            "status-empty",
+            "--kubeconfig",
+            server.kubeconfig().toString());
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.output()).contains("SnapshotPolicy status-empty/nope not found");
+  }
+
+  /**
+   * The CLI's half of the restore protocol: it annotates the policy and waits for the answer with
+   * its request id. The test writes that answer as the operator would (the operator's half is
+   * SnapshotPolicyIT in the operator module).
+   */
+  @Test
+  void restoreAnnotatesThePolicyAndReportsTheAnswerToItsOwnRequest() throws Exception {
+    try (KubernetesClient client = server.adminClient()) {
+      installCrds(client);
+      namespace(client, "restore-cli");
+      SnapshotPolicy policy = new SnapshotPolicy();
+      policy.getMetadata().setName("nightly");
+      policy.getMetadata().setNamespace("restore-cli");
+      policy.setSpec(new SnapshotPolicySpec());
+      policy.getSpec().schedule = "0 3 * * *";
+      policy.getSpec().repository = new SnapshotPolicySpec.Repository();
+      policy.getSpec().repository.name = "snapshots";
+      policy.getSpec().repository.type = SnapshotPolicySpec.RepositoryType.Fs;
+      policy.getSpec().repository.fs = new SnapshotPolicySpec.FsRepository();
+      policy.getSpec().repository.fs.location = "/snapshots";
+      policy
+          .getMetadata()
+          .setAnnotations(java.util.Map.of(SnapshotPolicy.RESTORE_INDICES_ANNOTATION, "waf"));
+      policy = client.resource(policy).create();
+      // An older answer for the same day must not be taken for this request's.
+      policy.setStatus(new dev.vigil.api.v1alpha1.SnapshotPolicyStatus());
+      policy.getStatus().lastRestore = new RestoreStatus();
+      policy.getStatus().lastRestore.date = "2026-11-01";
+      policy.getStatus().lastRestore.request = "older";
+      policy.getStatus().lastRestore.state = "Failed";
+      client.resource(policy).updateStatus();
+
+      var result =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  run(
+                      "restore",
+                      "--policy",
+                      "nightly",
+                      "--date",
+                      "2026-11-01",
+                      "--indices",
+                      "cloudtrail",
+                      "--timeout",
+                      "60",
+                      "-n",
+                      "restore-cli",
+                      "--kubeconfig",
+                      server.kubeconfig().toString()));
+      var resource =
+          client.resources(SnapshotPolicy.class).inNamespace("restore-cli").withName("nightly");
+      SnapshotPolicy annotated =
+          resource.waitUntilCondition(
+              p ->
+                  p.getMetadata()
+                      .getAnnotations()
+                      .containsKey(SnapshotPolicy.RESTORE_REQUEST_ANNOTATION),
+              30,
+              TimeUnit.SECONDS);
+      var annotations = annotated.getMetadata().getAnnotations();
+      assertThat(annotations)
+          .containsEntry(SnapshotPolicy.RESTORE_ANNOTATION, "2026-11-01")
+          .containsEntry(SnapshotPolicy.RESTORE_INDICES_ANNOTATION, "cloudtrail");
+      RestoreStatus answer = new RestoreStatus();
+      answer.date = "2026-11-01";
+      answer.indices = "cloudtrail";
+      answer.request = annotations.get(SnapshotPolicy.RESTORE_REQUEST_ANNOTATION);
+      answer.state = "Restored";
+      answer.message =
+          "restored 1 index(es) of 2026-11-01 from vigil-restore-cli-nightly-2026.11.02-03.00";
+      answer.restoredIndices = List.of("restored-vigil-cloudtrail-2026.11.01");
+      annotated.getStatus().lastRestore = answer;
+      client.resource(annotated).updateStatus();
+
+      Result done = result.get(60, TimeUnit.SECONDS);
+      assertThat(done.exit()).as(done.output()).isZero();
+      assertThat(done.output())
+          .contains("Restored: restored 1 index(es) of 2026-11-01")
+          .contains("  restored-vigil-cloudtrail-2026.11.01");
+    }
+  }
+
+  private static Condition ready(String status, String reason, String message) {
+    Condition condition = new Condition();
+    condition.setType("Ready");
+    condition.setStatus(status);
+    condition.setReason(reason);
+    condition.setMessage(message);
+    condition.setLastTransitionTime("2026-11-27T10:00:00Z");
+    return condition;
+  }
+
+  private record Result(int exit, String output) {}
+
+  private static Result run(String... args) {
+    StringWriter output = new StringWriter();
+    CommandLine cli = new CommandLine(new VigilCommand());
+    cli.setOut(new PrintWriter(output, true));
+    cli.setErr(new PrintWriter(output, true));
+    int exit = cli.execute(args);
+    return new Result(exit, output.toString());
+  }
+
+  private static void namespace(KubernetesClient client, String name) {
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .serverSideApply();
+  }
+
+  /** The committed CRDs, as users install them. */
+  static void installCrds(KubernetesClient client) {
+    Path crds = Path.of("").toAbsolutePath().getParent().resolve("crds");
+    try (Stream<Path> files = Files.list(crds)) {
+      List<Path> yaml = files.filter(f -> f.toString().endsWith(".siem.vigil.dev.yaml")).toList();
+      for (Path file : yaml) {
+        var crd = client.apiextensions().v1().customResourceDefinitions().load(open(file)).item();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .resource(crd)
+            .forceConflicts()
+            .serverSideApply();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd.getMetadata().getName())
+            .waitUntilCondition(
+                c ->
+                    c != null
+                        && c.getStatus() != null
+                        && c.getStatus().getConditions() != null
+                        && c.getStatus().getConditions().stream()
+                            .anyMatch(
+                                s ->
+                                    s.getType().equals("Established")
+                                        && s.getStatus().equals("True")),
+                30,
+                TimeUnit.SECONDS);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static InputStream open(Path file) {
+    try {
+      return Files.newInputStream(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.vigil.core.alerts;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * The {@code vigil-alerts} index: name and explicit mapping, shared by every writer (the operator's
+ * engine and the ingester's stream), so whichever creates it first creates it right. States and
+ * names are exact keywords, times are dates, the alert key is free-form ({@code flat_object}).
+ */
+public final class AlertIndexMapping {
+  public static final String INDEX = "vigil-alerts";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AlertIndexMapping() {}
+
+  /** Body of {@code PUT vigil-alerts}. */
+  public static ObjectNode body() {
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("settings").put("index.auto_expand_replicas", "0-1");
+    ObjectNode properties =
+        body.putObject("mappings").put("dynamic", false).putObject("properties");
+    for (String keyword :
+        List.of("id", "trigger", "state", "matchingDocumentIds", "tags", "source")) {
+      properties.putObject(keyword).put("type", "keyword");
+    }
+    ObjectNode rule = properties.putObject("rule").putObject("properties");
+    rule.putObject("namespace").put("type", "keyword");
+    rule.putObject("name").put("type", "keyword");
+    properties.putObject("severity").put("type", "integer");
+    properties.putObject("count").put("type", "long");
+    for (String date :
+        List.of(
+            "@timestamp",
+            "startTime",
+            "lastSeenTime",
+            "endTime",
+            "acknowledgedTime",
+            "notifiedTime")) {
+      properties.putObject(date).put("type", "date");
+    }
+    properties.putObject("key").put("type", "flat_object");
+    properties.putObject("message").put("type", "text");
+    properties.putObject("errorMessage").put("type", "text");
+    return body;
+  }
+
+  /** Body of {@code POST vigil-alerts/_search} for a rule's alerts that are not COMPLETED. */
+  public static ObjectNode openAlertsQuery(String namespace, String rule, int size) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("size", size);
+    var filter = body.putObject("query").putObject("bool").putArray("filter");
+    filter.addObject().putObject("term").put("rule.namespace", namespace);
+    filter.addObject().putObject("term").put("rule.name", rule);
+    var states = filter.addObject().putObject("terms").putArray("state");
+    for (AlertState state : AlertState.values()) {
+      if (state != AlertState.COMPLETED) {
+        states.add(state.name());
+      }
+    }
+    return body;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.vigil.core.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders a rule's {@code message}: {@code {{field}}} is the field of the first matching event
+ * (empty when it has none), {@code {{count}}} the number of matches.
+ */
+public final class MessageTemplate {
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^}\\s]+)\\s*}}");
+
+  private MessageTemplate() {}
+
+  public static String render(String template, JsonNode firstEvent, long count) {
+    Matcher m = PLACEHOLDER.matcher(template);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String field = m.group(1);
+      String value =
+          field.equals("count") ? Long.toString(count) : DocumentFields.text(firstEvent, field);
+      m.appendReplacement(out, Matcher.quoteReplacement(value == null ? "" : value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.vigil.core.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.core.LogType;
+import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.Durations;
+import dev.vigil.core.rules.FieldTypes;
+import dev.vigil.core.rules.QueryEvaluator;
+import dev.vigil.core.rules.RuleCompiler;
+import dev.vigil.core.rules.RuleException;
+import dev.vigil.core.rules.RuleManifest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-event detection for the ingester's stream: the rules that can decide on one document alone
+ * (every-match rules of a known log type whose query the in-memory evaluator supports) are run on
+ * each normalized document before it is indexed. A match becomes the alert the scheduled engine
+ * would raise for it — same rule key, same suppression bucket, so the same deterministic id — with
+ * {@code source: stream}. Counting rules stay with the schedule.
+ */
+public final class StreamDetector {
+  public static final String STREAM = "stream";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A rule the stream runs. */
+  public record StreamRule(CompiledRule compiled, AlertRule alerts) {}
+
+  /** Rules taken, and why the others were not. */
+  public record Selection(List<StreamRule> rules, List<String> skipped) {}
+
+  private final Map<LogType, List<StreamRule>> byType = new EnumMap<>(LogType.class);
+  private final Map<LogType, QueryEvaluator> evaluators = new EnumMap<>(LogType.class);
+
+  public StreamDetector(List<StreamRule> rules) {
+    for (StreamRule rule : rules) {
+      LogType type = rule.compiled().logType();
+      byType.computeIfAbsent(type, t -> new ArrayList<>()).add(rule);
+      evaluators.computeIfAbsent(type, t -> new QueryEvaluator(FieldTypes.of(t)));
+    }
+  }
+
+  /** Whether any rule reads documents of this type (if not, the document need not be parsed). */
+  public boolean watches(LogType type) {
+    return byType.containsKey(type);
+  }
+
+  public int size() {
+    return byType.values().stream().mapToInt(List::size).sum();
+  }
+
+  /** The alerts one document raises, one per matching rule. */
+  public List<Alert> inspect(LogType type, String documentId, JsonNode document, Instant now) {
+    List<StreamRule> rules = byType.get(type);
+    if (rules == null) {
+      return List.of();
+    }
+    List<Alert> out = new ArrayList<>();
+    for (StreamRule rule : rules) {
+      if (!evaluators.get(type).matches(rule.compiled().query(), document)) {
+        continue;
+      }
+      Instant at = Triggers.timestamp(document);
+      Trigger trigger =
+          new Trigger(
+              Triggers.keyOf(rule.alerts(), document),
+              1,
+              at == null ? now : at,
+              List.of(documentId),
+              document);
+      Alert alert = AlertLifecycle.newAlert(rule.alerts(), trigger, AlertLifecycle.time(now));
+      alert.source = STREAM;
+      out.add(alert);
+    }
+    return out;
+  }
+
+  /**
+   * The stream rules among DetectionRule manifests, with their alert side read exactly as the
+   * operator reads it from the resource (severity, tags, message, suppression).
+   */
+  public static Selection select(List<RuleManifest> manifests, RuleCompiler compiler) {
+    List<StreamRule> rules = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (RuleManifest manifest : manifests) {
+      String name = manifest.name();
+      try {
+        CompiledRule compiled = manifest.compile(compiler);
+        if (compiled.condition() != null) {
+          skipped.add(name + ": counts over a window (scheduled engine only)");
+          continue;
+        }
+        if (compiled.logType() == null) {
+          skipped.add(name + ": reads an index pattern, not a log type");
+          continue;
+        }
+        // A query the evaluator cannot run fails on any document: try it on an empty one.
+        new QueryEvaluator(FieldTypes.of(compiled.logType()))
+            .matches(compiled.query(), JSON.createObjectNode());
+        rules.add(new StreamRule(compiled, alerts(manifest, compiled)));
+      } catch (RuleException e) {
+        skipped.add(name + ": " + e.getMessage());
+      }
+    }
+    return new Selection(rules, skipped);
+  }
+
+  private static AlertRule alerts(RuleManifest manifest, CompiledRule compiled) {
+    JsonNode root = manifest.tree().root();
+    JsonNode spec = root.path("spec");
+    List<String> tags = new ArrayList<>();
+    spec.path("tags").forEach(t -> tags.add(t.asText()));
+    Duration window = null;
+    List<String> key = new ArrayList<>();
+    JsonNode suppression = spec.path("suppression");
+    if (suppression.isObject()) {
+      window = Durations.parse(suppression.path("window").asText(null), "suppression.window");
+      suppression.path("key").forEach(k -> key.add(k.asText()));
+    }
+    return AlertRule.of(
+        root.path("metadata").path("namespace").asText("default"),
+        manifest.name(),
+        manifest.severity() == 0 ? 3 : manifest.severity(),
+        tags,
+        spec.path("message").isTextual() ? spec.path("message").asText() : null,
+        compiled,
+        window,
+        key);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.vigil.ingester.detect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.core.alerts.Alert;
+import dev.vigil.core.alerts.AlertIndexMapping;
+import dev.vigil.ingester.delivery.BulkTransport;
+import dev.vigil.ingester.opensearch.OpenSearchConnection;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code vigil-alerts} through the ingester's OpenSearch connection (its auth and TLS): the index
+ * is created with Vigil's mapping when missing, open alerts are looked up by rule and key, and new
+ * alerts are written with {@code op_type=create}, so a 409 means the engine (or another ingester
+ * pod) raised it already.
+ */
+public final class OpenSearchAlertStore implements AlertStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final OpenSearchConnection openSearch;
+  private volatile boolean indexReady;
+
+  public OpenSearchAlertStore(OpenSearchConnection openSearch) {
+    this.openSearch = openSearch;
+  }
+
+  @Override
+  public boolean hasOpen(Alert alert) throws IOException {
+    ensureIndex();
+    var body = AlertIndexMapping.openAlertsQuery(alert.rule.namespace, alert.rule.name, 100);
+    BulkTransport.Reply reply =
+        openSearch.request(
+            "POST",
+            "/" + AlertIndexMapping.INDEX + "/_search",
+            Map.of(),
+            JSON.writeValueAsBytes(body));
+    check(reply, "search " + AlertIndexMapping.INDEX);
+    Map<String, String> wanted = new TreeMap<>(alert.key);
+    for (JsonNode hit : JSON.readTree(reply.body()).path("hits").path("hits")) {
+      Alert open = JSON.treeToValue(hit.path("_source"), Alert.class);
+      if (open.state != null && open.state.isOpen() && new TreeMap<>(open.key).equals(wanted)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public boolean create(Alert alert) throws IOException {
+    ensureIndex();
+    BulkTransport.Reply reply =
+        openSearch.request(
+            "PUT",
+            "/"
+                + AlertIndexMapping.INDEX
+                + "/_create/"
+                + URLEncoder.encode(alert.id, StandardCharsets.UTF_8),
+            Map.of("refresh", "true"),
+            JSON.writeValueAsBytes(alert));
+    if (reply.status() == 409) {
+      return false;
+    }
+    check(reply, "create alert " + alert.id);
+    return true;
+  }
+
+  private void ensureIndex() throws IOException {
+    if (indexReady) {
+      return;
+    }
+    BulkTransport.Reply reply =
+        openSearch.request(
+            "PUT",
+            "/" + AlertIndexMapping.INDEX,
+            Map.of(),
+            JSON.writeValueAsBytes(AlertIndexMapping.body()));
+    String body = new String(reply.body(), StandardCharsets.UTF_8);
+    if (reply.status() / 100 != 2 && !body.contains("already_exists")) {
+      check(reply, "create index " + AlertIndexMapping.INDEX);
+    }
+    // A search racing the new index's shard allocation answers 503: wait for the primary.
+    check(
+        openSearch.request(
+            "GET",
+            "/_cluster/health/" + AlertIndexMapping.INDEX,
+            Map.of("wait_for_status", "yellow", "timeout", "30s"),
+            null),
+        "wait for " + AlertIndexMapping.INDEX);
+    indexReady = true;
+  }
+
+  private static void check(BulkTransport.Reply reply, String what) throws IOException {
+    if (reply.status() / 100 != 2) {
+      String body = new String(reply.body(), StandardCharsets.UTF_8);
+      throw new IOException(
+          what
+              + " answered HTTP "
+              + reply.status()
+              + ": "
+              + (body.length() > 300 ? body.substring(0, 300) : body));
+    }
+  }
+}

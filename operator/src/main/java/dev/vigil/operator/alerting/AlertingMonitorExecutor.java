@@ -1,0 +1,83 @@
+package dev.vigil.operator.alerting;
+
+import dev.vigil.api.v1alpha1.DetectionRule;
+import dev.vigil.api.v1alpha1.NotificationChannel;
+import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.operator.common.InvalidSpecException;
+import dev.vigil.operator.common.SecretValues;
+import dev.vigil.operator.detection.MonitorExecutor;
+import dev.vigil.operator.detection.RuleSpecs;
+import dev.vigil.operator.opensearch.OpenSearchException;
+import dev.vigil.operator.opensearch.OpenSearchRest;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs DetectionRules as OpenSearch Alerting monitors: the rule's channels are synced to the
+ * Notifications plugin first (configs the monitor's actions point at), then the monitor itself.
+ * Both syncs write only what differs, so a steady rule costs reads only.
+ */
+@ApplicationScoped
+public class AlertingMonitorExecutor implements MonitorExecutor {
+  private static final Logger LOG = Logger.getLogger(AlertingMonitorExecutor.class);
+
+  private final KubernetesClient client;
+  private final SecretValues secrets;
+  private final MonitorRenderer renderer = new MonitorRenderer();
+
+  @Inject
+  public AlertingMonitorExecutor(KubernetesClient client) {
+    this.client = client;
+    this.secrets = new SecretValues(client);
+  }
+
+  @Override
+  public String sync(DetectionRule rule, CompiledRule compiled, OpenSearchRest rest)
+      throws OpenSearchException, InvalidSpecException {
+    String namespace = rule.getMetadata().getNamespace();
+    List<ChannelTarget> targets = new ArrayList<>();
+    for (String name : RuleSpecs.channels(rule)) {
+      NotificationChannel channel =
+          client.resources(NotificationChannel.class).inNamespace(namespace).withName(name).get();
+      if (channel == null) {
+        throw new InvalidSpecException(
+            "spec.actions: NotificationChannel " + namespace + "/" + name + " not found");
+      }
+      NotificationChannelSync.sync(
+          rest,
+          NotificationChannelSync.render(
+              namespace,
+              name,
+              channel.getSpec(),
+              ref -> secrets.value(namespace, ref.name, ref.key, "NotificationChannel " + name)));
+      targets.add(ChannelTarget.of(channel));
+    }
+    String known = rule.getStatus() == null ? null : rule.getStatus().monitorId;
+    MonitorSync.Result result =
+        MonitorSync.sync(
+            rest,
+            renderer.render(compiled, RuleInfo.from(rule), targets),
+            new MonitorSync.Known(known, 0));
+    if (result.action() != SyncAction.UNCHANGED) {
+      LOG.infof(
+          "DetectionRule %s/%s: monitor %s %s",
+          namespace, rule.getMetadata().getName(), result.monitorId(), result.action());
+    }
+    return result.monitorId();
+  }
+
+  @Override
+  public void delete(DetectionRule rule, OpenSearchRest rest) throws OpenSearchException {
+    String known = rule.getStatus() == null ? null : rule.getStatus().monitorId;
+    MonitorSync.delete(
+        rest,
+        rule.getMetadata().getNamespace(),
+        rule.getMetadata().getName(),
+        new MonitorSync.Known(known, 0),
+        rule.getSpec().deletionPolicy);
+  }
+}

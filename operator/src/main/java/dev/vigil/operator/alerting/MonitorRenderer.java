@@ -1,0 +1,272 @@
+package dev.vigil.operator.alerting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.RuleSource;
+import dev.vigil.operator.common.DesiredStateHash;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders a compiled DetectionRule as an OpenSearch Alerting monitor, following the Alerting API
+ * (https://docs.opensearch.org/latest/observing-your-data/alerting/api/):
+ *
+ * <ul>
+ *   <li>every match (no condition) → {@code query_level_monitor}, trigger {@code hits.total.value >
+ *       0}; or, with {@link #preferDocumentLevel}, a {@code doc_level_monitor} when the rule is a
+ *       Lucene query (the form doc-level queries take);
+ *   <li>a count threshold without groupBy → {@code query_level_monitor}, trigger {@code
+ *       hits.total.value > threshold};
+ *   <li>a threshold with groupBy → {@code bucket_level_monitor} over a composite aggregation (one
+ *       terms source per field), trigger {@code params._count > threshold} per bucket.
+ * </ul>
+ *
+ * The search runs over {@code [period_end - window, period_end]} ({@code {{period_end}}} is filled
+ * in by Alerting on each run). Severity is the rule's 1–5; one action per NotificationChannel that
+ * receives that severity; the rule's suppression window becomes the action throttle.
+ */
+public final class MonitorRenderer {
+  static final String COMPOSITE = "composite_agg";
+  static final int MAX_HITS = 10;
+  static final int MAX_BUCKETS = 1000;
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_@.]+)\\s*}}");
+
+  private final boolean preferDocumentLevel;
+
+  public MonitorRenderer() {
+    this(false);
+  }
+
+  /**
+   * @param preferDocumentLevel render every-match Lucene rules as document-level monitors (one
+   *     alert per matching document, no time window) instead of query-level ones
+   */
+  public MonitorRenderer(boolean preferDocumentLevel) {
+    this.preferDocumentLevel = preferDocumentLevel;
+  }
+
+  public DesiredMonitor render(CompiledRule compiled, RuleInfo rule, List<ChannelTarget> channels) {
+    String name = VigilMarker.monitorName(rule.namespace(), rule.name());
+    RuleSource.Threshold condition = compiled.condition();
+    String type;
+    if (condition != null && !condition.groupBy().isEmpty()) {
+      type = "bucket_level_monitor";
+    } else if (condition == null && preferDocumentLevel && luceneQuery(compiled) != null) {
+      type = "doc_level_monitor";
+    } else {
+      type = "query_level_monitor";
+    }
+    ObjectNode body = NODES.objectNode();
+    body.put("type", "monitor");
+    body.put("name", name);
+    body.put("monitor_type", type);
+    body.put("enabled", true);
+    body.putObject("schedule")
+        .putObject("period")
+        .put("interval", minutes(rule.interval().toSeconds()))
+        .put("unit", "MINUTES");
+    ArrayNode inputs = body.putArray("inputs");
+    ArrayNode triggers = body.putArray("triggers");
+    String triggerId = VigilMarker.digest(name, 12) + "-trigger";
+    String triggerName = rule.name() + " (severity " + rule.severity() + ")";
+    switch (type) {
+      case "bucket_level_monitor" -> {
+        inputs.addObject().set("search", searchInput(compiled, bucketSearch(compiled)));
+        ObjectNode trigger = triggers.addObject().putObject("bucket_level_trigger");
+        trigger.put("id", triggerId).put("name", triggerName);
+        trigger.put("severity", Integer.toString(rule.severity()));
+        ObjectNode c = trigger.putObject("condition");
+        c.putObject("buckets_path").put("_count", "_count");
+        c.put("parent_bucket_path", COMPOSITE);
+        c.putObject("script")
+            .put("source", "params._count > " + condition.threshold())
+            .put("lang", "painless");
+        trigger.set("actions", actions(name, rule, channels, true));
+      }
+      case "doc_level_monitor" -> {
+        String queryName = docQueryName(rule.name());
+        ObjectNode input = inputs.addObject().putObject("doc_level_input");
+        input.put("description", describe(rule));
+        input.putArray("indices").add(compiled.indexPattern());
+        ObjectNode q = input.putArray("queries").addObject();
+        q.put("id", VigilMarker.digest(name, 12) + "-query");
+        q.put("name", queryName);
+        q.put("query", luceneQuery(compiled));
+        ArrayNode tags = q.putArray("tags");
+        rule.tags().stream().map(MonitorRenderer::docQueryName).forEach(tags::add);
+        ObjectNode trigger = triggers.addObject().putObject("document_level_trigger");
+        trigger.put("id", triggerId).put("name", triggerName);
+        trigger.put("severity", Integer.toString(rule.severity()));
+        trigger
+            .putObject("condition")
+            .putObject("script")
+            .put("source", "query[name=" + queryName + "]")
+            .put("lang", "painless");
+        trigger.set("actions", actions(name, rule, channels, true));
+      }
+      default -> {
+        inputs.addObject().set("search", searchInput(compiled, querySearch(compiled)));
+        // The flat trigger form, as the API documentation's query-level example sends it.
+        ObjectNode trigger = triggers.addObject();
+        trigger.put("id", triggerId).put("name", triggerName);
+        trigger.put("severity", Integer.toString(rule.severity()));
+        int threshold = condition == null ? 0 : condition.threshold();
+        trigger
+            .putObject("condition")
+            .putObject("script")
+            .put("source", "ctx.results[0].hits.total.value > " + threshold)
+            .put("lang", "painless");
+        trigger.set("actions", actions(name, rule, channels, false));
+      }
+    }
+    String hash = DesiredStateHash.of(body);
+    body.set(VigilMarker.UI_METADATA, VigilMarker.uiMetadata(rule.namespace(), rule.name(), hash));
+    return new DesiredMonitor(rule.namespace(), rule.name(), name, type, body, hash);
+  }
+
+  /** The Lucene query string of a rule written as {@code query:}, or null. */
+  static String luceneQuery(CompiledRule compiled) {
+    JsonNode qs = compiled.query().path("query_string");
+    return compiled.query().size() == 1 && qs.path("query").isTextual()
+        ? qs.path("query").asText()
+        : null;
+  }
+
+  private static ObjectNode searchInput(CompiledRule compiled, ObjectNode query) {
+    ObjectNode search = NODES.objectNode();
+    search.putArray("indices").add(compiled.indexPattern());
+    search.set("query", query);
+    return search;
+  }
+
+  private static ObjectNode timeBoundQuery(CompiledRule compiled) {
+    ObjectNode query = NODES.objectNode();
+    ArrayNode filter = query.putObject("bool").putArray("filter");
+    filter.add(compiled.query().deepCopy());
+    filter
+        .addObject()
+        .putObject("range")
+        .putObject(CompiledRule.TIMESTAMP)
+        .put("gte", "{{period_end}}||-" + compiled.window().toSeconds() + "s")
+        .put("lte", "{{period_end}}")
+        .put("format", "epoch_millis");
+    return query;
+  }
+
+  private static ObjectNode querySearch(CompiledRule compiled) {
+    ObjectNode body = NODES.objectNode();
+    body.put("size", compiled.condition() == null ? MAX_HITS : 1);
+    body.put("track_total_hits", true);
+    body.set("query", timeBoundQuery(compiled));
+    body.putArray("sort").addObject().putObject(CompiledRule.TIMESTAMP).put("order", "desc");
+    return body;
+  }
+
+  private static ObjectNode bucketSearch(CompiledRule compiled) {
+    ObjectNode body = NODES.objectNode();
+    body.put("size", 0);
+    body.set("query", timeBoundQuery(compiled));
+    ObjectNode composite =
+        body.putObject("aggregations").putObject(COMPOSITE).putObject("composite");
+    composite.put("size", MAX_BUCKETS);
+    ArrayNode sources = composite.putArray("sources");
+    for (String field : compiled.condition().groupBy()) {
+      sources.addObject().putObject(field).putObject("terms").put("field", field);
+    }
+    return body;
+  }
+
+  private static ArrayNode actions(
+      String monitorName, RuleInfo rule, List<ChannelTarget> channels, boolean perAlert) {
+    ArrayNode actions = NODES.arrayNode();
+    for (ChannelTarget channel : channels) {
+      if (!channel.receives(rule.severity())) {
+        continue;
+      }
+      ObjectNode action = actions.addObject();
+      action.put("id", VigilMarker.digest(monitorName + "/" + channel.configId(), 12) + "-action");
+      action.put("name", "notify " + channel.channel());
+      action.put("destination_id", channel.configId());
+      action
+          .putObject("subject_template")
+          .put("source", "[Vigil] severity " + rule.severity() + ": " + rule.name())
+          .put("lang", "mustache");
+      action
+          .putObject("message_template")
+          .put("source", perAlert ? perAlertMessage(rule) : queryMessage(rule))
+          .put("lang", "mustache");
+      if (rule.suppression() != null) {
+        action.put("throttle_enabled", true);
+        action
+            .putObject("throttle")
+            .put("value", minutes(rule.suppression().toSeconds()))
+            .put("unit", "MINUTES");
+      } else {
+        action.put("throttle_enabled", false);
+      }
+      if (perAlert) {
+        action
+            .putObject("action_execution_policy")
+            .putObject("action_execution_scope")
+            .putObject("per_alert")
+            .putArray("actionable_alerts")
+            .add("DEDUPED")
+            .add("NEW");
+      }
+    }
+    return actions;
+  }
+
+  /**
+   * The rule's message for a query-level monitor: {@code {{count}}} becomes the hit count and
+   * {@code {{field}}} the field of the newest matching event.
+   */
+  static String queryMessage(RuleInfo rule) {
+    String template =
+        rule.message() != null
+            ? rule.message()
+            : "{{count}} matching events: "
+                + (rule.description() == null ? "" : rule.description());
+    Matcher m = PLACEHOLDER.matcher(template);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String field = m.group(1);
+      String replacement =
+          field.equals("count")
+              ? "{{ctx.results.0.hits.total.value}}"
+              : "{{ctx.results.0.hits.hits.0._source." + field + "}}";
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return rule.name() + " (severity " + rule.severity() + "): " + out;
+  }
+
+  /** Bucket and document monitors alert per bucket/document: list what is new. */
+  static String perAlertMessage(RuleInfo rule) {
+    return rule.name()
+        + " (severity "
+        + rule.severity()
+        + "): "
+        + describe(rule)
+        + " New: {{#ctx.newAlerts}}{{bucket_keys}}{{related_doc_ids}} {{/ctx.newAlerts}}"
+        + " Ongoing: {{#ctx.dedupedAlerts}}{{bucket_keys}}{{related_doc_ids}} {{/ctx.dedupedAlerts}}";
+  }
+
+  private static String describe(RuleInfo rule) {
+    return rule.description() == null ? rule.name() : rule.description();
+  }
+
+  /** Doc-level query names and tags may not hold ' ', brackets, braces or parentheses. */
+  static String docQueryName(String text) {
+    return text.replaceAll("[\\s\\[\\]{}()]", "_");
+  }
+
+  private static long minutes(long seconds) {
+    return Math.max(1, (seconds + 59) / 60);
+  }
+}

@@ -1,0 +1,300 @@
+package dev.vigil.operator.detection;
+
+import dev.vigil.api.v1alpha1.DetectionRule;
+import dev.vigil.api.v1alpha1.DetectionRuleStatus;
+import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.operator.common.Conditions;
+import dev.vigil.operator.common.DesiredStateHash;
+import dev.vigil.operator.common.InvalidSpecException;
+import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.StatusUpdates;
+import dev.vigil.operator.connection.EndpointResolver;
+import dev.vigil.operator.opensearch.OpenSearchException;
+import dev.vigil.operator.opensearch.OpenSearchRest;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Compiles each DetectionRule, chooses its executor and hands it over: the built-in engine's
+ * schedule (registered here, so only the leader runs it) or an Alerting monitor through {@link
+ * MonitorExecutor}. Status shows the executor, the last run's result and time, and the active alert
+ * count; the engine wakes this reconciler (an inbound event) when a run changed them.
+ *
+ * <p>Every change of the rule reaches here, annotations included (generation-aware filtering is
+ * off): the acknowledge annotation is passed to the engine at its next run. The rule's {@link
+ * OpenSearchConnection} is watched, so a connection that appears or gains the Alerting plugin moves
+ * its rules at once.
+ */
+@ControllerConfiguration(name = "detectionrule", generationAwareEventProcessing = false)
+public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Cleaner<DetectionRule> {
+  private static final Logger LOG = Logger.getLogger(DetectionRuleReconciler.class);
+  static final String CONNECTION_INDEX = "vigil-connection";
+
+  private final DetectionScheduler scheduler;
+  private final ConnectionClients clients;
+  private final Optional<MonitorExecutor> monitors;
+  private final StatusUpdates statusUpdates;
+  private final KubeEvents events;
+  private final Conditions conditions;
+
+  @Inject
+  public DetectionRuleReconciler(
+      DetectionScheduler scheduler,
+      KubernetesClient client,
+      MeterRegistry metrics,
+      Instance<MonitorExecutor> monitors) {
+    this(
+        scheduler,
+        new ConnectionClients(
+            new EndpointResolver(client), Clock.systemUTC(), Duration.ofMinutes(10)),
+        monitors.isResolvable() ? Optional.of(monitors.get()) : Optional.empty(),
+        new StatusUpdates(metrics),
+        new KubeEvents(client, Clock.systemUTC()),
+        Clock.systemUTC());
+  }
+
+  DetectionRuleReconciler(
+      DetectionScheduler scheduler,
+      ConnectionClients clients,
+      Optional<MonitorExecutor> monitors,
+      StatusUpdates statusUpdates,
+      KubeEvents events,
+      Clock clock) {
+    this.scheduler = scheduler;
+    this.clients = clients;
+    this.monitors = monitors;
+    this.statusUpdates = statusUpdates;
+    this.events = events;
+    this.conditions = new Conditions(clock);
+  }
+
+  @Override
+  public List<EventSource<?, DetectionRule>> prepareEventSources(
+      EventSourceContext<DetectionRule> context) {
+    context.getPrimaryCache().addIndexer(CONNECTION_INDEX, rule -> List.of(connectionKey(rule)));
+    var connections =
+        new InformerEventSource<OpenSearchConnection, DetectionRule>(
+            InformerEventSourceConfiguration.from(OpenSearchConnection.class, DetectionRule.class)
+                .withSecondaryToPrimaryMapper(
+                    connection ->
+                        context
+                            .getPrimaryCache()
+                            .byIndex(
+                                CONNECTION_INDEX,
+                                connection.getMetadata().getNamespace()
+                                    + "/"
+                                    + connection.getMetadata().getName())
+                            .stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper(
+                    (DetectionRule rule) ->
+                        Set.of(
+                            new ResourceID(
+                                RuleSpecs.connectionName(rule), rule.getMetadata().getNamespace())))
+                .build(),
+            context);
+    SimpleInboundEventSource<DetectionRule> runs = new SimpleInboundEventSource<>("detection-runs");
+    scheduler.onOutcomeChanged(
+        rule -> runs.propagateEvent(new ResourceID(rule.name(), rule.namespace())));
+    return List.of(connections, runs);
+  }
+
+  @Override
+  public UpdateControl<DetectionRule> reconcile(
+      DetectionRule rule, Context<DetectionRule> context) {
+    String key = key(rule);
+    DetectionRuleStatus previous = rule.getStatus();
+    DetectionRuleStatus status = new DetectionRuleStatus();
+    if (previous != null) {
+      status.conditions.addAll(Conditions.copyOf(previous.conditions));
+      status.lastRunTime = previous.lastRunTime;
+      status.lastResult = previous.lastResult;
+      status.activeAlerts = previous.activeAlerts;
+    }
+    status.observedGeneration = rule.getMetadata().getGeneration();
+    try {
+      CompiledRule compiled = RuleSpecs.compile(rule);
+      status.syncedHash = DesiredStateHash.of(compiled.toJson());
+      Optional<OpenSearchConnection> connection =
+          context.getSecondaryResource(OpenSearchConnection.class);
+      if (connection.isEmpty()) {
+        scheduler.unschedule(key);
+        ready(
+            rule,
+            status,
+            false,
+            "ConnectionNotFound",
+            "OpenSearchConnection "
+                + RuleSpecs.connectionName(rule)
+                + " not found in namespace "
+                + rule.getMetadata().getNamespace());
+        return statusUpdates.apply(rule, status);
+      }
+      String executor = ExecutorChoice.choose(rule.getSpec().engine, connection.get().getStatus());
+      if (executor == null) {
+        ready(
+            rule,
+            status,
+            false,
+            "ConnectionNotReady",
+            "waiting for OpenSearchConnection "
+                + RuleSpecs.connectionName(rule)
+                + " to report its capabilities (engine: Auto)");
+        return statusUpdates.apply(rule, status);
+      }
+      status.executor = executor;
+      OpenSearchRest rest = clients.get(connection.get());
+      if (executor.equals(ExecutorChoice.ALERTING)) {
+        scheduler.unschedule(key);
+        alerting(rule, compiled, rest, status);
+      } else {
+        status.monitorId = null;
+        builtIn(rule, compiled, rest, status);
+      }
+    } catch (InvalidSpecException e) {
+      scheduler.unschedule(key);
+      ready(rule, status, false, "InvalidSpec", e.getMessage());
+    }
+    return statusUpdates.apply(rule, status);
+  }
+
+  private void builtIn(
+      DetectionRule rule, CompiledRule compiled, OpenSearchRest rest, DetectionRuleStatus status)
+      throws InvalidSpecException {
+    scheduler.schedule(
+        new ScheduledRule(
+            rule.getMetadata().getNamespace(),
+            rule.getMetadata().getName(),
+            compiled,
+            RuleSpecs.alerts(rule, compiled),
+            RuleSpecs.interval(rule),
+            rest,
+            RuleSpecs.channels(rule),
+            RuleSpecs.acknowledged(rule)));
+    Optional<RunOutcome> outcome = scheduler.takeOutcome(key(rule));
+    if (outcome.isEmpty()) {
+      ready(
+          rule,
+          status,
+          true,
+          "Scheduled",
+          "runs every " + rule.getSpec().interval + " in the built-in engine");
+      return;
+    }
+    RunOutcome run = outcome.get();
+    status.lastRunTime = run.time().truncatedTo(ChronoUnit.SECONDS).toString();
+    status.lastResult = run.result();
+    status.activeAlerts = run.activeAlerts();
+    if (run.failed()) {
+      ready(rule, status, false, "RunFailed", run.result());
+    } else {
+      ready(
+          rule,
+          status,
+          true,
+          "Running",
+          "runs every " + rule.getSpec().interval + " in the built-in engine");
+    }
+  }
+
+  private void alerting(
+      DetectionRule rule, CompiledRule compiled, OpenSearchRest rest, DetectionRuleStatus status)
+      throws InvalidSpecException {
+    status.lastRunTime = null;
+    status.lastResult = null;
+    status.activeAlerts = null;
+    if (monitors.isEmpty()) {
+      ready(
+          rule,
+          status,
+          false,
+          "AlertingSyncNotWired",
+          "the cluster runs OpenSearch Alerting, but this operator build cannot sync monitors yet;"
+              + " set spec.engine: BuiltIn to run the rule in Vigil's engine");
+      return;
+    }
+    try {
+      status.monitorId = monitors.get().sync(rule, compiled, rest);
+      ready(rule, status, true, "MonitorSynced", "Alerting monitor " + status.monitorId);
+    } catch (OpenSearchException e) {
+      ready(rule, status, false, e.reason(), e.getMessage());
+    }
+  }
+
+  @Override
+  public DeleteControl cleanup(DetectionRule rule, Context<DetectionRule> context) {
+    scheduler.unschedule(key(rule));
+    Optional<OpenSearchConnection> connection =
+        context.getSecondaryResource(OpenSearchConnection.class);
+    if (monitors.isPresent()
+        && connection.isPresent()
+        && rule.getStatus() != null
+        && ExecutorChoice.ALERTING.equals(rule.getStatus().executor)) {
+      try {
+        monitors.get().delete(rule, clients.get(connection.get()));
+      } catch (OpenSearchException e) {
+        events.warning(rule, "CleanupFailed", e.getMessage());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
+      } catch (InvalidSpecException e) {
+        // The connection can never be reached as configured: nothing to clean up through it.
+        events.warning(rule, "CleanupSkipped", e.getMessage());
+      }
+    }
+    return DeleteControl.defaultDelete();
+  }
+
+  private void ready(
+      DetectionRule rule,
+      DetectionRuleStatus status,
+      boolean ready,
+      String reason,
+      String message) {
+    var before = Conditions.find(status.conditions, Conditions.READY);
+    boolean flipped =
+        before.isEmpty()
+            || Conditions.TRUE.equals(before.get().getStatus()) != ready
+            || !reason.equals(before.get().getReason());
+    conditions.set(
+        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
+    if (flipped) {
+      LOG.infof("DetectionRule %s: Ready=%s (%s) %s", key(rule), ready, reason, message);
+      if (ready) {
+        events.normal(rule, reason, message);
+      } else {
+        events.warning(rule, reason, message);
+      }
+    }
+  }
+
+  private static String key(DetectionRule rule) {
+    return rule.getMetadata().getNamespace() + "/" + rule.getMetadata().getName();
+  }
+
+  private static String connectionKey(DetectionRule rule) {
+    return rule.getMetadata().getNamespace() + "/" + RuleSpecs.connectionName(rule);
+  }
+}

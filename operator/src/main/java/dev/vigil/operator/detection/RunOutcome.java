@@ -1,0 +1,23 @@
+package dev.vigil.operator.detection;
+
+import java.time.Instant;
+
+/**
+ * How one run of a rule went.
+ *
+ * @param result NoMatch, Triggered, or "Error: …"
+ * @param activeAlerts alerts ACTIVE or ACKNOWLEDGED after the run
+ */
+public record RunOutcome(Instant time, String result, int activeAlerts) {
+  public static final String NO_MATCH = "NoMatch";
+  public static final String TRIGGERED = "Triggered";
+
+  public boolean failed() {
+    return result.startsWith("Error");
+  }
+
+  /** Same result and count: nothing a user would want to see in status changed. */
+  public boolean sameAs(RunOutcome other) {
+    return other != null && result.equals(other.result) && activeAlerts == other.activeAlerts;
+  }
+}

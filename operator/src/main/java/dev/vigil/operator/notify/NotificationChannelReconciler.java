@@ -1,0 +1,186 @@
+package dev.vigil.operator.notify;
+
+import dev.vigil.api.v1alpha1.NotificationChannel;
+import dev.vigil.api.v1alpha1.NotificationChannelStatus;
+import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.Conditions;
+import dev.vigil.operator.common.InvalidSpecException;
+import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.StatusUpdates;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Resolves each NotificationChannel (its Secrets) for the built-in engine's deliveries and shows
+ * how they go: {@code Ready} says whether the channel can be used, {@code Delivering} whether the
+ * last delivery arrived, with {@code lastDeliveryTime}, {@code failedDeliveries} and {@code
+ * lastError}. Secrets are not watched: the channel is resolved again every connection-check
+ * interval, so a created or rotated Secret is picked up within a minute.
+ */
+@ControllerConfiguration(name = "notificationchannel")
+public class NotificationChannelReconciler
+    implements Reconciler<NotificationChannel>, Cleaner<NotificationChannel> {
+  private static final Logger LOG = Logger.getLogger(NotificationChannelReconciler.class);
+  static final String DELIVERING = "Delivering";
+
+  private final ChannelResolver resolver;
+  private final ChannelRegistry registry;
+  private final ChannelDelivery delivery;
+  private final StatusUpdates statusUpdates;
+  private final KubeEvents events;
+  private final Conditions conditions;
+  private final Duration recheck;
+
+  @Inject
+  public NotificationChannelReconciler(
+      KubernetesClient client,
+      ChannelRegistry registry,
+      ChannelDelivery delivery,
+      MeterRegistry metrics,
+      OperatorConfig config) {
+    this(
+        new ChannelResolver(client),
+        registry,
+        delivery,
+        new StatusUpdates(metrics),
+        new KubeEvents(client, Clock.systemUTC()),
+        Clock.systemUTC(),
+        config.connectionCheckInterval());
+  }
+
+  NotificationChannelReconciler(
+      ChannelResolver resolver,
+      ChannelRegistry registry,
+      ChannelDelivery delivery,
+      StatusUpdates statusUpdates,
+      KubeEvents events,
+      Clock clock,
+      Duration recheck) {
+    this.resolver = resolver;
+    this.registry = registry;
+    this.delivery = delivery;
+    this.statusUpdates = statusUpdates;
+    this.events = events;
+    this.conditions = new Conditions(clock);
+    this.recheck = recheck;
+  }
+
+  @Override
+  public List<EventSource<?, NotificationChannel>> prepareEventSources(
+      EventSourceContext<NotificationChannel> context) {
+    SimpleInboundEventSource<NotificationChannel> deliveries =
+        new SimpleInboundEventSource<>("deliveries");
+    delivery.onResult(
+        key -> {
+          int slash = key.indexOf('/');
+          deliveries.propagateEvent(
+              new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+        });
+    return List.of(deliveries);
+  }
+
+  @Override
+  public UpdateControl<NotificationChannel> reconcile(
+      NotificationChannel channel, Context<NotificationChannel> context) {
+    String key = key(channel);
+    NotificationChannelStatus previous = channel.getStatus();
+    NotificationChannelStatus status = new NotificationChannelStatus();
+    if (previous != null) {
+      status.conditions.addAll(Conditions.copyOf(previous.conditions));
+      status.configId = previous.configId;
+      status.lastDeliveryTime = previous.lastDeliveryTime;
+      status.failedDeliveries = previous.failedDeliveries;
+      status.lastError = previous.lastError;
+    }
+    status.observedGeneration = channel.getMetadata().getGeneration();
+    try {
+      ChannelTarget target = resolver.resolve(channel);
+      registry.put(
+          target,
+          previous == null || previous.failedDeliveries == null ? 0 : previous.failedDeliveries);
+      ready(channel, status, true, "Resolved", describe(target));
+    } catch (InvalidSpecException e) {
+      registry.remove(key);
+      ready(channel, status, false, "InvalidSpec", e.getMessage());
+    }
+    registry
+        .stats(key)
+        .ifPresent(
+            stats -> {
+              stats
+                  .lastDelivery()
+                  .ifPresent(
+                      t -> status.lastDeliveryTime = t.truncatedTo(ChronoUnit.SECONDS).toString());
+              status.failedDeliveries = stats.failed();
+              status.lastError = stats.lastError();
+              if (stats.delivered() > 0 || stats.failed() > 0) {
+                boolean ok = stats.lastError() == null;
+                conditions.set(
+                    status.conditions,
+                    DELIVERING,
+                    ok,
+                    ok ? "Delivered" : "DeliveryFailed",
+                    ok ? "the last alert was delivered" : stats.lastError(),
+                    status.observedGeneration);
+              }
+            });
+    return statusUpdates.apply(channel, status).rescheduleAfter(recheck);
+  }
+
+  @Override
+  public DeleteControl cleanup(NotificationChannel channel, Context<NotificationChannel> context) {
+    registry.forget(key(channel));
+    return DeleteControl.defaultDelete();
+  }
+
+  private static String describe(ChannelTarget target) {
+    String severities =
+        target.severities().isEmpty()
+            ? "all severities"
+            : "severities " + target.severities().stream().sorted().toList();
+    return target.type() + " channel for " + severities;
+  }
+
+  private void ready(
+      NotificationChannel channel,
+      NotificationChannelStatus status,
+      boolean ready,
+      String reason,
+      String message) {
+    var before = Conditions.find(status.conditions, Conditions.READY);
+    boolean flipped =
+        before.isEmpty()
+            || Conditions.TRUE.equals(before.get().getStatus()) != ready
+            || !reason.equals(before.get().getReason());
+    conditions.set(
+        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
+    if (flipped) {
+      LOG.infof("NotificationChannel %s: Ready=%s (%s) %s", key(channel), ready, reason, message);
+      if (ready) {
+        events.normal(channel, reason, message);
+      } else {
+        events.warning(channel, reason, message);
+      }
+    }
+  }
+
+  private static String key(NotificationChannel channel) {
+    return channel.getMetadata().getNamespace() + "/" + channel.getMetadata().getName();
+  }
+}

@@ -1,0 +1,161 @@
+package dev.vigil.operator.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.api.v1alpha1.DetectionRule;
+import dev.vigil.api.v1alpha1.DetectionRuleSpec;
+import dev.vigil.api.v1alpha1.NotificationChannel;
+import dev.vigil.api.v1alpha1.NotificationChannelSpec;
+import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.RuleCompiler;
+import dev.vigil.core.rules.RuleSource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MonitorRendererTest {
+  private final MonitorRenderer renderer = new MonitorRenderer();
+
+  private static CompiledRule compile(RuleSource source) {
+    return RuleCompiler.defaults().compile(source);
+  }
+
+  private static RuleInfo info(Duration interval, String message) {
+    return new RuleInfo(
+        "ns", "r", 2, "Something happened.", List.of("attack.t1"), interval, message, null);
+  }
+
+  @Test
+  void aCountThresholdWithoutGroupByIsAQueryLevelMonitorOverTheWindow() {
+    CompiledRule rule =
+        compile(
+            RuleSource.query("r", "cloudtrail", "errorCode:AccessDenied")
+                .withCondition(new RuleSource.Threshold(50, "15m", List.of())));
+    DesiredMonitor m = renderer.render(rule, info(Duration.ofMinutes(5), null), List.of());
+    assertThat(m.type()).isEqualTo("query_level_monitor");
+    JsonNode query = m.body().path("inputs").get(0).path("search").path("query");
+    assertThat(query.path("track_total_hits").asBoolean()).isTrue();
+    assertThat(query.path("size").asInt()).isEqualTo(1);
+    assertThat(
+            query
+                .path("query")
+                .path("bool")
+                .path("filter")
+                .get(1)
+                .path("range")
+                .path("@timestamp")
+                .path("gte")
+                .asText())
+        .isEqualTo("{{period_end}}||-900s");
+    assertThat(
+            m.body()
+                .path("triggers")
+                .get(0)
+                .path("condition")
+                .path("script")
+                .path("source")
+                .asText())
+        .isEqualTo("ctx.results[0].hits.total.value > 50");
+    assertThat(m.body().path("triggers").get(0).path("severity").asText()).isEqualTo("2");
+  }
+
+  @Test
+  void theScheduleIsInWholeMinutesRoundedUp() {
+    CompiledRule rule = compile(RuleSource.query("r", "cloudtrail", "eventName:StopLogging"));
+    for (var c :
+        List.of(List.of(30L, 1L), List.of(300L, 5L), List.of(301L, 6L), List.of(3600L, 60L))) {
+      JsonNode period =
+          renderer
+              .render(rule, info(Duration.ofSeconds(c.get(0)), null), List.of())
+              .body()
+              .path("schedule")
+              .path("period");
+      assertThat(period.path("interval").asLong()).as("%ss", c.get(0)).isEqualTo(c.get(1));
+      assertThat(period.path("unit").asText()).isEqualTo("MINUTES");
+    }
+  }
+
+  @Test
+  void theRulesMessagePlaceholdersBecomeAlertingMustache() {
+    String out =
+        MonitorRenderer.queryMessage(
+            info(
+                Duration.ofMinutes(5),
+                "{{count}} events, e.g. {{ userIdentity.arn }} calling {{eventName}}"));
+    assertThat(out)
+        .isEqualTo(
+            "r (severity 2): {{ctx.results.0.hits.total.value}} events, e.g."
+                + " {{ctx.results.0.hits.hits.0._source.userIdentity.arn}} calling"
+                + " {{ctx.results.0.hits.hits.0._source.eventName}}");
+  }
+
+  @Test
+  void renderingIsDeterministicAndTheHashFollowsTheChannels() {
+    CompiledRule rule = compile(RuleSource.query("r", "cloudtrail", "eventName:StopLogging"));
+    DesiredMonitor a = renderer.render(rule, info(Duration.ofMinutes(5), null), List.of());
+    DesiredMonitor b = renderer.render(rule, info(Duration.ofMinutes(5), null), List.of());
+    DesiredMonitor c =
+        renderer.render(
+            rule,
+            info(Duration.ofMinutes(5), null),
+            List.of(new ChannelTarget("x", "cfg-x", Set.of())));
+    assertThat(a.body()).isEqualTo(b.body());
+    assertThat(a.hash()).isEqualTo(b.hash()).isNotEqualTo(c.hash());
+    assertThat(a.body().path("ui_metadata").path("vigil").path("hash").asText())
+        .isEqualTo(a.hash());
+  }
+
+  @Test
+  void docLevelQueryNamesAndTagsAvoidTheCharactersTheApiRefuses() {
+    assertThat(MonitorRenderer.docQueryName("a rule (v2) [x] {y}"))
+        .isEqualTo("a_rule__v2___x___y_");
+    CompiledRule dsl =
+        compile(
+            RuleSource.dsl(
+                "r",
+                "cloudtrail",
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                    .createObjectNode()
+                    .set(
+                        "term",
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                            .createObjectNode()
+                            .put("eventName", "X"))));
+    assertThat(
+            new MonitorRenderer(true)
+                .render(dsl, info(Duration.ofMinutes(5), null), List.of())
+                .type())
+        .as("a DSL rule has no query string for a doc-level query")
+        .isEqualTo("query_level_monitor");
+  }
+
+  @Test
+  void ruleInfoAndChannelTargetComeFromTheResources() {
+    DetectionRule rule = new DetectionRule();
+    rule.setMetadata(new ObjectMetaBuilder().withNamespace("sec").withName("root-usage").build());
+    rule.setSpec(new DetectionRuleSpec());
+    rule.getSpec().severity = 1;
+    rule.getSpec().interval = "10m";
+    rule.getSpec().suppression = new DetectionRuleSpec.Suppression();
+    rule.getSpec().suppression.window = "2h";
+    RuleInfo info = RuleInfo.from(rule);
+    assertThat(info.namespace()).isEqualTo("sec");
+    assertThat(info.interval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(info.suppression()).isEqualTo(Duration.ofHours(2));
+    rule.getSpec().severity = null;
+    assertThatThrownBy(() -> RuleInfo.from(rule)).hasMessageContaining("severity");
+
+    NotificationChannel channel = new NotificationChannel();
+    channel.setMetadata(new ObjectMetaBuilder().withNamespace("sec").withName("pager").build());
+    channel.setSpec(new NotificationChannelSpec());
+    channel.getSpec().severities = List.of(1, 2);
+    ChannelTarget target = ChannelTarget.of(channel);
+    assertThat(target.configId()).isEqualTo(VigilMarker.channelConfigId("sec", "pager"));
+    assertThat(target.receives(2)).isTrue();
+    assertThat(target.receives(3)).isFalse();
+  }
+}
