@@ -18,8 +18,8 @@ import picocli.CommandLine;
 /**
  * The README's first command, non-interactively: {@code vigil demo --once} brings up the real
  * parts, the packaged operator and its ingesters, applies samples/demo, uploads samples/demo-logs
- * and exits 0 only once every log type's documents are searchable (and, with a detection engine in
- * the operator, every demo rule alerted); then nothing it started is left running.
+ * and exits 0 only once every log type's documents are searchable and every demo rule alerted
+ * (through the webhook too); then nothing it started is left running.
  */
 class DemoCommandIT {
   @Test
@@ -53,6 +53,13 @@ class DemoCommandIT {
         .containsPattern("ingested  vpcflow +66 documents in vigil-vpcflow-")
         .containsPattern("ingested  waf +10 documents in vigil-waf-")
         .containsPattern("ingested  securityhub +2 documents in vigil-securityhub-")
+        // The built-in engine runs every demo rule over what was ingested and tells the webhook.
+        .contains("ALERT     rule cloudtrail-tampering  severity 1  state ACTIVE")
+        .contains("ALERT     rule root-account-usage  severity 1  state ACTIVE")
+        .contains("ALERT     rule s3-access-denied-spike  severity 3  state ACTIVE")
+        .contains("ALERT     rule vpcflow-port-scan  severity 3  state ACTIVE")
+        .contains("ALERT     rule waf-sqli-xss-blocked  severity 3  state ACTIVE")
+        .contains("alert from rule cloudtrail-tampering, severity 1, state ACTIVE")
         .contains("kubeconfig")
         .contains("stopped every process the demo started");
 

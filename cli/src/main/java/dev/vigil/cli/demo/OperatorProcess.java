@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -38,30 +39,21 @@ final class OperatorProcess implements AutoCloseable {
     command.add(java);
     command.add("-Xmx384m");
     command.add("-XX:TieredStopAtLevel=1");
-    for (Map.Entry<String, String> p :
-        Map.of(
-                "quarkus.http.port",
-                String.valueOf(port),
-                "quarkus.kubernetes-client.api-server-url",
-                kube.url().toString(),
-                "quarkus.kubernetes-client.ca-cert-file",
-                kube.servingCertificate().toString(),
-                // Where a leader-election lease goes, as a pod's own namespace would say.
-                "quarkus.kubernetes-client.namespace",
-                "default",
-                "vigil.operator.aws.endpoint-override",
-                moto.endpoint().toString(),
-                "vigil.operator.aws.region",
-                MotoServer.REGION.id(),
-                "vigil.operator.aws.s3-path-style",
-                "true",
-                "vigil.operator.connection-check-interval",
-                "10s",
-                "vigil.operator.retry-max-delay",
-                "10s",
-                "vigil.operator.ingesters.scale-interval",
-                "3s")
-            .entrySet()) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("quarkus.http.port", String.valueOf(port));
+    settings.put("quarkus.kubernetes-client.api-server-url", kube.url().toString());
+    settings.put("quarkus.kubernetes-client.ca-cert-file", kube.servingCertificate().toString());
+    // Where a leader-election lease goes, as a pod's own namespace would say.
+    settings.put("quarkus.kubernetes-client.namespace", "default");
+    settings.put("vigil.operator.aws.endpoint-override", moto.endpoint().toString());
+    settings.put("vigil.operator.aws.region", MotoServer.REGION.id());
+    settings.put("vigil.operator.aws.s3-path-style", "true");
+    // Short re-checks, so the demo moves at a watchable pace.
+    settings.put("vigil.operator.connection-check-interval", "10s");
+    settings.put("vigil.operator.retry-max-delay", "10s");
+    settings.put("vigil.operator.ingesters.scale-interval", "3s");
+    settings.put("vigil.operator.snapshot-check-interval", "20s");
+    for (Map.Entry<String, String> p : settings.entrySet()) {
       command.add("-D" + p.getKey() + "=" + p.getValue());
     }
     command.add("-jar");

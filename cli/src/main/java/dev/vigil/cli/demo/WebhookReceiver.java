@@ -1,5 +1,7 @@
 package dev.vigil.cli.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * NotificationChannel points at; it prints every delivery it receives and answers 200.
  */
 final class WebhookReceiver implements AutoCloseable {
-  private static final int SHOWN = 400;
+  private static final int SHOWN = 200;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
   private final List<String> deliveries = new CopyOnWriteArrayList<>();
 
@@ -36,13 +39,12 @@ final class WebhookReceiver implements AutoCloseable {
               body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             receiver.deliveries.add(body);
-            String shown = body.replaceAll("\\s+", " ");
             console.event(
-                "webhook delivery #%d (%s %s): %s",
+                "webhook delivery #%d (%s, %d bytes): %s",
                 receiver.deliveries.size(),
-                exchange.getRequestMethod(),
                 exchange.getRequestHeaders().getFirst("Content-Type"),
-                shown.length() > SHOWN ? shown.substring(0, SHOWN) + "…" : shown);
+                body.length(),
+                describe(body));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
           });
@@ -51,6 +53,25 @@ final class WebhookReceiver implements AutoCloseable {
     } catch (IOException e) {
       throw new DemoException("cannot serve the demo webhook on loopback: " + e.getMessage(), e);
     }
+  }
+
+  /** The alert a delivery carries (rule, severity, state), else the start of the body. */
+  static String describe(String body) {
+    try {
+      JsonNode alert = JSON.readTree(body).path("alert");
+      if (alert.path("rule").has("name")) {
+        return "alert from rule "
+            + alert.path("rule").path("name").asText()
+            + ", severity "
+            + alert.path("severity").asText("-")
+            + ", state "
+            + alert.path("state").asText("-");
+      }
+    } catch (IOException e) {
+      // not JSON: shown as it came
+    }
+    String shown = body.replaceAll("\\s+", " ");
+    return shown.length() > SHOWN ? shown.substring(0, SHOWN) + "…" : shown;
   }
 
   URI url() {
