@@ -23,6 +23,13 @@ public interface OperatorConfig {
   @WithDefault("5m")
   Duration dashboardResyncInterval();
 
+  /**
+   * How often a DetectionRule's Alerting monitor (and its channels) is compared with the plugin's
+   * (monitors edited or deleted by hand are repaired at this pace).
+   */
+  @WithDefault("5m")
+  Duration monitorResyncInterval();
+
   /** Longest retry delay. */
   @WithDefault("5m")
   Duration retryMaxDelay();
@@ -107,10 +114,4 @@ public interface OperatorConfig {
   /** How often the Ready state of every Vigil resource is read into metrics. */
   @WithDefault("30s")
   Duration statusMetricsInterval();
-
-  /**
-   * Endpoint for AWS API calls instead of the regional one (an emulator or a VPC endpoint); unset
-   * in production.
-   */
-  java.util.Optional<java.net.URI> awsEndpointOverride();
 }

@@ -32,6 +32,10 @@ public class SnapshotPolicyStatus extends VigilStatus {
       "Time-partitioned indices the operator deleted for hot retention in its last pass.")
   public List<String> expiredIndices;
 
+  @JsonPropertyDescription(
+      "Expired indices kept because no successful snapshot of this policy holds them yet (first 20).")
+  public List<String> indicesAwaitingSnapshot;
+
   @JsonPropertyDescription("The last restore requested with the siem.vigil.dev/restore annotation.")
   public RestoreStatus lastRestore;
 

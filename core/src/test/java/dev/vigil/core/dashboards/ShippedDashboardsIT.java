@@ -99,18 +99,9 @@ class ShippedDashboardsIT {
     assertThat(response.path("errors").asBoolean()).as("bulk errors: %s", response).isFalse();
   }
 
-  /**
-   * Alerts as the detection engine is assumed to write them to {@code vigil-alerts} (see
-   * docs/crds/dashboard.md): ruleName, severity, state, startTime.
-   */
+  /** The alerts index exactly as the detection engine creates it. */
   private static ObjectNode alertsIndex() {
-    ObjectNode index = JSON.createObjectNode();
-    ObjectNode properties = index.putObject("mappings").putObject("properties");
-    properties.putObject("ruleName").put("type", "keyword");
-    properties.putObject("severity").put("type", "integer");
-    properties.putObject("state").put("type", "keyword");
-    properties.putObject("startTime").put("type", "date");
-    return index;
+    return dev.vigil.core.alerts.AlertIndexMapping.body();
   }
 
   private static void alerts(BulkBody bulk) throws Exception {
@@ -121,8 +112,8 @@ class ShippedDashboardsIT {
     };
     for (int i = 0; i < alerts.length; i++) {
       ObjectNode doc = JSON.createObjectNode();
-      doc.put("ruleName", alerts[i][0])
-          .put("severity", Integer.parseInt(alerts[i][1]))
+      doc.putObject("rule").put("namespace", "vigil").put("name", alerts[i][0]);
+      doc.put("severity", Integer.parseInt(alerts[i][1]))
           .put("state", alerts[i][2])
           .put("startTime", alerts[i][3]);
       bulk.add(

@@ -3,6 +3,7 @@ package dev.vigil.operator.alerting;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.SecretValues;
 import dev.vigil.operator.detection.MonitorExecutor;
@@ -12,6 +13,7 @@ import dev.vigil.operator.opensearch.OpenSearchRest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -29,10 +31,18 @@ public class AlertingMonitorExecutor implements MonitorExecutor {
   private final SecretValues secrets;
   private final MonitorRenderer renderer = new MonitorRenderer();
 
+  private final Duration resync;
+
   @Inject
-  public AlertingMonitorExecutor(KubernetesClient client) {
+  public AlertingMonitorExecutor(KubernetesClient client, OperatorConfig config) {
     this.client = client;
     this.secrets = new SecretValues(client);
+    this.resync = config.monitorResyncInterval();
+  }
+
+  @Override
+  public Duration resyncInterval() {
+    return resync;
   }
 
   @Override

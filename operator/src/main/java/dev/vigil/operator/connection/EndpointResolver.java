@@ -5,10 +5,10 @@ import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec.AuthType;
 import dev.vigil.operator.common.Durations;
 import dev.vigil.operator.common.InvalidSpecException;
+import dev.vigil.operator.common.SecretValues;
 import dev.vigil.operator.opensearch.OpenSearchEndpoint;
 import dev.vigil.operator.opensearch.RequestAuth;
 import dev.vigil.operator.opensearch.SigV4Auth;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -19,7 +19,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -41,10 +40,10 @@ public final class EndpointResolver {
   private static final AwsCredentialsProvider DEFAULT_CREDENTIALS =
       DefaultCredentialsProvider.builder().build();
 
-  private final KubernetesClient client;
+  private final SecretValues secrets;
 
   public EndpointResolver(KubernetesClient client) {
-    this.client = client;
+    this.secrets = new SecretValues(client);
   }
 
   public OpenSearchEndpoint resolve(OpenSearchConnection connection) throws InvalidSpecException {
@@ -110,19 +109,7 @@ public final class EndpointResolver {
 
   private String secretValue(String namespace, String name, String key, String field)
       throws InvalidSpecException {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-    if (secret == null) {
-      throw new InvalidSpecException(field + ": Secret " + namespace + "/" + name + " not found");
-    }
-    if (secret.getData() != null && secret.getData().containsKey(key)) {
-      return new String(
-          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-      return secret.getStringData().get(key);
-    }
-    throw new InvalidSpecException(
-        field + ": Secret " + namespace + "/" + name + " has no key '" + key + "'");
+    return secrets.value(namespace, name, key, field);
   }
 
   private static SSLContext trusting(String pem, String field) throws InvalidSpecException {

@@ -7,6 +7,7 @@ import dev.vigil.operator.common.Backoff;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
@@ -19,7 +20,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import org.jboss.logging.Logger;
 
 /**
  * Checks that an OpenSearch cluster is reachable with the configured credentials and reports its
@@ -29,12 +29,12 @@ import org.jboss.logging.Logger;
  */
 @ControllerConfiguration(name = "opensearchconnection")
 public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConnection> {
-  private static final Logger LOG = Logger.getLogger(OpenSearchConnectionReconciler.class);
 
   private final EndpointResolver endpoints;
   private final StatusUpdates statusUpdates;
   private final KubeEvents events;
   private final Conditions conditions;
+  private final ReadyCondition readiness;
   private final Backoff backoff;
   private final Duration recheck;
   private final dev.vigil.operator.monitoring.ConnectionAlarms alarms;
@@ -60,9 +60,12 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
     this.statusUpdates = statusUpdates;
     this.events = events;
     this.conditions = new Conditions(clock);
+    this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.recheck = config.connectionCheckInterval();
-    this.alarms = new dev.vigil.operator.monitoring.ConnectionAlarms(config.awsEndpointOverride());
+    this.alarms =
+        new dev.vigil.operator.monitoring.ConnectionAlarms(
+            config.aws().endpointOverride().map(java.net.URI::create));
   }
 
   @Override
@@ -119,25 +122,7 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
       boolean ready,
       String reason,
       String message) {
-    boolean wasReady = Conditions.isTrue(status.conditions, Conditions.READY);
-    String previousReason =
-        Conditions.find(status.conditions, Conditions.READY).map(c -> c.getReason()).orElse(null);
-    conditions.set(
-        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
-    if (wasReady != ready || !reason.equals(previousReason)) {
-      LOG.infof(
-          "OpenSearchConnection %s/%s: Ready=%s (%s) %s",
-          connection.getMetadata().getNamespace(),
-          connection.getMetadata().getName(),
-          ready,
-          reason,
-          message);
-      if (!ready) {
-        events.warning(connection, reason, message);
-      } else {
-        events.normal(connection, reason, message);
-      }
-    }
+    readiness.set(connection, status, ready, reason, message);
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.vigil.operator.common.DesiredStateHash;
 import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,6 +51,7 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
   private final StatusUpdates statusUpdates;
   private final KubeEvents events;
   private final Conditions conditions;
+  private final ReadyCondition readiness;
   private final Backoff backoff;
   private final Duration resync;
   private final MeterRegistry metrics;
@@ -77,6 +79,7 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
     this.statusUpdates = statusUpdates;
     this.events = events;
     this.conditions = new Conditions(clock);
+    this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.resync = config.dashboardResyncInterval();
     this.metrics = metrics;
@@ -225,19 +228,7 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
 
   private void ready(
       Dashboard dashboard, DashboardStatus status, boolean ready, String reason, String message) {
-    boolean wasReady = Conditions.isTrue(status.conditions, Conditions.READY);
-    String previousReason =
-        Conditions.find(status.conditions, Conditions.READY).map(c -> c.getReason()).orElse(null);
-    conditions.set(
-        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
-    if (wasReady != ready || !reason.equals(previousReason)) {
-      LOG.infof("Dashboard %s: Ready=%s (%s) %s", id(dashboard), ready, reason, message);
-      if (ready) {
-        events.normal(dashboard, reason, message);
-      } else {
-        events.warning(dashboard, reason, message);
-      }
-    }
+    readiness.set(dashboard, status, ready, reason, message);
   }
 
   private static String id(Dashboard dashboard) {

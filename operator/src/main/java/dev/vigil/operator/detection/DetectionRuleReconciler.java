@@ -171,6 +171,9 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
       if (executor.equals(ExecutorChoice.ALERTING)) {
         scheduler.unschedule(key);
         alerting(rule, compiled, rest, status);
+        if (monitors.isPresent()) {
+          return statusUpdates.apply(rule, status).rescheduleAfter(monitors.get().resyncInterval());
+        }
       } else {
         status.monitorId = null;
         builtIn(rule, compiled, rest, status);

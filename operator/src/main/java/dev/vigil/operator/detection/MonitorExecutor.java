@@ -23,6 +23,9 @@ public interface MonitorExecutor {
   String sync(DetectionRule rule, CompiledRule compiled, OpenSearchRest rest)
       throws OpenSearchException, InvalidSpecException;
 
+  /** How often a synced monitor is compared again (hand edits and deletions are repaired). */
+  java.time.Duration resyncInterval();
+
   /** Removes the rule's monitor per its deletion policy (Vigil's monitors only). */
   void delete(DetectionRule rule, OpenSearchRest rest) throws OpenSearchException;
 }

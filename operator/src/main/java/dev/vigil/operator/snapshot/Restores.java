@@ -70,7 +70,7 @@ public final class Restores {
     RestoreStatus status = new RestoreStatus();
     status.date = day.toString();
     status.indices = indicesAnnotation;
-    List<Pattern> wanted = patterns(indicesAnnotation).stream().map(Restores::glob).toList();
+    List<Pattern> wanted = patterns(indicesAnnotation).stream().map(Globs::compile).toList();
     Optional<SnapshotInfo> source =
         snapshots.stream()
             .filter(SnapshotInfo::succeeded)
@@ -124,12 +124,5 @@ public final class Restores {
         .filter(i -> wanted.stream().anyMatch(p -> p.matcher(i).matches()))
         .sorted()
         .toList();
-  }
-
-  private static Pattern glob(String pattern) {
-    return Pattern.compile(
-        java.util.Arrays.stream(pattern.split("\\*", -1))
-            .map(Pattern::quote)
-            .collect(java.util.stream.Collectors.joining(".*")));
   }
 }

@@ -40,6 +40,8 @@ public final class SnapshotManagementPolicies {
     }
     ObjectNode config = body.putObject("snapshot_config");
     config.put("date_format", SnapshotNames.DATE_FORMAT);
+    // Names carry UTC dates whatever the plugin version's default zone is (some used the node's).
+    config.put("date_format_timezone", "UTC");
     config.put("indices", String.join(",", settings.indices()));
     config.put("repository", settings.repository());
     config.put("ignore_unavailable", "true");

@@ -14,6 +14,7 @@ import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,6 +48,7 @@ public class SnapshotPolicyReconciler
   private static final Logger LOG = Logger.getLogger(SnapshotPolicyReconciler.class);
   static final String LAST_SNAPSHOT_SUCCEEDED = "LastSnapshotSucceeded";
   static final String ON_SCHEDULE = "OnSchedule";
+  static final String HOT_RETENTION = "HotRetention";
 
   /** While a snapshot runs, look at it this often. */
   private static final Duration RUNNING_POLL = Duration.ofSeconds(2);
@@ -56,6 +58,7 @@ public class SnapshotPolicyReconciler
   private final StatusUpdates statusUpdates;
   private final KubeEvents events;
   private final Conditions conditions;
+  private final ReadyCondition readiness;
   private final Backoff backoff;
   private final Clock clock;
   private final Duration checkInterval;
@@ -85,6 +88,7 @@ public class SnapshotPolicyReconciler
     this.statusUpdates = statusUpdates;
     this.events = events;
     this.conditions = new Conditions(clock);
+    this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.clock = clock;
     this.checkInterval = config.snapshotCheckInterval();
@@ -340,6 +344,8 @@ public class SnapshotPolicyReconciler
       throws OpenSearchException {
     if (settings.hotRules().isEmpty()) {
       status.expiredIndices = null;
+      status.indicesAwaitingSnapshot = null;
+      status.conditions.removeIf(c -> HOT_RETENTION.equals(c.getType()));
       return;
     }
     if (ism) {
@@ -347,6 +353,14 @@ public class SnapshotPolicyReconciler
         info(policy, "IsmPoliciesApplied", "hot retention applied as ISM policies");
       }
       status.expiredIndices = null;
+      status.indicesAwaitingSnapshot = null;
+      conditions.set(
+          status.conditions,
+          HOT_RETENTION,
+          true,
+          "IsmPolicies",
+          "Index State Management deletes expired indices",
+          status.observedGeneration);
       return;
     }
     BuiltInHotRetention.Pass pass = BuiltInHotRetention.run(api, settings, snapshots, now);
@@ -355,6 +369,40 @@ public class SnapshotPolicyReconciler
       info(
           policy, "IndicesExpired", "deleted expired indices " + String.join(", ", pass.deleted()));
       status.expiredIndices = pass.deleted();
+    }
+    List<String> waiting = pass.waitingForSnapshot();
+    status.indicesAwaitingSnapshot =
+        waiting.isEmpty() ? null : waiting.subList(0, Math.min(20, waiting.size()));
+    List<String> uncovered =
+        waiting.stream().filter(i -> !Globs.matchesAny(i, settings.indices())).toList();
+    if (waiting.isEmpty()) {
+      conditions.set(
+          status.conditions,
+          HOT_RETENTION,
+          true,
+          "UpToDate",
+          "no expired index is left",
+          status.observedGeneration);
+    } else if (!uncovered.isEmpty()) {
+      conditions.set(
+          status.conditions,
+          HOT_RETENTION,
+          false,
+          "NotCoveredBySnapshots",
+          uncovered.size()
+              + " expired index(es), e.g. "
+              + uncovered.get(0)
+              + ", are not in spec.indices, so no snapshot will hold them: add them to spec.indices"
+              + " or set requireSnapshot: false",
+          status.observedGeneration);
+    } else {
+      conditions.set(
+          status.conditions,
+          HOT_RETENTION,
+          false,
+          "AwaitingSnapshot",
+          waiting.size() + " expired index(es) wait for the next successful snapshot",
+          status.observedGeneration);
     }
   }
 
@@ -404,25 +452,7 @@ public class SnapshotPolicyReconciler
       boolean ready,
       String reason,
       String message) {
-    boolean wasReady = Conditions.isTrue(status.conditions, Conditions.READY);
-    String previousReason =
-        Conditions.find(status.conditions, Conditions.READY).map(c -> c.getReason()).orElse(null);
-    conditions.set(
-        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
-    if (wasReady != ready || !reason.equals(previousReason)) {
-      LOG.infof(
-          "SnapshotPolicy %s/%s: Ready=%s (%s) %s",
-          policy.getMetadata().getNamespace(),
-          policy.getMetadata().getName(),
-          ready,
-          reason,
-          message);
-      if (ready) {
-        events.normal(policy, reason, message);
-      } else {
-        events.warning(policy, reason, message);
-      }
-    }
+    readiness.set(policy, status, ready, reason, message);
   }
 
   private void info(SnapshotPolicy policy, String reason, String message) {
@@ -442,6 +472,7 @@ public class SnapshotPolicyReconciler
     status.lastFailure = previous.lastFailure;
     status.engine = previous.engine;
     status.expiredIndices = previous.expiredIndices;
+    status.indicesAwaitingSnapshot = previous.indicesAwaitingSnapshot;
     status.lastRestore = previous.lastRestore;
     return status;
   }

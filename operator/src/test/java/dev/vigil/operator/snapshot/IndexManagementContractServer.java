@@ -61,11 +61,26 @@ final class IndexManagementContractServer implements AutoCloseable {
   final Map<String, Stored> smPolicies = new ConcurrentHashMap<>();
   final Map<String, Stored> ismPolicies = new ConcurrentHashMap<>();
   final Map<String, String> attached = new ConcurrentHashMap<>();
-  final List<String> requests = new ArrayList<>();
+  final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long seq;
   private final HttpServer server;
 
+  /** Where requests outside {@code _plugins} go (a real node), or null for plugin APIs only. */
+  private final URI upstream;
+
+  private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
   IndexManagementContractServer() throws IOException {
+    this(null);
+  }
+
+  /**
+   * A cluster "with" the Index Management plugin: plugin APIs served here, everything else (core
+   * snapshot, index and cluster APIs) forwarded to a real node, whose plugin list gains {@code
+   * opensearch-index-management}.
+   */
+  IndexManagementContractServer(URI upstream) throws IOException {
+    this.upstream = upstream;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
@@ -79,7 +94,53 @@ final class IndexManagementContractServer implements AutoCloseable {
     return requests.stream().filter(r -> !r.startsWith("GET ")).toList();
   }
 
-  private synchronized void handle(HttpExchange exchange) throws IOException {
+  private void handle(HttpExchange exchange) throws IOException {
+    if (upstream != null && !exchange.getRequestURI().getPath().startsWith("/_plugins/")) {
+      forward(exchange);
+    } else {
+      handlePlugin(exchange);
+    }
+  }
+
+  private void forward(HttpExchange exchange) throws IOException {
+    String target = exchange.getRequestURI().getRawPath();
+    String query = exchange.getRequestURI().getRawQuery();
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(
+                upstream.resolve(target.substring(1) + (query == null ? "" : "?" + query)))
+            .method(
+                exchange.getRequestMethod(),
+                body.length == 0
+                    ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                    : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body.length > 0) {
+      request.header("Content-Type", "application/json");
+    }
+    try {
+      var response =
+          http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      byte[] answer = response.body();
+      if (target.startsWith("/_cat/plugins") && response.statusCode() == 200) {
+        ArrayNode plugins = (ArrayNode) JSON.readTree(answer);
+        plugins
+            .addObject()
+            .put("name", "node-1")
+            .put("component", "opensearch-index-management")
+            .put("version", "2.19.4.0");
+        answer = JSON.writeValueAsBytes(plugins);
+      }
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exchange.close();
+    }
+  }
+
+  private synchronized void handlePlugin(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getPath();
     String query = exchange.getRequestURI().getQuery();

@@ -59,6 +59,8 @@ class SnapshotManagementContractTest {
     assertThat(stored.at("/snapshot_config/repository").asText()).isEqualTo("nightly-repo");
     assertThat(stored.at("/snapshot_config/indices").asText()).isEqualTo("vigil-*");
     assertThat(stored.at("/snapshot_config/include_global_state").asText()).isEqualTo("false");
+    assertThat(stored.at("/snapshot_config/date_format").asText()).isEqualTo("yyyy.MM.dd-HH.mm");
+    assertThat(stored.at("/snapshot_config/date_format_timezone").asText()).isEqualTo("UTC");
 
     // Unchanged (the plugin's added defaults do not count as drift): no write.
     assertThat(SnapshotManagementPolicies.ensure(api, settings)).isFalse();

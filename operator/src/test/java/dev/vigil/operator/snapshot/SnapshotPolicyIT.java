@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.vigil.api.v1alpha1.Condition;
 import dev.vigil.api.v1alpha1.DeletionPolicy;
+import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.SnapshotPolicy;
@@ -156,6 +157,41 @@ class SnapshotPolicyIT {
     Condition missing = awaitCondition("orphan", Conditions.READY, "False");
     assertThat(missing.getReason()).isEqualTo("ConnectionNotFound");
     assertThat(missing.getMessage()).contains("spec.connectionRef").contains("elsewhere");
+  }
+
+  @Test
+  void hotRetentionSaysWhenNoSnapshotWillHoldAnExpiredIndexAndDeletesItWhenAllowed()
+      throws Exception {
+    rest.put("vigil-route53resolver-2025.01.01/_doc/1?refresh=true", Map.of("n", 1));
+    rest.put("vigil-route53resolver-latest/_doc/1?refresh=true", Map.of("n", 1));
+    SnapshotPolicy policy = policy("hot", "0 3 * * *");
+    policy.getSpec().indices = List.of("vigil-alb-2025.*");
+    policy.getSpec().hotRetention =
+        List.of(SnapshotPolicies.hot(LogTypeName.route53resolver, null, "1d", true));
+    client.resource(policy).create();
+
+    Condition waiting = awaitCondition("hot", SnapshotPolicyReconciler.HOT_RETENTION, "False");
+    assertThat(waiting.getReason()).isEqualTo("NotCoveredBySnapshots");
+    assertThat(waiting.getMessage()).contains("vigil-route53resolver-2025.01.01");
+    assertThat(get("hot").getStatus().indicesAwaitingSnapshot)
+        .containsExactly("vigil-route53resolver-2025.01.01");
+    assertThat(count("vigil-route53resolver-2025.01.01")).isEqualTo(1);
+
+    client
+        .resources(SnapshotPolicy.class)
+        .inNamespace(namespace)
+        .withName("hot")
+        .edit(
+            p -> {
+              p.getSpec().hotRetention.get(0).requireSnapshot = false;
+              return p;
+            });
+    Condition done = awaitCondition("hot", SnapshotPolicyReconciler.HOT_RETENTION, "True");
+    assertThat(done.getReason()).isEqualTo("UpToDate");
+    assertThat(get("hot").getStatus().expiredIndices)
+        .containsExactly("vigil-route53resolver-2025.01.01");
+    assertThat(count("vigil-route53resolver-2025.01.01")).as("deleted").isEqualTo(-1);
+    assertThat(count("vigil-route53resolver-latest")).as("no date: never deleted").isEqualTo(1);
   }
 
   private SnapshotPolicy policy(String name, String schedule) {
