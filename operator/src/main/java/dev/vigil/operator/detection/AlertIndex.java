@@ -37,7 +37,8 @@ public final class AlertIndex {
     try {
       rest.put("/" + NAME, AlertIndexMapping.body());
     } catch (OpenSearchException e) {
-      if (e.status() != 400 || !e.getMessage().contains("already_exists")) {
+      // Another run (or the ingester) created it first: "index [vigil-alerts/…] already exists".
+      if (e.status() != 400 || !e.getMessage().matches("(?s).*already.exists.*")) {
         throw e;
       }
     }

@@ -1,6 +1,7 @@
 package dev.vigil.operator.detection;
 
 import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -17,7 +18,11 @@ public class DetectionBeans {
         new BuiltInEngine(
             new AlertIndex(), notifier, Clock.systemUTC(), config.detectionLateArrival());
     return new DetectionScheduler(
-        engine, config.detectionThreads(), config.detectionStatusRefresh(), metrics);
+        engine,
+        config.detectionThreads(),
+        config.detectionStatusRefresh(),
+        new Backoff(config.retryInitialDelay(), config.retryMaxDelay()),
+        metrics);
   }
 
   void close(@Disposes DetectionScheduler scheduler) {

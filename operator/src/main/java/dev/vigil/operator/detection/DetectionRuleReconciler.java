@@ -167,7 +167,20 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
         return statusUpdates.apply(rule, status);
       }
       status.executor = executor;
-      OpenSearchRest rest = clients.get(connection.get());
+      OpenSearchRest rest;
+      try {
+        rest = clients.get(connection.get());
+      } catch (InvalidSpecException e) {
+        // The connection's spec (or its Secret) is wrong, not the rule's: say so.
+        scheduler.unschedule(key);
+        ready(
+            rule,
+            status,
+            false,
+            "ConnectionInvalid",
+            "OpenSearchConnection " + RuleSpecs.connectionName(rule) + ": " + e.getMessage());
+        return statusUpdates.apply(rule, status);
+      }
       if (executor.equals(ExecutorChoice.ALERTING)) {
         scheduler.unschedule(key);
         alerting(rule, compiled, rest, status);

@@ -1,5 +1,6 @@
 package dev.vigil.operator.detection;
 
+import dev.vigil.operator.common.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import org.jboss.logging.Logger;
  *
  * <p>After each run the outcome is kept for the reconciler to copy into status; {@code
  * onOutcomeChanged} is told when the result or the active alert count changed, or when the
- * published run time is older than the status refresh period, so steady rules cost few writes.
+ * published run time is older than the status refresh period, so steady rules cost few writes. A
+ * failed run is retried with capped exponential backoff before the next interval comes round.
  */
 public final class DetectionScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DetectionScheduler.class);
@@ -32,10 +34,13 @@ public final class DetectionScheduler implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Duration statusRefresh;
   private final MeterRegistry metrics;
+  private final Backoff retries;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private volatile Consumer<ScheduledRule> onOutcomeChanged = rule -> {};
 
   private static final class Entry {
+    final java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean();
     volatile ScheduledRule rule;
     volatile ScheduledFuture<?> future;
     volatile RunOutcome outcome;
@@ -43,8 +48,13 @@ public final class DetectionScheduler implements AutoCloseable {
   }
 
   public DetectionScheduler(
-      BuiltInEngine engine, int threads, Duration statusRefresh, MeterRegistry metrics) {
+      BuiltInEngine engine,
+      int threads,
+      Duration statusRefresh,
+      Backoff retries,
+      MeterRegistry metrics) {
     this.engine = engine;
+    this.retries = retries;
     this.statusRefresh = statusRefresh;
     this.metrics = metrics;
     this.executor =
@@ -113,7 +123,22 @@ public final class DetectionScheduler implements AutoCloseable {
   }
 
   private void runOnce(Entry entry) {
+    // A retry and the timer may meet: one run of a rule at a time.
+    if (!entry.running.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      run(entry);
+    } finally {
+      entry.running.set(false);
+    }
+  }
+
+  private void run(Entry entry) {
     ScheduledRule rule = entry.rule;
+    if (entries.get(rule.key()) != entry) {
+      return; // unscheduled meanwhile
+    }
     RunOutcome outcome;
     Timer.Sample sample = Timer.start(metrics);
     try {
@@ -133,6 +158,15 @@ public final class DetectionScheduler implements AutoCloseable {
     entry.outcome = outcome;
     if (outcome.failed() && (previous == null || !previous.failed())) {
       LOG.warnf("DetectionRule %s: %s", rule.key(), outcome.result());
+    }
+    if (outcome.failed()) {
+      // A failed run is tried again soon (capped backoff), not only at the next interval.
+      Duration retry = retries.failed(rule.key());
+      if (retry.compareTo(rule.interval()) < 0) {
+        executor.schedule(() -> runOnce(entry), retry.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } else {
+      retries.succeeded(rule.key());
     }
     boolean stale =
         previous == null
