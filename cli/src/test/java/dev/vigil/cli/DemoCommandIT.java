@@ -1,7 +1,9 @@
 package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -13,34 +15,75 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The README's first command: the demo brings every local part up, says where, and stops them. */
+/**
+ * The README's first command, non-interactively: {@code vigil demo --once} brings up the real
+ * parts, the packaged operator and its ingesters, applies samples/demo, uploads samples/demo-logs
+ * and exits 0 only once every log type's documents are searchable and every demo rule alerted
+ * (through the webhook too); then nothing it started is left running.
+ */
 class DemoCommandIT {
   @Test
-  void demoOnceStartsEveryPartAndPrintsWhereItListens() throws Exception {
+  void demoOnceIngestsEveryLogTypeAndStopsEverythingItStarted() throws Exception {
     StringWriter output = new StringWriter();
     CommandLine cli = new CommandLine(new VigilCommand());
     cli.setOut(new PrintWriter(output, true));
 
-    int exit = cli.execute("demo", "--once", "--logs", "target/demo-logs");
+    int exit =
+        cli.execute(
+            "demo",
+            "--once",
+            "--timeout",
+            "PT8M",
+            "--logs",
+            "target/demo/logs",
+            "--state",
+            "target/demo");
 
     String printed = output.toString();
     assertThat(exit).as(printed).isZero();
     assertThat(printed)
-        .contains("OpenSearch             http://127.0.0.1:")
-        .contains("AWS emulator (moto)    http://127.0.0.1:")
-        .contains("Kubernetes API server  https://127.0.0.1:")
-        .contains("stopped every part");
+        .contains("Ready     OpenSearchConnection/default")
+        .contains("Ready     LogSource/cloudtrail")
+        .contains("Ready     LogSource/vpcflow")
+        .contains("Ready     LogSource/waf")
+        .contains("Ready     LogSource/securityhub")
+        .contains("no kubelet runs here")
+        // Exactly the documents the demo logs hold (parsed by hand from samples/demo-logs).
+        .containsPattern("ingested  cloudtrail +31 documents in vigil-cloudtrail-")
+        .containsPattern("ingested  vpcflow +66 documents in vigil-vpcflow-")
+        .containsPattern("ingested  waf +10 documents in vigil-waf-")
+        .containsPattern("ingested  securityhub +2 documents in vigil-securityhub-")
+        // The built-in engine runs every demo rule over what was ingested and tells the webhook.
+        .contains("ALERT     rule cloudtrail-tampering  severity 1  state ACTIVE")
+        .contains("ALERT     rule root-account-usage  severity 1  state ACTIVE")
+        .contains("ALERT     rule s3-access-denied-spike  severity 3  state ACTIVE")
+        .contains("ALERT     rule vpcflow-port-scan  severity 3  state ACTIVE")
+        .contains("ALERT     rule waf-sqli-xss-blocked  severity 3  state ACTIVE")
+        .contains("alert from rule cloudtrail-tampering, severity 1, state ACTIVE")
+        .contains("kubeconfig")
+        .contains("stopped every process the demo started");
 
-    // Once stopped, OpenSearch no longer answers where it said it listened.
-    Matcher url = Pattern.compile("OpenSearch +(http://\\S+)").matcher(printed);
-    assertThat(url.find()).isTrue();
-    HttpClient http = HttpClient.newHttpClient();
+    // Once stopped, OpenSearch and the webhook no longer answer where the demo said they listened.
+    for (String part :
+        new String[] {"OpenSearch +(http://\\S+)", "webhook receiver +(http://\\S+)"}) {
+      Matcher url = Pattern.compile(part).matcher(printed);
+      assertThat(url.find()).as(part).isTrue();
+      assertThat(
+              catchThrowable(
+                  () ->
+                      HttpClient.newHttpClient()
+                          .send(
+                              HttpRequest.newBuilder(URI.create(url.group(1))).build(),
+                              HttpResponse.BodyHandlers.discarding())))
+          .isInstanceOf(IOException.class);
+    }
+    // No ingester or operator process outlives the demo.
     assertThat(
-            org.assertj.core.api.Assertions.catchThrowable(
-                () ->
-                    http.send(
-                        HttpRequest.newBuilder(URI.create(url.group(1))).build(),
-                        HttpResponse.BodyHandlers.discarding())))
-        .isInstanceOf(java.io.IOException.class);
+            ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("quarkus-run.jar"))
+                .filter(ProcessHandle::isAlive)
+                .toList())
+        .isEmpty();
   }
 }

@@ -1,0 +1,296 @@
+package dev.vigil.cli.demo;
+
+import dev.vigil.testing.KubeApiServer;
+import dev.vigil.testing.MotoServer;
+import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.testing.PartLogs;
+import dev.vigil.testing.RealParts;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/**
+ * The whole SIEM on local real parts: OpenSearch, the AWS emulator and a Kubernetes API server; the
+ * CRDs; the packaged operator; ingesters run for its Deployments ({@link IngesterKubelet}); the
+ * {@code samples/demo} manifests; the {@code samples/demo-logs} uploaded to the LogSources' buckets
+ * — and then reports, as it happens, what the operator and ingesters make of it.
+ */
+public final class DemoRun {
+  public static final String NAMESPACE = "vigil-demo";
+  private static final Duration POLL = Duration.ofSeconds(2);
+
+  private final DemoLayout layout;
+  private final Console console;
+  private final boolean once;
+  private final Duration timeout;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private volatile boolean stopping;
+
+  public DemoRun(DemoLayout layout, Console console, boolean once, Duration timeout) {
+    this.layout = layout;
+    this.console = console;
+    this.once = once;
+    this.timeout = timeout;
+  }
+
+  /** Runs until Ctrl-C (or, with once, until everything happened); 0 when it all did. */
+  public int run() throws InterruptedException {
+    Thread hook = new Thread(this::stopEverything, "vigil-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return runParts();
+    } finally {
+      if (!stopping) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        stopEverything();
+      }
+    }
+  }
+
+  private int runParts() throws InterruptedException {
+    console.line("Vigil demo — logs of every process go to " + PartLogs.directory());
+    console.line(
+        "(the first start builds the Kubernetes API server from Go modules and installs moto from PyPI:"
+            + " a few minutes, with progress below; later starts take seconds)");
+    OpenSearchNode openSearch =
+        start("OpenSearch " + OpenSearchNode.VERSION, RealParts::openSearch);
+    MotoServer moto = start("AWS emulator (moto)", RealParts::moto);
+    KubeApiServer kube = start("Kubernetes API server", RealParts::kube);
+    started.add(RealParts::stopAll);
+
+    KubernetesClient client = kube.adminClient();
+    started.add(0, client);
+    Path kubeconfig = writeKubeconfig(kube);
+    List<String> kinds = CrdInstaller.install(client, layout.crds());
+    console.event("CRDs installed from crds/: %s", String.join(", ", kinds));
+
+    WebhookReceiver webhook = WebhookReceiver.start(console);
+    started.add(0, webhook);
+    console.event(
+        "webhook receiver listening on %s (the demo's NotificationChannel)", webhook.url());
+
+    List<HasMetadata> manifests =
+        DemoManifests.load(
+            client,
+            layout.manifests(),
+            Map.of(
+                DemoManifests.OPENSEARCH, openSearch.uri().toString(),
+                DemoManifests.WEBHOOK, webhook.url().toString(),
+                DemoManifests.SNAPSHOTS, openSearch.snapshotDirectory().toString()));
+    S3Client s3 = moto.s3();
+    for (String bucket : buckets(client, manifests)) {
+      try {
+        s3.createBucket(b -> b.bucket(bucket));
+      } catch (BucketAlreadyOwnedByYouException e) {
+        // a second demo run against the same emulator
+      }
+      console.event("bucket    s3://%s created in the AWS emulator", bucket);
+    }
+
+    console.partial("starting the Vigil operator… ");
+    long t = System.nanoTime();
+    OperatorProcess operator =
+        OperatorProcess.start(layout.operatorJar(), layout.state().resolve("operator"), kube, moto);
+    started.add(0, operator);
+    console.line(
+        String.format("ready in %.1f s (log %s)", (System.nanoTime() - t) / 1e9, operator.log()));
+    List<String> reconciled = operator.reconciledKinds();
+    List<String> absent =
+        ResourceStatusFeed.KINDS.stream().filter(k -> !reconciled.contains(k)).toList();
+    console.event(
+        "operator reconciles: %s%s",
+        String.join(", ", reconciled),
+        absent.isEmpty() ? "" : "   (not in this build: " + String.join(", ", absent) + ")");
+
+    IngesterKubelet kubelet =
+        new IngesterKubelet(
+            client, layout.ingesterJar(), layout.state().resolve("ingesters"), console);
+    kubelet.start();
+    started.add(0, kubelet);
+    console.event(
+        "no kubelet runs here: the demo runs one ingester process per ingester Deployment, with its"
+            + " ConfigMap as config/application.properties, and reports its readiness in the"
+            + " Deployment's status");
+
+    DemoManifests.apply(client, manifests);
+    console.event(
+        "applied %d manifests from samples/demo/ to namespace %s", manifests.size(), NAMESPACE);
+
+    Expectations expect =
+        new Expectations(
+            names(manifests, "LogSource"),
+            reconciled.contains("DetectionRule") ? names(manifests, "DetectionRule") : List.of(),
+            reconciled.contains("DetectionRule") && reconciled.contains("NotificationChannel"));
+    if (!reconciled.contains("DetectionRule")) {
+      console.event("no detection engine in this build: alerts are not expected");
+    }
+    ResourceStatusFeed statuses = new ResourceStatusFeed(client, NAMESPACE, console);
+    OpenSearchFeed search = new OpenSearchFeed(openSearch, console);
+    Uploads uploads = new Uploads(s3, layout.logs(), console);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean summarized = false;
+    while (!stopping) {
+      try {
+        statuses.poll();
+        uploads.poll(statuses.list("LogSource"));
+        search.poll();
+      } catch (RuntimeException e) {
+        if (stopping) {
+          break;
+        }
+        console.event("(poll failed, retrying: %s)", e.getMessage());
+      }
+      if (!operator.isAlive()) {
+        console.event("the operator exited; its log: %s", operator.log());
+        return 1;
+      }
+      List<String> pending =
+          expect.pending(statuses.all(), uploads, search.documents(), search.alerts(), webhook);
+      if (pending.isEmpty() && !summarized) {
+        summarize(openSearch, moto, kube, kubeconfig, webhook, search);
+        summarized = true;
+        if (once) {
+          return 0;
+        }
+      }
+      if (System.nanoTime() > deadline && !summarized) {
+        console.line("");
+        console.line("Not done within " + timeout.toSeconds() + " s:");
+        pending.forEach(p -> console.line("  - " + p));
+        console.line("Logs: " + PartLogs.directory());
+        if (once) {
+          return 1;
+        }
+        summarize(openSearch, moto, kube, kubeconfig, webhook, search);
+        summarized = true;
+      }
+      Thread.sleep(POLL.toMillis()); // the polling interval of the feeds, not a wait for an outcome
+    }
+    return 0;
+  }
+
+  private void summarize(
+      OpenSearchNode openSearch,
+      MotoServer moto,
+      KubeApiServer kube,
+      Path kubeconfig,
+      WebhookReceiver webhook,
+      OpenSearchFeed search) {
+    String os = openSearch.uri().toString();
+    console.line("");
+    console.line("Vigil is running:");
+    console.line("  OpenSearch             " + os + "   (plain HTTP, no authentication)");
+    search
+        .indices()
+        .forEach(
+            (type, indices) ->
+                console.line(
+                    String.format(
+                        "    %-32s %6d documents (%s)",
+                        String.join(",", indices), search.documents().get(type), type)));
+    console.line(String.format("    %-32s %6d alerts", "vigil-alerts", search.alerts().size()));
+    console.line(
+        "  AWS emulator (moto)    "
+            + moto.endpoint()
+            + "   (region "
+            + MotoServer.REGION
+            + ", access key testing/testing)");
+    console.line("  Kubernetes API server  " + kube.url() + "   kubeconfig " + kubeconfig);
+    console.line(
+        "  webhook receiver       "
+            + webhook.url()
+            + "   ("
+            + webhook.deliveries()
+            + " deliveries)");
+    console.line("  logs                   " + PartLogs.directory());
+    console.line("");
+    console.line("Explore:");
+    String kubectl = kube.kubectl() + " --kubeconfig " + kubeconfig + " -n " + NAMESPACE;
+    console.line(
+        "  "
+            + kubectl
+            + " get opensearchconnections,logsources,detectionrules,notificationchannels,dashboards,snapshotpolicies");
+    console.line("  " + kubectl + " describe logsource cloudtrail");
+    console.line(
+        "  " + kubectl + " get deployments,configmaps -l app.kubernetes.io/name=vigil-ingester");
+    console.line("  curl -s '" + os + "/_cat/indices/vigil-*?v'");
+    console.line(
+        "  curl -s '" + os + "/vigil-cloudtrail-*/_search?q=event.action:StopLogging&pretty'");
+    console.line("  curl -s '" + os + "/vigil-waf-*/_search?q=aws.waf.action:BLOCK&size=3&pretty'");
+    console.line("  curl -s '" + os + "/vigil-alerts*/_search?pretty'");
+    console.line(
+        "  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url "
+            + moto.endpoint()
+            + " sqs list-queues");
+    console.line("  bin/vigil rules test samples/demo/detections");
+    if (!once) {
+      console.line("");
+      console.line("Press Ctrl-C to stop every process the demo started.");
+    }
+  }
+
+  private <T> T start(String name, Supplier<T> starter) {
+    console.partial("starting " + name + "… ");
+    long t = System.nanoTime();
+    T part = starter.get();
+    console.line(String.format("ready in %.1f s", (System.nanoTime() - t) / 1e9));
+    return part;
+  }
+
+  private Path writeKubeconfig(KubeApiServer kube) {
+    try {
+      Path file = layout.state().resolve("kubeconfig");
+      Files.createDirectories(file.getParent());
+      Files.copy(kube.kubeconfig(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    } catch (IOException e) {
+      throw new DemoException("cannot write the kubeconfig: " + e.getMessage(), e);
+    }
+  }
+
+  private static TreeSet<String> buckets(KubernetesClient client, List<HasMetadata> manifests) {
+    TreeSet<String> buckets = new TreeSet<>();
+    for (HasMetadata item : manifests) {
+      if ("LogSource".equals(item.getKind())) {
+        Map<?, ?> map = client.getKubernetesSerialization().convertValue(item, Map.class);
+        Map<?, ?> s3 = (Map<?, ?>) ((Map<?, ?>) map.get("spec")).get("s3");
+        buckets.add((String) s3.get("bucket"));
+      }
+    }
+    return buckets;
+  }
+
+  private static List<String> names(List<HasMetadata> manifests, String kind) {
+    return manifests.stream()
+        .filter(m -> kind.equals(m.getKind()))
+        .map(m -> m.getMetadata().getName())
+        .toList();
+  }
+
+  /** Stops what the demo started, newest first: ingesters, operator, receiver, then the parts. */
+  private synchronized void stopEverything() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    for (AutoCloseable c : started) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        console.line("stopping " + c + " failed: " + e.getMessage());
+      }
+    }
+    started.clear();
+    console.line("stopped every process the demo started");
+  }
+}

@@ -1,0 +1,89 @@
+package dev.vigil.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The demo's alert destination: an HTTP endpoint on loopback that the demo's Webhook
+ * NotificationChannel points at; it prints every delivery it receives and answers 200.
+ */
+final class WebhookReceiver implements AutoCloseable {
+  private static final int SHOWN = 200;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpServer server;
+  private final List<String> deliveries = new CopyOnWriteArrayList<>();
+
+  private WebhookReceiver(HttpServer server) {
+    this.server = server;
+  }
+
+  static WebhookReceiver start(Console console) {
+    try {
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      WebhookReceiver receiver = new WebhookReceiver(server);
+      server.createContext(
+          "/alerts",
+          exchange -> {
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+              body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            receiver.deliveries.add(body);
+            console.event(
+                "webhook delivery #%d (%s, %d bytes): %s",
+                receiver.deliveries.size(),
+                exchange.getRequestHeaders().getFirst("Content-Type"),
+                body.length(),
+                describe(body));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+          });
+      server.start();
+      return receiver;
+    } catch (IOException e) {
+      throw new DemoException("cannot serve the demo webhook on loopback: " + e.getMessage(), e);
+    }
+  }
+
+  /** The alert a delivery carries (rule, severity, state), else the start of the body. */
+  static String describe(String body) {
+    try {
+      JsonNode alert = JSON.readTree(body).path("alert");
+      if (alert.path("rule").has("name")) {
+        return "alert from rule "
+            + alert.path("rule").path("name").asText()
+            + ", severity "
+            + alert.path("severity").asText("-")
+            + ", state "
+            + alert.path("state").asText("-");
+      }
+    } catch (IOException e) {
+      // not JSON: shown as it came
+    }
+    String shown = body.replaceAll("\\s+", " ");
+    return shown.length() > SHOWN ? shown.substring(0, SHOWN) + "…" : shown;
+  }
+
+  URI url() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/alerts");
+  }
+
+  int deliveries() {
+    return deliveries.size();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
