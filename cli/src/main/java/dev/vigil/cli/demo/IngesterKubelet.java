@@ -150,7 +150,12 @@ final class IngesterKubelet implements AutoCloseable {
       Path work =
           workRoot.resolve(d.getMetadata().getNamespace() + "-" + d.getMetadata().getName());
       Files.createDirectories(work.resolve("config"));
-      Files.writeString(work.resolve("config/" + CONFIG_KEY), config.getData().get(CONFIG_KEY));
+      // Every key of the ConfigMap, as its volume shows them at /deployments/config in a pod.
+      for (var entry : config.getData().entrySet()) {
+        Files.writeString(
+            work.resolve("config").resolve(entry.getKey()),
+            entry.getValue().replace("/deployments/config/", work.resolve("config") + "/"));
+      }
       int port = FreePorts.next();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       ManagedProcess process =
