@@ -8,6 +8,7 @@ import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.DesiredStateHash;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.connection.EndpointResolver;
 import dev.vigil.operator.opensearch.OpenSearchException;
@@ -35,7 +36,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jboss.logging.Logger;
 
 /**
  * Compiles each DetectionRule, chooses its executor and hands it over: the built-in engine's
@@ -50,7 +50,6 @@ import org.jboss.logging.Logger;
  */
 @ControllerConfiguration(name = "detectionrule", generationAwareEventProcessing = false)
 public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Cleaner<DetectionRule> {
-  private static final Logger LOG = Logger.getLogger(DetectionRuleReconciler.class);
   static final String CONNECTION_INDEX = "vigil-connection";
 
   private final DetectionScheduler scheduler;
@@ -59,6 +58,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   private final StatusUpdates statusUpdates;
   private final KubeEvents events;
   private final Conditions conditions;
+  private final ReadyCondition readiness;
 
   @Inject
   public DetectionRuleReconciler(
@@ -89,6 +89,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
     this.statusUpdates = statusUpdates;
     this.events = events;
     this.conditions = new Conditions(clock);
+    this.readiness = new ReadyCondition(conditions, events);
   }
 
   @Override
@@ -289,21 +290,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
       boolean ready,
       String reason,
       String message) {
-    var before = Conditions.find(status.conditions, Conditions.READY);
-    boolean flipped =
-        before.isEmpty()
-            || Conditions.TRUE.equals(before.get().getStatus()) != ready
-            || !reason.equals(before.get().getReason());
-    conditions.set(
-        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
-    if (flipped) {
-      LOG.infof("DetectionRule %s: Ready=%s (%s) %s", key(rule), ready, reason, message);
-      if (ready) {
-        events.normal(rule, reason, message);
-      } else {
-        events.warning(rule, reason, message);
-      }
-    }
+    readiness.set(rule, status, ready, reason, message);
   }
 
   private static String key(DetectionRule rule) {

@@ -6,7 +6,9 @@ import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
+import dev.vigil.operator.opensearch.OpenSearchException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -24,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /**
  * Resolves each NotificationChannel (its Secrets) for the built-in engine's deliveries and shows
@@ -36,7 +37,6 @@ import org.jboss.logging.Logger;
 @ControllerConfiguration(name = "notificationchannel")
 public class NotificationChannelReconciler
     implements Reconciler<NotificationChannel>, Cleaner<NotificationChannel> {
-  private static final Logger LOG = Logger.getLogger(NotificationChannelReconciler.class);
   static final String DELIVERING = "Delivering";
 
   private final ChannelResolver resolver;
@@ -45,7 +45,9 @@ public class NotificationChannelReconciler
   private final StatusUpdates statusUpdates;
   private final KubeEvents events;
   private final Conditions conditions;
+  private final ReadyCondition readiness;
   private final Duration recheck;
+  private final PluginChannelConfigs pluginConfigs;
 
   @Inject
   public NotificationChannelReconciler(
@@ -56,6 +58,7 @@ public class NotificationChannelReconciler
       OperatorConfig config) {
     this(
         new ChannelResolver(client),
+        new PluginChannelConfigs(client),
         registry,
         delivery,
         new StatusUpdates(metrics),
@@ -66,6 +69,7 @@ public class NotificationChannelReconciler
 
   NotificationChannelReconciler(
       ChannelResolver resolver,
+      PluginChannelConfigs pluginConfigs,
       ChannelRegistry registry,
       ChannelDelivery delivery,
       StatusUpdates statusUpdates,
@@ -73,11 +77,13 @@ public class NotificationChannelReconciler
       Clock clock,
       Duration recheck) {
     this.resolver = resolver;
+    this.pluginConfigs = pluginConfigs;
     this.registry = registry;
     this.delivery = delivery;
     this.statusUpdates = statusUpdates;
     this.events = events;
     this.conditions = new Conditions(clock);
+    this.readiness = new ReadyCondition(conditions, events);
     this.recheck = recheck;
   }
 
@@ -146,6 +152,12 @@ public class NotificationChannelReconciler
   @Override
   public DeleteControl cleanup(NotificationChannel channel, Context<NotificationChannel> context) {
     registry.forget(key(channel));
+    try {
+      pluginConfigs.remove(channel);
+    } catch (OpenSearchException e) {
+      events.warning(channel, "CleanupFailed", e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(recheck);
+    }
     return DeleteControl.defaultDelete();
   }
 
@@ -163,21 +175,7 @@ public class NotificationChannelReconciler
       boolean ready,
       String reason,
       String message) {
-    var before = Conditions.find(status.conditions, Conditions.READY);
-    boolean flipped =
-        before.isEmpty()
-            || Conditions.TRUE.equals(before.get().getStatus()) != ready
-            || !reason.equals(before.get().getReason());
-    conditions.set(
-        status.conditions, Conditions.READY, ready, reason, message, status.observedGeneration);
-    if (flipped) {
-      LOG.infof("NotificationChannel %s: Ready=%s (%s) %s", key(channel), ready, reason, message);
-      if (ready) {
-        events.normal(channel, reason, message);
-      } else {
-        events.warning(channel, reason, message);
-      }
-    }
+    readiness.set(channel, status, ready, reason, message);
   }
 
   private static String key(NotificationChannel channel) {

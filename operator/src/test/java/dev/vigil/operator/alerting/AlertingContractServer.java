@@ -74,6 +74,8 @@ final class AlertingContractServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext(MONITORS, this::monitors);
     server.createContext(CONFIGS, this::configs);
+    // Just enough of a cluster for the OpenSearchConnection probe to see both plugins installed.
+    server.createContext("/", this::cluster);
     server.start();
   }
 
@@ -505,6 +507,28 @@ final class AlertingContractServer implements AutoCloseable {
     ObjectNode e = JSON.createObjectNode();
     e.putObject("error").put("type", "contract_violation").put("reason", reason);
     return e;
+  }
+
+  private void cluster(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    ObjectNode body = JSON.createObjectNode();
+    switch (path) {
+      case "/" ->
+          body.putObject("version").put("number", "2.19.4").put("distribution", "opensearch");
+      case "/_cluster/health" -> body.put("status", "green");
+      case "/_cat/plugins" -> {
+        var plugins = JSON.createArrayNode();
+        plugins.addObject().put("name", "node-1").put("component", "opensearch-alerting");
+        plugins.addObject().put("name", "node-1").put("component", "opensearch-notifications");
+        reply(ex, 200, plugins);
+        return;
+      }
+      default -> {
+        reply(ex, 404, JSON.createObjectNode().put("error", "no handler for " + path));
+        return;
+      }
+    }
+    reply(ex, 200, body);
   }
 
   private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {

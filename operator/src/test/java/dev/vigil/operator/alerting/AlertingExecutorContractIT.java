@@ -125,6 +125,32 @@ class AlertingExecutorContractIT {
     client.resource(get("stop-logging")).delete();
     await().atMost(TIMEOUT).until(() -> get("stop-logging") == null);
     assertThat(plugins.monitors()).isEmpty();
+
+    // The channel's config leaves the Notifications plugin with the channel (the connection's
+    // probe of this server reports the plugin installed).
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client
+                    .resources(OpenSearchConnection.class)
+                    .inNamespace(namespace)
+                    .withName("default")
+                    .get()
+                    .getStatus(),
+            s -> s != null && s.capabilities != null && s.capabilities.notifications);
+    client.resource(channel).delete();
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client
+                        .resources(NotificationChannel.class)
+                        .inNamespace(namespace)
+                        .withName("soc")
+                        .get()
+                    == null);
+    assertThat(plugins.configs()).isEmpty();
   }
 
   private DetectionRule get(String name) {
