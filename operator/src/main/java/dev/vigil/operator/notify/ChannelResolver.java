@@ -4,11 +4,9 @@ import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec.SmtpSecurity;
 import dev.vigil.operator.common.InvalidSpecException;
-import io.fabric8.kubernetes.api.model.Secret;
+import dev.vigil.operator.common.SecretValues;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,10 +16,10 @@ import java.util.Set;
  * InvalidSpecException}s naming the field or Secret key, never the secret value.
  */
 public final class ChannelResolver {
-  private final KubernetesClient client;
+  private final SecretValues secrets;
 
   public ChannelResolver(KubernetesClient client) {
-    this.client = client;
+    this.secrets = new SecretValues(client);
   }
 
   public ChannelTarget resolve(NotificationChannel channel) throws InvalidSpecException {
@@ -117,18 +115,6 @@ public final class ChannelResolver {
 
   private String secret(String namespace, String name, String key, String field)
       throws InvalidSpecException {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-    if (secret == null) {
-      throw new InvalidSpecException(field + ": Secret " + namespace + "/" + name + " not found");
-    }
-    if (secret.getData() != null && secret.getData().containsKey(key)) {
-      return new String(
-          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-      return secret.getStringData().get(key);
-    }
-    throw new InvalidSpecException(
-        field + ": Secret " + namespace + "/" + name + " has no key '" + key + "'");
+    return secrets.value(namespace, name, key, field);
   }
 }
