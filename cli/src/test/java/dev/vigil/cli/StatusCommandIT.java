@@ -11,18 +11,14 @@ import dev.vigil.api.v1alpha1.SnapshotPolicySpec;
 import dev.vigil.api.v1alpha1.SnapshotPolicyStatus.RestoreStatus;
 import dev.vigil.testing.KubeApiServer;
 import dev.vigil.testing.RealParts;
+import dev.vigil.testing.VigilCrds;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -217,46 +213,6 @@ class StatusCommandIT {
 
   /** The committed CRDs, as users install them. */
   static void installCrds(KubernetesClient client) {
-    Path crds = Path.of("").toAbsolutePath().getParent().resolve("crds");
-    try (Stream<Path> files = Files.list(crds)) {
-      List<Path> yaml = files.filter(f -> f.toString().endsWith(".siem.vigil.dev.yaml")).toList();
-      for (Path file : yaml) {
-        var crd = client.apiextensions().v1().customResourceDefinitions().load(open(file)).item();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .resource(crd)
-            .forceConflicts()
-            .serverSideApply();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(
-                c ->
-                    c != null
-                        && c.getStatus() != null
-                        && c.getStatus().getConditions() != null
-                        && c.getStatus().getConditions().stream()
-                            .anyMatch(
-                                s ->
-                                    s.getType().equals("Established")
-                                        && s.getStatus().equals("True")),
-                30,
-                TimeUnit.SECONDS);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static InputStream open(Path file) {
-    try {
-      return Files.newInputStream(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    VigilCrds.install(client, Path.of("").toAbsolutePath().getParent().resolve("crds"));
   }
 }

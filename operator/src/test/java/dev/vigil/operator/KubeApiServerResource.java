@@ -2,18 +2,14 @@ package dev.vigil.operator;
 
 import dev.vigil.testing.KubeApiServer;
 import dev.vigil.testing.RealParts;
+import dev.vigil.testing.VigilCrds;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Points the operator's Kubernetes client at the real kube-apiserver of the test harness, with the
@@ -35,46 +31,7 @@ public class KubeApiServerResource implements QuarkusTestResourceLifecycleManage
 
   /** Applies every CRD in {@code crds/} and waits until the API server serves it. */
   public static List<CustomResourceDefinition> installCrds(KubernetesClient client) {
-    List<CustomResourceDefinition> installed;
-    try (Stream<Path> files = Files.list(repositoryRoot().resolve("crds"))) {
-      installed =
-          files
-              .filter(f -> f.getFileName().toString().endsWith(".siem.vigil.dev.yaml"))
-              .sorted()
-              .map(
-                  f -> client.apiextensions().v1().customResourceDefinitions().load(read(f)).item())
-              .map(
-                  crd ->
-                      client
-                          .apiextensions()
-                          .v1()
-                          .customResourceDefinitions()
-                          .resource(crd)
-                          .forceConflicts()
-                          .serverSideApply())
-              .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (CustomResourceDefinition crd : installed) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              s ->
-                                  s.getType().equals("Established")
-                                      && s.getStatus().equals("True")),
-              30,
-              TimeUnit.SECONDS);
-    }
-    return installed;
+    return VigilCrds.install(client, repositoryRoot().resolve("crds"));
   }
 
   public static Path repositoryRoot() {
@@ -86,14 +43,6 @@ public class KubeApiServerResource implements QuarkusTestResourceLifecycleManage
       throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
     }
     return dir;
-  }
-
-  private static InputStream read(Path file) {
-    try {
-      return Files.newInputStream(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

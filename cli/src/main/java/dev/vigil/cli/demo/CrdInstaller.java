@@ -1,59 +1,23 @@
 package dev.vigil.cli.demo;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import dev.vigil.testing.VigilCrds;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Installs the committed CRDs from {@code crds/} (what users install) and waits until served. */
 final class CrdInstaller {
   private CrdInstaller() {}
 
   static List<String> install(KubernetesClient client, Path crds) {
-    List<CustomResourceDefinition> applied = new ArrayList<>();
-    try (Stream<Path> files = Files.list(crds)) {
-      for (Path file :
-          files.filter(f -> f.getFileName().toString().endsWith(".siem.vigil.dev.yaml")).toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          CustomResourceDefinition crd =
-              client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          applied.add(
-              client
-                  .apiextensions()
-                  .v1()
-                  .customResourceDefinitions()
-                  .resource(crd)
-                  .forceConflicts()
-                  .serverSideApply());
-        }
-      }
-    } catch (IOException e) {
-      throw new DemoException("cannot read the CRDs in " + crds + ": " + e.getMessage(), e);
+    try {
+      return VigilCrds.install(client, crds).stream()
+          .map(c -> c.getSpec().getNames().getKind())
+          .sorted()
+          .toList();
+    } catch (UncheckedIOException e) {
+      throw new DemoException(e.getMessage() + ": " + e.getCause().getMessage(), e);
     }
-    for (CustomResourceDefinition crd : applied) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              s ->
-                                  "Established".equals(s.getType())
-                                      && "True".equals(s.getStatus())),
-              60,
-              TimeUnit.SECONDS);
-    }
-    return applied.stream().map(c -> c.getSpec().getNames().getKind()).sorted().toList();
   }
 }
