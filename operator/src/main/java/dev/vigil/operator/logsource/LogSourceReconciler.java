@@ -13,6 +13,7 @@ import dev.vigil.operator.common.Durations;
 import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
+import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -54,6 +55,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   private final StatusUpdates statusUpdates;
   private final KubeEvents events;
   private final Conditions conditions;
+  private final ReadyCondition readiness;
   private final Clock clock;
   private final Backoff backoff;
   private final IngesterDeployments deployments;
@@ -70,6 +72,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     this.statusUpdates = new StatusUpdates(metrics);
     this.events = new KubeEvents(client, clock);
     this.conditions = new Conditions(clock);
+    this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.deployments = new IngesterDeployments(client, config.ingesters());
   }
@@ -108,14 +111,13 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
       ingester(source, aws, done.queue(), status, generation);
       backoff.succeeded(uid);
     } catch (InvalidSpecException e) {
-      conditions.set(
-          status.conditions, Conditions.READY, false, "InvalidSpec", e.getMessage(), generation);
-      return report(source, status);
+      readiness.set(source, status, false, "InvalidSpec", e.getMessage());
+      return statusUpdates.apply(source, status);
     } catch (SdkException e) {
       String message = "AWS: " + AwsErrors.describe(e);
-      conditions.set(status.conditions, Conditions.READY, false, "AwsError", message, generation);
+      readiness.set(source, status, false, "AwsError", message);
       next = backoff.failed(uid);
-      return report(source, status).rescheduleAfter(next);
+      return statusUpdates.apply(source, status).rescheduleAfter(next);
     }
     boolean ready =
         Conditions.isTrue(status.conditions, QUEUE_READY)
@@ -129,14 +131,13 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
             .map(c -> c.getType() + ": " + c.getMessage())
             .findFirst()
             .orElse("");
-    conditions.set(
-        status.conditions,
-        Conditions.READY,
+    readiness.set(
+        source,
+        status,
         ready,
         ready ? "Ingesting" : "NotReady",
-        ready ? "queue, notifications and ingesters in place" : notReady,
-        generation);
-    return report(source, status).rescheduleAfter(next);
+        ready ? "queue, notifications and ingesters in place" : notReady);
+    return statusUpdates.apply(source, status).rescheduleAfter(next);
   }
 
   private void subscriptions(
@@ -287,19 +288,6 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     } finally {
       planners.remove(source.getMetadata().getUid());
     }
-  }
-
-  private UpdateControl<LogSource> report(LogSource source, LogSourceStatus status) {
-    Conditions.find(status.conditions, Conditions.READY)
-        .filter(c -> !Conditions.TRUE.equals(c.getStatus()))
-        .filter(
-            c ->
-                source.getStatus() == null
-                    || Conditions.find(source.getStatus().conditions, Conditions.READY)
-                        .map(old -> !c.getMessage().equals(old.getMessage()))
-                        .orElse(true))
-        .ifPresent(c -> events.warning(source, c.getReason(), c.getMessage()));
-    return statusUpdates.apply(source, status);
   }
 
   /** The scale interval, or the log-group discovery interval when that is shorter. */
