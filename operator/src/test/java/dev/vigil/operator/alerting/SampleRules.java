@@ -41,7 +41,12 @@ final class SampleRules {
     List<Sample> out = new ArrayList<>();
     Path dir = repositoryRoot().resolve("samples");
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+      for (Path f :
+          files
+              .filter(p -> p.toString().endsWith(".yaml"))
+              .filter(p -> !p.startsWith(dir.resolve("demo"))) // copies of these, for the demo
+              .sorted()
+              .toList()) {
         for (RuleManifest m : RuleManifest.read(Files.readString(f), f.toString())) {
           out.add(of(m, "vigil"));
         }
