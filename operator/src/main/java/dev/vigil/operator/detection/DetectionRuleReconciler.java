@@ -52,6 +52,8 @@ import java.util.stream.Collectors;
 public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Cleaner<DetectionRule> {
   static final String CONNECTION_INDEX = "vigil-connection";
 
+  private static final Duration FIRST_RUN_CHECK = Duration.ofSeconds(10);
+
   private final DetectionScheduler scheduler;
   private final ConnectionClients clients;
   private final Optional<MonitorExecutor> monitors;
@@ -191,6 +193,13 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
       } else {
         status.monitorId = null;
         builtIn(rule, compiled, rest, status);
+        if (Conditions.find(status.conditions, Conditions.READY)
+            .map(c -> "Scheduled".equals(c.getReason()))
+            .orElse(false)) {
+          // The engine wakes this reconciler when the first run is done; should that wake-up be
+          // lost, look again soon so the rule never stays "Scheduled" with a result waiting.
+          return statusUpdates.apply(rule, status).rescheduleAfter(FIRST_RUN_CHECK);
+        }
       }
     } catch (InvalidSpecException e) {
       scheduler.unschedule(key);

@@ -365,7 +365,7 @@ class LogSourceIT {
             .get()
             .getData()
             .get(IngesterWorkload.RULES_KEY);
-    assertThat(rules).contains("name: secret-reads").contains("eventName:GetSecretValue");
+    assertThat(rules).contains("secret-reads").contains("eventName:GetSecretValue");
     try (IngesterFromConfigMap ingester =
         IngesterFromConfigMap.start(
             "ls-ingest", properties, Map.of("detection-rules.yaml", rules))) {
