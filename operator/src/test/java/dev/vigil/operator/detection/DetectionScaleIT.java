@@ -81,7 +81,19 @@ class DetectionScaleIT {
 
     // Edit the connection: every rule that uses it is reconciled again, and none writes. (Checked
     // on these rules' resourceVersions: rules of other tests in this JVM may still be running.)
-    Map<String, String> versions = versions();
+    // First let the last first-run results land: the rules' versions hold still across two polls.
+    Map<String, String> versions = new HashMap<>();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(3))
+        .until(
+            () -> {
+              Map<String, String> now = versions();
+              boolean still = now.equals(versions);
+              versions.clear();
+              versions.putAll(now);
+              return still;
+            });
     double unchanged = counter("vigil_status_unchanged_total");
     client
         .resources(OpenSearchConnection.class)
