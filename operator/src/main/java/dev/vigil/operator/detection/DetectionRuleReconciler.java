@@ -196,16 +196,8 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
         if (Conditions.find(status.conditions, Conditions.READY)
             .map(c -> "Scheduled".equals(c.getReason()))
             .orElse(false)) {
-          // The engine wakes this reconciler when the first run is done. Should that run or its
-          // wake-up go missing (seen for 2 of 1,000 rules under load), look again soon and run the
-          // rule if it never ran, so it never stays "Scheduled" for a whole interval.
-          if (!status.conditions.isEmpty()
-              && rule.getStatus() != null
-              && Conditions.find(rule.getStatus().conditions, Conditions.READY)
-                  .map(c -> "Scheduled".equals(c.getReason()))
-                  .orElse(false)) {
-            scheduler.runIfNeverRan(key);
-          }
+          // The engine wakes this reconciler when the first run is done; that wake-up is an
+          // in-memory event, so look again soon rather than trust it alone for a whole interval.
           return statusUpdates.apply(rule, status).rescheduleAfter(FIRST_RUN_CHECK);
         }
       }

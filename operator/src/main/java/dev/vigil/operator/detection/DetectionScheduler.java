@@ -112,17 +112,6 @@ public final class DetectionScheduler implements AutoCloseable {
     return entries.size();
   }
 
-  /**
-   * Runs the rule now if it has been scheduled but has neither a result nor a run in progress (a
-   * first run that never happened must not leave the rule waiting a whole interval).
-   */
-  public void runIfNeverRan(String key) {
-    Entry entry = entries.get(key);
-    if (entry != null && entry.outcome == null && !entry.running.get()) {
-      executor.execute(() -> runOnce(entry));
-    }
-  }
-
   /** The last run's outcome, marked as published (the reconciler is about to write it). */
   public Optional<RunOutcome> takeOutcome(String key) {
     Entry entry = entries.get(key);
