@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
@@ -26,6 +27,13 @@ import java.util.List;
         "!has(self.lifecycle) || !has(self.lifecycle.expireAfterDays) || !has(self.lifecycle.glacierAfterDays)"
             + " || self.lifecycle.expireAfterDays > self.lifecycle.glacierAfterDays",
     message = "lifecycle.expireAfterDays must be later than lifecycle.glacierAfterDays")
+@ValidationRule(
+    value =
+        "!has(self.aws) || !has(self.aws.allOrganizationAccounts) || !self.aws.allOrganizationAccounts"
+            + " || self.logType in ['cloudwatch', 'securityhub', 'guardduty']",
+    message =
+        "aws.allOrganizationAccounts applies to cloudwatch, securityhub and guardduty (what lives in"
+            + " member accounts); S3-delivered logs of all accounts already land in the one bucket")
 public class LogSourceSpec {
   @JsonPropertyDescription(
       "OpenSearchConnection the documents go to. Default: the namespace's connection 'default'.")
@@ -85,6 +93,11 @@ public class LogSourceSpec {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "!has(self.allOrganizationAccounts) || !self.allOrganizationAccounts || has(self.roleArn)",
+      message =
+          "allOrganizationAccounts needs roleArn: its role name is assumed in every member account")
   public static class AwsAccess {
     @Pattern("^[0-9]{12}$")
     @JsonPropertyDescription(
@@ -104,9 +117,24 @@ public class LogSourceSpec {
     public String externalId;
 
     @JsonPropertyDescription(
-        "With AWS Organizations: apply this LogSource to every member account (the role name is reused per"
-            + " account).")
+        "With AWS Organizations: also provision what lives in member accounts (log-group subscriptions,"
+            + " the findings rule and their Firehose stream) in every ACTIVE account of the organization,"
+            + " assuming roleArn's role name in each; every role ARN of this spec is reused the same way."
+            + " The bucket, queue and notification stay in roleArn's own account. Accounts are listed"
+            + " again on every pass, so new accounts are picked up.")
     public Boolean allOrganizationAccounts;
+
+    @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+    @JsonPropertyDescription(
+        "With allOrganizationAccounts: role to assume to list the organization's accounts (in the"
+            + " management account or a delegated administrator). Default: the operator's own identity.")
+    public String organizationRoleArn;
+
+    @Size(max = 1000)
+    @JsonPropertyDescription(
+        "With allOrganizationAccounts: account ids (12 digits) to leave out, e.g. the management"
+            + " account.")
+    public List<String> excludedAccounts;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -29,7 +29,8 @@ public class LogSourceStatus extends VigilStatus {
   @JsonPropertyDescription("Why the replica count last changed, and when.")
   public String lastScaleDecision;
 
-  @JsonPropertyDescription("Per-account results when applied across the organization.")
+  @JsonPropertyDescription(
+      "Per-account results with aws.allOrganizationAccounts (the member accounts provisioned).")
   public List<AccountResult> accounts;
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,7 +41,7 @@ public class LogSourceStatus extends VigilStatus {
     @JsonPropertyDescription("True when everything was provisioned in that account.")
     public boolean ready;
 
-    @JsonPropertyDescription("What went wrong, if anything.")
+    @JsonPropertyDescription("What was provisioned there, or what went wrong.")
     public String message;
   }
 }

@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * failing search raises an ERROR alert; a cluster that cannot even be read reports the error only
  * in the outcome.
  */
-public final class BuiltInEngine {
+public final class BuiltInEngine implements RuleRunner {
   private static final Logger LOG = Logger.getLogger(BuiltInEngine.class);
 
   private final AlertIndex alerts;
@@ -37,6 +37,7 @@ public final class BuiltInEngine {
     this.lateArrival = lateArrival;
   }
 
+  @Override
   public RunOutcome run(ScheduledRule rule) {
     Instant now = clock.instant();
     List<Alert> open;

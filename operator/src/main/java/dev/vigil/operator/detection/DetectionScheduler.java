@@ -30,7 +30,10 @@ import org.jboss.logging.Logger;
 public final class DetectionScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DetectionScheduler.class);
 
-  private final BuiltInEngine engine;
+  private static final Duration MAX_FIRST_RUN_JITTER = Duration.ofMillis(250);
+
+  private final RuleRunner engine;
+  private final Duration maxFirstRunJitter;
   private final ScheduledExecutorService executor;
   private final Duration statusRefresh;
   private final MeterRegistry metrics;
@@ -41,6 +44,9 @@ public final class DetectionScheduler implements AutoCloseable {
   private static final class Entry {
     final java.util.concurrent.atomic.AtomicBoolean running =
         new java.util.concurrent.atomic.AtomicBoolean();
+    // Set by unschedule. (Not "is this still the map's entry": a first run can start before the
+    // map's compute that scheduled it has returned, and would then see no entry and skip itself.)
+    volatile boolean removed;
     volatile ScheduledRule rule;
     volatile ScheduledFuture<?> future;
     volatile RunOutcome outcome;
@@ -48,12 +54,23 @@ public final class DetectionScheduler implements AutoCloseable {
   }
 
   public DetectionScheduler(
-      BuiltInEngine engine,
+      RuleRunner engine,
       int threads,
       Duration statusRefresh,
       Backoff retries,
       MeterRegistry metrics) {
+    this(engine, threads, statusRefresh, retries, metrics, MAX_FIRST_RUN_JITTER);
+  }
+
+  DetectionScheduler(
+      RuleRunner engine,
+      int threads,
+      Duration statusRefresh,
+      Backoff retries,
+      MeterRegistry metrics,
+      Duration maxFirstRunJitter) {
     this.engine = engine;
+    this.maxFirstRunJitter = maxFirstRunJitter;
     this.retries = retries;
     this.statusRefresh = statusRefresh;
     this.metrics = metrics;
@@ -86,7 +103,9 @@ public final class DetectionScheduler implements AutoCloseable {
           }
           next.rule = rule;
           long period = rule.interval().toMillis();
-          long jitter = ThreadLocalRandom.current().nextLong(Math.min(period, 1000) / 4 + 1);
+          long jitter =
+              ThreadLocalRandom.current()
+                  .nextLong(Math.min(period / 4, maxFirstRunJitter.toMillis()) + 1);
           next.future =
               executor.scheduleWithFixedDelay(
                   () -> runOnce(next), jitter, period, TimeUnit.MILLISECONDS);
@@ -99,6 +118,7 @@ public final class DetectionScheduler implements AutoCloseable {
   public void unschedule(String key) {
     Entry entry = entries.remove(key);
     if (entry != null) {
+      entry.removed = true;
       entry.future.cancel(false);
       LOG.infof("DetectionRule %s: removed from the built-in engine", key);
     }
@@ -136,8 +156,8 @@ public final class DetectionScheduler implements AutoCloseable {
 
   private void run(Entry entry) {
     ScheduledRule rule = entry.rule;
-    if (entries.get(rule.key()) != entry) {
-      return; // unscheduled meanwhile
+    if (entry.removed) {
+      return;
     }
     RunOutcome outcome;
     Timer.Sample sample = Timer.start(metrics);
@@ -171,7 +191,7 @@ public final class DetectionScheduler implements AutoCloseable {
     boolean stale =
         previous == null
             || Duration.between(previous.time(), outcome.time()).compareTo(statusRefresh) >= 0;
-    if (entries.get(rule.key()) == entry && (!outcome.sameAs(previous) || stale)) {
+    if (!entry.removed && (!outcome.sameAs(previous) || stale)) {
       onOutcomeChanged.accept(rule);
     }
   }

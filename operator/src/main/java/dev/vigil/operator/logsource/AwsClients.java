@@ -33,6 +33,7 @@ public final class AwsClients implements AutoCloseable {
   private final ClientOverrideConfiguration override;
   private final StsClient baseSts;
   private final AwsCredentialsProvider credentials;
+  private final MeterRegistry metrics;
 
   public final SqsClient sqs;
   public final S3Client s3;
@@ -51,6 +52,7 @@ public final class AwsClients implements AutoCloseable {
       MeterRegistry metrics) {
     this.region = region;
     this.endpoint = endpoint;
+    this.metrics = metrics;
     this.override =
         ClientOverrideConfiguration.builder()
             .addExecutionInterceptor(new CallCounter(metrics))
@@ -85,6 +87,11 @@ public final class AwsClients implements AutoCloseable {
   /** ARN of the identity the calls run as (the assumed role's session, or the operator's). */
   public String identity() {
     return sts.getCallerIdentity().arn();
+  }
+
+  /** AWS Organizations with these credentials (the management or a delegated admin account). */
+  public OrganizationsApi organizations() {
+    return new OrganizationsApi(endpoint.orElse(null), credentials, metrics);
   }
 
   /** Account id of that identity. */

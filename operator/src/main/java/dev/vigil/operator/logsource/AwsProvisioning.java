@@ -4,6 +4,7 @@ import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.operator.common.InvalidSpecException;
+import java.util.function.UnaryOperator;
 
 /**
  * Makes the AWS side of a LogSource so — queue and DLQ, the bucket's notification entry, its
@@ -13,12 +14,12 @@ import dev.vigil.operator.common.InvalidSpecException;
 public final class AwsProvisioning {
   private AwsProvisioning() {}
 
-  /** What exists after {@link #apply}. */
+  /** What exists after {@link #apply}; {@code account} is null with allOrganizationAccounts. */
   public record Provisioned(
-      QueueProvisioner.Queue queue,
-      String notificationConflict,
-      LogGroupSubscriptions.Result subscriptions,
-      boolean findingsRouted) {}
+      QueueProvisioner.Queue queue, String notificationConflict, AccountPieces account) {}
+
+  /** What lives in one account: log-group subscriptions (null unless cloudwatch), findings rule. */
+  public record AccountPieces(LogGroupSubscriptions.Result subscriptions, boolean findingsRouted) {}
 
   /** Fields the schema cannot relate: checked before any AWS call. */
   public static void validate(LogSourceSpec spec) throws InvalidSpecException {
@@ -36,10 +37,8 @@ public final class AwsProvisioning {
           "spec.eventBridge: set targetArn, or firehoseRoleArn for the Firehose stream Vigil"
               + " creates (see docs/iam.md)");
     }
-    if (spec.aws != null && Boolean.TRUE.equals(spec.aws.allOrganizationAccounts)) {
-      throw new InvalidSpecException(
-          "spec.aws.allOrganizationAccounts is not supported by this version: create one LogSource"
-              + " per member account");
+    if (allOrganizationAccounts(spec)) {
+      MemberAccounts.validate(spec.aws);
     }
     if (notificationMode(spec) == LogSourceSpec.NotificationMode.Scan) {
       throw new InvalidSpecException(
@@ -48,6 +47,10 @@ public final class AwsProvisioning {
     }
   }
 
+  /**
+   * The bucket's account: queue, notification entry and lifecycle rule; and, unless the LogSource
+   * spans the organization ({@link MemberAccounts} does that), the account pieces there too.
+   */
   public static Provisioned apply(LogSource source, AwsClients aws) {
     LogSourceSpec spec = source.getSpec();
     LogSourceNames names = LogSourceNames.of(source);
@@ -67,7 +70,19 @@ public final class AwsProvisioning {
                 names.notificationId(), queue.arn(), spec.s3.prefix, spec.s3.suffix));
     String conflict = notify instanceof ConfigChange.Conflict<?> c ? c.message() : null;
     bucket.lifecycle(lifecycleRule(spec, names), names.lifecycleRuleId());
+    AccountPieces pieces =
+        allOrganizationAccounts(spec) ? null : applyInAccount(source, aws, role -> role);
+    return new Provisioned(queue, conflict, pieces);
+  }
 
+  /**
+   * The pieces that live in one account, made with that account's clients; {@code roles} maps each
+   * role ARN of the spec to the one to use there (itself, or the same role name in a member).
+   */
+  public static AccountPieces applyInAccount(
+      LogSource source, AwsClients aws, UnaryOperator<String> roles) {
+    LogSourceSpec spec = source.getSpec();
+    LogSourceNames names = LogSourceNames.of(source);
     LogGroupSubscriptions.Result subscriptions = null;
     if (spec.logType == LogTypeName.cloudwatch) {
       LogSourceSpec.CloudWatchLogs cw = spec.cloudWatchLogs;
@@ -76,7 +91,10 @@ public final class AwsProvisioning {
               ? cw.destinationArn
               : new FirehoseStream(aws.firehose)
                   .ensure(
-                      names.deliveryStream(), spec.s3.bucket, spec.s3.prefix, cw.firehoseRoleArn);
+                      names.deliveryStream(),
+                      spec.s3.bucket,
+                      spec.s3.prefix,
+                      roles.apply(cw.firehoseRoleArn));
       subscriptions =
           new LogGroupSubscriptions(aws.logs)
               .ensure(
@@ -84,7 +102,7 @@ public final class AwsProvisioning {
                   names.subscriptionFilter(),
                   cw.filterPattern,
                   destination,
-                  cw.subscriptionRoleArn);
+                  roles.apply(cw.subscriptionRoleArn));
     }
     if (routesFindings(spec)) {
       LogSourceSpec.EventBridgeRoute route = spec.eventBridge;
@@ -96,15 +114,15 @@ public final class AwsProvisioning {
                       names.deliveryStream(),
                       spec.s3.bucket,
                       spec.s3.prefix,
-                      route.firehoseRoleArn);
+                      roles.apply(route.firehoseRoleArn));
       new FindingsRoute(aws.events)
           .ensure(
               names.eventRule(),
               FindingsRoute.pattern(spec.logType, route.minimumSeverity),
               target,
-              route.eventsRoleArn);
+              roles.apply(route.eventsRoleArn));
     }
-    return new Provisioned(queue, conflict, subscriptions, routesFindings(spec));
+    return new AccountPieces(subscriptions, routesFindings(spec));
   }
 
   /** Removes what Vigil created; foreign configuration and adopted queues stay. */
@@ -114,6 +132,18 @@ public final class AwsProvisioning {
     BucketConfiguration bucket = new BucketConfiguration(aws.s3, spec.s3.bucket);
     bucket.stopNotifying(names.notificationId());
     bucket.lifecycle(null, names.lifecycleRuleId());
+    if (!allOrganizationAccounts(spec)) {
+      removeInAccount(source, aws);
+    }
+    if (spec.notifications == null || spec.notifications.queueArn == null) {
+      new QueueProvisioner(aws.sqs).delete(names);
+    }
+  }
+
+  /** Removes the pieces {@link #applyInAccount} made in that account. */
+  public static void removeInAccount(LogSource source, AwsClients aws) {
+    LogSourceSpec spec = source.getSpec();
+    LogSourceNames names = LogSourceNames.of(source);
     if (spec.logType == LogTypeName.cloudwatch) {
       new LogGroupSubscriptions(aws.logs)
           .remove(spec.cloudWatchLogs.logGroupPatterns, names.subscriptionFilter());
@@ -122,9 +152,10 @@ public final class AwsProvisioning {
       new FindingsRoute(aws.events).delete(names.eventRule());
     }
     new FirehoseStream(aws.firehose).delete(names.deliveryStream());
-    if (spec.notifications == null || spec.notifications.queueArn == null) {
-      new QueueProvisioner(aws.sqs).delete(names);
-    }
+  }
+
+  static boolean allOrganizationAccounts(LogSourceSpec spec) {
+    return spec.aws != null && Boolean.TRUE.equals(spec.aws.allOrganizationAccounts);
   }
 
   private static boolean routesFindings(LogSourceSpec spec) {

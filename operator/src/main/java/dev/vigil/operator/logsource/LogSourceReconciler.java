@@ -48,6 +48,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   static final String NOTIFICATIONS_READY = "NotificationsReady";
   static final String SUBSCRIPTIONS_READY = "SubscriptionsReady";
   static final String INGESTER_READY = "IngesterReady";
+  static final String ACCOUNTS_READY = "AccountsReady";
 
   private final KubernetesClient client;
   private final MeterRegistry metrics;
@@ -61,6 +62,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   private final IngesterDeployments deployments;
   private final Map<String, AwsClients> clients = new ConcurrentHashMap<>();
   private final Map<String, ReplicaPlanner> planners = new ConcurrentHashMap<>();
+  private final MemberAccounts members;
 
   @Inject
   public LogSourceReconciler(
@@ -75,6 +77,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.deployments = new IngesterDeployments(client, config.ingesters());
+    this.members = new MemberAccounts(this::clientsForRole);
   }
 
   @Override
@@ -107,7 +110,12 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
               ? "s3://" + source.getSpec().s3.bucket + " announces new objects to the queue"
               : done.notificationConflict(),
           generation);
-      subscriptions(status, done.subscriptions(), generation);
+      if (done.account() != null) {
+        status.conditions.removeIf(c -> c.getType().equals(ACCOUNTS_READY));
+        subscriptions(status, done.account().subscriptions(), generation);
+      } else {
+        organization(source, status, generation);
+      }
       ingester(source, aws, done.queue(), status, generation);
       backoff.succeeded(uid);
     } catch (InvalidSpecException e) {
@@ -120,10 +128,9 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
       return statusUpdates.apply(source, status).rescheduleAfter(next);
     }
     boolean ready =
-        Conditions.isTrue(status.conditions, QUEUE_READY)
-            && Conditions.isTrue(status.conditions, NOTIFICATIONS_READY)
-            && Conditions.isTrue(status.conditions, SUBSCRIPTIONS_READY)
-            && Conditions.isTrue(status.conditions, INGESTER_READY);
+        status.conditions.stream()
+            .filter(c -> !c.getType().equals(Conditions.READY))
+            .allMatch(c -> Conditions.TRUE.equals(c.getStatus()));
     String notReady =
         status.conditions.stream()
             .filter(c -> !c.getType().equals(Conditions.READY))
@@ -164,6 +171,27 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
             : "not subscribed (AWS allows 2 subscription filters per group): "
                 + String.join("; ", result.skipped()),
         generation);
+  }
+
+  /** allOrganizationAccounts: the account pieces in every member account, one result each. */
+  private void organization(LogSource source, LogSourceStatus status, Long generation) {
+    MemberAccounts.Rollout rollout = members.apply(source, organizationClients(source.getSpec()));
+    status.accounts = rollout.accounts();
+    List<String> failed = rollout.failed();
+    conditions.set(
+        status.conditions,
+        ACCOUNTS_READY,
+        failed.isEmpty(),
+        failed.isEmpty() ? "Provisioned" : "AccountFailed",
+        failed.isEmpty()
+            ? rollout.accounts().size() + " member accounts provisioned"
+            : failed.size()
+                + " of "
+                + rollout.accounts().size()
+                + " member accounts failed: "
+                + String.join("; ", failed),
+        generation);
+    subscriptions(status, rollout.subscriptions(), generation);
   }
 
   private void ingester(
@@ -279,7 +307,12 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     try {
       return ExternalCleanup.apply(
           source.getSpec().deletionPolicy,
-          () -> AwsProvisioning.remove(source, clients(source.getSpec())));
+          () -> {
+            if (AwsProvisioning.allOrganizationAccounts(source.getSpec())) {
+              members.remove(source, organizationClients(source.getSpec()));
+            }
+            AwsProvisioning.remove(source, clients(source.getSpec()));
+          });
     } catch (Exception e) {
       String message = e instanceof SdkException sdk ? AwsErrors.describe(sdk) : e.getMessage();
       events.warning(source, "CleanupFailed", message);
@@ -308,11 +341,20 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   }
 
   private AwsClients clients(LogSourceSpec spec) {
+    return clientsForRole(spec, spec.aws == null ? null : spec.aws.roleArn);
+  }
+
+  /** Clients that list the organization's accounts. */
+  private AwsClients organizationClients(LogSourceSpec spec) {
+    return clientsForRole(spec, spec.aws.organizationRoleArn);
+  }
+
+  /** Clients in the LogSource's region running as this role (null: the operator's identity). */
+  private AwsClients clientsForRole(LogSourceSpec spec, String role) {
     String region =
         spec.aws != null && spec.aws.region != null
             ? spec.aws.region
             : config.aws().region().orElse(null);
-    String role = spec.aws == null ? null : spec.aws.roleArn;
     String externalId = spec.aws == null ? null : spec.aws.externalId;
     return clients.computeIfAbsent(
         region + "|" + role + "|" + externalId,

@@ -20,7 +20,8 @@ final class IamPolicyDocument {
           "CloudWatchLogs", "logs",
           "Firehose", "firehose",
           "EventBridge", "events",
-          "CloudWatch", "cloudwatch");
+          "CloudWatch", "cloudwatch",
+          "Organizations", "organizations");
 
   /** S3 API operations whose IAM action has another name. */
   private static final Map<String, String> S3_ACTIONS =

@@ -1,6 +1,7 @@
 package dev.vigil.operator.logsource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.api.v1alpha1.Condition;
@@ -29,6 +30,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
 import software.amazon.awssdk.services.s3.model.QueueConfiguration;
@@ -47,6 +50,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 @QuarkusTestResource(AwsEmulatorResource.class)
 class LogSourceIT {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   @Inject KubernetesClient client;
   @Inject io.micrometer.core.instrument.MeterRegistry metrics;
@@ -553,6 +558,132 @@ class LogSourceIT {
     await().atMost(TIMEOUT).until(() -> get("adopt") == null);
     assertThat(queueExists("team-queue-" + bucket)).isTrue();
     assertThat(notifications().queueConfigurations()).isEmpty();
+  }
+
+  @Test
+  void logGroupsAreSubscribedInEveryMemberAccountOfTheOrganizationIncludingNewAccounts() {
+    // The organization in moto: its management account is the tests' own account (excluded below,
+    // as other tests' log groups live there); members are created per test run.
+    OrganizationsApi organizations =
+        new OrganizationsApi(
+            moto.endpoint(),
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")),
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    try {
+      organizations.call("CreateOrganization", JSON.createObjectNode().put("FeatureSet", "ALL"));
+    } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+      assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AlreadyInOrganizationException");
+    }
+    String first = memberAccount(organizations, "first-" + namespace);
+    String second = memberAccount(organizations, "second-" + namespace);
+    String group = "/aws/lambda/" + namespace;
+    for (String account : List.of(first, second)) {
+      try (var logs = logsIn(account)) {
+        logs.createLogGroup(r -> r.logGroupName(group + "-app"));
+        logs.createLogGroup(r -> r.logGroupName("/other/" + namespace));
+      }
+    }
+    java.util.Set<String> others =
+        organizations.activeAccounts().stream()
+            .map(OrganizationsApi.Account::id)
+            .filter(id -> !id.equals(first) && !id.equals(second))
+            .collect(java.util.stream.Collectors.toSet());
+
+    LogSource source = cloudTrail("org", "org/", DeletionPolicy.Delete);
+    source.getSpec().logType = LogTypeName.cloudwatch;
+    source.getSpec().lifecycle = null;
+    source.getSpec().aws = new LogSourceSpec.AwsAccess();
+    source.getSpec().aws.roleArn = "arn:aws:iam::123456789012:role/vigil-access";
+    source.getSpec().aws.allOrganizationAccounts = true;
+    source.getSpec().aws.excludedAccounts = List.copyOf(others);
+    source.getSpec().cloudWatchLogs = new LogSourceSpec.CloudWatchLogs();
+    source.getSpec().cloudWatchLogs.logGroupPatterns = List.of(group + "-*");
+    source.getSpec().cloudWatchLogs.discoveryInterval = "1s";
+    source.getSpec().cloudWatchLogs.firehoseRoleArn =
+        "arn:aws:iam::123456789012:role/vigil-firehose";
+    source.getSpec().cloudWatchLogs.subscriptionRoleArn =
+        "arn:aws:iam::123456789012:role/vigil-cwl";
+    client.resource(source).create();
+
+    awaitCondition("org", LogSourceReconciler.ACCOUNTS_READY, "True");
+    awaitCondition("org", LogSourceReconciler.SUBSCRIPTIONS_READY, "True");
+    await().atMost(TIMEOUT).until(() -> get("org").getStatus().subscribedLogGroups == 2);
+    assertThat(get("org").getStatus().accounts)
+        .extracting(a -> a.accountId, a -> a.ready)
+        .containsExactlyInAnyOrder(tuple(first, true), tuple(second, true));
+    String filter = LogSourceNames.of(namespace, "org").subscriptionFilter();
+    for (String account : List.of(first, second)) {
+      try (var logs = logsIn(account)) {
+        // Each member's group goes to the Firehose stream Vigil made in that member account,
+        // through the role of the same name there.
+        assertThat(
+                logs.describeSubscriptionFilters(r -> r.logGroupName(group + "-app"))
+                    .subscriptionFilters())
+            .singleElement()
+            .satisfies(
+                f -> {
+                  assertThat(f.filterName()).isEqualTo(filter);
+                  assertThat(f.destinationArn())
+                      .contains(":" + account + ":deliverystream/" + filter);
+                  assertThat(f.roleArn()).isEqualTo("arn:aws:iam::" + account + ":role/vigil-cwl");
+                });
+        assertThat(
+                logs.describeSubscriptionFilters(r -> r.logGroupName("/other/" + namespace))
+                    .subscriptionFilters())
+            .isEmpty();
+      }
+    }
+
+    // An account that joins later is provisioned on a later pass.
+    String third = memberAccount(organizations, "third-" + namespace);
+    try (var logs = logsIn(third)) {
+      logs.createLogGroup(r -> r.logGroupName(group + "-app"));
+    }
+    await().atMost(TIMEOUT).until(() -> get("org").getStatus().subscribedLogGroups == 3);
+    assertThat(get("org").getStatus().accounts).hasSize(3);
+
+    client.resource(get("org")).delete();
+    await().atMost(TIMEOUT).until(() -> get("org") == null);
+    for (String account : List.of(first, second, third)) {
+      try (var logs = logsIn(account)) {
+        assertThat(
+                logs.describeSubscriptionFilters(r -> r.logGroupName(group + "-app"))
+                    .subscriptionFilters())
+            .isEmpty();
+      }
+    }
+  }
+
+  private static String memberAccount(OrganizationsApi organizations, String name) {
+    return organizations
+        .call(
+            "CreateAccount",
+            JSON.createObjectNode().put("AccountName", name).put("Email", name + "@example.com"))
+        .path("CreateAccountStatus")
+        .path("AccountId")
+        .asText();
+  }
+
+  /** CloudWatch Logs in a member account, as a role assumed there. */
+  private software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logsIn(
+      String account) {
+    var sts = moto.client(software.amazon.awssdk.services.sts.StsClient.builder());
+    var credentials =
+        sts.assumeRole(
+                r ->
+                    r.roleArn("arn:aws:iam::" + account + ":role/test-admin")
+                        .roleSessionName("test"))
+            .credentials();
+    return software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder()
+        .endpointOverride(moto.endpoint())
+        .region(MotoServer.REGION)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
+                    credentials.accessKeyId(),
+                    credentials.secretAccessKey(),
+                    credentials.sessionToken())))
+        .build();
   }
 
   @Test

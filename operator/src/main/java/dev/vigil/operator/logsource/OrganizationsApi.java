@@ -1,0 +1,154 @@
+package dev.vigil.operator.logsource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.operator.opensearch.RequestAuth;
+import dev.vigil.operator.opensearch.SigV4Auth;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * AWS Organizations over its JSON 1.1 protocol (POST with {@code X-Amz-Target}, SigV4 signed by the
+ * SDK's signer). Why not the SDK's client: {@code software.amazon.awssdk:organizations} is not
+ * served by the Maven mirror Vigil builds from, and ListAccounts is all Vigil needs. Calls are
+ * counted in {@code vigil_aws_calls_total} like the SDK clients' (service {@code Organizations}).
+ * Failures are thrown as the SDK's exceptions so callers handle every AWS error alike.
+ */
+public final class OrganizationsApi {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TARGET_PREFIX = "AWSOrganizationsV20161128.";
+
+  /** Organizations is a global service, signed for us-east-1 in the commercial partition. */
+  private static final String SIGNING_REGION = "us-east-1";
+
+  private static final URI GLOBAL_ENDPOINT =
+      URI.create("https://organizations.us-east-1.amazonaws.com/");
+
+  private final URI endpoint;
+  private final RequestAuth auth;
+  private final MeterRegistry metrics;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /** {@code endpoint}: an override (tests: the AWS emulator), or null for the global endpoint. */
+  public OrganizationsApi(URI endpoint, AwsCredentialsProvider credentials, MeterRegistry metrics) {
+    this.endpoint = endpoint == null ? GLOBAL_ENDPOINT : endpoint;
+    this.auth = new SigV4Auth(credentials, SIGNING_REGION, "organizations");
+    this.metrics = metrics;
+  }
+
+  /** A member account as ListAccounts reports it. */
+  public record Account(String id, String name, String status) {
+    boolean active() {
+      return "ACTIVE".equals(status);
+    }
+  }
+
+  /** Every ACTIVE account of the organization, the management account included. */
+  public List<Account> activeAccounts() {
+    List<Account> accounts = new ArrayList<>();
+    String next = null;
+    do {
+      ObjectNode request = JSON.createObjectNode();
+      if (next != null) {
+        request.put("NextToken", next);
+      }
+      JsonNode page = call("ListAccounts", request);
+      for (JsonNode a : page.path("Accounts")) {
+        Account account =
+            new Account(
+                a.path("Id").asText(),
+                a.path("Name").asText(),
+                // "State" replaces "Status" in newer answers; either says ACTIVE.
+                a.hasNonNull("State") ? a.path("State").asText() : a.path("Status").asText());
+        if (account.active()) {
+          accounts.add(account);
+        }
+      }
+      next = page.hasNonNull("NextToken") ? page.path("NextToken").asText() : null;
+    } while (next != null);
+    return accounts;
+  }
+
+  /** One operation, e.g. {@code call("ListAccounts", {})}; the answer's JSON body. */
+  JsonNode call(String operation, ObjectNode request) {
+    byte[] body;
+    try {
+      body = JSON.writeValueAsBytes(request);
+    } catch (IOException e) {
+      throw SdkClientException.create("cannot write the " + operation + " request", e);
+    }
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("X-Amz-Target", TARGET_PREFIX + operation)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    auth.authenticate(builder, "POST", endpoint, body);
+    String outcome = "failure";
+    try {
+      HttpResponse<byte[]> response =
+          http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode answer = parse(response.body());
+      if (response.statusCode() / 100 != 2) {
+        throw serviceError(operation, response.statusCode(), answer);
+      }
+      outcome = "success";
+      return answer;
+    } catch (IOException e) {
+      throw SdkClientException.create(
+          "Organizations " + operation + " at " + endpoint + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SdkClientException.create("Organizations " + operation + ": interrupted", e);
+    } finally {
+      metrics
+          .counter(
+              "vigil_aws_calls_total",
+              "service",
+              "Organizations",
+              "operation",
+              operation,
+              "outcome",
+              outcome)
+          .increment();
+    }
+  }
+
+  private static AwsServiceException serviceError(String operation, int status, JsonNode answer) {
+    // JSON 1.1 errors: {"__type": "prefix#Code", "message"|"Message": "..."}
+    String type = answer.path("__type").asText("OrganizationsError");
+    String code = type.substring(type.indexOf('#') + 1);
+    String message = answer.path("message").asText(answer.path("Message").asText(operation));
+    return AwsServiceException.builder()
+        .statusCode(status)
+        .message(message)
+        .awsErrorDetails(
+            AwsErrorDetails.builder()
+                .serviceName("Organizations")
+                .errorCode(code)
+                .errorMessage(message)
+                .build())
+        .build();
+  }
+
+  private static JsonNode parse(byte[] body) {
+    try {
+      return body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
+  }
+}
