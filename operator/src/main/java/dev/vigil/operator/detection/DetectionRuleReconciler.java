@@ -52,8 +52,6 @@ import java.util.stream.Collectors;
 public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Cleaner<DetectionRule> {
   static final String CONNECTION_INDEX = "vigil-connection";
 
-  private static final Duration FIRST_RUN_CHECK = Duration.ofSeconds(10);
-
   private final DetectionScheduler scheduler;
   private final ConnectionClients clients;
   private final Optional<MonitorExecutor> monitors;
@@ -193,13 +191,6 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
       } else {
         status.monitorId = null;
         builtIn(rule, compiled, rest, status);
-        if (Conditions.find(status.conditions, Conditions.READY)
-            .map(c -> "Scheduled".equals(c.getReason()))
-            .orElse(false)) {
-          // The engine wakes this reconciler when the first run is done; that wake-up is an
-          // in-memory event, so look again soon rather than trust it alone for a whole interval.
-          return statusUpdates.apply(rule, status).rescheduleAfter(FIRST_RUN_CHECK);
-        }
       }
     } catch (InvalidSpecException e) {
       scheduler.unschedule(key);
