@@ -125,6 +125,14 @@ class LogSourceIT {
     return client.resources(LogSource.class).inNamespace(namespace).withName(name).get();
   }
 
+  String awaitScaleDecision(String name, String change) {
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> get(name).getStatus().lastScaleDecision,
+            decision -> decision != null && decision.contains(change));
+  }
+
   Condition awaitCondition(String name, String type, String status) {
     try {
       return await()
@@ -288,13 +296,13 @@ class LogSourceIT {
       sqs.sendMessage(m -> m.queueUrl(queue).messageBody("{\"probe\":" + n + "}"));
     }
     await().atMost(TIMEOUT).until(() -> deployment("scaled").getSpec().getReplicas() == 3);
-    assertThat(get("scaled").getStatus().lastScaleDecision)
-        .contains("1 -> 3")
+    // The Deployment is written before the status: wait for the decision to be recorded.
+    assertThat(awaitScaleDecision("scaled", "1 -> 3"))
         .containsPattern("[56] visible"); // 6 with the s3:TestEvent of the notification set-up
 
     sqs.purgeQueue(p -> p.queueUrl(queue));
     await().atMost(TIMEOUT).until(() -> deployment("scaled").getSpec().getReplicas() == 1);
-    assertThat(get("scaled").getStatus().lastScaleDecision).contains("3 -> 1").contains("scale in");
+    assertThat(awaitScaleDecision("scaled", "3 -> 1")).contains("scale in");
   }
 
   @Test
