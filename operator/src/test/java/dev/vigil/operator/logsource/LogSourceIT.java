@@ -121,6 +121,21 @@ class LogSourceIT {
     return source;
   }
 
+  /** Log groups matching the pattern, through a Firehose stream Vigil makes, re-listed each 1 s. */
+  LogSource cloudWatch(String name, String pattern) {
+    LogSource source = cloudTrail(name, name + "/", DeletionPolicy.Delete);
+    source.getSpec().logType = LogTypeName.cloudwatch;
+    source.getSpec().lifecycle = null;
+    source.getSpec().cloudWatchLogs = new LogSourceSpec.CloudWatchLogs();
+    source.getSpec().cloudWatchLogs.logGroupPatterns = List.of(pattern);
+    source.getSpec().cloudWatchLogs.discoveryInterval = "1s";
+    source.getSpec().cloudWatchLogs.firehoseRoleArn =
+        "arn:aws:iam::123456789012:role/vigil-firehose";
+    source.getSpec().cloudWatchLogs.subscriptionRoleArn =
+        "arn:aws:iam::123456789012:role/vigil-cwl";
+    return source;
+  }
+
   LogSource get(String name) {
     return client.resources(LogSource.class).inNamespace(namespace).withName(name).get();
   }
@@ -426,17 +441,7 @@ class LogSourceIT {
     logs.createLogGroup(r -> r.logGroupName(base + "-a"));
     logs.createLogGroup(r -> r.logGroupName(base + "-b"));
     logs.createLogGroup(r -> r.logGroupName("/other/" + namespace));
-    LogSource source = cloudTrail("cwl", "cwl/", DeletionPolicy.Delete);
-    source.getSpec().logType = LogTypeName.cloudwatch;
-    source.getSpec().lifecycle = null;
-    source.getSpec().cloudWatchLogs = new LogSourceSpec.CloudWatchLogs();
-    source.getSpec().cloudWatchLogs.logGroupPatterns = List.of(base + "-*");
-    source.getSpec().cloudWatchLogs.discoveryInterval = "1s";
-    source.getSpec().cloudWatchLogs.firehoseRoleArn =
-        "arn:aws:iam::123456789012:role/vigil-firehose";
-    source.getSpec().cloudWatchLogs.subscriptionRoleArn =
-        "arn:aws:iam::123456789012:role/vigil-cwl";
-    client.resource(source).create();
+    client.resource(cloudWatch("cwl", base + "-*")).create();
 
     awaitCondition("cwl", LogSourceReconciler.SUBSCRIPTIONS_READY, "True");
     await().atMost(TIMEOUT).until(() -> get("cwl").getStatus().subscribedLogGroups == 2);
@@ -597,20 +602,11 @@ class LogSourceIT {
             .filter(id -> !id.equals(first) && !id.equals(second))
             .collect(java.util.stream.Collectors.toSet());
 
-    LogSource source = cloudTrail("org", "org/", DeletionPolicy.Delete);
-    source.getSpec().logType = LogTypeName.cloudwatch;
-    source.getSpec().lifecycle = null;
+    LogSource source = cloudWatch("org", group + "-*");
     source.getSpec().aws = new LogSourceSpec.AwsAccess();
     source.getSpec().aws.roleArn = "arn:aws:iam::123456789012:role/vigil-access";
     source.getSpec().aws.allOrganizationAccounts = true;
     source.getSpec().aws.excludedAccounts = List.copyOf(others);
-    source.getSpec().cloudWatchLogs = new LogSourceSpec.CloudWatchLogs();
-    source.getSpec().cloudWatchLogs.logGroupPatterns = List.of(group + "-*");
-    source.getSpec().cloudWatchLogs.discoveryInterval = "1s";
-    source.getSpec().cloudWatchLogs.firehoseRoleArn =
-        "arn:aws:iam::123456789012:role/vigil-firehose";
-    source.getSpec().cloudWatchLogs.subscriptionRoleArn =
-        "arn:aws:iam::123456789012:role/vigil-cwl";
     client.resource(source).create();
 
     awaitCondition("org", LogSourceReconciler.ACCOUNTS_READY, "True");
