@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
 /**
  * Makes the AWS side of a LogSource so — queue and DLQ, the bucket's notification entry, its
  * lifecycle rule, CloudWatch Logs subscriptions, the findings route — and takes down only what
- * Vigil made. Every call runs with the LogSource's {@link AwsClients}.
+ * Vigil made. Every call runs with the {@link AwsClients} of the account it touches: the
+ * LogSource's own, or a member account's ({@link MemberAccounts}).
  */
 public final class AwsProvisioning {
   private AwsProvisioning() {}

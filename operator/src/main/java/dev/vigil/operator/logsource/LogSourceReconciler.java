@@ -37,9 +37,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Makes a LogSource so: the AWS side ({@link AwsProvisioning}) with the LogSource's own
  * credentials, then its ingester Deployment, scaled from the queue's depth ({@link
  * ReplicaPlanner}). Each piece has its condition (QueueReady, NotificationsReady,
- * SubscriptionsReady, IngesterReady); Ready is all of them. Re-runs every scale interval (and
- * discovery interval for CloudWatch Logs), so new log groups get subscribed and drift is repaired.
- * With deletionPolicy Delete the finalizer removes only what Vigil created.
+ * SubscriptionsReady, IngesterReady, and AccountsReady across the organization); Ready is all of
+ * them. Re-runs every scale interval (and discovery interval for CloudWatch Logs), so new log
+ * groups get subscribed and drift is repaired. With deletionPolicy Delete the finalizer removes
+ * only what Vigil created.
  */
 @ControllerConfiguration(name = "logsource")
 public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSource> {
