@@ -9,11 +9,10 @@ import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
-import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.SecretKeyRef;
 import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -47,17 +46,7 @@ class AlertingExecutorContractIT {
   void setUp() throws Exception {
     plugins = new AlertingContractServer();
     namespace = "alerting-" + UUID.randomUUID().toString().substring(0, 6);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .serverSideApply();
-    OpenSearchConnection connection = new OpenSearchConnection();
-    connection.getMetadata().setName("default");
-    connection.getMetadata().setNamespace(namespace);
-    connection.setSpec(new OpenSearchConnectionSpec());
-    connection.getSpec().endpoint = plugins.uri().toString();
-    client.resource(connection).create();
+    TestNamespace.withConnection(client, namespace, plugins.uri().toString());
   }
 
   @AfterEach

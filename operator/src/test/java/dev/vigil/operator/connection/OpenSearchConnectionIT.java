@@ -8,10 +8,10 @@ import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.SecretKeyRef;
 import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealParts;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,11 +46,7 @@ class OpenSearchConnectionIT {
                 .toLowerCase()
                 .replaceAll("[^a-z0-9]", "")
                 .substring(0, 20);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .serverSideApply();
+    TestNamespace.create(client, namespace);
   }
 
   @Test

@@ -11,8 +11,8 @@ import dev.vigil.api.v1alpha1.DeletionPolicy;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,11 +62,7 @@ class DashboardReconcilerContractIT {
   void namespaceWithConnection(TestInfo test) {
     String method = test.getTestMethod().orElseThrow().getName().toLowerCase();
     namespace = "dash-" + method.replaceAll("[^a-z0-9]", "").substring(0, 20);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .serverSideApply();
+    TestNamespace.create(client, namespace);
     client
         .secrets()
         .inNamespace(namespace)

@@ -14,8 +14,6 @@ import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec.ChannelType;
-import dev.vigil.api.v1alpha1.OpenSearchConnection;
-import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.SecretKeyRef;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.IndexNaming;
@@ -23,11 +21,11 @@ import dev.vigil.core.parse.IndexTemplates;
 import dev.vigil.core.rules.RuleTester;
 import dev.vigil.operator.AwsEmulatorResource;
 import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealParts;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -104,22 +102,13 @@ class DetectionEngineIT {
   void setUp(TestInfo test) throws Exception {
     namespace =
         "eng-" + test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 20);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .serverSideApply();
+    TestNamespace.create(client, namespace);
     IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
     put("/_component_template/" + templates.componentName(), templates.componentTemplate());
     put(
         "/_index_template/" + templates.templateName(LogType.CLOUDTRAIL),
         templates.indexTemplate(LogType.CLOUDTRAIL));
-    OpenSearchConnection connection = new OpenSearchConnection();
-    connection.getMetadata().setName("default");
-    connection.getMetadata().setNamespace(namespace);
-    connection.setSpec(new OpenSearchConnectionSpec());
-    connection.getSpec().endpoint = node.uri().toString();
-    client.resource(connection).create();
+    TestNamespace.connection(client, namespace, node.uri().toString());
   }
 
   @Test

@@ -7,11 +7,10 @@ import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
-import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.testing.RealParts;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -41,17 +40,7 @@ class DetectionScaleIT {
 
   @Test
   void everyRuleIsRunningAndAFullReconcileOfAllOfThemWritesNothing() {
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
-    OpenSearchConnection connection = new OpenSearchConnection();
-    connection.getMetadata().setName("default");
-    connection.getMetadata().setNamespace(NAMESPACE);
-    connection.setSpec(new OpenSearchConnectionSpec());
-    connection.getSpec().endpoint = RealParts.openSearch().uri().toString();
-    client.resource(connection).create();
+    TestNamespace.withConnection(client, NAMESPACE, RealParts.openSearch().uri().toString());
 
     long start = System.nanoTime();
     for (int i = 0; i < RULES; i++) {

@@ -9,14 +9,12 @@ import dev.vigil.api.v1alpha1.DeletionPolicy;
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
-import dev.vigil.api.v1alpha1.OpenSearchConnection;
-import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.operator.AwsEmulatorResource;
 import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.RealParts;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -67,18 +65,9 @@ class LogSourceIT {
     String id = UUID.randomUUID().toString().substring(0, 6);
     namespace = "ls-" + id;
     bucket = "logs-" + id;
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .serverSideApply();
+    TestNamespace.create(client, namespace);
     s3.createBucket(b -> b.bucket(bucket));
-    OpenSearchConnection connection = new OpenSearchConnection();
-    connection.getMetadata().setName("default");
-    connection.getMetadata().setNamespace(namespace);
-    connection.setSpec(new OpenSearchConnectionSpec());
-    connection.getSpec().endpoint = RealParts.openSearch().uri().toString();
-    client.resource(connection).create();
+    TestNamespace.connection(client, namespace, RealParts.openSearch().uri().toString());
   }
 
   /** A foreign team's queue notified for objects under billing/. */

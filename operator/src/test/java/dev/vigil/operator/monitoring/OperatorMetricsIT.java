@@ -9,8 +9,8 @@ import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.SnapshotPolicy;
 import dev.vigil.api.v1alpha1.SnapshotPolicySpec;
 import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.TestNamespace;
 import dev.vigil.testing.RealParts;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -41,11 +41,7 @@ class OperatorMetricsIT {
 
   @Test
   void exportsResourceHealthReconcilesAndEveryMetricTheAlertsUse() throws Exception {
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
+    TestNamespace.create(client, NAMESPACE);
     OpenSearchConnection connection = new OpenSearchConnection();
     connection.getMetadata().setName("default");
     connection.getMetadata().setNamespace(NAMESPACE);

@@ -10,12 +10,12 @@ import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.SnapshotPolicy;
 import dev.vigil.operator.KubeApiServerResource;
+import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealParts;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -58,11 +58,7 @@ class SnapshotPolicyIT {
                 .toLowerCase()
                 .replaceAll("[^a-z0-9]", "")
                 .substring(0, 16);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .serverSideApply();
+    TestNamespace.create(client, namespace);
     OpenSearchConnection connection = new OpenSearchConnection();
     connection.getMetadata().setName("default");
     connection.getMetadata().setNamespace(namespace);
