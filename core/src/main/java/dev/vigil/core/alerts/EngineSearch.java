@@ -1,8 +1,11 @@
 package dev.vigil.core.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.FieldTypes;
+import dev.vigil.core.rules.QueryEvaluator;
 import java.time.Duration;
 
 /**
@@ -17,6 +20,29 @@ public final class EngineSearch {
   static final int SAMPLE = 20;
 
   private EngineSearch() {}
+
+  /**
+   * The response as the rule means it: for a rule with a post-filter (a comparison of two fields,
+   * which OpenSearch cannot run), only the hits whose {@code _source} pass it. Such a rule is an
+   * every-match rule (the compiler refuses a count over a post-filter), so the hits are all there
+   * is to filter; like any every-match run it sees at most the newest {@code size} hits.
+   */
+  public static JsonNode postFiltered(CompiledRule rule, JsonNode response) {
+    if (rule.postFilter() == null) {
+      return response;
+    }
+    QueryEvaluator evaluator =
+        new QueryEvaluator(
+            rule.logType() == null ? FieldTypes.unknown() : FieldTypes.of(rule.logType()));
+    ObjectNode filtered = response.deepCopy();
+    ArrayNode kept = ((ObjectNode) filtered.path("hits")).putArray("hits");
+    for (JsonNode hit : response.path("hits").path("hits")) {
+      if (evaluator.matches(rule.postFilter(), hit.path("_source"))) {
+        kept.add(hit);
+      }
+    }
+    return filtered;
+  }
 
   public static ObjectNode body(CompiledRule rule) {
     return body(rule, Duration.ZERO);

@@ -62,7 +62,7 @@ public final class StreamDetector {
     }
     List<Alert> out = new ArrayList<>();
     for (StreamRule rule : rules) {
-      if (!evaluators.get(type).matches(rule.compiled().query(), document)) {
+      if (!rule.compiled().matches(evaluators.get(type), document)) {
         continue;
       }
       Instant at = Triggers.timestamp(document);
@@ -93,10 +93,6 @@ public final class StreamDetector {
         CompiledRule compiled = manifest.compile(compiler);
         if (compiled.condition() != null) {
           skipped.add(name + ": counts over a window (scheduled engine only)");
-          continue;
-        }
-        if (compiled.postFilter() != null) {
-          skipped.add(name + ": compares two fields (Sigma fieldref); not deployable");
           continue;
         }
         if (compiled.logType() == null) {

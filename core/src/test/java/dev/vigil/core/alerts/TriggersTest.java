@@ -57,6 +57,45 @@ class TriggersTest {
   }
 
   @Test
+  void aPostFilteredRuleTriggersOnlyOnTheHitsThatPassItsFieldComparison() throws Exception {
+    CompiledRule wide =
+        COMPILER.compile(RuleSource.query("other", "cloudtrail", "eventName:UpdateLoginProfile"));
+    CompiledRule rule =
+        new CompiledRule(
+            wide.name(),
+            wide.logType(),
+            wide.indexPattern(),
+            wide.query(),
+            null,
+            wide.window(),
+            null,
+            (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(
+                    """
+                    {"bool":{"must_not":[{"vigil_field_equals":
+                      {"field":"user.name","other_field":"aws.request.userName"}}]}}
+                    """));
+    AlertRule alerts = AlertRule.of("ns", "other", 2, null, null, rule, null, List.of());
+    JsonNode response =
+        JSON.readTree(
+            """
+            {"hits":{"total":{"value":2},"hits":[
+              {"_id":"own","_source":{"@timestamp":"2026-11-27T10:00:03Z",
+                "user":{"name":"alice"},"aws":{"request":{"userName":"alice"}}}},
+              {"_id":"takeover","_source":{"@timestamp":"2026-11-27T10:00:01Z",
+                "user":{"name":"mallory"},"aws":{"request":{"userName":"alice"}}}}]}}
+            """);
+
+    JsonNode filtered = EngineSearch.postFiltered(rule, response);
+
+    assertThat(Triggers.evaluate(rule, alerts, filtered))
+        .singleElement()
+        .satisfies(t -> assertThat(t.documentIds()).containsExactly("takeover"));
+    assertThat(EngineSearch.postFiltered(wide, response)).isSameAs(response);
+    assertThat(response.path("hits").path("hits")).hasSize(2); // the answer itself is left alone
+  }
+
+  @Test
   void noHitsNoTrigger() throws Exception {
     CompiledRule rule =
         COMPILER.compile(RuleSource.query("stop", "cloudtrail", "eventName:StopLogging"));

@@ -57,7 +57,9 @@ public final class BuiltInEngine implements RuleRunner {
                       + rule.compiled().indexPattern()
                       + "/_search?ignore_unavailable=true&allow_no_indices=true",
                   EngineSearch.body(rule.compiled(), lateArrival));
-      List<Trigger> triggers = Triggers.evaluate(rule.compiled(), rule.alerts(), response);
+      List<Trigger> triggers =
+          Triggers.evaluate(
+              rule.compiled(), rule.alerts(), EngineSearch.postFiltered(rule.compiled(), response));
       plan = AlertLifecycle.afterRun(rule.alerts(), now, triggers, open, rule.acknowledge());
       result = triggers.isEmpty() ? RunOutcome.NO_MATCH : RunOutcome.TRIGGERED;
     } catch (OpenSearchException e) {

@@ -182,6 +182,13 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
             "OpenSearchConnection " + RuleSpecs.connectionName(rule) + ": " + e.getMessage());
         return statusUpdates.apply(rule, status);
       }
+      if (executor.equals(ExecutorChoice.ALERTING) && compiled.postFilter() != null) {
+        // A monitor runs only the widened native query: it would alert on events the rule does
+        // not match. The built-in engine runs the post-filter over each hit.
+        throw new InvalidSpecException(
+            "the rule compares two fields of one event (Sigma fieldref / vigil_field_equals), which"
+                + " an Alerting monitor cannot run: set spec.engine: BuiltIn");
+      }
       if (executor.equals(ExecutorChoice.ALERTING)) {
         scheduler.unschedule(key);
         alerting(rule, compiled, rest, status);

@@ -53,13 +53,6 @@ public final class RuleSpecs {
       throw new InvalidSpecException(
           message.matches("^[a-zA-Z.]+: .*") ? "spec." + message : message);
     }
-    if (compiled.postFilter() != null) {
-      // Neither OpenSearch (no scripts) nor a monitor can compare two fields of one event; running
-      // only the widened native query would alert on events the rule does not match.
-      throw new InvalidSpecException(
-          "the rule compares two fields of one event (Sigma fieldref), which OpenSearch cannot run"
-              + " without scripts: it can be tested with `vigil rules test`/`eval`, not deployed");
-    }
     return compiled;
   }
 

@@ -387,6 +387,39 @@ class DetectionEngineIT {
   }
 
   @Test
+  void theShippedFieldComparisonRuleAlertsOnlyOnAnotherUsersPassword() throws Exception {
+    // The rule compares two fields of one event, which OpenSearch cannot: it runs a wider query
+    // and the engine keeps the hits that pass the post-filter.
+    ObjectNode own =
+        (ObjectNode)
+            cloudTrail("UpdateLoginProfile", "iam.amazonaws.com", ALICE, null, Instant.now());
+    own.putObject("requestParameters").put("userName", "alice");
+    ObjectNode takeover =
+        (ObjectNode)
+            cloudTrail("UpdateLoginProfile", "iam.amazonaws.com", MALLORY, null, Instant.now());
+    takeover.putObject("requestParameters").put("userName", "alice");
+    indexAll(List.of(own, takeover));
+    DetectionRule rule =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            java.nio.file.Files.readString(
+                KubeApiServerResource.repositoryRoot()
+                    .resolve("samples/detections/iam-login-profile-changed-for-another-user.yaml")),
+            DetectionRule.class);
+    rule.getMetadata().setNamespace(namespace);
+    create(rule);
+
+    DetectionRule ran =
+        awaitRule(
+            rule.getMetadata().getName(),
+            r -> Integer.valueOf(1).equals(r.getStatus().activeAlerts));
+    assertThat(ran.getStatus().lastResult).isEqualTo(RunOutcome.TRIGGERED);
+    List<JsonNode> alerts = alerts(rule.getMetadata().getName());
+    assertThat(alerts).hasSize(1);
+    assertThat(alerts.get(0).path("message").asText())
+        .isEqualTo(MALLORY + " called UpdateLoginProfile for alice");
+  }
+
+  @Test
   void aQueryOpenSearchRejectsRaisesAnErrorAlertThatCompletesOnceTheRuleIsFixed() throws Exception {
     index(cloudTrail("GetTrailStatus", "cloudtrail.amazonaws.com", ALICE, null, Instant.now()));
     DetectionRuleSpec spec = new DetectionRuleSpec();
