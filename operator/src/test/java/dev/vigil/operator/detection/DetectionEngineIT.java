@@ -200,12 +200,7 @@ class DetectionEngineIT {
     assertThat(filteredBodies).isEmpty();
 
     // The event leaves the 2s window: the alert completes; repeated runs never duplicated it.
-    JsonNode completed =
-        await()
-            .atMost(TIMEOUT)
-            .until(
-                () -> first(alerts("trail-stopped")),
-                a -> "COMPLETED".equals(a.path("state").asText()));
+    JsonNode completed = awaitAlert("trail-stopped", "COMPLETED");
     assertThat(completed.path("endTime").asText()).isNotEmpty();
     assertThat(alerts("trail-stopped")).hasSize(1);
     DetectionRule after =
@@ -272,22 +267,12 @@ class DetectionEngineIT {
               r.getMetadata().getAnnotations().put(ScheduledRule.ACKNOWLEDGE, alertId);
               return r;
             });
-    JsonNode acknowledged =
-        await()
-            .atMost(TIMEOUT)
-            .until(
-                () -> first(alerts("s3-denied")),
-                a -> "ACKNOWLEDGED".equals(a.path("state").asText()));
+    JsonNode acknowledged = awaitAlert("s3-denied", "ACKNOWLEDGED");
     assertThat(acknowledged.path("acknowledgedTime").asText()).isNotEmpty();
 
     // Clear: the burst's events are gone, so the condition no longer holds.
     deleteEvents(malloryIds, burst);
-    JsonNode completed =
-        await()
-            .atMost(TIMEOUT)
-            .until(
-                () -> first(alerts("s3-denied")),
-                a -> "COMPLETED".equals(a.path("state").asText()));
+    JsonNode completed = awaitAlert("s3-denied", "COMPLETED");
     assertThat(completed.path("endTime").asText()).isNotEmpty();
     assertThat(completed.path("acknowledgedTime").asText())
         .isEqualTo(acknowledged.path("acknowledgedTime").asText());
@@ -453,12 +438,7 @@ class DetectionEngineIT {
             });
     awaitRule(
         "broken-query", r -> "True".equals(ready(r)) && "NoMatch".equals(r.getStatus().lastResult));
-    JsonNode completed =
-        await()
-            .atMost(TIMEOUT)
-            .until(
-                () -> first(alerts("broken-query")),
-                a -> "COMPLETED".equals(a.path("state").asText()));
+    JsonNode completed = awaitAlert("broken-query", "COMPLETED");
     assertThat(completed.path("endTime").asText()).isNotEmpty();
     assertThat(alerts("broken-query")).hasSize(1);
   }
@@ -711,6 +691,13 @@ class DetectionEngineIT {
         .path("hits")
         .forEach(h -> out.add(h.path("_source")));
     return out;
+  }
+
+  /** The rule's (first) alert once it is in this state. */
+  private JsonNode awaitAlert(String rule, String state) {
+    return await()
+        .atMost(TIMEOUT)
+        .until(() -> first(alerts(rule)), a -> state.equals(a.path("state").asText()));
   }
 
   private static JsonNode first(List<JsonNode> alerts) {
