@@ -20,9 +20,9 @@ import java.util.Map;
 /**
  * Writes a small, valid MaxMind DB (MMDB, format 2.0) file for tests — GeoIP without downloading a
  * real database. An IPv6 search tree (IPv4 networks live at {@code ::a.b.c.d/96+n}, where readers
- * look for them), 24-bit records, a data section with maps, arrays, UTF-8 strings, doubles and
- * unsigned integers, and the metadata section. Records are shaped like GeoLite2/GeoIP2 City ones
- * ({@link #city}) or anything else ({@link #network}).
+ * look for them) or an IPv4-only one, 24-bit records, a data section with maps, arrays, UTF-8
+ * strings, doubles and unsigned integers, and the metadata section. Records are shaped like
+ * GeoLite2/GeoIP2 City ones ({@link #city}) or anything else ({@link #network}).
  *
  * <p>Networks are inserted in order; a more specific network inserted after a broader one splits
  * it. Not a general-purpose writer: no pointers/deduplication, no aliases, no 28/32-bit records.
@@ -37,6 +37,7 @@ public final class MmdbTestDatabase {
   private final String databaseType;
   private final Node root = new Node();
   private final List<Map<String, Object>> records = new ArrayList<>();
+  private int ipVersion = 6;
 
   private MmdbTestDatabase(String databaseType) {
     this.databaseType = databaseType;
@@ -45,6 +46,18 @@ public final class MmdbTestDatabase {
   /** A database whose metadata says {@code databaseType}, e.g. {@code GeoLite2-City}. */
   public static MmdbTestDatabase ofType(String databaseType) {
     return new MmdbTestDatabase(databaseType);
+  }
+
+  /**
+   * Makes an IPv4-only database (a 32-bit tree, {@code ip_version} 4), as some publishers ship one
+   * file per address family. Call before adding networks.
+   */
+  public MmdbTestDatabase ipv4Only() {
+    if (!records.isEmpty()) {
+      throw new IllegalStateException("choose the IP version before adding networks");
+    }
+    ipVersion = 4;
+    return this;
   }
 
   /**
@@ -97,11 +110,21 @@ public final class MmdbTestDatabase {
       throw new IllegalArgumentException("not a network literal: " + cidr, e);
     }
     int prefix = Integer.parseInt(cidr.substring(slash + 1));
-    byte[] bits = new byte[16];
     byte[] raw = address.getAddress();
-    System.arraycopy(raw, 0, bits, 16 - raw.length, raw.length);
-    int length = (address instanceof Inet4Address ? 96 : 0) + prefix;
-    if (prefix <= 0 || length > 128) {
+    byte[] bits;
+    int length;
+    if (ipVersion == 4) {
+      if (!(address instanceof Inet4Address)) {
+        throw new IllegalArgumentException("an IPv4-only database takes no " + cidr);
+      }
+      bits = raw;
+      length = prefix;
+    } else {
+      bits = new byte[16];
+      System.arraycopy(raw, 0, bits, 16 - raw.length, raw.length);
+      length = (address instanceof Inet4Address ? 96 : 0) + prefix;
+    }
+    if (prefix <= 0 || length > bits.length * 8) {
       throw new IllegalArgumentException("bad prefix length: " + cidr);
     }
     records.add(record);
@@ -169,7 +192,7 @@ public final class MmdbTestDatabase {
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("node_count", new Unsigned(nodeCount, 6));
     metadata.put("record_size", new Unsigned(RECORD_BYTES * 8, 5));
-    metadata.put("ip_version", new Unsigned(6, 5));
+    metadata.put("ip_version", new Unsigned(ipVersion, 5));
     metadata.put("database_type", databaseType);
     metadata.put("languages", List.of("en"));
     metadata.put("binary_format_major_version", new Unsigned(2, 5));

@@ -71,4 +71,19 @@ class MmdbTestDatabaseTest {
       assertThat(((Number) record.get("n")).longValue()).isEqualTo(70000);
     }
   }
+
+  @Test
+  void ipv4OnlyDatabasesAreReadToo() throws Exception {
+    byte[] v4 =
+        MmdbTestDatabase.ofType("dbip-city-ipv4")
+            .ipv4Only()
+            .network("1.0.0.0/24", Map.of("country_code", "AU", "latitude", -27.4748))
+            .bytes();
+
+    try (Reader reader = new Reader(new ByteArrayInputStream(v4))) {
+      assertThat(reader.getMetadata().getIpVersion()).isEqualTo(4);
+      assertThat(lookup(reader, "1.0.0.200").get("country_code")).isEqualTo("AU");
+      assertThat(lookup(reader, "1.0.1.1")).isNull();
+    }
+  }
 }

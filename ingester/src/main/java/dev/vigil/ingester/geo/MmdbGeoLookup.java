@@ -7,6 +7,7 @@ import dev.vigil.core.geo.GeoLookup;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * {@link GeoLookup} over a MaxMind DB file (GeoLite2/GeoIP2 City or Country, DB-IP Lite, or any
- * database with records of that shape: {@code country.iso_code}, {@code country.names.en}, {@code
- * subdivisions[0].names.en}, {@code city.names.en}, {@code location.latitude/longitude}). The file
- * is memory-mapped; the reader is thread-safe.
+ * {@link GeoLookup} over a MaxMind DB file: GeoLite2/GeoIP2 City or Country, DB-IP Lite, or any
+ * database with records of that shape ({@code country.iso_code}, {@code country.names.en}, {@code
+ * subdivisions[0].names.en}, {@code city.names.en}, {@code location.latitude/longitude}) — or of
+ * the flat ip-location-db shape. The file is memory-mapped; the reader is thread-safe.
  */
 public final class MmdbGeoLookup implements GeoLookup, Closeable {
   private static final Logger LOG = Logger.getLogger(MmdbGeoLookup.class);
@@ -25,10 +26,12 @@ public final class MmdbGeoLookup implements GeoLookup, Closeable {
   private final Reader reader;
   private final String path;
   private final AtomicBoolean damageLogged = new AtomicBoolean();
+  private final boolean ipv4Only;
 
   private MmdbGeoLookup(Reader reader, String path) {
     this.reader = reader;
     this.path = path;
+    this.ipv4Only = reader.getMetadata().getIpVersion() == 4;
   }
 
   /**
@@ -54,6 +57,9 @@ public final class MmdbGeoLookup implements GeoLookup, Closeable {
 
   @Override
   public GeoLocation locate(InetAddress address) {
+    if (ipv4Only && address instanceof Inet6Address) {
+      return null; // e.g. the IPv4 half of a database published as two files
+    }
     Map<?, ?> record;
     try {
       record = reader.get(address, Map.class);
@@ -66,6 +72,9 @@ public final class MmdbGeoLookup implements GeoLookup, Closeable {
     }
     if (record == null) {
       return null;
+    }
+    if (record.get("country_code") instanceof String) {
+      return flat(record);
     }
     Map<?, ?> country = map(record.get("country"));
     Map<?, ?> location = map(record.get("location"));
@@ -81,6 +90,21 @@ public final class MmdbGeoLookup implements GeoLookup, Closeable {
         number(location.get("longitude")));
   }
 
+  /**
+   * The flat layout of the ip-location-db MMDB files ({@code country_code}, {@code state1}, {@code
+   * city}, {@code latitude}, {@code longitude}), e.g. DB-IP Lite City as packaged on npm. They
+   * carry no country name.
+   */
+  private static GeoLocation flat(Map<?, ?> record) {
+    return new GeoLocation(
+        text(record.get("country_code")),
+        null,
+        text(record.get("state1")),
+        text(record.get("city")),
+        number(record.get("latitude")),
+        number(record.get("longitude")));
+  }
+
   private static Map<?, ?> map(Object value) {
     return value instanceof Map<?, ?> m ? m : Map.of();
   }
@@ -94,7 +118,17 @@ public final class MmdbGeoLookup implements GeoLookup, Closeable {
   }
 
   private static Double number(Object value) {
-    return value instanceof Number n ? n.doubleValue() : null;
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value instanceof String s) {
+      try {
+        return Double.valueOf(s);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   @Override

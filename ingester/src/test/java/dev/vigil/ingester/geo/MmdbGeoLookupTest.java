@@ -43,6 +43,30 @@ class MmdbGeoLookupTest {
   }
 
   @Test
+  void flatIpLocationDbRecordsAreReadToo() throws Exception {
+    Path flat =
+        MmdbTestDatabase.ofType("ip-location-db/dbip-city")
+            .ipv4Only()
+            .network(
+                "1.0.0.0/24",
+                Map.of(
+                    "country_code", "AU",
+                    "state1", "Queensland",
+                    "city", "South Brisbane",
+                    "latitude", -27.4748,
+                    "longitude", 153.017))
+            .writeTo(dir.resolve("dbip-city-ipv4.mmdb"));
+
+    try (MmdbGeoLookup lookup = MmdbGeoLookup.open(flat.toString())) {
+      assertThat(lookup.locate(InetAddress.getByName("1.0.0.1")))
+          .isEqualTo(
+              new GeoLocation("AU", null, "Queensland", "South Brisbane", -27.4748, 153.017));
+      // The IPv4 half of a database shipped per address family: IPv6 addresses are misses.
+      assertThat(lookup.locate(InetAddress.getByName("2a00:1450::1"))).isNull();
+    }
+  }
+
+  @Test
   void recordsOfAnotherShapeGiveNothing() throws Exception {
     Path asn =
         MmdbTestDatabase.ofType("GeoLite2-ASN")
