@@ -427,26 +427,9 @@ public final class DocumentBuilder {
   }
 
   private void writeGeo(GeoLocation g) throws IOException {
-    json.writeObjectFieldStart("geo");
-    if (g.countryIsoCode() != null) {
-      json.writeStringField("country_iso_code", g.countryIsoCode());
-    }
-    if (g.countryName() != null) {
-      json.writeStringField("country_name", g.countryName());
-    }
-    if (g.regionName() != null) {
-      json.writeStringField("region_name", g.regionName());
-    }
-    if (g.cityName() != null) {
-      json.writeStringField("city_name", g.cityName());
-    }
-    if (g.hasLocation()) {
-      json.writeObjectFieldStart("location");
-      json.writeNumberField("lat", g.latitude());
-      json.writeNumberField("lon", g.longitude());
-      json.writeEndObject();
-    }
-    json.writeEndObject();
+    json.writeFieldName("geo");
+    // Pre-rendered once per cached location: cheaper than five fields and two doubles per document.
+    json.writeRawValue(g.jsonValue());
   }
 
   private void writeArray(String name, Set<String> values) throws IOException {

@@ -11,31 +11,8 @@ public final class RawGeo {
 
   /** Appends the geo object after the endpoint's previous field; nothing when null. */
   public static void write(RawJsonWriter out, GeoLocation g) {
-    if (g == null) {
-      return;
+    if (g != null) {
+      out.ascii(",\"geo\":").bytes(g.json());
     }
-    out.ascii(",\"geo\":{");
-    boolean first = true;
-    first = field(out, first, "country_iso_code", g.countryIsoCode());
-    first = field(out, first, "country_name", g.countryName());
-    first = field(out, first, "region_name", g.regionName());
-    first = field(out, first, "city_name", g.cityName());
-    if (g.hasLocation()) {
-      out.ascii(first ? "" : ",")
-          .ascii("\"location\":{\"lat\":")
-          .ascii(Double.toString(g.latitude()))
-          .ascii(",\"lon\":")
-          .ascii(Double.toString(g.longitude()))
-          .ascii("}");
-    }
-    out.ascii("}");
-  }
-
-  private static boolean field(RawJsonWriter out, boolean first, String name, String value) {
-    if (value == null) {
-      return first;
-    }
-    out.ascii(first ? "\"" : ",\"").ascii(name).ascii("\":").string(value);
-    return false;
   }
 }
