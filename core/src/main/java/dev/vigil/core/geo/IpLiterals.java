@@ -36,7 +36,7 @@ public final class IpLiterals {
     try {
       // Text holding ':' is only ever parsed as an IPv6 literal by the JDK, never resolved.
       return InetAddress.getByName(text);
-    } catch (UnknownHostException e) {
+    } catch (UnknownHostException | RuntimeException e) {
       return null;
     }
   }

@@ -17,6 +17,9 @@ class IpLiteralsTest {
     assertThat(IpLiterals.parse("1..3.4")).isNull();
     assertThat(IpLiterals.parse("2001:db8::g")).isNull();
     assertThat(IpLiterals.parse("2001:db8:::1")).isNull();
+    assertThat(IpLiterals.parse("1.2.3.4:443")).isNull();
+    assertThat(IpLiterals.parse("fe80::1%eth0")).isNull();
+    assertThat(IpLiterals.parse("01.2.3.4")).isNotNull(); // leading zeros are decimal, as in logs
     assertThat(IpLiterals.parse("")).isNull();
     assertThat(IpLiterals.parse(null)).isNull();
   }
