@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test parts format crds bench bench-ingester bench-alerting clean
+.PHONY: demo build test parts format crds bench bench-ingester bench-geoip bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -31,6 +31,12 @@ bench-ingester:
 	$(MVN) -q -pl ingester -am install -DskipTests
 	$(MVN) -q -pl ingester dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	java -Dvigil.parts.logs=ingester/target/vigil-parts $(BENCH_ARGS) -cp ingester/target/test-classes:ingester/target/classes:$$(cat ingester/target/bench.classpath) dev.vigil.ingester.bench.IngesterBenchmark
+
+## What GeoIP enrichment costs: ns per address with and without the cache, WAF documents/s without and with a
+## database (a test MaxMind DB of 20,000 networks; under a minute).
+bench-geoip:
+	$(MVN) -q -pl ingester -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+	java -cp ingester/target/test-classes:ingester/target/classes:$$(cat ingester/target/bench.classpath) dev.vigil.ingester.bench.GeoLookupBenchmark
 
 ## Render and sync 1,000 DetectionRules' Alerting monitors against the contract server; prints timings and proves the
 ## steady state writes nothing (BENCH_ARGS=-Dbench.rules=N to change the count).

@@ -15,6 +15,7 @@ import dev.vigil.ingester.delivery.QueueConsumer;
 import dev.vigil.ingester.delivery.S3DeadLetterSink;
 import dev.vigil.ingester.delivery.SqsDeadLetterSink;
 import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.geo.GeoIp;
 import dev.vigil.ingester.opensearch.OpenSearchConnection;
 import dev.vigil.ingester.replay.ReplayJob;
 import dev.vigil.ingester.source.ObjectStore;
@@ -46,6 +47,7 @@ public final class Ingester implements AutoCloseable {
   private final ObjectStore store;
   private final Pipeline pipeline;
   private final DetectionHook hook;
+  private final GeoIp geoIp;
   private final ScheduledExecutorService probe;
   private final Object lifecycle = new Object();
   private QueueConsumer consumer;
@@ -59,6 +61,7 @@ public final class Ingester implements AutoCloseable {
       AwsCredentialsProvider credentials) {
     this.config = config;
     this.hook = hook;
+    this.geoIp = GeoIp.open(config.geoip(), registry); // first: a bad database fails start-up
     this.metrics = new IngesterMetrics(registry);
     this.aws = new AwsClients(config, credentials);
     this.store = new S3ObjectStore(aws.s3());
@@ -122,7 +125,7 @@ public final class Ingester implements AutoCloseable {
    */
   public void startQueues() {
     IndexNaming naming = new IndexNaming(config.indexPrefix(), config.indexGranularity());
-    ObjectParser parser = new ObjectParser(naming, LogParsers.all());
+    ObjectParser parser = new ObjectParser(naming, LogParsers.all(), geoIp.enrichment());
     List<QueueConsumer.Binding> bindings =
         config.queues().entrySet().stream()
             .sorted(Map.Entry.comparingByKey())
@@ -166,7 +169,7 @@ public final class Ingester implements AutoCloseable {
   public ReplayJob replayJob() {
     IngesterConfig.Replay replay = config.replay();
     IndexNaming naming = new IndexNaming(replay.indexPrefix(), IndexNaming.Granularity.DAILY);
-    ObjectParser parser = new ObjectParser(naming, LogParsers.all());
+    ObjectParser parser = new ObjectParser(naming, LogParsers.all(), geoIp.enrichment());
     startProbe();
     return new ReplayJob(
         replay,
@@ -254,6 +257,11 @@ public final class Ingester implements AutoCloseable {
       LOG.debugf("closing the OpenSearch transport: %s", e);
     }
     aws.close();
+    try {
+      geoIp.close();
+    } catch (IOException e) {
+      LOG.debugf("closing the GeoIP database: %s", e);
+    }
   }
 
   /** For tests: the queue consumer once started (null before). */

@@ -121,6 +121,7 @@ public final class OpenSearchNode implements AutoCloseable {
         home.resolve("config/jvm.options.d/vigil.options"),
         "-Xms512m\n-Xmx512m\n",
         StandardCharsets.UTF_8);
+    installGeoModule();
     if (secured) {
       installSecurityPlugin();
     }
@@ -129,6 +130,33 @@ public final class OpenSearchNode implements AutoCloseable {
           List.of("chown", "-R", "nobody:nogroup", base.toString()),
           "hand the OpenSearch copy to nobody");
     }
+  }
+
+  /**
+   * The {@code geo} module of the full distribution (and of Amazon OpenSearch Service), which the
+   * integ-test zip leaves out: it holds the {@code geohash_grid} / {@code geotile_grid}
+   * aggregations that coordinate maps run. Its jar is published on Maven Central; the descriptor is
+   * the one the distribution ships.
+   */
+  private void installGeoModule() throws IOException {
+    Path jar = artifact("org/opensearch/plugin/geo", VERSION, "geo-" + VERSION + ".jar");
+    Path module = Files.createDirectories(home.resolve("modules/geo"));
+    Files.copy(jar, module.resolve(jar.getFileName()));
+    Files.writeString(
+        module.resolve("plugin-descriptor.properties"),
+        String.join(
+            "\n",
+            "description=Plugin for geospatial features in OpenSearch.",
+            "version=" + VERSION,
+            "name=geo",
+            "classname=org.opensearch.geo.GeoModulePlugin",
+            "java.version=11",
+            "opensearch.version=" + VERSION,
+            "custom.foldername=",
+            "extended.plugins=",
+            "has.native.controller=false",
+            ""),
+        StandardCharsets.UTF_8);
   }
 
   private void installSecurityPlugin() {

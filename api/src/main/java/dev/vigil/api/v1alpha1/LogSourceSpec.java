@@ -9,6 +9,9 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.CSIVolumeSource;
+import io.fabric8.kubernetes.api.model.ImageVolumeSource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
 
@@ -266,6 +269,56 @@ public class LogSourceSpec {
 
     @JsonPropertyDescription("Ingester image. Default: the one matching the operator's version.")
     public String image;
+
+    @JsonPropertyDescription(
+        "GeoIP enrichment: a MaxMind-format database (GeoLite2/GeoIP2 City or Country, DB-IP Lite)"
+            + " mounted read-only into the ingester pods, which then add source.geo.* and"
+            + " destination.geo.* (country, region, city, location) to every document with a"
+            + " public IP. Default: none.")
+    public GeoIp geoIp;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class GeoIp {
+    @Required
+    @JsonPropertyDescription(
+        "The volume holding the database (tens of MB: too big for a ConfigMap). Exactly one of"
+            + " persistentVolumeClaim, image, csi.")
+    public GeoIpVolume volume;
+
+    @Required
+    @Pattern("^[^/].*\\.mmdb$")
+    @JsonPropertyDescription(
+        "Path of the .mmdb file inside the volume, e.g. GeoLite2-City.mmdb. A missing or"
+            + " unreadable file keeps the ingester pods from starting.")
+    public String file;
+
+    @Min(0)
+    @JsonPropertyDescription(
+        "Addresses whose answer each pod keeps in memory (logs repeat clients). Default: 100000.")
+    public Integer cacheSize;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "(has(self.persistentVolumeClaim) ? 1 : 0) + (has(self.image) ? 1 : 0)"
+              + " + (has(self.csi) ? 1 : 0) == 1",
+      message = "geoIp.volume needs exactly one of persistentVolumeClaim, image, csi")
+  public static class GeoIpVolume {
+    @JsonPropertyDescription(
+        "A PersistentVolumeClaim in the LogSource's namespace holding the file (ReadOnlyMany or"
+            + " ReadWriteMany when pods run on several nodes).")
+    public PersistentVolumeClaimVolumeSource persistentVolumeClaim;
+
+    @JsonPropertyDescription(
+        "An OCI image (artifact) holding the file: Kubernetes image volumes (1.33+, feature"
+            + " ImageVolume).")
+    public ImageVolumeSource image;
+
+    @JsonPropertyDescription(
+        "A CSI volume holding the file, e.g. the Secrets Store or S3 CSI driver.")
+    public CSIVolumeSource csi;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

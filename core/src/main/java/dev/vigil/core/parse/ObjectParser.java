@@ -1,6 +1,7 @@
 package dev.vigil.core.parse;
 
 import dev.vigil.core.LogType;
+import dev.vigil.core.geo.GeoEnrichment;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,9 +22,19 @@ public final class ObjectParser {
 
   private final Map<LogType, LogParser> parsers = new EnumMap<>(LogType.class);
   private final IndexNaming naming;
+  private final GeoEnrichment geo;
 
   public ObjectParser(IndexNaming naming, List<LogParser> parsers) {
+    this(naming, parsers, null);
+  }
+
+  /**
+   * @param geo GeoIP enrichment of source and destination addresses; null for none (then nothing on
+   *     the hot path looks at addresses)
+   */
+  public ObjectParser(IndexNaming naming, List<LogParser> parsers, GeoEnrichment geo) {
     this.naming = naming;
+    this.geo = geo;
     parsers.forEach(p -> this.parsers.put(p.type(), p));
   }
 
@@ -60,7 +71,7 @@ public final class ObjectParser {
     if (parser == null) {
       throw new UnreadableInputException(origin + ": no parser for log type " + resolved.id());
     }
-    ParseContext context = new ParseContext(origin, sink, naming);
+    ParseContext context = new ParseContext(origin, sink, naming, geo);
     try {
       parser.parse(content, context);
     } catch (EOFException | ZipException e) {

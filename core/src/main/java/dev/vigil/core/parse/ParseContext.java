@@ -3,6 +3,7 @@ package dev.vigil.core.parse;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.vigil.core.LogType;
+import dev.vigil.core.geo.GeoEnrichment;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,16 +29,31 @@ public final class ParseContext {
   private final DocumentSink sink;
   private final IndexNaming naming;
   private final DocumentIds ids = new DocumentIds();
-  private final DocumentBuilder builder = new DocumentBuilder(JSON);
+  private final GeoEnrichment geo;
+  private final DocumentBuilder builder;
   private long documents;
   private long rejected;
   private long skipped;
   private Nested nested;
 
   public ParseContext(ObjectRef origin, DocumentSink sink, IndexNaming naming) {
+    this(origin, sink, naming, null);
+  }
+
+  /**
+   * @param geo GeoIP enrichment of the documents' source and destination addresses; null for none
+   */
+  public ParseContext(ObjectRef origin, DocumentSink sink, IndexNaming naming, GeoEnrichment geo) {
     this.origin = origin;
     this.sink = sink;
     this.naming = naming;
+    this.geo = geo;
+    this.builder = new DocumentBuilder(JSON, geo);
+  }
+
+  /** GeoIP enrichment for parsers that write documents themselves; null when none is set. */
+  public GeoEnrichment geo() {
+    return geo;
   }
 
   public ObjectRef origin() {

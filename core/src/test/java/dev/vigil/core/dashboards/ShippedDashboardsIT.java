@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.core.LogType;
 import dev.vigil.core.TestData;
+import dev.vigil.core.geo.GeoEnrichment;
+import dev.vigil.core.geo.GeoLocation;
 import dev.vigil.core.parse.BulkBody;
 import dev.vigil.core.parse.CollectingSink;
 import dev.vigil.core.parse.IndexNaming;
 import dev.vigil.core.parse.IndexTemplates;
+import dev.vigil.core.parse.LogParsers;
 import dev.vigil.core.parse.ObjectParser;
 import dev.vigil.core.parse.ParsedDocument;
 import dev.vigil.core.parse.Samples;
@@ -53,6 +56,22 @@ class ShippedDashboardsIT {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final String PREFIX = "dashcheck";
 
+  /**
+   * The samples are parsed as an ingester with a GeoIP database would, so coordinate maps have
+   * points: a stand-in database placing every public address on a grid by its first two bytes.
+   */
+  private static final ObjectParser WITH_GEOIP =
+      new ObjectParser(
+          IndexNaming.defaults(),
+          LogParsers.all(),
+          new GeoEnrichment(
+              address -> {
+                byte[] b = address.getAddress();
+                return new GeoLocation(
+                    "ZZ", "Sample", null, null, (b[0] & 0xff) % 120 - 60.0, (b[1] & 0xff) - 128.0);
+              },
+              1000));
+
   static List<Path> dashboards() throws IOException {
     Path samples = Repository.root().resolve("samples");
     try (Stream<Path> files = Files.walk(samples)) {
@@ -80,7 +99,7 @@ class ShippedDashboardsIT {
       for (Samples.Sample sample : entry.getValue()) {
         CollectingSink sink = new CollectingSink();
         try (InputStream in = Files.newInputStream(TestData.path(sample.path()))) {
-          ObjectParser.standard().parse(in, sample.origin(), entry.getKey(), sink);
+          WITH_GEOIP.parse(in, sample.origin(), entry.getKey(), sink);
         }
         for (ParsedDocument d : sink.documents) {
           bulk.add(

@@ -84,6 +84,8 @@ public final class ConfigCheck {
     if (c.mode() == IngesterConfig.Mode.REPLAY) {
       replay(c.replay());
     }
+    c.geoip().database().ifPresent(f -> readable("geoip.database", f));
+    atLeast("geoip.cache-size", c.geoip().cacheSize(), 0);
   }
 
   private void openSearch(IngesterConfig.OpenSearch os, IngesterConfig.Aws aws) {

@@ -58,6 +58,9 @@ public interface IngesterConfig {
 
   Detection detection();
 
+  /** GeoIP enrichment of documents' source and destination addresses. */
+  GeoIp geoip();
+
   /**
    * On SIGTERM: how long in-flight objects may take to finish before their messages are released
    * (visibility set to 0) for another pod.
@@ -233,5 +236,17 @@ public interface IngesterConfig {
      * document as it is parsed (streaming detection); unset: none.
      */
     Optional<String> rules();
+  }
+
+  interface GeoIp {
+    /**
+     * A MaxMind DB file (GeoLite2/GeoIP2 City or Country, DB-IP Lite …); unset: no enrichment. A
+     * missing or unreadable file fails start-up.
+     */
+    Optional<String> database();
+
+    /** Addresses whose answer (or miss) is kept in memory; 0 looks every address up. */
+    @WithDefault("100000")
+    int cacheSize();
   }
 }

@@ -64,6 +64,18 @@ class ConfigCheckTest {
   }
 
   @Test
+  void anUnreadableGeoIpDatabaseAndANegativeCacheAreNamed() {
+    Map<String, String> props = new HashMap<>();
+    props.put("vigil.ingester.geoip.database", "/nonexistent/GeoLite2-City.mmdb");
+    props.put("vigil.ingester.geoip.cache-size", "-1");
+
+    assertThat(ConfigCheck.problems(TestConfigs.queueMode(props)))
+        .containsExactlyInAnyOrder(
+            "vigil.ingester.geoip.database: cannot read /nonexistent/GeoLite2-City.mmdb",
+            "vigil.ingester.geoip.cache-size: must be at least 0, is -1");
+  }
+
+  @Test
   void queueModeNeedsAQueueAndExactlyOneDeadLetterDestination() {
     Map<String, String> props = new HashMap<>();
     props.put("vigil.ingester.queues.logs.url", null);

@@ -160,6 +160,11 @@ public final class Documents {
    * create an index between the health check and the search, which then answers 503 with no failed
    * shard: wait for the new shards and search again.
    */
+  /** The answer of {@code _search} with {@code body} on {@code pattern}, after a refresh. */
+  public static JsonNode search(OpenSearchNode node, String pattern, String body) {
+    return search(node, pattern, "/" + pattern + "/_search", body);
+  }
+
   private static JsonNode search(OpenSearchNode node, String pattern, String path, String body) {
     for (int attempt = 1; ; attempt++) {
       refresh(node, pattern);

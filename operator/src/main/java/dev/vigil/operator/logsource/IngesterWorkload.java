@@ -41,6 +41,7 @@ public final class IngesterWorkload {
   private static final String WORK_DIR = "/deployments";
   private static final String CREDENTIALS_DIR = "/var/run/vigil/opensearch";
   private static final String CA_DIR = "/var/run/vigil/opensearch-ca";
+  private static final String GEOIP_DIR = "/var/run/vigil/geoip";
 
   private IngesterWorkload() {}
 
@@ -111,7 +112,42 @@ public final class IngesterWorkload {
     if (os.tls != null && os.tls.caSecretRef != null) {
       p.put("vigil.ingester.opensearch.tls.ca-file", CA_DIR + "/ca.crt");
     }
+    LogSourceSpec.GeoIp geoIp = geoIp(source);
+    if (geoIp != null) {
+      p.put("vigil.ingester.geoip.database", GEOIP_DIR + "/" + geoIp.file);
+      if (geoIp.cacheSize != null) {
+        p.put("vigil.ingester.geoip.cache-size", geoIp.cacheSize.toString());
+      }
+    }
     return p;
+  }
+
+  private static LogSourceSpec.GeoIp geoIp(LogSource source) {
+    LogSourceSpec.Ingester ingester = source.getSpec().ingester;
+    return ingester == null || ingester.geoIp == null || ingester.geoIp.volume == null
+        ? null
+        : ingester.geoIp;
+  }
+
+  /** The GeoIP database's volume, as the LogSource names it (one source set; CEL checks that). */
+  private static Volume geoIpVolume(LogSourceSpec.GeoIpVolume source) {
+    return new VolumeBuilder()
+        .withName("geoip")
+        .withPersistentVolumeClaim(
+            source.persistentVolumeClaim == null
+                ? null
+                : new io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSourceBuilder(
+                        source.persistentVolumeClaim)
+                    .withReadOnly(true)
+                    .build())
+        .withImage(source.image)
+        .withCsi(
+            source.csi == null
+                ? null
+                : new io.fabric8.kubernetes.api.model.CSIVolumeSourceBuilder(source.csi)
+                    .withReadOnly(true)
+                    .build())
+        .build();
   }
 
   static String render(Map<String, String> properties) {
@@ -221,6 +257,11 @@ public final class IngesterWorkload {
               .endSecret()
               .build());
       mounts.add(mount("opensearch-ca", CA_DIR));
+    }
+    LogSourceSpec.GeoIp geoIp = geoIp(source);
+    if (geoIp != null) {
+      volumes.add(geoIpVolume(geoIp.volume));
+      mounts.add(mount("geoip", GEOIP_DIR));
     }
     ResourceRequirements resources =
         ingester.resources != null

@@ -8,6 +8,7 @@ import dev.vigil.core.parse.DocumentBuilder;
 import dev.vigil.core.parse.JsonCopy;
 import dev.vigil.core.parse.LogParser;
 import dev.vigil.core.parse.ParseContext;
+import dev.vigil.core.parse.RawGeo;
 import dev.vigil.core.parse.RawJsonWriter;
 import dev.vigil.core.parse.RecordCounter;
 import dev.vigil.core.parse.RetainingInputStream;
@@ -340,7 +341,11 @@ public final class CloudTrailParser implements LogParser {
       out.bytes(CLOSE_OBJECT);
       boolean ip = JsonCopy.looksLikeIp(e.sourceIp.text);
       if (ip) {
-        out.bytes(SOURCE_IP).raw(raw, e.sourceIp.from, e.sourceIp.to).bytes(CLOSE_OBJECT);
+        out.bytes(SOURCE_IP).raw(raw, e.sourceIp.from, e.sourceIp.to);
+        if (context.geo() != null) {
+          RawGeo.write(out, context.geo().locate(e.sourceIp.text));
+        }
+        out.bytes(CLOSE_OBJECT);
       }
       if (user != null) {
         out.bytes(USER_NAME);
