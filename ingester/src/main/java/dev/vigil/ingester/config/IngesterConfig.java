@@ -241,6 +241,9 @@ public interface IngesterConfig {
     /** Key prefix listed, e.g. {@code AWSLogs/}. */
     Optional<String> prefix();
 
+    /** Only keys ending with this, e.g. {@code .json.gz}; unset: every key. */
+    Optional<String> suffix();
+
     /** Pause between the end of one listing pass and the start of the next. */
     @WithDefault("5m")
     Duration interval();

@@ -186,6 +186,11 @@ public final class ScanJob {
     return instant.atZone(ZoneOffset.UTC).toLocalDate();
   }
 
+  /** Keys never ingested: Vigil's own objects, and keys without the configured suffix. */
+  private boolean skipped(String key) {
+    return own(key) || config.suffix().map(suffix -> !key.endsWith(suffix)).orElse(false);
+  }
+
   private boolean own(String key) {
     if (key.equals(checkpointKey)) {
       return true;
@@ -254,7 +259,7 @@ public final class ScanJob {
       }
       listed.incrementAndGet();
       newest.accumulateAndGet(object.lastModified(), (a, b) -> a == null || b.isAfter(a) ? b : a);
-      if (own(object.key())
+      if (skipped(object.key())
           || !state.isNew(object.key(), object.lastModified(), config.overlap())) {
         return;
       }

@@ -164,17 +164,18 @@ class ScanJobTest {
   }
 
   @Test
-  void withoutDayFoldersTheWholePrefixIsListedAndOnlyRecentlyWrittenObjectsAreIngested()
+  void withoutDayFoldersTheWholePrefixIsListedAndOnlyRecentObjectsWithTheSuffixAreIngested()
       throws Exception {
     try (PipelineFixture f = new PipelineFixture()) {
       put(f, "AWSLogs/flat/recent.json.gz", NOW.minusSeconds(60), 1);
       put(f, "AWSLogs/flat/old.json.gz", NOW.minus(Duration.ofDays(3)), 2);
+      put(f, "AWSLogs/flat/recent.digest", NOW.minusSeconds(60), 3);
 
-      ScanJob.Pass pass = job(f, Map.of()).scanOnce();
+      ScanJob.Pass pass = job(f, Map.of("vigil.ingester.scan.suffix", ".json.gz")).scanOnce();
 
       assertThat(pass.roots()).isZero();
       assertThat(pass.listings()).isEqualTo(1);
-      assertThat(pass.listed()).isEqualTo(2);
+      assertThat(pass.listed()).isEqualTo(3);
       assertThat(pass.ingested()).isEqualTo(1);
     }
   }

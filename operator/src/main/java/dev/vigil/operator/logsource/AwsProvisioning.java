@@ -13,7 +13,7 @@ import dev.vigil.operator.common.InvalidSpecException;
 public final class AwsProvisioning {
   private AwsProvisioning() {}
 
-  /** What exists after {@link #apply}. */
+  /** What exists after {@link #apply}; no queue (null) in mode Scan. */
   public record Provisioned(
       QueueProvisioner.Queue queue,
       String notificationConflict,
@@ -41,11 +41,15 @@ public final class AwsProvisioning {
           "spec.aws.allOrganizationAccounts is not supported by this version: create one LogSource"
               + " per member account");
     }
-    if (notificationMode(spec) == LogSourceSpec.NotificationMode.Scan) {
+    if (scans(spec) && spec.notifications.queueArn != null) {
       throw new InvalidSpecException(
-          "spec.notifications.mode Scan is not supported by this version: use SQS, or the"
-              + " ingester's replay mode for buckets without notifications (docs/ingester.md)");
+          "spec.notifications.queueArn: mode Scan uses no queue; remove queueArn or use mode SQS");
     }
+  }
+
+  /** Mode Scan: the ingester lists the prefix; no queue, no bucket notification. */
+  public static boolean scans(LogSourceSpec spec) {
+    return notificationMode(spec) == LogSourceSpec.NotificationMode.Scan;
   }
 
   public static Provisioned apply(LogSource source, AwsClients aws) {
@@ -55,17 +59,21 @@ public final class AwsProvisioning {
     LogSourceSpec.Notifications n =
         spec.notifications == null ? new LogSourceSpec.Notifications() : spec.notifications;
     String account = spec.aws == null ? null : spec.aws.accountId;
-    QueueProvisioner.Queue queue =
-        n.queueArn != null
-            ? queues.adopt(n.queueArn)
-            : queues.ensure(names, spec.s3.bucket, account, n.maxReceiveCount);
-
     BucketConfiguration bucket = new BucketConfiguration(aws.s3, spec.s3.bucket);
-    ConfigChange<?> notify =
-        bucket.notify(
-            NotificationMerge.desired(
-                names.notificationId(), queue.arn(), spec.s3.prefix, spec.s3.suffix));
-    String conflict = notify instanceof ConfigChange.Conflict<?> c ? c.message() : null;
+    QueueProvisioner.Queue queue = null;
+    String conflict = null;
+    // Mode Scan is for buckets whose notifications cannot be configured: not even read here.
+    if (!scans(spec)) {
+      queue =
+          n.queueArn != null
+              ? queues.adopt(n.queueArn)
+              : queues.ensure(names, spec.s3.bucket, account, n.maxReceiveCount);
+      ConfigChange<?> notify =
+          bucket.notify(
+              NotificationMerge.desired(
+                  names.notificationId(), queue.arn(), spec.s3.prefix, spec.s3.suffix));
+      conflict = notify instanceof ConfigChange.Conflict<?> c ? c.message() : null;
+    }
     bucket.lifecycle(lifecycleRule(spec, names), names.lifecycleRuleId());
 
     LogGroupSubscriptions.Result subscriptions = null;
@@ -112,7 +120,9 @@ public final class AwsProvisioning {
     LogSourceSpec spec = source.getSpec();
     LogSourceNames names = LogSourceNames.of(source);
     BucketConfiguration bucket = new BucketConfiguration(aws.s3, spec.s3.bucket);
-    bucket.stopNotifying(names.notificationId());
+    if (!scans(spec)) {
+      bucket.stopNotifying(names.notificationId());
+    }
     bucket.lifecycle(null, names.lifecycleRuleId());
     if (spec.logType == LogTypeName.cloudwatch) {
       new LogGroupSubscriptions(aws.logs)
@@ -122,7 +132,7 @@ public final class AwsProvisioning {
       new FindingsRoute(aws.events).delete(names.eventRule());
     }
     new FirehoseStream(aws.firehose).delete(names.deliveryStream());
-    if (spec.notifications == null || spec.notifications.queueArn == null) {
+    if (!scans(spec) && (spec.notifications == null || spec.notifications.queueArn == null)) {
       new QueueProvisioner(aws.sqs).delete(names);
     }
   }
