@@ -16,7 +16,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -149,10 +151,13 @@ public final class ScanJob {
     } finally {
       permits.acquire(concurrency);
       pool.shutdown();
+      if (!completed) {
+        save(); // what was done counts even when listing failed
+      }
     }
     completed = completed && !stopping;
     if (completed) {
-      state.passCompleted(started, config.overlap());
+      state.passCompleted(started, config.overlap(), visitor.failedListed);
       lastCompleted.set(clock.instant().getEpochSecond());
     }
     save();
@@ -246,6 +251,7 @@ public final class ScanJob {
     final AtomicLong listed = new AtomicLong();
     final AtomicLong ingested = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    final Set<String> failedListed = ConcurrentHashMap.newKeySet();
 
     Visitor(ExecutorService pool, Semaphore permits) {
       this.pool = pool;
@@ -259,6 +265,9 @@ public final class ScanJob {
       }
       listed.incrementAndGet();
       newest.accumulateAndGet(object.lastModified(), (a, b) -> a == null || b.isAfter(a) ? b : a);
+      if (state.hasFailed(object.key())) {
+        failedListed.add(object.key());
+      }
       if (skipped(object.key())
           || !state.isNew(object.key(), object.lastModified(), config.overlap())) {
         return;
@@ -277,7 +286,8 @@ public final class ScanJob {
                 ingested.incrementAndGet();
                 metrics.scanObjects("ingested", 1);
               } else {
-                state.failed(object.key());
+                state.markFailed(object.key());
+                failedListed.add(object.key());
                 failed.incrementAndGet();
                 metrics.scanObjects("failed", 1);
               }

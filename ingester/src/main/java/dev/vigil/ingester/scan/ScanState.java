@@ -42,15 +42,24 @@ final class ScanState {
     failed.remove(key);
   }
 
-  synchronized void failed(String key) {
+  synchronized void markFailed(String key) {
     failed.add(key);
   }
 
-  /** A pass that started at {@code started} listed everything: move on, forget what is older. */
-  synchronized void passCompleted(Instant started, java.time.Duration overlap) {
+  synchronized boolean hasFailed(String key) {
+    return failed.contains(key);
+  }
+
+  /**
+   * A pass that started at {@code started} listed everything: move on, forget what is older, and
+   * failed objects it no longer lists (gone, or out of the look-back: no pass will see them again).
+   */
+  synchronized void passCompleted(
+      Instant started, java.time.Duration overlap, Set<String> failedListed) {
     watermark = started;
     Instant keepFrom = started.minus(overlap);
     recent.values().removeIf(t -> t.isBefore(keepFrom));
+    failed.retainAll(failedListed);
   }
 
   synchronized ObjectNode toJson() {
