@@ -468,11 +468,26 @@ class LogSourceIT {
     assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("vigil-checkpoints/")).contents())
         .as("the scan's checkpoint")
         .hasSize(1);
+    assertThat(lifecycleRuleIds()).containsExactly(names.lifecycleRuleId());
 
     client.resource(get("scanned")).delete();
     await().atMost(TIMEOUT).until(() -> get("scanned") == null);
+    assertThat(lifecycleRuleIds()).as("the only piece in AWS of a Scan LogSource").isEmpty();
     assertThat(notifications().queueConfigurations()).containsExactly(foreign);
     assertThat(queueExists(names.queue())).isFalse();
+  }
+
+  List<String> lifecycleRuleIds() {
+    try {
+      return s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules().stream()
+          .map(r -> r.id())
+          .toList();
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if ("NoSuchLifecycleConfiguration".equals(e.awsErrorDetails().errorCode())) {
+        return List.of();
+      }
+      throw e;
+    }
   }
 
   static byte[] gzip(byte[] data) throws java.io.IOException {
