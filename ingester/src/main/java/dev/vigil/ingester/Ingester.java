@@ -18,13 +18,16 @@ import dev.vigil.ingester.detect.DetectionHook;
 import dev.vigil.ingester.geo.GeoIp;
 import dev.vigil.ingester.opensearch.OpenSearchConnection;
 import dev.vigil.ingester.replay.ReplayJob;
+import dev.vigil.ingester.scan.ScanJob;
 import dev.vigil.ingester.source.ObjectStore;
 import dev.vigil.ingester.source.S3ObjectStore;
 import dev.vigil.ingester.source.SqsMessageQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +36,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * The ingester assembled from its configuration, without any framework: AWS clients, the OpenSearch
- * connection, the indexing pipeline and, in queue mode, the queue consumer. Quarkus wiring and
- * in-process tests both build it here.
+ * connection, the indexing pipeline and, in queue mode, the queue consumer (in scan mode, the
+ * periodic scan). Quarkus wiring and in-process tests both build it here.
  */
 public final class Ingester implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Ingester.class);
@@ -50,7 +53,9 @@ public final class Ingester implements AutoCloseable {
   private final GeoIp geoIp;
   private final ScheduledExecutorService probe;
   private final Object lifecycle = new Object();
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
   private QueueConsumer consumer;
+  private ScanJob scan;
   private Thread starter;
   private volatile boolean stopping;
 
@@ -164,6 +169,60 @@ public final class Ingester implements AutoCloseable {
   }
 
   /**
+   * Scan mode: in the background, installs the index templates (retrying until OpenSearch answers),
+   * then runs a listing pass of {@code vigil.ingester.scan.*} every {@code scan.interval} (counted
+   * from the end of the previous pass). Returns at once.
+   */
+  public void startScan() {
+    IndexNaming naming = new IndexNaming(config.indexPrefix(), config.indexGranularity());
+    ObjectParser parser = new ObjectParser(naming, LogParsers.all());
+    IngesterConfig.Scan settings = config.scan();
+    synchronized (lifecycle) {
+      scan =
+          new ScanJob(
+              settings,
+              ConfigCheck.logType(settings.logType()),
+              store,
+              pipeline.ingester(store, parser, hook),
+              metrics,
+              config.concurrency(),
+              Clock.systemUTC());
+      startProbe();
+      starter =
+          new Thread(
+              () -> {
+                if (installTemplates(naming)) {
+                  scanEvery(settings.interval());
+                }
+              },
+              "vigil-scan");
+      starter.setDaemon(true);
+      starter.start();
+    }
+  }
+
+  private void scanEvery(java.time.Duration interval) {
+    while (!stopping) {
+      try {
+        scan.scanOnce();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException | RuntimeException e) {
+        LOG.errorf("scan pass failed, next one in %s: %s", interval, e.toString());
+      }
+      try {
+        if (stopSignal.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
    * Replay mode: the job for {@code vigil.ingester.replay.*}; run it with {@link ReplayJob#run}.
    */
   public ReplayJob replayJob() {
@@ -227,16 +286,28 @@ public final class Ingester implements AutoCloseable {
 
   /**
    * Graceful stop: polling stops, in-flight objects get {@code vigil.ingester.shutdown-grace} to
-   * finish, and what is left is released to SQS.
+   * finish, and what is left is released to SQS. A scan pass stops listing, lets its objects in
+   * flight finish within the grace and checkpoints.
    */
   public void stop() {
     QueueConsumer running;
+    ScanJob scanning;
     synchronized (lifecycle) {
       if (stopping) {
         return;
       }
       stopping = true;
       running = consumer;
+      scanning = scan;
+    }
+    stopSignal.countDown();
+    if (scanning != null) {
+      scanning.stop();
+      try {
+        starter.join(config.shutdownGrace().toMillis() + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (starter != null) {
       starter.interrupt();

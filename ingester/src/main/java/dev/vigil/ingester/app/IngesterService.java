@@ -16,9 +16,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the ingester inside Quarkus: validates the configuration at start-up (an invalid one fails
- * start-up naming its keys), then polls the queues — or, in replay mode, runs the replay and exits
- * (0 when every object was ingested). SIGTERM stops polling and lets in-flight objects finish
- * within {@code vigil.ingester.shutdown-grace} before releasing the rest.
+ * start-up naming its keys), then polls the queues — or, in scan mode, lists the bucket prefix
+ * periodically, or, in replay mode, runs the replay and exits (0 when every object was ingested).
+ * SIGTERM stops polling and lets in-flight objects finish within {@code
+ * vigil.ingester.shutdown-grace} before releasing the rest.
  */
 @ApplicationScoped
 public class IngesterService {
@@ -42,6 +43,8 @@ public class IngesterService {
       Thread replay = new Thread(this::replay, "vigil-replay-main");
       replay.setDaemon(true);
       replay.start();
+    } else if (config.mode() == IngesterConfig.Mode.SCAN) {
+      ingester.startScan();
     } else {
       ingester.startQueues();
     }

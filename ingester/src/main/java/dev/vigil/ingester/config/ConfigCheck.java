@@ -84,8 +84,28 @@ public final class ConfigCheck {
     if (c.mode() == IngesterConfig.Mode.REPLAY) {
       replay(c.replay());
     }
+    if (c.mode() == IngesterConfig.Mode.SCAN) {
+      scan(c.scan());
+    }
     c.geoip().database().ifPresent(f -> readable("geoip.database", f));
     atLeast("geoip.cache-size", c.geoip().cacheSize(), 0);
+  }
+
+  private void scan(IngesterConfig.Scan scan) {
+    if (scan.bucket().isEmpty()) {
+      problem("scan.bucket", "is required in scan mode");
+    } else {
+      bucket("scan.bucket", scan.bucket().get());
+    }
+    if (scan.interval().compareTo(Duration.ofSeconds(1)) < 0) {
+      problem("scan.interval", "must be at least 1s");
+    }
+    positive("scan.look-back", scan.lookBack());
+    if (scan.overlap().isNegative()) {
+      problem("scan.overlap", "must not be negative");
+    }
+    logType("scan.log-type", scan.logType());
+    scan.checkpoint().ifPresent(cp -> checkpoint("scan.checkpoint", cp));
   }
 
   private void openSearch(IngesterConfig.OpenSearch os, IngesterConfig.Aws aws) {
@@ -161,20 +181,19 @@ public final class ConfigCheck {
     }
     indexPrefix("replay.index-prefix", replay.indexPrefix());
     logType("replay.log-type", replay.logType());
-    replay
-        .checkpoint()
-        .ifPresent(
-            cp -> {
-              if (cp.startsWith("s3://")) {
-                String rest = cp.substring(5);
-                int slash = rest.indexOf('/');
-                if (slash <= 0 || slash == rest.length() - 1) {
-                  problem("replay.checkpoint", "must be s3://bucket/key or a file path");
-                }
-              } else if (cp.isBlank()) {
-                problem("replay.checkpoint", "must be s3://bucket/key or a file path");
-              }
-            });
+    replay.checkpoint().ifPresent(cp -> checkpoint("replay.checkpoint", cp));
+  }
+
+  private void checkpoint(String key, String cp) {
+    if (cp.startsWith("s3://")) {
+      String rest = cp.substring(5);
+      int slash = rest.indexOf('/');
+      if (slash <= 0 || slash == rest.length() - 1) {
+        problem(key, "must be s3://bucket/key or a file path");
+      }
+    } else if (cp.isBlank()) {
+      problem(key, "must be s3://bucket/key or a file path");
+    }
   }
 
   private URI url(String key, String value, boolean needsHost) {

@@ -20,7 +20,12 @@ public interface IngesterConfig {
     /** Long-poll the queues for S3 notifications (the Deployment). */
     QUEUE,
     /** Ingest every object under an S3 prefix whose key date is in a range, then exit (a Job). */
-    REPLAY
+    REPLAY,
+    /**
+     * List an S3 prefix periodically and ingest the objects not ingested yet (buckets without event
+     * notifications; one replica per prefix).
+     */
+    SCAN
   }
 
   @WithDefault("queue")
@@ -55,6 +60,8 @@ public interface IngesterConfig {
   IndexNaming.Granularity indexGranularity();
 
   Replay replay();
+
+  Scan scan();
 
   Detection detection();
 
@@ -226,6 +233,47 @@ public interface IngesterConfig {
 
     /**
      * Where progress is kept so a stopped replay resumes: {@code s3://bucket/key} or a local file.
+     */
+    Optional<String> checkpoint();
+  }
+
+  interface Scan {
+    /** Bucket to list. */
+    Optional<String> bucket();
+
+    /** Key prefix listed, e.g. {@code AWSLogs/}. */
+    Optional<String> prefix();
+
+    /** Only keys ending with this, e.g. {@code .json.gz}; unset: every key. */
+    Optional<String> suffix();
+
+    /** Pause between the end of one listing pass and the start of the next. */
+    @WithDefault("5m")
+    Duration interval();
+
+    /**
+     * How far back key dates are listed: each pass lists the {@code YYYY/MM/DD/} folders from (last
+     * pass − look-back) to tomorrow, so objects delivered late into an older folder are found. The
+     * first pass ingests the objects written within it.
+     */
+    @WithDefault("1d")
+    Duration lookBack();
+
+    /**
+     * Objects whose last-modified time is at most this much before the previous pass's start are
+     * still considered (S3 stamps an object when its upload starts, so one still uploading during a
+     * pass is listed by the next).
+     */
+    @WithDefault("15m")
+    Duration overlap();
+
+    /** {@code auto} or a log type id. */
+    @WithDefault("auto")
+    String logType();
+
+    /**
+     * Where the scan keeps what it ingested, so a restarted pod resumes: {@code s3://bucket/key} or
+     * a local file.
      */
     Optional<String> checkpoint();
   }

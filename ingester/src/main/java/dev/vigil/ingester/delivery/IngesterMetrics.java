@@ -127,6 +127,22 @@ public final class IngesterMetrics {
         .increment();
   }
 
+  /** Scan mode: objects listed, ingested (done, whatever the outcome) or failed (retried later). */
+  public void scanObjects(String outcome, long count) {
+    if (count > 0) {
+      counter("vigil.ingester.scan.objects", "Scan: objects by outcome", "outcome", outcome)
+          .increment(count);
+    }
+  }
+
+  /** Scan mode: the time of one listing pass, ingestion of what it found included. */
+  public void scanDuration(Duration took) {
+    Timer.builder("vigil.ingester.scan.duration")
+        .description("Scan: time of one listing pass, ingestion included")
+        .register(registry)
+        .record(took);
+  }
+
   public <T> void gauge(String name, String description, Supplier<Number> value) {
     io.micrometer.core.instrument.Gauge.builder(name, value)
         .description(description)

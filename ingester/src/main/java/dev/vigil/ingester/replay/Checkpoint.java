@@ -13,9 +13,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Where a replay keeps its progress: the last key such that it and every key before it (in listing
- * order) are done, with the replay's parameters so a checkpoint of another replay is not taken for
- * this one. In a small S3 object ({@code s3://bucket/key}) or a local file.
+ * Where a replay or a scan keeps its progress, in a small S3 object ({@code s3://bucket/key}) or a
+ * local file, with the job's parameters ({@code scope}) so a checkpoint of another job is not taken
+ * for this one. A replay keeps the last key such that it and every key before it (in listing order)
+ * are done; a scan keeps its own state ({@link #loadState}, {@link #saveState}).
  */
 public final class Checkpoint {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,30 +38,53 @@ public final class Checkpoint {
     return location;
   }
 
+  /** The checkpoint exists but was written for another scope (other bucket, prefix, range...). */
+  public static final class OtherScopeException extends IOException {
+    OtherScopeException(String message) {
+      super(message);
+    }
+  }
+
   /** The last completed key of this replay, empty when starting afresh. */
   public Optional<String> load() throws IOException {
+    return loadState().map(node -> node.path("lastCompletedKey").asText(null));
+  }
+
+  public void save(String lastCompletedKey, long done, boolean finished) throws IOException {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("lastCompletedKey", lastCompletedKey);
+    node.put("objectsDone", done);
+    node.put("finished", finished);
+    saveState(node);
+  }
+
+  /**
+   * The saved state of this job, empty when there is none.
+   *
+   * @throws OtherScopeException when the checkpoint belongs to another job
+   */
+  public Optional<JsonNode> loadState() throws IOException {
     Optional<byte[]> content = read();
     if (content.isEmpty()) {
       return Optional.empty();
     }
     JsonNode node = JSON.readTree(content.get());
     if (!scope.equals(node.path("scope").asText())) {
-      throw new IOException(
+      throw new OtherScopeException(
           "checkpoint "
               + location
-              + " belongs to another replay ("
+              + " belongs to another job ("
               + node.path("scope").asText()
-              + "); remove it or choose another replay.checkpoint");
+              + "); remove it or choose another checkpoint location");
     }
-    return Optional.ofNullable(node.path("lastCompletedKey").asText(null));
+    return Optional.of(node);
   }
 
-  public void save(String lastCompletedKey, long done, boolean finished) throws IOException {
+  /** Saves {@code state} (with the scope and the time added) in place of the previous one. */
+  public void saveState(ObjectNode state) throws IOException {
     ObjectNode node = JSON.createObjectNode();
     node.put("scope", scope);
-    node.put("lastCompletedKey", lastCompletedKey);
-    node.put("objectsDone", done);
-    node.put("finished", finished);
+    node.setAll(state);
     node.put("updated", Instant.now().toString());
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
     if (location.startsWith("s3://")) {

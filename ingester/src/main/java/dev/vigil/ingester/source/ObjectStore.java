@@ -2,6 +2,8 @@ package dev.vigil.ingester.source;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -25,6 +27,21 @@ public interface ObjectStore {
    */
   void list(String bucket, String prefix, String startAfter, Consumer<String> each)
       throws IOException;
+
+  /** A listed object: its key and when S3 last wrote it. */
+  record Listed(String key, Instant lastModified) {}
+
+  /**
+   * Lists the objects under {@code prefix} in key order with their last-modified times, handing
+   * each to {@code each} as pages arrive.
+   */
+  void listObjects(String bucket, String prefix, Consumer<Listed> each) throws IOException;
+
+  /**
+   * The "folders" right under {@code prefix}: the distinct key prefixes up to the next {@code /}
+   * after it (a delimiter listing), in key order.
+   */
+  List<String> folders(String bucket, String prefix) throws IOException;
 
   /** The first key under {@code prefix}, empty when there is none. */
   Optional<String> firstKey(String bucket, String prefix) throws IOException;

@@ -2,11 +2,14 @@ package dev.vigil.ingester.source;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -90,5 +93,42 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException e) {
       throw new IOException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public void listObjects(String bucket, String prefix, Consumer<Listed> each) throws IOException {
+    ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket);
+    if (prefix != null && !prefix.isEmpty()) {
+      request.prefix(prefix);
+    }
+    try {
+      for (var page : s3.listObjectsV2Paginator(request.build())) {
+        for (S3Object object : page.contents()) {
+          each.accept(new Listed(object.key(), object.lastModified()));
+        }
+      }
+    } catch (SdkException e) {
+      throw new IOException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<String> folders(String bucket, String prefix) throws IOException {
+    ListObjectsV2Request.Builder request =
+        ListObjectsV2Request.builder().bucket(bucket).delimiter("/");
+    if (prefix != null && !prefix.isEmpty()) {
+      request.prefix(prefix);
+    }
+    List<String> out = new ArrayList<>();
+    try {
+      for (var page : s3.listObjectsV2Paginator(request.build())) {
+        for (CommonPrefix folder : page.commonPrefixes()) {
+          out.add(folder.prefix());
+        }
+      }
+    } catch (SdkException e) {
+      throw new IOException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+    }
+    return out;
   }
 }

@@ -138,6 +138,31 @@ class ConfigCheckTest {
   }
 
   @Test
+  void scanModeNeedsABucketAndSaneTimesButNoQueue() {
+    Map<String, String> props = new java.util.HashMap<>();
+    props.put("vigil.ingester.mode", "scan");
+    props.put("vigil.ingester.queues.logs.url", null);
+    props.put("vigil.ingester.scan.interval", "0s");
+    props.put("vigil.ingester.scan.overlap", "-1s");
+    props.put("vigil.ingester.scan.checkpoint", "s3://only-bucket");
+    assertThat(ConfigCheck.problems(TestConfigs.queueMode(props)))
+        .extracting(p -> p.substring(0, p.indexOf(':')))
+        .containsExactlyInAnyOrder(
+            "vigil.ingester.scan.bucket",
+            "vigil.ingester.scan.interval",
+            "vigil.ingester.scan.overlap",
+            "vigil.ingester.scan.checkpoint");
+
+    props.put("vigil.ingester.scan.bucket", "logs");
+    props.put("vigil.ingester.scan.interval", "5m");
+    props.put("vigil.ingester.scan.overlap", "15m");
+    props.put("vigil.ingester.scan.checkpoint", "s3://logs/vigil-checkpoints/scan.json");
+    IngesterConfig valid = TestConfigs.queueMode(props);
+    assertThat(ConfigCheck.problems(valid)).isEmpty();
+    assertThat(valid.scan().lookBack()).isEqualTo(java.time.Duration.ofDays(1));
+  }
+
+  @Test
   void validateFailsWithEveryProblemInTheMessage() {
     IngesterConfig config =
         TestConfigs.queueMode(

@@ -359,5 +359,16 @@ class ObjectIngesterTest {
         throws IOException {
       delegate.list(bucket, prefix, startAfter, each);
     }
+
+    @Override
+    public void listObjects(String bucket, String prefix, Consumer<Listed> each)
+        throws IOException {
+      delegate.listObjects(bucket, prefix, each);
+    }
+
+    @Override
+    public java.util.List<String> folders(String bucket, String prefix) throws IOException {
+      return delegate.folders(bucket, prefix);
+    }
   }
 }

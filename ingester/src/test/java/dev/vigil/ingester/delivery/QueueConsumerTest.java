@@ -203,6 +203,14 @@ class QueueConsumerTest {
 
             @Override
             public void list(String b, String p, String s, Consumer<String> each) {}
+
+            @Override
+            public void listObjects(String b, String p, Consumer<Listed> each) {}
+
+            @Override
+            public java.util.List<String> folders(String b, String p) {
+              return java.util.List.of();
+            }
           };
       MemoryQueue queue = new MemoryQueue("q");
       String id = queue.send(Objects.s3Notification(BUCKET, "x.json.gz"));
@@ -281,6 +289,14 @@ class QueueConsumerTest {
 
             @Override
             public void list(String b, String p, String s, Consumer<String> each) {}
+
+            @Override
+            public void listObjects(String b, String p, Consumer<Listed> each) {}
+
+            @Override
+            public java.util.List<String> folders(String b, String p) {
+              return java.util.List.of();
+            }
           };
       MemoryQueue queue = new MemoryQueue("q");
       String id = queue.send(Objects.s3Notification(BUCKET, "stuck.json.gz"));

@@ -15,7 +15,10 @@ import java.util.function.UnaryOperator;
 public final class AwsProvisioning {
   private AwsProvisioning() {}
 
-  /** What exists after {@link #apply}; {@code account} is null with allOrganizationAccounts. */
+  /**
+   * What exists after {@link #apply}: no queue (null) in mode Scan; no account pieces (null) with
+   * allOrganizationAccounts.
+   */
   public record Provisioned(
       QueueProvisioner.Queue queue, String notificationConflict, AccountPieces account) {}
 
@@ -41,11 +44,15 @@ public final class AwsProvisioning {
     if (allOrganizationAccounts(spec)) {
       MemberAccounts.validate(spec.aws);
     }
-    if (notificationMode(spec) == LogSourceSpec.NotificationMode.Scan) {
+    if (scans(spec) && spec.notifications.queueArn != null) {
       throw new InvalidSpecException(
-          "spec.notifications.mode Scan is not supported by this version: use SQS, or the"
-              + " ingester's replay mode for buckets without notifications (docs/ingester.md)");
+          "spec.notifications.queueArn: mode Scan uses no queue; remove queueArn or use mode SQS");
     }
+  }
+
+  /** Mode Scan: the ingester lists the prefix; no queue, no bucket notification. */
+  public static boolean scans(LogSourceSpec spec) {
+    return notificationMode(spec) == LogSourceSpec.NotificationMode.Scan;
   }
 
   /**
@@ -59,17 +66,21 @@ public final class AwsProvisioning {
     LogSourceSpec.Notifications n =
         spec.notifications == null ? new LogSourceSpec.Notifications() : spec.notifications;
     String account = spec.aws == null ? null : spec.aws.accountId;
-    QueueProvisioner.Queue queue =
-        n.queueArn != null
-            ? queues.adopt(n.queueArn)
-            : queues.ensure(names, spec.s3.bucket, account, n.maxReceiveCount);
-
     BucketConfiguration bucket = new BucketConfiguration(aws.s3, spec.s3.bucket);
-    ConfigChange<?> notify =
-        bucket.notify(
-            NotificationMerge.desired(
-                names.notificationId(), queue.arn(), spec.s3.prefix, spec.s3.suffix));
-    String conflict = notify instanceof ConfigChange.Conflict<?> c ? c.message() : null;
+    QueueProvisioner.Queue queue = null;
+    String conflict = null;
+    // Mode Scan is for buckets whose notifications cannot be configured: not even read here.
+    if (!scans(spec)) {
+      queue =
+          n.queueArn != null
+              ? queues.adopt(n.queueArn)
+              : queues.ensure(names, spec.s3.bucket, account, n.maxReceiveCount);
+      ConfigChange<?> notify =
+          bucket.notify(
+              NotificationMerge.desired(
+                  names.notificationId(), queue.arn(), spec.s3.prefix, spec.s3.suffix));
+      conflict = notify instanceof ConfigChange.Conflict<?> c ? c.message() : null;
+    }
     bucket.lifecycle(lifecycleRule(spec, names), names.lifecycleRuleId());
     AccountPieces pieces =
         allOrganizationAccounts(spec) ? null : applyInAccount(source, aws, role -> role);
@@ -131,12 +142,14 @@ public final class AwsProvisioning {
     LogSourceSpec spec = source.getSpec();
     LogSourceNames names = LogSourceNames.of(source);
     BucketConfiguration bucket = new BucketConfiguration(aws.s3, spec.s3.bucket);
-    bucket.stopNotifying(names.notificationId());
+    if (!scans(spec)) {
+      bucket.stopNotifying(names.notificationId());
+    }
     bucket.lifecycle(null, names.lifecycleRuleId());
     if (!allOrganizationAccounts(spec)) {
       removeInAccount(source, aws);
     }
-    if (spec.notifications == null || spec.notifications.queueArn == null) {
+    if (!scans(spec) && (spec.notifications == null || spec.notifications.queueArn == null)) {
       new QueueProvisioner(aws.sqs).delete(names);
     }
   }

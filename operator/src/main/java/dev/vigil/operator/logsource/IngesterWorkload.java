@@ -54,7 +54,21 @@ public final class IngesterWorkload {
         + "/";
   }
 
-  /** The ingester's configuration for this LogSource, reading {@code queueUrl}. */
+  /** Where a scanning ingester keeps its checkpoint: the source bucket, per LogSource. */
+  static String scanCheckpoint(LogSource source) {
+    return "s3://"
+        + source.getSpec().s3.bucket
+        + "/vigil-checkpoints/"
+        + source.getMetadata().getNamespace()
+        + "/"
+        + source.getMetadata().getName()
+        + "/scan.json";
+  }
+
+  /**
+   * The ingester's configuration for this LogSource, reading {@code queueUrl} — or, in mode Scan
+   * ({@code queueUrl} null), listing the LogSource's prefix every {@code scanInterval}.
+   */
   public static Map<String, String> properties(
       LogSource source,
       OpenSearchConnection connection,
@@ -67,8 +81,20 @@ public final class IngesterWorkload {
     if (streamRules) {
       p.put("vigil.ingester.detection.rules", WORK_DIR + "/config/" + RULES_KEY);
     }
-    p.put("vigil.ingester.queues.logs.url", queueUrl);
-    p.put("vigil.ingester.queues.logs.log-type", spec.logType.name());
+    if (queueUrl == null) {
+      p.put("vigil.ingester.mode", "scan");
+      p.put("vigil.ingester.scan.bucket", spec.s3.bucket);
+      p.put("vigil.ingester.scan.prefix", spec.s3.prefix == null ? "" : spec.s3.prefix);
+      if (spec.s3.suffix != null && !spec.s3.suffix.isEmpty()) {
+        p.put("vigil.ingester.scan.suffix", spec.s3.suffix);
+      }
+      p.put("vigil.ingester.scan.interval", spec.notifications.scanInterval);
+      p.put("vigil.ingester.scan.log-type", spec.logType.name());
+      p.put("vigil.ingester.scan.checkpoint", scanCheckpoint(source));
+    } else {
+      p.put("vigil.ingester.queues.logs.url", queueUrl);
+      p.put("vigil.ingester.queues.logs.log-type", spec.logType.name());
+    }
     if (region != null) {
       p.put("vigil.ingester.aws.region", region);
     }
@@ -341,6 +367,15 @@ public final class IngesterWorkload {
             .endTemplate()
             .endSpec()
             .build();
+    if (AwsProvisioning.scans(source.getSpec())) {
+      // One scanner per prefix, also during a rollout: the old pod stops before the new starts.
+      deployment
+          .getSpec()
+          .setStrategy(
+              new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder()
+                  .withType("Recreate")
+                  .build());
+    }
     // The hash of configuration and pod spec: a change rolls the pods (a ConfigMap edit alone would
     // not) and tells the operator whether the Deployment needs a write at all.
     String hash =

@@ -98,19 +98,23 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
       AwsClients aws = clients(source.getSpec());
       status.identity = aws.identity();
       AwsProvisioning.Provisioned done = AwsProvisioning.apply(source, aws);
-      status.queueUrl = done.queue().url();
-      status.deadLetterQueueUrl = done.queue().deadLetterUrl();
-      conditions.set(
-          status.conditions, QUEUE_READY, true, "Provisioned", done.queue().url(), generation);
-      conditions.set(
-          status.conditions,
-          NOTIFICATIONS_READY,
-          done.notificationConflict() == null,
-          done.notificationConflict() == null ? "Configured" : "OverlappingNotification",
-          done.notificationConflict() == null
-              ? "s3://" + source.getSpec().s3.bucket + " announces new objects to the queue"
-              : done.notificationConflict(),
-          generation);
+      if (done.queue() == null) {
+        ScanMode.conditions(conditions, status, source.getSpec(), generation);
+      } else {
+        status.queueUrl = done.queue().url();
+        status.deadLetterQueueUrl = done.queue().deadLetterUrl();
+        conditions.set(
+            status.conditions, QUEUE_READY, true, "Provisioned", done.queue().url(), generation);
+        conditions.set(
+            status.conditions,
+            NOTIFICATIONS_READY,
+            done.notificationConflict() == null,
+            done.notificationConflict() == null ? "Configured" : "OverlappingNotification",
+            done.notificationConflict() == null
+                ? "s3://" + source.getSpec().s3.bucket + " announces new objects to the queue"
+                : done.notificationConflict(),
+            generation);
+      }
       if (done.account() != null) {
         status.conditions.removeIf(c -> c.getType().equals(ACCOUNTS_READY));
         subscriptions(status, done.account().subscriptions(), generation);
@@ -227,21 +231,25 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     int current = observed == null ? settings.minReplicas : observed.desired();
     Instant now = clock.instant();
     ReplicaPlanner.QueueDepth depth =
-        new QueueProvisioner(aws.sqs)
-            .depth(queue.url(), new QueueAge(aws.cloudWatch).oldest(queueName(queue), now));
+        queue == null
+            ? null
+            : new QueueProvisioner(aws.sqs)
+                .depth(queue.url(), new QueueAge(aws.cloudWatch).oldest(queueName(queue), now));
     ReplicaPlanner.Plan plan =
-        planners
-            .computeIfAbsent(
-                source.getMetadata().getUid(),
-                uid -> new ReplicaPlanner(config.ingesters().scaleDownWindow()))
-            .plan(
-                depth,
-                current,
-                settings.minReplicas,
-                settings.maxReplicas,
-                settings.messagesPerReplica,
-                Duration.ofSeconds(settings.targetLagSeconds),
-                now);
+        queue == null
+            ? ScanMode.PLAN
+            : planners
+                .computeIfAbsent(
+                    source.getMetadata().getUid(),
+                    uid -> new ReplicaPlanner(config.ingesters().scaleDownWindow()))
+                .plan(
+                    depth,
+                    current,
+                    settings.minReplicas,
+                    settings.maxReplicas,
+                    settings.messagesPerReplica,
+                    Duration.ofSeconds(settings.targetLagSeconds),
+                    now);
     if (observed != null && plan.replicas() != current) {
       LOG.infof(
           "LogSource %s/%s: ingester replicas %d -> %d (%s)",
@@ -261,7 +269,8 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
               + plan.reason();
     }
     status.replicas = plan.replicas();
-    status.lagSeconds = depth.oldestAge() == null ? null : depth.oldestAge().toSeconds();
+    status.lagSeconds =
+        depth == null || depth.oldestAge() == null ? null : depth.oldestAge().toSeconds();
     String streamRules = IngesterWorkload.streamRules(builtInRules(source, connectionName));
     deployments.apply(
         source,
@@ -269,7 +278,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
         IngesterWorkload.properties(
             source,
             connection,
-            queue.url(),
+            queue == null ? null : queue.url(),
             aws.region().id(),
             config.aws(),
             !streamRules.isEmpty()),

@@ -414,6 +414,99 @@ class LogSourceIT {
     }
   }
 
+  @Test
+  void scanModeCreatesNoQueueNorNotificationAndItsSingleIngesterIndexesNewObjects()
+      throws Exception {
+    QueueConfiguration foreign = foreignEntry();
+    LogSource source = cloudTrail("scanned", "AWSLogs/", DeletionPolicy.Delete);
+    source.getSpec().notifications = new LogSourceSpec.Notifications();
+    source.getSpec().notifications.mode = LogSourceSpec.NotificationMode.Scan;
+    source.getSpec().notifications.scanInterval = "2s";
+    source.getSpec().ingester.maxReplicas = 4;
+    source.getSpec().index = new LogSourceSpec.IndexSettings();
+    source.getSpec().index.prefix = namespace;
+    client.resource(source).create();
+
+    Condition queue = awaitCondition("scanned", LogSourceReconciler.QUEUE_READY, "True");
+    assertThat(queue.getReason()).isEqualTo("NotUsedInScanMode");
+    Condition notifications =
+        awaitCondition("scanned", LogSourceReconciler.NOTIFICATIONS_READY, "True");
+    assertThat(notifications.getReason()).isEqualTo("NotUsedInScanMode");
+    assertThat(notifications.getMessage()).contains("s3://" + bucket + "/AWSLogs/ every 2s");
+    LogSourceNames names = LogSourceNames.of(namespace, "scanned");
+    assertThat(get("scanned").getStatus().queueUrl).isNull();
+    assertThat(queueExists(names.queue())).isFalse();
+    assertThat(queueExists(names.deadLetterQueue())).isFalse();
+    assertThat(notifications().queueConfigurations()).containsExactly(foreign);
+    await().atMost(TIMEOUT).until(() -> deployment("scanned") != null);
+    Deployment deployment = deployment("scanned");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    String properties =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(names.ingester())
+            .get()
+            .getData()
+            .get(IngesterWorkload.CONFIG_KEY);
+    assertThat(properties)
+        .contains("vigil.ingester.mode=scan")
+        .contains("vigil.ingester.scan.bucket=" + bucket)
+        .contains("vigil.ingester.scan.prefix=AWSLogs/")
+        .contains("vigil.ingester.scan.interval=2s")
+        .contains("vigil.ingester.scan.log-type=cloudtrail")
+        .contains(
+            "vigil.ingester.scan.checkpoint=s3://"
+                + bucket
+                + "/vigil-checkpoints/"
+                + namespace
+                + "/scanned/scan.json")
+        .doesNotContain("vigil.ingester.queues");
+
+    try (IngesterFromConfigMap ingester =
+        IngesterFromConfigMap.start("ls-scan", properties, Map.of())) {
+      java.time.Instant now = java.time.Instant.now();
+      String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+      byte[] object = dev.vigil.testing.SyntheticCloudTrail.object(120, 11, now).readAllBytes();
+      String key =
+          "AWSLogs/123456789012/CloudTrail/us-east-1/"
+              + day.replace('-', '/')
+              + "/123456789012_CloudTrail_us-east-1_"
+              + day.replace("-", "")
+              + "T1000Z_scan.json.gz";
+      s3.putObject(
+          r -> r.bucket(bucket).key(key),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(gzip(object)));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> ingester.count(RealParts.openSearch(), namespace + "-cloudtrail-*") == 120);
+    }
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("vigil-checkpoints/")).contents())
+        .as("the scan's checkpoint")
+        .hasSize(1);
+    assertThat(lifecycleRuleIds()).containsExactly(names.lifecycleRuleId());
+
+    client.resource(get("scanned")).delete();
+    await().atMost(TIMEOUT).until(() -> get("scanned") == null);
+    assertThat(lifecycleRuleIds()).as("the only piece in AWS of a Scan LogSource").isEmpty();
+    assertThat(notifications().queueConfigurations()).containsExactly(foreign);
+    assertThat(queueExists(names.queue())).isFalse();
+  }
+
+  List<String> lifecycleRuleIds() {
+    try {
+      return s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules().stream()
+          .map(r -> r.id())
+          .toList();
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if ("NoSuchLifecycleConfiguration".equals(e.awsErrorDetails().errorCode())) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
   static byte[] gzip(byte[] data) throws java.io.IOException {
     var out = new java.io.ByteArrayOutputStream();
     try (var gz = new java.util.zip.GZIPOutputStream(out)) {
