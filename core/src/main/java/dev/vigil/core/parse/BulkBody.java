@@ -30,20 +30,21 @@ public final class BulkBody {
 
   public void add(ParsedDocument document) {
     String id = document.id();
-    byte[] source = document.source();
+    int sourceLength = document.sourceLength();
     ensure(
         ACTION_START.length
             + ACTION_ID.length
             + ACTION_END.length
             + id.length() * 6
-            + source.length
+            + sourceLength
             + 256);
     append(ACTION_START);
     append(indexBytes(document.index()));
     append(ACTION_ID);
     appendJsonStringContent(id);
     append(ACTION_END);
-    append(source);
+    document.copySourceTo(body, length);
+    length += sourceLength;
     body[length++] = '\n';
     documents++;
   }

@@ -210,20 +210,22 @@ public final class CloudTrailParser implements LogParser {
         String name = in.currentName();
         JsonToken value = in.nextToken();
         e.fields++;
-        if (DocumentBuilder.isReserved(name)) {
-          e.slow = true;
-        }
-        switch (name) {
-          case "userIdentity" -> capture(value, e, true);
-          case "requestParameters" -> capture(value, e, false);
-          default -> {
-            Token slot = e.top(name);
-            if (slot != null) {
-              read(value, slot, e);
-            } else if (!value.isScalarValue()) {
-              in.skipChildren();
-            }
+        // One lookup per field: it runs for every top-level field of every event.
+        Token slot = e.top(name);
+        if (slot == null) {
+          if (DocumentBuilder.isReserved(name)) {
+            e.slow = true;
           }
+          if (!value.isScalarValue()) {
+            in.skipChildren();
+          }
+        } else if (slot == e.userIdentity || slot == e.requestParameters) {
+          capture(value, e, slot == e.userIdentity);
+        } else {
+          if (slot == e.shipperTime) {
+            e.slow = true; // "@timestamp" is a name Vigil writes itself
+          }
+          read(value, slot, e);
         }
       }
       long closing = offset(in); // the event's closing brace
@@ -314,7 +316,7 @@ public final class CloudTrailParser implements LogParser {
      * The fast path: the event's own bytes, then the ECS fields spliced from the raw tokens they
      * repeat.
      */
-    private byte[] splice(
+    private RawJsonWriter splice(
         Event e, Token time, Instant instant, String user, long opening, long closing) {
       out.reset().raw(raw, opening, closing);
       if (e.multiline) {
@@ -379,7 +381,7 @@ public final class CloudTrailParser implements LogParser {
         }
         out.bytes(CLOSE_TWO);
       }
-      return out.bytes(vigilFields).toByteArray();
+      return out.bytes(vigilFields);
     }
 
     private void field(byte[] prefix, Token token) {
@@ -510,6 +512,9 @@ public final class CloudTrailParser implements LogParser {
     final Token userName = new Token("userName", true);
     final Token identityAccount = new Token("accountId");
     final Token invokedBy = new Token("invokedBy", true);
+    // Markers for the two objects whose fields are captured, never read as values themselves.
+    final Token userIdentity = new Token("userIdentity");
+    final Token requestParameters = new Token("requestParameters");
     final Token[] all = {
       eventTime,
       shipperTime,
@@ -556,6 +561,8 @@ public final class CloudTrailParser implements LogParser {
         case "awsRegion" -> region;
         case "sourceIPAddress" -> sourceIp;
         case "userAgent" -> userAgent;
+        case "userIdentity" -> userIdentity;
+        case "requestParameters" -> requestParameters;
         default -> null;
       };
     }
