@@ -3,6 +3,7 @@ package dev.vigil.core.parse.types;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.DocumentBuilder;
 import dev.vigil.core.parse.JsonCopy;
@@ -163,6 +164,7 @@ public final class CloudTrailParser implements LogParser {
 
     void rootObject() throws IOException {
       long opening = offset(in);
+      int openingLine = line(in);
       JsonToken token = in.nextToken();
       if (token == JsonToken.END_OBJECT) {
         return;
@@ -182,7 +184,7 @@ public final class CloudTrailParser implements LogParser {
         return;
       }
       // One event per root (newline-delimited JSON): the parser already stands on its first field.
-      event(opening, record.next());
+      event(opening, openingLine, record.next());
       record.done();
     }
 
@@ -190,20 +192,20 @@ public final class CloudTrailParser implements LogParser {
       JsonToken token;
       while ((token = in.nextToken()) == JsonToken.START_OBJECT) {
         long opening = offset(in);
+        int openingLine = line(in);
         in.nextToken();
-        event(opening, record.next());
+        event(opening, openingLine, record.next());
         record.done();
       }
       JsonCopy.expect(in, token, JsonToken.END_ARRAY);
     }
 
     /**
-     * Reads one event whose opening brace is at {@code opening}; the parser stands on its first
-     * field.
+     * Reads one event whose opening brace is at {@code opening} on line {@code openingLine}; the
+     * parser stands on its first field.
      */
-    void event(long opening, long number) throws IOException {
+    void event(long opening, int openingLine, long number) throws IOException {
       Event e = event.reset();
-      int openingLine = in.currentTokenLocation().getLineNr();
       for (JsonToken token = in.currentToken();
           token == JsonToken.FIELD_NAME;
           token = in.nextToken()) {
@@ -229,7 +231,7 @@ public final class CloudTrailParser implements LogParser {
         }
       }
       long closing = offset(in); // the event's closing brace
-      e.multiline = in.currentTokenLocation().getLineNr() != openingLine;
+      e.multiline = line(in) != openingLine;
       raw.release(opening);
       emit(e, opening, closing, number);
       raw.release(closing + 1);
@@ -317,7 +319,8 @@ public final class CloudTrailParser implements LogParser {
      * repeat.
      */
     private RawJsonWriter splice(
-        Event e, Token time, Instant instant, String user, long opening, long closing) {
+        Event e, Token time, Instant instant, String user, long opening, long closing)
+        throws IOException {
       out.reset().raw(raw, opening, closing);
       if (e.multiline) {
         out.flattenLineBreaks(0);
@@ -340,7 +343,7 @@ public final class CloudTrailParser implements LogParser {
       }
       field(REGION, e.region);
       out.bytes(CLOSE_OBJECT);
-      boolean ip = JsonCopy.looksLikeIp(e.sourceIp.text);
+      boolean ip = isIp(e.sourceIp);
       if (ip) {
         out.bytes(SOURCE_IP).raw(raw, e.sourceIp.from, e.sourceIp.to).bytes(CLOSE_OBJECT);
       }
@@ -382,6 +385,23 @@ public final class CloudTrailParser implements LogParser {
         out.bytes(CLOSE_TWO);
       }
       return out.bytes(vigilFields);
+    }
+
+    /**
+     * Whether a string token is an IP address, tested on its raw bytes (no String per event); only
+     * a value with escapes is decoded first.
+     */
+    private boolean isIp(Token token) throws IOException {
+      if (!token.present) {
+        return false;
+      }
+      CharSequence content = raw.bytesAsChars(token.from + 1, token.to - 1);
+      for (int i = 0; i < content.length(); i++) {
+        if (content.charAt(i) == '\\') {
+          return JsonCopy.looksLikeIp(text(token));
+        }
+      }
+      return JsonCopy.looksLikeIp(content);
     }
 
     private void field(byte[] prefix, Token token) {
@@ -449,8 +469,9 @@ public final class CloudTrailParser implements LogParser {
           .event("outcome", text(e.errorCode) == null ? "success" : "failure")
           .account(text(e.account) != null ? text(e.account) : text(e.identityAccount))
           .region(text(e.region));
-      if (JsonCopy.looksLikeIp(e.sourceIp.text)) {
-        doc.source(e.sourceIp.text, null);
+      String sourceIp = text(e.sourceIp);
+      if (JsonCopy.looksLikeIp(sourceIp)) {
+        doc.source(sourceIp, null);
       }
       doc.user(user).userAgent(text(e.userAgent)).relatedUser(e.arn.text);
       for (int i = 0; i < e.promoted; i++) {
@@ -505,7 +526,7 @@ public final class CloudTrailParser implements LogParser {
     final Token errorCode = new Token("errorCode");
     final Token account = new Token("recipientAccountId");
     final Token region = new Token("awsRegion");
-    final Token sourceIp = new Token("sourceIPAddress", true);
+    final Token sourceIp = new Token("sourceIPAddress");
     final Token userAgent = new Token("userAgent");
     final Token identityType = new Token("type", true);
     final Token arn = new Token("arn", true);
@@ -658,7 +679,23 @@ public final class CloudTrailParser implements LogParser {
     return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
+  /**
+   * Where the current token starts in the input. It runs several times per event, so for Jackson's
+   * byte parser it reads the counter behind {@code currentTokenLocation()} instead of allocating a
+   * location (that parser counts a token's start one past its first byte; a field name's start is
+   * kept apart).
+   */
   private static long offset(JsonParser in) {
+    if (in instanceof UTF8StreamJsonParser bytes && in.currentToken() != JsonToken.FIELD_NAME) {
+      return bytes.getTokenCharacterOffset() - 1;
+    }
     return in.currentTokenLocation().getByteOffset();
+  }
+
+  /** The line of the current token, which is not a field name (see {@link #offset}). */
+  private static int line(JsonParser in) {
+    return in instanceof UTF8StreamJsonParser bytes
+        ? bytes.getTokenLineNr()
+        : in.currentTokenLocation().getLineNr();
   }
 }
