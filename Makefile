@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test parts format crds bench bench-ingester bench-geoip bench-alerting clean
+.PHONY: demo build test parts format crds bench bench-ratio bench-ingester bench-geoip bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -24,6 +24,12 @@ parts:
 bench:
 	$(MVN) -q -pl bench -am package -DskipTests
 	java -jar bench/target/benchmarks.jar
+
+## The CloudTrail pipeline/ceiling ratio with the two alternated op for op, by CPU and wall time: the figure to
+## trust on a machine shared with other work (about a minute).
+bench-ratio:
+	$(MVN) -q -pl bench -am package -DskipTests
+	java -Xms1g -Xmx1g -cp bench/target/benchmarks.jar dev.vigil.bench.InterleavedRatio
 
 ## Measure the ingester end to end (S3 objects in moto to searchable documents) against the same node's raw
 ## _bulk ceiling; prints docs/s, the ratio and the ingester's RSS (a few minutes; sizes: BENCH_ARGS=-Dbench.objects=16).

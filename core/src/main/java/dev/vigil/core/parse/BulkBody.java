@@ -20,9 +20,10 @@ public final class BulkBody {
   private byte[] body;
   private int length;
   private int documents;
-  // Consecutive documents nearly always go to the same index: its name is encoded once.
+  // Consecutive documents nearly always go to the same index: the action line up to the id is
+  // encoded once for it.
   private String lastIndex;
-  private byte[] lastIndexBytes;
+  private byte[] lastActionStart;
 
   public BulkBody(int initialBytes) {
     this.body = new byte[Math.max(initialBytes, 1024)];
@@ -30,20 +31,19 @@ public final class BulkBody {
 
   public void add(ParsedDocument document) {
     String id = document.id();
-    byte[] source = document.source();
+    int sourceLength = document.sourceLength();
     ensure(
         ACTION_START.length
             + ACTION_ID.length
             + ACTION_END.length
             + id.length() * 6
-            + source.length
+            + sourceLength
             + 256);
-    append(ACTION_START);
-    append(indexBytes(document.index()));
-    append(ACTION_ID);
+    append(actionStart(document.index()));
     appendJsonStringContent(id);
     append(ACTION_END);
-    append(source);
+    document.copySourceTo(body, length);
+    length += sourceLength;
     body[length++] = '\n';
     documents++;
   }
@@ -91,12 +91,17 @@ public final class BulkBody {
     }
   }
 
-  private byte[] indexBytes(String index) {
+  private byte[] actionStart(String index) {
     if (!index.equals(lastIndex)) {
+      byte[] name = JsonStringEncoder.getInstance().quoteAsUTF8(index);
+      byte[] start = new byte[ACTION_START.length + name.length + ACTION_ID.length];
+      System.arraycopy(ACTION_START, 0, start, 0, ACTION_START.length);
+      System.arraycopy(name, 0, start, ACTION_START.length, name.length);
+      System.arraycopy(ACTION_ID, 0, start, ACTION_START.length + name.length, ACTION_ID.length);
       lastIndex = index;
-      lastIndexBytes = JsonStringEncoder.getInstance().quoteAsUTF8(index);
+      lastActionStart = start;
     }
-    return lastIndexBytes;
+    return lastActionStart;
   }
 
   private void ensure(int n) {

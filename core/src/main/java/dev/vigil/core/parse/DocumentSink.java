@@ -11,4 +11,14 @@ public interface DocumentSink {
    * Something deliberately not indexed (a CloudTrail digest, a CloudWatch Logs control message).
    */
   default void skipped(ObjectRef origin, String reason) {}
+
+  /**
+   * True when this sink is done with each document once {@link #document} returns (it copies what
+   * it keeps, e.g. into a bulk body): parsers may then hand over documents whose source still lies
+   * in their own buffer, which saves allocating and copying every source once more. False (the
+   * default) for sinks that keep the documents themselves.
+   */
+  default boolean readsDocumentsInPlace() {
+    return false;
+  }
 }

@@ -27,9 +27,12 @@ public final class IndexNaming {
 
   private final String prefix;
   private final Granularity granularity;
-  private long cachedPeriodStart = Long.MIN_VALUE;
-  private long cachedPeriodEnd = Long.MIN_VALUE;
-  private String cachedSuffix;
+  // The last day's index names, one per log type. Records of one object nearly always share a day,
+  // so this saves formatting and concatenating a name per record. Immutable, so threads parsing
+  // objects in parallel may replace it under each other and still always read a consistent day.
+  private volatile Day lastDay;
+
+  private record Day(long start, long end, String[] indexByType) {}
 
   public IndexNaming(String prefix, Granularity granularity) {
     if (prefix == null || !prefix.matches("[a-z0-9][a-z0-9_.-]*")) {
@@ -56,24 +59,24 @@ public final class IndexNaming {
   }
 
   public String index(LogType type, Instant eventTime) {
-    return prefix + "-" + type.id() + "-" + suffix(eventTime);
+    if (granularity != Granularity.DAILY) {
+      return name(type, eventTime);
+    }
+    long millis = eventTime.toEpochMilli();
+    Day day = lastDay;
+    if (day == null || millis < day.start || millis >= day.end) {
+      long start = Math.floorDiv(millis, 86_400_000L) * 86_400_000L;
+      String[] names = new String[LogType.values().length];
+      for (LogType t : LogType.values()) {
+        names[t.ordinal()] = name(t, eventTime);
+      }
+      day = new Day(start, start + 86_400_000L, names);
+      lastDay = day;
+    }
+    return day.indexByType[type.ordinal()];
   }
 
-  // Records of one object nearly always share a day; remember the last day's suffix instead of
-  // formatting each time.
-  private String suffix(Instant time) {
-    long millis = time.toEpochMilli();
-    if (granularity == Granularity.DAILY
-        && millis >= cachedPeriodStart
-        && millis < cachedPeriodEnd) {
-      return cachedSuffix;
-    }
-    String suffix = granularity.format.format(time);
-    if (granularity == Granularity.DAILY) {
-      cachedPeriodStart = Math.floorDiv(millis, 86_400_000L) * 86_400_000L;
-      cachedPeriodEnd = cachedPeriodStart + 86_400_000L;
-      cachedSuffix = suffix;
-    }
-    return suffix;
+  private String name(LogType type, Instant eventTime) {
+    return prefix + "-" + type.id() + "-" + granularity.format.format(eventTime);
   }
 }

@@ -59,7 +59,7 @@ public final class JsonCopy {
    * True for text that can only be an IPv4 or IPv6 address (CloudTrail puts service names in
    * sourceIPAddress).
    */
-  public static boolean looksLikeIp(String text) {
+  public static boolean looksLikeIp(CharSequence text) {
     if (text == null || text.isEmpty() || text.length() > 45) {
       return false;
     }

@@ -85,6 +85,19 @@ public final class ParseContext {
     documents++;
   }
 
+  /**
+   * Hands over the document a parser assembled in {@code source}; sinks that read documents in
+   * place get it without a copy, so the writer must not be touched until this returns.
+   */
+  public void emit(LogType type, String id, Instant timestamp, RawJsonWriter source) {
+    String index = naming.index(type, timestamp);
+    sink.document(
+        sink.readsDocumentsInPlace()
+            ? ParsedDocument.borrowed(type, index, id, timestamp, source.buffer(), source.length())
+            : new ParsedDocument(type, index, id, timestamp, source.toByteArray()));
+    documents++;
+  }
+
   private void deliver(LogType type, String id, byte[] source) {
     if (builder.timestamp() == null) {
       throw new IllegalStateException("a document needs an event time");

@@ -75,6 +75,11 @@ public final class RawJsonWriter {
     return length;
   }
 
+  /** The buffer holding the bytes written so far, {@code [0, length())}; reused after reset. */
+  byte[] buffer() {
+    return bytes;
+  }
+
   public byte[] toByteArray() {
     return Arrays.copyOf(bytes, length);
   }

@@ -66,6 +66,35 @@ public final class RetainingInputStream extends InputStream {
     System.arraycopy(buffer, start + (int) (from - base), target, at, (int) (to - from));
   }
 
+  /**
+   * The retained bytes {@code [from, to)} as characters, one per byte, without a copy: for testing
+   * raw ASCII tokens (a byte of a multi-byte character reads as a non-ASCII character). Valid until
+   * the next read or release.
+   */
+  public CharSequence bytesAsChars(long from, long to) {
+    if (from < base || to > base + (end - start) || from > to) {
+      throw new IllegalArgumentException("bytes " + from + ".." + to + " are not retained");
+    }
+    return new ByteChars(buffer, start + (int) (from - base), (int) (to - from));
+  }
+
+  private record ByteChars(byte[] bytes, int offset, int length) implements CharSequence {
+    @Override
+    public char charAt(int index) {
+      return (char) (bytes[offset + index] & 0xff);
+    }
+
+    @Override
+    public CharSequence subSequence(int from, int to) {
+      return new ByteChars(bytes, offset + from, to - from);
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, offset, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
   private void ensureRoom(int n) {
     if (end + n <= buffer.length) {
       return;

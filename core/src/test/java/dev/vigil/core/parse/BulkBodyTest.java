@@ -17,14 +17,19 @@ class BulkBodyTest {
         new ParsedDocument(
             LogType.WAF, "vigil-waf-2026.11.27", "id\"with\\quote-é-😀", Instant.EPOCH, source));
     bulk.add(new ParsedDocument(LogType.WAF, "vigil-waf-2026.11.27", "b", Instant.EPOCH, source));
+    bulk.add(new ParsedDocument(LogType.WAF, "vigil-waf-2026.11.28", "c", Instant.EPOCH, source));
 
     String[] lines = new String(bulk.toByteArray(), StandardCharsets.UTF_8).split("\n", -1);
-    assertThat(lines).hasSize(5);
-    assertThat(lines[4]).isEmpty(); // the body ends with a newline, as _bulk requires
+    assertThat(lines).hasSize(7);
+    assertThat(lines[6]).isEmpty(); // the body ends with a newline, as _bulk requires
+    assertThat(lines[2])
+        .isEqualTo("{\"index\":{\"_index\":\"vigil-waf-2026.11.27\",\"_id\":\"b\"}}");
+    assertThat(lines[4])
+        .isEqualTo("{\"index\":{\"_index\":\"vigil-waf-2026.11.28\",\"_id\":\"c\"}}");
     var action = new ObjectMapper().readTree(lines[0]).get("index");
     assertThat(action.get("_index").asText()).isEqualTo("vigil-waf-2026.11.27");
     assertThat(action.get("_id").asText()).isEqualTo("id\"with\\quote-é-😀");
     assertThat(lines[1]).isEqualTo("{\"a\":1}");
-    assertThat(bulk.documents()).isEqualTo(2);
+    assertThat(bulk.documents()).isEqualTo(3);
   }
 }

@@ -90,6 +90,19 @@ class CloudTrailParserTest {
   }
 
   @Test
+  void eventWhoseOnlyLineBreakFollowsItsOpeningBraceBecomesOneLineDocument() {
+    // The break lies between the brace and the first field: the event's lines are counted from the
+    // brace, not from the first field.
+    String text =
+        "[{\n\"eventID\": \"p2\", \"eventTime\": \"2026-11-27T01:02:03Z\"},\r\n"
+            + "{\"eventID\": \"p3\", \"eventTime\": \"2026-11-27T01:02:04Z\"}]";
+    List<ParsedDocument> docs = parseText(text).documents;
+    assertThat(docs).hasSize(2);
+    assertThat(docs.get(0).sourceAsString()).doesNotContain("\n").doesNotContain("\r");
+    assertThat(CollectingSink.tree(docs.get(0)).at("/event/id").asText()).isEqualTo("p2");
+  }
+
+  @Test
   void fastSplicingPathAndSlowCopyingPathProduceTheSameDocuments() throws Exception {
     byte[] synthetic =
         dev.vigil.testing.SyntheticCloudTrail.object(

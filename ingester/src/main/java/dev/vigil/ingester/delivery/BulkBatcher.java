@@ -50,7 +50,7 @@ public final class BulkBatcher {
     Batch full = null;
     Batch sealed;
     synchronized (lock) {
-      if (count > 0 && body.bytes() + (long) document.source().length + ACTION_BYTES > maxBytes) {
+      if (count > 0 && body.bytes() + (long) document.sourceLength() + ACTION_BYTES > maxBytes) {
         full = seal();
       }
       if (count == 0) {

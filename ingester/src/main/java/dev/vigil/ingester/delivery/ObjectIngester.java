@@ -276,6 +276,13 @@ public final class ObjectIngester {
       }
     }
 
+    // The hook and the batcher are done with a document when they return (the batcher copies it
+    // into the bulk body), so parsers need not copy each source out of their buffer first.
+    @Override
+    public boolean readsDocumentsInPlace() {
+      return true;
+    }
+
     @Override
     public void rejected(Rejection rejection) {
       rejected++;

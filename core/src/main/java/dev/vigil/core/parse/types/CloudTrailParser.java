@@ -3,6 +3,7 @@ package dev.vigil.core.parse.types;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.DocumentBuilder;
 import dev.vigil.core.parse.JsonCopy;
@@ -164,6 +165,7 @@ public final class CloudTrailParser implements LogParser {
 
     void rootObject() throws IOException {
       long opening = offset(in);
+      int openingLine = line(in);
       JsonToken token = in.nextToken();
       if (token == JsonToken.END_OBJECT) {
         return;
@@ -183,7 +185,7 @@ public final class CloudTrailParser implements LogParser {
         return;
       }
       // One event per root (newline-delimited JSON): the parser already stands on its first field.
-      event(opening, record.next());
+      event(opening, openingLine, record.next());
       record.done();
     }
 
@@ -191,44 +193,46 @@ public final class CloudTrailParser implements LogParser {
       JsonToken token;
       while ((token = in.nextToken()) == JsonToken.START_OBJECT) {
         long opening = offset(in);
+        int openingLine = line(in);
         in.nextToken();
-        event(opening, record.next());
+        event(opening, openingLine, record.next());
         record.done();
       }
       JsonCopy.expect(in, token, JsonToken.END_ARRAY);
     }
 
     /**
-     * Reads one event whose opening brace is at {@code opening}; the parser stands on its first
-     * field.
+     * Reads one event whose opening brace is at {@code opening} on line {@code openingLine}; the
+     * parser stands on its first field.
      */
-    void event(long opening, long number) throws IOException {
+    void event(long opening, int openingLine, long number) throws IOException {
       Event e = event.reset();
-      int openingLine = in.currentTokenLocation().getLineNr();
       for (JsonToken token = in.currentToken();
           token == JsonToken.FIELD_NAME;
           token = in.nextToken()) {
         String name = in.currentName();
         JsonToken value = in.nextToken();
         e.fields++;
-        if (DocumentBuilder.isReserved(name)) {
-          e.slow = true;
-        }
-        switch (name) {
-          case "userIdentity" -> capture(value, e, true);
-          case "requestParameters" -> capture(value, e, false);
-          default -> {
-            Token slot = e.top(name);
-            if (slot != null) {
-              read(value, slot, e);
-            } else if (!value.isScalarValue()) {
-              in.skipChildren();
-            }
+        // One lookup per field: it runs for every top-level field of every event.
+        Token slot = e.top(name);
+        if (slot == null) {
+          if (DocumentBuilder.isReserved(name)) {
+            e.slow = true;
           }
+          if (!value.isScalarValue()) {
+            in.skipChildren();
+          }
+        } else if (slot == e.userIdentity || slot == e.requestParameters) {
+          capture(value, e, slot == e.userIdentity);
+        } else {
+          if (slot == e.shipperTime) {
+            e.slow = true; // "@timestamp" is a name Vigil writes itself
+          }
+          read(value, slot, e);
         }
       }
       long closing = offset(in); // the event's closing brace
-      e.multiline = in.currentTokenLocation().getLineNr() != openingLine;
+      e.multiline = line(in) != openingLine;
       raw.release(opening);
       emit(e, opening, closing, number);
       raw.release(closing + 1);
@@ -315,8 +319,9 @@ public final class CloudTrailParser implements LogParser {
      * The fast path: the event's own bytes, then the ECS fields spliced from the raw tokens they
      * repeat.
      */
-    private byte[] splice(
-        Event e, Token time, Instant instant, String user, long opening, long closing) {
+    private RawJsonWriter splice(
+        Event e, Token time, Instant instant, String user, long opening, long closing)
+        throws IOException {
       out.reset().raw(raw, opening, closing);
       if (e.multiline) {
         out.flattenLineBreaks(0);
@@ -339,7 +344,7 @@ public final class CloudTrailParser implements LogParser {
       }
       field(REGION, e.region);
       out.bytes(CLOSE_OBJECT);
-      boolean ip = JsonCopy.looksLikeIp(e.sourceIp.text);
+      boolean ip = isIp(e.sourceIp);
       if (ip) {
         out.bytes(SOURCE_IP).raw(raw, e.sourceIp.from, e.sourceIp.to);
         if (context.geo() != null) {
@@ -384,7 +389,24 @@ public final class CloudTrailParser implements LogParser {
         }
         out.bytes(CLOSE_TWO);
       }
-      return out.bytes(vigilFields).toByteArray();
+      return out.bytes(vigilFields);
+    }
+
+    /**
+     * Whether a string token is an IP address, tested on its raw bytes (no String per event); only
+     * a value with escapes is decoded first.
+     */
+    private boolean isIp(Token token) throws IOException {
+      if (!token.present) {
+        return false;
+      }
+      CharSequence content = raw.bytesAsChars(token.from + 1, token.to - 1);
+      for (int i = 0; i < content.length(); i++) {
+        if (content.charAt(i) == '\\') {
+          return JsonCopy.looksLikeIp(text(token));
+        }
+      }
+      return JsonCopy.looksLikeIp(content);
     }
 
     private void field(byte[] prefix, Token token) {
@@ -452,8 +474,9 @@ public final class CloudTrailParser implements LogParser {
           .event("outcome", text(e.errorCode) == null ? "success" : "failure")
           .account(text(e.account) != null ? text(e.account) : text(e.identityAccount))
           .region(text(e.region));
-      if (JsonCopy.looksLikeIp(e.sourceIp.text)) {
-        doc.source(e.sourceIp.text, null);
+      String sourceIp = text(e.sourceIp);
+      if (JsonCopy.looksLikeIp(sourceIp)) {
+        doc.source(sourceIp, null);
       }
       doc.user(user).userAgent(text(e.userAgent)).relatedUser(e.arn.text);
       for (int i = 0; i < e.promoted; i++) {
@@ -508,13 +531,16 @@ public final class CloudTrailParser implements LogParser {
     final Token errorCode = new Token("errorCode");
     final Token account = new Token("recipientAccountId");
     final Token region = new Token("awsRegion");
-    final Token sourceIp = new Token("sourceIPAddress", true);
+    final Token sourceIp = new Token("sourceIPAddress");
     final Token userAgent = new Token("userAgent");
     final Token identityType = new Token("type", true);
     final Token arn = new Token("arn", true);
     final Token userName = new Token("userName", true);
     final Token identityAccount = new Token("accountId");
     final Token invokedBy = new Token("invokedBy", true);
+    // Markers for the two objects whose fields are captured, never read as values themselves.
+    final Token userIdentity = new Token("userIdentity");
+    final Token requestParameters = new Token("requestParameters");
     final Token[] all = {
       eventTime,
       shipperTime,
@@ -561,6 +587,8 @@ public final class CloudTrailParser implements LogParser {
         case "awsRegion" -> region;
         case "sourceIPAddress" -> sourceIp;
         case "userAgent" -> userAgent;
+        case "userIdentity" -> userIdentity;
+        case "requestParameters" -> requestParameters;
         default -> null;
       };
     }
@@ -656,7 +684,23 @@ public final class CloudTrailParser implements LogParser {
     return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
+  /**
+   * Where the current token starts in the input. It runs several times per event, so for Jackson's
+   * byte parser it reads the counter behind {@code currentTokenLocation()} instead of allocating a
+   * location (that parser counts a token's start one past its first byte; a field name's start is
+   * kept apart).
+   */
   private static long offset(JsonParser in) {
+    if (in instanceof UTF8StreamJsonParser bytes && in.currentToken() != JsonToken.FIELD_NAME) {
+      return bytes.getTokenCharacterOffset() - 1;
+    }
     return in.currentTokenLocation().getByteOffset();
+  }
+
+  /** The line of the current token, which is not a field name (see {@link #offset}). */
+  private static int line(JsonParser in) {
+    return in instanceof UTF8StreamJsonParser bytes
+        ? bytes.getTokenLineNr()
+        : in.currentTokenLocation().getLineNr();
   }
 }
