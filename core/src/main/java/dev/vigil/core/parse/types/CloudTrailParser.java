@@ -348,7 +348,7 @@ public final class CloudTrailParser implements LogParser {
       if (ip) {
         out.bytes(SOURCE_IP).raw(raw, e.sourceIp.from, e.sourceIp.to);
         if (context.geo() != null) {
-          RawGeo.write(out, context.geo().locate(e.sourceIp.text));
+          RawGeo.write(out, context.geo().locate(text(e.sourceIp)));
         }
         out.bytes(CLOSE_OBJECT);
       }
