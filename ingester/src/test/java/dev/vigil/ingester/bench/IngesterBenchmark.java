@@ -101,6 +101,7 @@ public final class IngesterBenchmark {
         gzBytes / 1e6,
         bulks.size());
     installTemplates(node, "ceiling");
+    System.out.println("placement: " + pinOpenSearchApart(node.pid(), motoPid()));
 
     String warmKey = Objects.cloudTrailKey("2026/11/26", "20261126T0000Z_warmup");
     Path warm =
@@ -151,6 +152,7 @@ public final class IngesterBenchmark {
             .orElse(0);
     System.out.println();
     System.out.println("## Ingester benchmark");
+    System.out.printf(Locale.ROOT, "placement:            %s%n", placement);
     System.out.printf(
         Locale.ROOT, "documents:            %d (CloudTrail, %d objects)%n", total, objects);
     System.out.printf(
@@ -362,6 +364,44 @@ public final class IngesterBenchmark {
         run.ingesterCpu,
         run.motoCpu);
     return run;
+  }
+
+  private static String placement = "shared";
+
+  /**
+   * Deployed, ingester pods and OpenSearch run on different nodes, so the ingester's CPU never
+   * comes out of OpenSearch's share. On one machine the same holds when OpenSearch gets its own
+   * CPUs (the first half) and this JVM, moto and the ingester (started later, inheriting this JVM's
+   * affinity) the rest — for both sides of the ratio alike. {@code -Dbench.pin=false} shares every
+   * CPU.
+   */
+  private static String pinOpenSearchApart(long openSearch, long moto) throws Exception {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    if (!Boolean.parseBoolean(System.getProperty("bench.pin", "true")) || cpus < 2) {
+      return placement;
+    }
+    String search = cpus == 2 ? "0" : "0-" + (cpus / 2 - 1);
+    String rest = cpus == 2 ? "1" : (cpus / 2) + "-" + (cpus - 1);
+    taskset(search, openSearch);
+    taskset(rest, ProcessHandle.current().pid());
+    if (moto > 0) {
+      taskset(rest, moto);
+    }
+    placement =
+        "OpenSearch on CPU " + search + "; ingester, moto and the ceiling's client on CPU " + rest;
+    return placement;
+  }
+
+  /** Every thread of the process on these CPUs ({@code taskset -a}). */
+  private static void taskset(String cpus, long pid) throws Exception {
+    Process taskset =
+        new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, String.valueOf(pid))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (taskset.waitFor() != 0) {
+      throw new IllegalStateException("taskset -a -p -c " + cpus + " " + pid + " failed");
+    }
   }
 
   private static long motoPid() {
