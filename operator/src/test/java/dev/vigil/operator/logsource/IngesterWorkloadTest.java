@@ -11,52 +11,14 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The ingester workload of a LogSource with GeoIP: the database volume, its mount, the setting. */
 class IngesterWorkloadTest {
-  private static final OperatorConfig.Aws AWS =
-      new OperatorConfig.Aws() {
-        @Override
-        public Optional<String> region() {
-          return Optional.of("eu-west-1");
-        }
-
-        @Override
-        public Optional<String> endpointOverride() {
-          return Optional.empty();
-        }
-
-        @Override
-        public boolean s3PathStyle() {
-          return false;
-        }
-      };
-  private static final OperatorConfig.Ingesters INGESTERS =
-      new OperatorConfig.Ingesters() {
-        @Override
-        public String image() {
-          return "vigil-ingester:test";
-        }
-
-        @Override
-        public String serviceAccount() {
-          return "vigil-ingester";
-        }
-
-        @Override
-        public Duration scaleInterval() {
-          return Duration.ofSeconds(30);
-        }
-
-        @Override
-        public Duration scaleDownWindow() {
-          return Duration.ofMinutes(5);
-        }
-      };
+  private static final OperatorConfig.Aws AWS = TestSettings.aws(Optional.of("eu-west-1"));
+  private static final OperatorConfig.Ingesters INGESTERS = TestSettings.INGESTERS;
 
   private static LogSource source(String ingester) {
     String yaml =

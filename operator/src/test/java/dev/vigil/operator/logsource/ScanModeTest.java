@@ -11,52 +11,13 @@ import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.InvalidSpecException;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ScanModeTest {
-  private static final OperatorConfig.Aws AWS =
-      new OperatorConfig.Aws() {
-        @Override
-        public Optional<String> region() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> endpointOverride() {
-          return Optional.empty();
-        }
-
-        @Override
-        public boolean s3PathStyle() {
-          return false;
-        }
-      };
-
-  private static final OperatorConfig.Ingesters INGESTERS =
-      new OperatorConfig.Ingesters() {
-        @Override
-        public String image() {
-          return "vigil-ingester:test";
-        }
-
-        @Override
-        public String serviceAccount() {
-          return "vigil-ingester";
-        }
-
-        @Override
-        public Duration scaleInterval() {
-          return Duration.ofSeconds(30);
-        }
-
-        @Override
-        public Duration scaleDownWindow() {
-          return Duration.ofMinutes(5);
-        }
-      };
+  private static final OperatorConfig.Aws AWS = TestSettings.aws(Optional.empty());
+  private static final OperatorConfig.Ingesters INGESTERS = TestSettings.INGESTERS;
 
   private static LogSource source(LogSourceSpec.NotificationMode mode) {
     LogSource source = new LogSource();

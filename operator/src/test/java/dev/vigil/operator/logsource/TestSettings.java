@@ -1,0 +1,52 @@
+package dev.vigil.operator.logsource;
+
+import dev.vigil.operator.OperatorConfig;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Operator settings for unit tests of the ingester workload, as the defaults give them. */
+final class TestSettings {
+  private TestSettings() {}
+
+  static OperatorConfig.Aws aws(Optional<String> region) {
+    return new OperatorConfig.Aws() {
+      @Override
+      public Optional<String> region() {
+        return region;
+      }
+
+      @Override
+      public Optional<String> endpointOverride() {
+        return Optional.empty();
+      }
+
+      @Override
+      public boolean s3PathStyle() {
+        return false;
+      }
+    };
+  }
+
+  static final OperatorConfig.Ingesters INGESTERS =
+      new OperatorConfig.Ingesters() {
+        @Override
+        public String image() {
+          return "vigil-ingester:test";
+        }
+
+        @Override
+        public String serviceAccount() {
+          return "vigil-ingester";
+        }
+
+        @Override
+        public Duration scaleInterval() {
+          return Duration.ofSeconds(30);
+        }
+
+        @Override
+        public Duration scaleDownWindow() {
+          return Duration.ofMinutes(5);
+        }
+      };
+}
