@@ -130,7 +130,7 @@ public final class Ingester implements AutoCloseable {
    */
   public void startQueues() {
     IndexNaming naming = new IndexNaming(config.indexPrefix(), config.indexGranularity());
-    ObjectParser parser = new ObjectParser(naming, LogParsers.all(), geoIp.enrichment());
+    ObjectParser parser = parser(naming);
     List<QueueConsumer.Binding> bindings =
         config.queues().entrySet().stream()
             .sorted(Map.Entry.comparingByKey())
@@ -175,7 +175,7 @@ public final class Ingester implements AutoCloseable {
    */
   public void startScan() {
     IndexNaming naming = new IndexNaming(config.indexPrefix(), config.indexGranularity());
-    ObjectParser parser = new ObjectParser(naming, LogParsers.all());
+    ObjectParser parser = parser(naming);
     IngesterConfig.Scan settings = config.scan();
     synchronized (lifecycle) {
       scan =
@@ -228,7 +228,7 @@ public final class Ingester implements AutoCloseable {
   public ReplayJob replayJob() {
     IngesterConfig.Replay replay = config.replay();
     IndexNaming naming = new IndexNaming(replay.indexPrefix(), IndexNaming.Granularity.DAILY);
-    ObjectParser parser = new ObjectParser(naming, LogParsers.all(), geoIp.enrichment());
+    ObjectParser parser = parser(naming);
     startProbe();
     return new ReplayJob(
         replay,
@@ -238,6 +238,11 @@ public final class Ingester implements AutoCloseable {
         metrics,
         config.concurrency(),
         () -> installTemplates(naming));
+  }
+
+  /** Every mode parses with every log type and, when a database is configured, GeoIP. */
+  private ObjectParser parser(IndexNaming naming) {
+    return new ObjectParser(naming, LogParsers.all(), geoIp.enrichment());
   }
 
   private void startProbe() {
