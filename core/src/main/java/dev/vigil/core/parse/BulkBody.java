@@ -76,19 +76,20 @@ public final class BulkBody {
     length += bytes.length;
   }
 
-  // Ids taken from logs (eventID, requestId) are plain ASCII in practice; anything else is escaped.
+  // Ids taken from logs (eventID, requestId) are plain ASCII in practice: copied in one pass, and
+  // only a value with anything else is escaped.
   private void appendJsonStringContent(String value) {
-    for (int i = 0; i < value.length(); i++) {
+    int n = value.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
       if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
         append(JsonStringEncoder.getInstance().quoteAsUTF8(value));
         return;
       }
+      body[length + i] = (byte) c;
     }
-    ensure(value.length());
-    for (int i = 0; i < value.length(); i++) {
-      body[length++] = (byte) value.charAt(i);
-    }
+    length += n;
   }
 
   private byte[] actionStart(String index) {

@@ -18,7 +18,7 @@ public final class RawJsonWriter {
   }
 
   /** Appends retained input bytes {@code [from, to)}. */
-  public RawJsonWriter raw(RetainingInputStream input, long from, long to) {
+  public RawJsonWriter raw(JsonScanner input, long from, long to) {
     int n = (int) (to - from);
     ensure(n);
     input.copy(from, to, bytes, length);

@@ -1,18 +1,18 @@
 package dev.vigil.core.parse.types;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.DocumentBuilder;
 import dev.vigil.core.parse.JsonCopy;
+import dev.vigil.core.parse.JsonScanner;
+import dev.vigil.core.parse.JsonScanner.MalformedJsonException;
 import dev.vigil.core.parse.LogParser;
 import dev.vigil.core.parse.ParseContext;
 import dev.vigil.core.parse.RawGeo;
 import dev.vigil.core.parse.RawJsonWriter;
 import dev.vigil.core.parse.RecordCounter;
-import dev.vigil.core.parse.RetainingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -61,6 +61,46 @@ public final class CloudTrailParser implements LogParser {
           "ruleName",
           "trailName",
           "roleArn");
+
+  private static final String[] REQUEST_NAME_LIST = PROMOTED_REQUEST_FIELDS.toArray(String[]::new);
+  private static final JsonScanner.Names REQUEST_NAMES = new JsonScanner.Names(REQUEST_NAME_LIST);
+  private static final JsonScanner.Names IDENTITY_NAMES =
+      new JsonScanner.Names("type", "arn", "userName", "accountId", "invokedBy");
+
+  // Top-level names the fast path looks for: first those read into Event.top (same order), then
+  // the two objects whose fields are captured, then the names Vigil writes itself.
+  private static final JsonScanner.Names TOP_NAMES =
+      new JsonScanner.Names(
+          "eventTime",
+          "@timestamp",
+          "eventID",
+          "eventSource",
+          "eventName",
+          "errorCode",
+          "recipientAccountId",
+          "awsRegion",
+          "sourceIPAddress",
+          "userAgent",
+          "userIdentity",
+          "requestParameters",
+          "event",
+          "cloud",
+          "source",
+          "destination",
+          "network",
+          "user",
+          "user_agent",
+          "http",
+          "url",
+          "related",
+          "aws",
+          "vigil");
+  private static final int USER_IDENTITY = 10;
+  private static final int REQUEST_PARAMETERS = 11;
+  private static final int FIRST_RESERVED = 12;
+  // Not names: the event's first name is still to be read; the event has no more fields.
+  private static final int NO_NAME_READ = -2;
+  private static final int END = -3;
 
   private final boolean alwaysCopy;
 
@@ -118,173 +158,228 @@ public final class CloudTrailParser implements LogParser {
       context.skip("CloudTrail digest file");
       return;
     }
-    RetainingInputStream raw = new RetainingInputStream(content);
+    JsonScanner in = new JsonScanner(content);
     RecordCounter record = new RecordCounter();
-    try (JsonParser in = ParseContext.JSON.createParser(raw)) {
-      Run run =
-          new Run(
-              in,
-              raw,
-              context,
-              record,
-              new Event(),
-              new RawJsonWriter(),
-              vigilFields(context),
-              alwaysCopy);
-      try {
-        JsonToken token;
-        while ((token = in.nextToken()) != null) {
-          if (token == JsonToken.START_ARRAY) {
-            run.events();
-          } else if (token == JsonToken.START_OBJECT) {
-            run.rootObject();
-          } else {
-            context.reject(
-                record.next(), offset(in), "expected a JSON object or array, found " + token);
-            return;
-          }
+    Run run = new Run(in, context, record, new Event(), new RawJsonWriter(), vigilFields(context));
+    try {
+      int c;
+      while ((c = in.peek()) >= 0) {
+        in.retainFrom(in.offset());
+        if (c == '[') {
+          in.advance();
+          run.events();
+        } else if (c == '{') {
+          run.rootObject();
+        } else {
+          context.reject(
+              record.next(),
+              in.offset(),
+              "expected a JSON object or array, found '" + (char) c + "' at line " + in.line());
+          return;
         }
-      } catch (JsonProcessingException e) {
-        // Malformed JSON cannot be resynchronised: keep what came before, report where it broke.
-        context.reject(
-            record.inProgress(), offset(in), "malformed JSON: " + e.getOriginalMessage());
       }
+    } catch (MalformedJsonException e) {
+      // Malformed JSON cannot be resynchronised: keep what came before, report where it broke.
+      context.reject(record.inProgress(), e.offset(), "malformed JSON: " + e.getMessage());
     }
   }
 
-  /** One object's parse: the parser, its retained bytes and the reusable per-event state. */
-  private record Run(
-      JsonParser in,
-      RetainingInputStream raw,
-      ParseContext context,
-      RecordCounter record,
-      Event event,
-      RawJsonWriter out,
-      byte[] vigilFields,
-      boolean alwaysCopy) {
+  /** One object's parse: the scanner over its bytes and the reusable per-event state. */
+  private final class Run {
+    private final JsonScanner in;
+    private final ParseContext context;
+    private final RecordCounter record;
+    private final Event event;
+    private final RawJsonWriter out;
+    private final byte[] vigilFields;
+
+    Run(
+        JsonScanner in,
+        ParseContext context,
+        RecordCounter record,
+        Event event,
+        RawJsonWriter out,
+        byte[] vigilFields) {
+      this.in = in;
+      this.context = context;
+      this.record = record;
+      this.event = event;
+      this.out = out;
+      this.vigilFields = vigilFields;
+    }
 
     void rootObject() throws IOException {
-      long opening = offset(in);
-      int openingLine = line(in);
-      JsonToken token = in.nextToken();
-      if (token == JsonToken.END_OBJECT) {
+      long opening = in.offset();
+      int breaks = in.lineBreaks();
+      in.advance();
+      if (in.peek() == '}') {
+        in.advance();
         return;
       }
-      String first = in.currentName();
+      String first = in.nameText();
       if ("Records".equals(first)) {
-        JsonCopy.expect(in, in.nextToken(), JsonToken.START_ARRAY);
+        in.expect('[');
         events();
-        skipRestOfObject(in);
+        in.retainFrom(in.offset());
+        skipRestOfObject();
         return;
       }
       if (DIGEST_FIELDS.contains(first) || "awsAccountId".equals(first)) {
-        in.nextToken();
-        in.skipChildren();
-        skipRestOfObject(in);
+        in.skipValue();
+        skipRestOfObject();
         context.skip("CloudTrail digest file");
         return;
       }
-      // One event per root (newline-delimited JSON): the parser already stands on its first field.
-      event(opening, openingLine, record.next());
+      // One event per root (newline-delimited JSON): its first name is read already.
+      event(opening, breaks, record.next(), TOP_NAMES.find(first));
       record.done();
     }
 
     void events() throws IOException {
-      JsonToken token;
-      while ((token = in.nextToken()) == JsonToken.START_OBJECT) {
-        long opening = offset(in);
-        int openingLine = line(in);
-        in.nextToken();
-        event(opening, openingLine, record.next());
-        record.done();
+      if (in.peek() == ']') {
+        in.advance();
+        return;
       }
-      JsonCopy.expect(in, token, JsonToken.END_ARRAY);
+      while (true) {
+        if (in.peek() != '{') {
+          throw in.unexpected("an event object");
+        }
+        long opening = in.offset();
+        int breaks = in.lineBreaks();
+        in.advance();
+        event(opening, breaks, record.next(), NO_NAME_READ);
+        record.done();
+        if (!separator(']')) {
+          return;
+        }
+      }
     }
 
     /**
-     * Reads one event whose opening brace is at {@code opening} on line {@code openingLine}; the
-     * parser stands on its first field.
+     * Reads one event whose opening brace is at {@code opening}; the scanner stands after that
+     * brace, or after the first field's name and colon when {@code firstName} is not {@link
+     * #NO_NAME_READ} (it is then that name's index in {@link #TOP_NAMES}, or -1).
      */
-    void event(long opening, int openingLine, long number) throws IOException {
+    void event(long opening, int breaks, long number, int firstName) throws IOException {
+      in.retainFrom(opening);
       Event e = event.reset();
-      for (JsonToken token = in.currentToken();
-          token == JsonToken.FIELD_NAME;
-          token = in.nextToken()) {
-        String name = in.currentName();
-        JsonToken value = in.nextToken();
-        e.fields++;
-        // One lookup per field: it runs for every top-level field of every event.
-        Token slot = e.top(name);
-        if (slot == null) {
-          if (DocumentBuilder.isReserved(name)) {
-            e.slow = true;
-          }
-          if (!value.isScalarValue()) {
-            in.skipChildren();
-          }
-        } else if (slot == e.userIdentity || slot == e.requestParameters) {
-          capture(value, e, slot == e.userIdentity);
+      int name = firstName;
+      if (name == NO_NAME_READ) {
+        if (in.peek() == '}') {
+          name = END;
         } else {
-          if (slot == e.shipperTime) {
-            e.slow = true; // "@timestamp" is a name Vigil writes itself
-          }
-          read(value, slot, e);
+          name = in.name(TOP_NAMES);
         }
       }
-      long closing = offset(in); // the event's closing brace
-      e.multiline = line(in) != openingLine;
-      raw.release(opening);
+      while (name != END) {
+        e.fields++;
+        field(name, e);
+        if (!separator('}')) {
+          break;
+        }
+        name = in.name(TOP_NAMES);
+      }
+      long closing = in.offset() - 1; // the event's closing brace
+      e.multiline = in.lineBreaks() != breaks;
       emit(e, opening, closing, number);
-      raw.release(closing + 1);
+      in.retainFrom(closing + 1);
+    }
+
+    /** One top-level field's value: read, captured, or skipped (checked all the same). */
+    private void field(int name, Event e) throws IOException {
+      if (name < 0) {
+        in.skipValue();
+      } else if (name >= FIRST_RESERVED) {
+        e.slow = true; // a name Vigil writes itself: the builder renames it
+        in.skipValue();
+      } else if (name == USER_IDENTITY || name == REQUEST_PARAMETERS) {
+        capture(e, name == USER_IDENTITY);
+      } else {
+        Token slot = e.top[name];
+        if (slot == e.shipperTime) {
+          e.slow = true; // "@timestamp" is a name Vigil writes itself
+        }
+        read(slot, e);
+      }
     }
 
     /**
      * Reads a wanted value with its raw byte range; anything but a string sends the event down the
      * slow path.
      */
-    private void read(JsonToken value, Token slot, Event e) throws IOException {
-      if (value == JsonToken.VALUE_NULL) {
-        return;
-      }
-      if (value != JsonToken.VALUE_STRING) {
-        e.slow = true;
-        if (value.isScalarValue()) {
-          slot.present = true;
-          slot.text = in.getText();
-        } else {
-          in.skipChildren();
+    private void read(Token slot, Event e) throws IOException {
+      int c = in.peek();
+      long from = in.offset();
+      if (c == '"') {
+        in.string();
+        slot.from = from;
+        slot.to = in.offset();
+        slot.present = true;
+        if (slot.needsText) {
+          slot.text = in.lastStringText(from, slot.to);
         }
         return;
       }
-      slot.from = offset(in);
-      slot.present = true;
-      if (slot.needsText) {
-        slot.text = in.getText();
-      } else {
-        in.finishToken(); // only the raw bytes are needed: no String
+      in.skipValue();
+      if (c == 'n') {
+        return; // null: absent
       }
-      slot.to = in.currentLocation().getByteOffset();
+      e.slow = true;
+      if (c != '{' && c != '[') {
+        slot.present = true;
+        slot.text = asciiText(from, in.offset()); // a number or boolean, as written
+      }
     }
 
-    private void capture(JsonToken value, Event e, boolean identity) throws IOException {
-      if (value != JsonToken.START_OBJECT) {
-        in.skipChildren();
+    private void capture(Event e, boolean identity) throws IOException {
+      if (in.peek() != '{') {
+        in.skipValue();
         return;
       }
-      JsonToken token;
-      while ((token = in.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = in.currentName();
-        JsonToken child = in.nextToken();
-        if (!child.isScalarValue()) {
-          in.skipChildren();
-          continue;
+      in.advance();
+      if (in.peek() == '}') {
+        in.advance();
+        return;
+      }
+      while (true) {
+        int name = in.name(identity ? IDENTITY_NAMES : REQUEST_NAMES);
+        int c = in.peek();
+        Token slot =
+            name < 0 || c == '{' || c == '['
+                ? null
+                : identity ? e.identity[name] : e.request(REQUEST_NAME_LIST[name]);
+        if (slot == null) {
+          in.skipValue();
+        } else {
+          read(slot, e);
         }
-        Token slot = identity ? e.identity(name) : e.request(name);
-        if (slot != null) {
-          read(child, slot, e);
+        if (!separator('}')) {
+          return;
         }
       }
-      JsonCopy.expect(in, token, JsonToken.END_OBJECT);
+    }
+
+    private String asciiText(long from, long to) {
+      byte[] bytes = new byte[(int) (to - from)];
+      in.copy(from, to, bytes, 0);
+      return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private void skipRestOfObject() throws IOException {
+      while (separator('}')) {
+        in.nameText();
+        in.skipValue();
+      }
+    }
+
+    /** Consumes ',' (true: more follows) or {@code close} (false), or fails. */
+    private boolean separator(char close) throws IOException {
+      int c = in.peek();
+      if (c != ',' && c != close) {
+        throw in.unexpected("',' or '" + close + "'");
+      }
+      in.advance();
+      return c == ',';
     }
 
     private void emit(Event e, long opening, long closing, long number) throws IOException {
@@ -322,13 +417,13 @@ public final class CloudTrailParser implements LogParser {
     private RawJsonWriter splice(
         Event e, Token time, Instant instant, String user, long opening, long closing)
         throws IOException {
-      out.reset().raw(raw, opening, closing);
+      out.reset().raw(in, opening, closing);
       if (e.multiline) {
         out.flattenLineBreaks(0);
       }
       out.bytes(e.fields > 0 ? NEXT_TIMESTAMP : FIRST_TIMESTAMP);
       if (time.text.endsWith("Z")) {
-        out.raw(raw, time.from, time.to);
+        out.raw(in, time.from, time.to);
       } else {
         out.string(instant.toString());
       }
@@ -340,13 +435,13 @@ public final class CloudTrailParser implements LogParser {
       out.bytes(CLOUD_AWS);
       Token account = e.account.present ? e.account : e.identityAccount;
       if (account.present) {
-        out.bytes(ACCOUNT_ID).raw(raw, account.from, account.to).bytes(CLOSE_OBJECT);
+        out.bytes(ACCOUNT_ID).raw(in, account.from, account.to).bytes(CLOSE_OBJECT);
       }
       field(REGION, e.region);
       out.bytes(CLOSE_OBJECT);
       boolean ip = isIp(e.sourceIp);
       if (ip) {
-        out.bytes(SOURCE_IP).raw(raw, e.sourceIp.from, e.sourceIp.to);
+        out.bytes(SOURCE_IP).raw(in, e.sourceIp.from, e.sourceIp.to);
         if (context.geo() != null) {
           RawGeo.write(out, context.geo().locate(text(e.sourceIp)));
         }
@@ -358,14 +453,14 @@ public final class CloudTrailParser implements LogParser {
         out.bytes(CLOSE_OBJECT);
       }
       if (e.userAgent.present) {
-        out.bytes(USER_AGENT).raw(raw, e.userAgent.from, e.userAgent.to).bytes(CLOSE_OBJECT);
+        out.bytes(USER_AGENT).raw(in, e.userAgent.from, e.userAgent.to).bytes(CLOSE_OBJECT);
       }
       boolean arn = e.arn.text != null && !e.arn.text.isEmpty() && !e.arn.text.equals(user);
       boolean named = user != null && !user.isEmpty();
       if (ip || named || arn) {
         out.bytes(RELATED);
         if (ip) {
-          out.bytes(RELATED_IPS).raw(raw, e.sourceIp.from, e.sourceIp.to).bytes(CLOSE_ARRAY);
+          out.bytes(RELATED_IPS).raw(in, e.sourceIp.from, e.sourceIp.to).bytes(CLOSE_ARRAY);
         }
         if (named || arn) {
           out.bytes(ip ? NEXT_USERS : FIRST_USERS);
@@ -373,7 +468,7 @@ public final class CloudTrailParser implements LogParser {
             userValue(e, user);
           }
           if (arn) {
-            out.bytes(named ? COMMA : NOTHING).raw(raw, e.arn.from, e.arn.to);
+            out.bytes(named ? COMMA : NOTHING).raw(in, e.arn.from, e.arn.to);
           }
           out.bytes(CLOSE_ARRAY);
         }
@@ -384,7 +479,7 @@ public final class CloudTrailParser implements LogParser {
         for (int i = 0; i < e.promoted; i++) {
           Token t = e.requestTokens[i];
           if (t.present) {
-            out.bytes(i == 0 ? t.firstKey : t.nextKey).raw(raw, t.from, t.to);
+            out.bytes(i == 0 ? t.firstKey : t.nextKey).raw(in, t.from, t.to);
           }
         }
         out.bytes(CLOSE_TWO);
@@ -400,7 +495,7 @@ public final class CloudTrailParser implements LogParser {
       if (!token.present) {
         return false;
       }
-      CharSequence content = raw.bytesAsChars(token.from + 1, token.to - 1);
+      CharSequence content = in.bytesAsChars(token.from + 1, token.to - 1);
       for (int i = 0; i < content.length(); i++) {
         if (content.charAt(i) == '\\') {
           return JsonCopy.looksLikeIp(text(token));
@@ -411,7 +506,7 @@ public final class CloudTrailParser implements LogParser {
 
     private void field(byte[] prefix, Token token) {
       if (token.present) {
-        out.bytes(prefix).raw(raw, token.from, token.to);
+        out.bytes(prefix).raw(in, token.from, token.to);
       }
     }
 
@@ -421,11 +516,11 @@ public final class CloudTrailParser implements LogParser {
               ? e.userName
               : user.equals(e.invokedBy.text) ? e.invokedBy : null;
       if (source != null) {
-        out.raw(raw, source.from, source.to);
+        out.raw(in, source.from, source.to);
       } else if (user.equals(e.arnTail()) && e.arn.to - e.arn.from == e.arn.text.length() + 2) {
         // A role session name: the end of the ARN, whose raw bytes are plain (no escapes) when
         // lengths agree.
-        out.bytes(QUOTE).raw(raw, e.arn.to - 1 - user.length(), e.arn.to);
+        out.bytes(QUOTE).raw(in, e.arn.to - 1 - user.length(), e.arn.to);
       } else {
         out.string(user);
       }
@@ -440,7 +535,7 @@ public final class CloudTrailParser implements LogParser {
         return token.text;
       }
       byte[] bytes = new byte[(int) (token.to - token.from)];
-      raw.copy(token.from, token.to, bytes, 0);
+      in.copy(token.from, token.to, bytes, 0);
       try (JsonParser value = ParseContext.JSON.createParser(bytes)) {
         value.nextToken();
         return value.getText();
@@ -457,7 +552,7 @@ public final class CloudTrailParser implements LogParser {
       DocumentBuilder doc = context.builder();
       doc.start();
       byte[] bytes = new byte[(int) (closing + 1 - opening)];
-      raw.copy(opening, closing + 1, bytes, 0);
+      in.copy(opening, closing + 1, bytes, 0);
       try (JsonParser event = ParseContext.JSON.createParser(bytes)) {
         event.nextToken();
         while (event.nextToken() == JsonToken.FIELD_NAME) {
@@ -538,9 +633,6 @@ public final class CloudTrailParser implements LogParser {
     final Token userName = new Token("userName", true);
     final Token identityAccount = new Token("accountId");
     final Token invokedBy = new Token("invokedBy", true);
-    // Markers for the two objects whose fields are captured, never read as values themselves.
-    final Token userIdentity = new Token("userIdentity");
-    final Token requestParameters = new Token("requestParameters");
     final Token[] all = {
       eventTime,
       shipperTime,
@@ -558,6 +650,24 @@ public final class CloudTrailParser implements LogParser {
       identityAccount,
       invokedBy
     };
+
+    /** The slots of {@link #TOP_NAMES} before {@link #USER_IDENTITY}, in that order. */
+    final Token[] top = {
+      eventTime,
+      shipperTime,
+      eventId,
+      eventSource,
+      eventName,
+      errorCode,
+      account,
+      region,
+      sourceIp,
+      userAgent
+    };
+
+    /** The slots of {@link #IDENTITY_NAMES}, in that order. */
+    final Token[] identity = {identityType, arn, userName, identityAccount, invokedBy};
+
     final Token[] requestTokens = new Token[PROMOTED_REQUEST_FIELDS.size()];
     int promoted;
     int fields;
@@ -575,35 +685,6 @@ public final class CloudTrailParser implements LogParser {
       return this;
     }
 
-    Token top(String name) {
-      return switch (name) {
-        case "eventTime" -> eventTime;
-        case "@timestamp" -> shipperTime;
-        case "eventID" -> eventId;
-        case "eventSource" -> eventSource;
-        case "eventName" -> eventName;
-        case "errorCode" -> errorCode;
-        case "recipientAccountId" -> account;
-        case "awsRegion" -> region;
-        case "sourceIPAddress" -> sourceIp;
-        case "userAgent" -> userAgent;
-        case "userIdentity" -> userIdentity;
-        case "requestParameters" -> requestParameters;
-        default -> null;
-      };
-    }
-
-    Token identity(String name) {
-      return switch (name) {
-        case "type" -> identityType;
-        case "arn" -> arn;
-        case "userName" -> userName;
-        case "accountId" -> identityAccount;
-        case "invokedBy" -> invokedBy;
-        default -> null;
-      };
-    }
-
     /** What follows the last '/' of the ARN, or null. */
     String arnTail() {
       String text = arn.text;
@@ -615,7 +696,7 @@ public final class CloudTrailParser implements LogParser {
      * A slot for a promoted requestParameters field, in order of appearance; null for other fields.
      */
     Token request(String name) {
-      if (!PROMOTED_REQUEST_FIELDS.contains(name) || promoted == requestTokens.length) {
+      if (promoted == requestTokens.length) {
         return null;
       }
       Token token = requestTokens[promoted];
