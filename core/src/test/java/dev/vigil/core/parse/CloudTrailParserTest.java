@@ -108,7 +108,8 @@ class CloudTrailParserTest {
         dev.vigil.testing.SyntheticCloudTrail.object(
                 2000, 7, java.time.Instant.parse("2026-11-27T00:00:00Z"))
             .readAllBytes();
-    for (byte[] input : List.of(synthetic, TestData.bytes(S3_OBJECT), TestData.bytes(NDJSON))) {
+    for (byte[] input :
+        List.of(synthetic, TestData.bytes(S3_OBJECT), TestData.bytes(NDJSON), unusualEvents())) {
       List<ParsedDocument> fast = parseWith(new CloudTrailParser(), input);
       List<ParsedDocument> slow = parseWith(CloudTrailParser.copyingEveryEvent(), input);
       assertThat(fast).hasSameSizeAs(slow).isNotEmpty();
@@ -120,6 +121,43 @@ class CloudTrailParserTest {
         assertThat(fast.get(i).index()).isEqualTo(slow.get(i).index());
       }
     }
+  }
+
+  /**
+   * Valid events the fast path must read as the slow one does: escaped names and values, non-ASCII
+   * text, a number and a null where strings are expected, and an event far larger than a read.
+   */
+  private static byte[] unusualEvents() {
+    String escapedNames =
+        "{\"event\\u0054ime\":\"2026-11-27T01:00:00Z\",\"eventID\":\"u1\",\"userIdentity\":"
+            + "{\"type\":\"IAMUser\",\"user\\u004eame\":\"b\\u00f6b\"},\"userAgent\":\"a \\\"quoted\\\" agent\"}";
+    String nonAscii =
+        "{\"eventTime\":\"2026-11-27T01:00:01Z\",\"eventID\":\"u2\",\"eventName\":\"Puté中\","
+            + "\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::1:assumed-role/r/sé\"}}";
+    String oddTypes =
+        "{\"eventTime\":\"2026-11-27T01:00:02Z\",\"eventID\":\"u3\",\"recipientAccountId\":123456789012,"
+            + "\"errorCode\":null,\"awsRegion\":[\"us-east-1\"],\"requestParameters\":{\"bucketName\":7}}";
+    String huge =
+        "{\"eventTime\":\"2026-11-27T01:00:03Z\",\"eventID\":\"u4\",\"requestParameters\":{\"policy\":\""
+            + "x\\n".repeat(400_000)
+            + "\",\"bucketName\":\"b\"},\"sourceIPAddress\":\"198.51.100.7\"}";
+    return ("{\"Records\":[" + String.join(",\n", escapedNames, nonAscii, oddTypes, huge) + "]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void malformedValueDeepInsideAnEventIsReportedAndEarlierEventsKept() {
+    String broken = event("e2", "2026-11-27T01:02:04Z").replace("\"IAMUser\"", "{\"a\":[tru]}");
+    CollectingSink sink =
+        parseText("{\"Records\":[" + event("e1", "2026-11-27T01:02:03Z") + ",\n" + broken + "]}");
+    assertThat(sink.documents).extracting(ParsedDocument::id).containsExactly("e1");
+    assertThat(sink.rejections)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.record()).isEqualTo(2);
+              assertThat(r.reason()).contains("malformed JSON").contains("line 2");
+            });
   }
 
   private static List<ParsedDocument> parseWith(CloudTrailParser parser, byte[] input)
