@@ -2,7 +2,6 @@ package dev.vigil.core.parse.types;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.DocumentBuilder;
 import dev.vigil.core.parse.JsonCopy;
@@ -24,10 +23,11 @@ import java.util.Set;
  * newline-delimited events (several roots in one stream). Digest files are recognised and skipped.
  * Document id: the event's {@code eventID}.
  *
- * <p>Speed comes from never re-serializing an event: the parser walks its tokens only to note where
- * the few values the ECS mapping repeats sit, and the document is the event's own bytes followed by
- * ECS fields spliced from those same bytes. An event with a top-level name Vigil writes itself (a
- * shipper's {@code @timestamp}) or an unusual value takes the slow path through {@link
+ * <p>Speed comes from never tokenizing or re-serializing an event: a {@link JsonScanner} walks its
+ * top-level fields, notes where the few values the ECS mapping repeats sit and skips the rest while
+ * checking it is JSON; the document is the event's own bytes followed by ECS fields spliced from
+ * those same bytes. An event with a top-level name Vigil writes itself (a shipper's {@code
+ * @timestamp}) or an unusual value takes the slow path: Jackson re-reads it through {@link
  * DocumentBuilder}, which renames; a test proves both paths agree.
  */
 public final class CloudTrailParser implements LogParser {
@@ -159,8 +159,8 @@ public final class CloudTrailParser implements LogParser {
       return;
     }
     JsonScanner in = new JsonScanner(content);
-    RecordCounter record = new RecordCounter();
-    Run run = new Run(in, context, record, new Event(), new RawJsonWriter(), vigilFields(context));
+    Run run = new Run(in, context);
+    RecordCounter record = run.record;
     try {
       int c;
       while ((c = in.peek()) >= 0) {
@@ -172,9 +172,7 @@ public final class CloudTrailParser implements LogParser {
           run.rootObject();
         } else {
           context.reject(
-              record.next(),
-              in.offset(),
-              "expected a JSON object or array, found '" + (char) c + "' at line " + in.line());
+              record.next(), in.offset(), in.unexpected("a JSON object or array").getMessage());
           return;
         }
       }
@@ -188,24 +186,15 @@ public final class CloudTrailParser implements LogParser {
   private final class Run {
     private final JsonScanner in;
     private final ParseContext context;
-    private final RecordCounter record;
-    private final Event event;
-    private final RawJsonWriter out;
+    private final RecordCounter record = new RecordCounter();
+    private final Event event = new Event();
+    private final RawJsonWriter out = new RawJsonWriter();
     private final byte[] vigilFields;
 
-    Run(
-        JsonScanner in,
-        ParseContext context,
-        RecordCounter record,
-        Event event,
-        RawJsonWriter out,
-        byte[] vigilFields) {
+    Run(JsonScanner in, ParseContext context) {
       this.in = in;
       this.context = context;
-      this.record = record;
-      this.event = event;
-      this.out = out;
-      this.vigilFields = vigilFields;
+      this.vigilFields = vigilFields(context);
     }
 
     void rootObject() throws IOException {
@@ -752,36 +741,7 @@ public final class CloudTrailParser implements LogParser {
     return vigil.ascii("\"key\":").string(context.origin().key()).ascii("}}}").toByteArray();
   }
 
-  private static void skipRestOfObject(JsonParser in) throws IOException {
-    JsonToken token;
-    while ((token = in.nextToken()) == JsonToken.FIELD_NAME) {
-      in.nextToken();
-      in.skipChildren();
-    }
-    JsonCopy.expect(in, token, JsonToken.END_OBJECT);
-  }
-
   private static byte[] ascii(String text) {
     return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  }
-
-  /**
-   * Where the current token starts in the input. It runs several times per event, so for Jackson's
-   * byte parser it reads the counter behind {@code currentTokenLocation()} instead of allocating a
-   * location (that parser counts a token's start one past its first byte; a field name's start is
-   * kept apart).
-   */
-  private static long offset(JsonParser in) {
-    if (in instanceof UTF8StreamJsonParser bytes && in.currentToken() != JsonToken.FIELD_NAME) {
-      return bytes.getTokenCharacterOffset() - 1;
-    }
-    return in.currentTokenLocation().getByteOffset();
-  }
-
-  /** The line of the current token, which is not a field name (see {@link #offset}). */
-  private static int line(JsonParser in) {
-    return in instanceof UTF8StreamJsonParser bytes
-        ? bytes.getTokenLineNr()
-        : in.currentTokenLocation().getLineNr();
   }
 }
