@@ -50,7 +50,7 @@ public final class JsonScanner {
   }
 
   private final InputStream in;
-  private byte[] buf = new byte[4 * READ];
+  private byte[] buf;
   private int pos;
   private int end;
   private long base; // stream offset of buf[0]
@@ -62,6 +62,15 @@ public final class JsonScanner {
 
   public JsonScanner(InputStream in) {
     this.in = in;
+    // A small in-memory payload (a CloudWatch Logs message holding one event) gets a buffer its
+    // size, not one sized for streaming a large object.
+    int known = 0;
+    try {
+      known = in.available();
+    } catch (IOException e) {
+      // unknown size: the streaming buffer
+    }
+    this.buf = new byte[known > 0 && known < 4 * READ ? known + 1 : 4 * READ];
   }
 
   /** Stream offset of the next byte. */
@@ -448,11 +457,11 @@ public final class JsonScanner {
         pos -= keep;
         end -= keep;
       }
-      if (buf.length - end < READ) {
-        if (end - keep > MAX_RECORD) {
+      if (end == buf.length) {
+        if (end >= MAX_RECORD) {
           throw malformed("a record larger than " + (MAX_RECORD >> 20) + " MiB");
         }
-        buf = Arrays.copyOf(buf, buf.length * 2); // a record larger than the buffer
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, 4 * READ)); // a record larger than it
       }
     }
     int n;

@@ -158,6 +158,32 @@ class JsonScannerTest {
   }
 
   @Test
+  void refusesARecordLargerThanTheLimitInsteadOfGrowingWithoutBound() {
+    InputStream endlessString =
+        new InputStream() {
+          private long position;
+
+          @Override
+          public int read() {
+            return position++ == 0 ? '"' : 'x';
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            for (int i = 0; i < len; i++) {
+              b[off + i] = (byte) read();
+            }
+            return len;
+          }
+        };
+    JsonScanner scanner = new JsonScanner(endlessString);
+    scanner.retainFrom(0);
+    assertThatThrownBy(scanner::skipValue)
+        .isInstanceOf(MalformedJsonException.class)
+        .hasMessageContaining("a record larger than 64 MiB");
+  }
+
+  @Test
   void findsEscapedNamesByTheirText() throws IOException {
     JsonScanner scanner = new JsonScanner(stream(bytes("{\"n\\u0061me\": 1}"), 5));
     scanner.expect('{');
