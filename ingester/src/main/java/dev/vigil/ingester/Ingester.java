@@ -68,7 +68,7 @@ public final class Ingester implements AutoCloseable {
     this.hook = hook;
     this.geoIp = GeoIp.open(config.geoip(), registry); // first: a bad database fails start-up
     this.metrics = new IngesterMetrics(registry);
-    this.aws = new AwsClients(config, credentials);
+    this.aws = new AwsClients(config, credentials, metrics);
     this.store = new S3ObjectStore(aws.s3());
     this.openSearch =
         OpenSearchConnection.create(

@@ -6,6 +6,11 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -13,13 +18,23 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
-/** S3 and SQS clients from {@code vigil.ingester.aws.*}, credentials from the default chain. */
+/**
+ * S3 and SQS clients from {@code vigil.ingester.aws.*}, credentials from the default chain; every
+ * call is counted as {@code vigil_ingester_aws_calls_total{service,operation,outcome}}.
+ */
 public final class AwsClients implements AutoCloseable {
   private final S3Client s3;
   private final SqsClient sqs;
   private StsClient sts;
 
-  public AwsClients(IngesterConfig config, AwsCredentialsProvider credentials) {
+  private final ClientOverrideConfiguration counted;
+
+  public AwsClients(
+      IngesterConfig config, AwsCredentialsProvider credentials, IngesterMetrics metrics) {
+    this.counted =
+        ClientOverrideConfiguration.builder()
+            .addExecutionInterceptor(new CallCounter(metrics))
+            .build();
     AwsCredentialsProvider base =
         credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
     AwsCredentialsProvider creds = config.aws().roleArn().isEmpty() ? base : assumed(config, base);
@@ -56,9 +71,9 @@ public final class AwsClients implements AutoCloseable {
         .connectionTimeout(Duration.ofSeconds(10));
   }
 
-  private static <B extends AwsClientBuilder<B, C>, C> B configure(
+  private <B extends AwsClientBuilder<B, C>, C> B configure(
       B builder, IngesterConfig.Aws aws, AwsCredentialsProvider credentials) {
-    builder.credentialsProvider(credentials);
+    builder.credentialsProvider(credentials).overrideConfiguration(counted);
     aws.region().ifPresent(r -> builder.region(Region.of(r)));
     aws.endpointOverride().ifPresent(e -> builder.endpointOverride(URI.create(e)));
     return builder;
@@ -70,6 +85,32 @@ public final class AwsClients implements AutoCloseable {
 
   public SqsClient sqs() {
     return sqs;
+  }
+
+  private static final class CallCounter implements ExecutionInterceptor {
+    private final IngesterMetrics metrics;
+
+    CallCounter(IngesterMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      count(attributes, "success");
+    }
+
+    @Override
+    public void onExecutionFailure(
+        Context.FailedExecution context, ExecutionAttributes attributes) {
+      count(attributes, "failure");
+    }
+
+    private void count(ExecutionAttributes attributes, String outcome) {
+      metrics.awsCall(
+          String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
+          String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)),
+          outcome);
+    }
   }
 
   @Override

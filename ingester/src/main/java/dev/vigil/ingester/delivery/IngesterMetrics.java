@@ -149,6 +149,20 @@ public final class IngesterMetrics {
         .register(registry);
   }
 
+  /** One AWS API call (S3, SQS, STS), by outcome: what docs/iam.md's ingester policy must allow. */
+  public void awsCall(String service, String operation, String outcome) {
+    counter(
+            "vigil.ingester.aws.calls",
+            "AWS API calls by service, operation and outcome",
+            "service",
+            service,
+            "operation",
+            operation,
+            "outcome",
+            outcome)
+        .increment();
+  }
+
   private Counter counter(String name, String description, String... tags) {
     String key = name + String.join("\u0000", tags);
     Counter c = counters.get(key);

@@ -123,6 +123,7 @@ class DeliveryFaultsIT {
         .contains(cut)
         .contains("compressed data is damaged");
     assertThat(counter("vigil.ingester.dead.letters", "kind", "object")).isEqualTo(2);
+    IngesterPolicy.assertCallsAllowed(registry);
   }
 
   @Test
@@ -155,6 +156,8 @@ class DeliveryFaultsIT {
         .contains("\"kind\":\"message\"")
         .contains("not\\\":\\\"an S3 notification");
     await().atMost(TIMEOUT).until(() -> aws.messagesLeft() == 0);
+    // docs/iam.md: with dead-letter.sqs-url, sqs:SendMessage on that queue.
+    IngesterPolicy.assertCallsAllowed(registry, "sqs:SendMessage");
   }
 
   @Test

@@ -50,7 +50,11 @@ class EndToEndIT {
   @AfterAll
   static void stop() {
     if (ingester != null) {
-      ingester.terminate(Duration.ofSeconds(20));
+      try {
+        IngesterPolicy.assertCallsAllowed(ingester);
+      } finally {
+        ingester.terminate(Duration.ofSeconds(20));
+      }
     }
   }
 

@@ -98,6 +98,11 @@ public final class IngesterProcess {
     }
   }
 
+  /** The Prometheus metrics page as text. */
+  public String metricsText() {
+    return body("/q/metrics");
+  }
+
   /** Sum of a Prometheus metric's samples whose line contains every one of {@code labels}. */
   public double metric(String name, String... labels) {
     double sum = 0;

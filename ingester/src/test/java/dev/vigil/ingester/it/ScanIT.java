@@ -102,6 +102,7 @@ class ScanIT {
       assertThat(first.metric(INGESTED, "outcome=\"ingested\"")).isEqualTo(4);
       assertThat(first.metric(INGESTED, "outcome=\"failed\"")).isZero();
       assertThat(first.metric("vigil_ingester_scan_lag_seconds")).isGreaterThanOrEqualTo(0);
+      IngesterPolicy.assertCallsAllowed(first);
     } finally {
       first.terminate(Duration.ofSeconds(20));
     }

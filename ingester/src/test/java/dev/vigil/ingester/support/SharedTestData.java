@@ -12,7 +12,8 @@ import java.nio.file.Path;
 public final class SharedTestData {
   private SharedTestData() {}
 
-  public static Path path(String relative) {
+  /** The repository's root directory (the one holding {@code .mvn}). */
+  public static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
       dir = dir.getParent();
@@ -20,7 +21,11 @@ public final class SharedTestData {
     if (dir == null) {
       throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
     }
-    Path file = dir.resolveSibling("shared").resolve("testdata").resolve(relative);
+    return dir;
+  }
+
+  public static Path path(String relative) {
+    Path file = repositoryRoot().resolveSibling("shared").resolve("testdata").resolve(relative);
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("test data file missing: " + file);
     }
