@@ -24,6 +24,27 @@ public class OpenSearchConnectionStatus extends VigilStatus {
   @JsonPropertyDescription("Installed plugins (component names), sorted.")
   public List<String> plugins;
 
+  @JsonPropertyDescription(
+      "Where Vigil's CloudWatch alarms for this connection are, so that they are removed when"
+          + " spec.cloudWatchAlarms is dropped or names another domain or region; absent when there"
+          + " are none.")
+  public ProvisionedAlarms cloudWatchAlarms;
+
+  public static class ProvisionedAlarms {
+    @JsonPropertyDescription("The alarms' region.")
+    public String region;
+
+    @JsonPropertyDescription("The domain they watch; the alarms are named vigil-<domainName>-*.")
+    public String domainName;
+
+    public ProvisionedAlarms() {}
+
+    public ProvisionedAlarms(String region, String domainName) {
+      this.region = region;
+      this.domainName = domainName;
+    }
+  }
+
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Capabilities {
     @JsonPropertyDescription("The Alerting plugin is installed: detections can run as monitors.")

@@ -109,9 +109,7 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
       ready(connection, status, false, e.reason(), e.getMessage());
       next = backoff.failed(uid);
     }
-    if (connection.getSpec().cloudWatchAlarms != null) {
-      alarms.reconcile(connection, status, conditions, events);
-    }
+    alarms.reconcile(connection, previous, status, conditions, events);
     UpdateControl<OpenSearchConnection> control = statusUpdates.apply(connection, status);
     return control.rescheduleAfter(next);
   }
