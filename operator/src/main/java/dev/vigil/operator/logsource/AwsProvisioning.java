@@ -137,6 +137,17 @@ public final class AwsProvisioning {
     return new AccountPieces(subscriptions, routesFindings(spec));
   }
 
+  /**
+   * After a switch from mode SQS to Scan: the bucket stops announcing objects to Vigil's queue, and
+   * that queue and its dead-letter queue are deleted (an adopted queue has another name and stays).
+   */
+  public static void stopQueueDelivery(LogSource source, AwsClients aws) {
+    LogSourceNames names = LogSourceNames.of(source);
+    new BucketConfiguration(aws.s3, source.getSpec().s3.bucket)
+        .stopNotifying(names.notificationId());
+    new QueueProvisioner(aws.sqs).delete(names);
+  }
+
   /** Removes what Vigil created; foreign configuration and adopted queues stay. */
   public static void remove(LogSource source, AwsClients aws) {
     LogSourceSpec spec = source.getSpec();

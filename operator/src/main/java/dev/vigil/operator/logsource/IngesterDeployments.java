@@ -6,7 +6,10 @@ import dev.vigil.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -57,8 +60,29 @@ public final class IngesterDeployments {
     if (current == null
         || !Objects.equals(current.getSpec().getReplicas(), replicas)
         || !Objects.equals(IngesterWorkload.hash(current), IngesterWorkload.hash(wanted))) {
+      if (current != null && switchesToRecreate(current, wanted)) {
+        // Server-side apply cannot make it Recreate while the rollingUpdate the API server
+        // defaulted (owned by no manager) stays: the change from mode SQS to Scan drops it first.
+        client
+            .apps()
+            .deployments()
+            .inNamespace(source.getMetadata().getNamespace())
+            .withName(name)
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"strategy\":{\"type\":\"Recreate\",\"rollingUpdate\":null}}}");
+      }
       client.resource(wanted).forceConflicts().serverSideApply();
     }
+  }
+
+  private static boolean switchesToRecreate(Deployment current, Deployment wanted) {
+    DeploymentStrategy now = current.getSpec().getStrategy();
+    DeploymentStrategy next = wanted.getSpec().getStrategy();
+    return next != null
+        && "Recreate".equals(next.getType())
+        && now != null
+        && now.getRollingUpdate() != null;
   }
 
   /**

@@ -99,6 +99,18 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
       status.identity = aws.identity();
       AwsProvisioning.Provisioned done = AwsProvisioning.apply(source, aws);
       if (done.queue() == null) {
+        if (previous != null && previous.queueUrl != null) {
+          // Switched from SQS: kept in the status until the queue is gone, so a failure retries.
+          status.queueUrl = previous.queueUrl;
+          AwsProvisioning.stopQueueDelivery(source, aws);
+          status.queueUrl = null;
+          events.normal(
+              source,
+              "QueueRemoved",
+              "notifications.mode Scan: the bucket no longer notifies "
+                  + previous.queueUrl
+                  + ", which Vigil deleted (an adopted queue is kept)");
+        }
         ScanMode.conditions(conditions, status, source.getSpec(), generation);
       } else {
         status.queueUrl = done.queue().url();

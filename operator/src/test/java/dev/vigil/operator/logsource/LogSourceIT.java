@@ -415,6 +415,45 @@ class LogSourceIT {
   }
 
   @Test
+  void switchingFromSqsToScanRemovesVigilsQueueAndNotificationEntryOnly() {
+    QueueConfiguration foreign = foreignEntry();
+    client.resource(cloudTrail("switched", "AWSLogs/", DeletionPolicy.Delete)).create();
+    assertThat(awaitCondition("switched", LogSourceReconciler.QUEUE_READY, "True").getReason())
+        .isEqualTo("Provisioned");
+    LogSourceNames names = LogSourceNames.of(namespace, "switched");
+    assertThat(queueExists(names.queue())).isTrue();
+    assertThat(notifications().queueConfigurations()).hasSize(2);
+
+    client
+        .resources(LogSource.class)
+        .inNamespace(namespace)
+        .withName("switched")
+        .edit(
+            s -> {
+              s.getSpec().notifications = new LogSourceSpec.Notifications();
+              s.getSpec().notifications.mode = LogSourceSpec.NotificationMode.Scan;
+              return s;
+            });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                Conditions.find(
+                        get("switched").getStatus().conditions, LogSourceReconciler.QUEUE_READY)
+                    .map(c -> ScanMode.NOT_USED.equals(c.getReason()))
+                    .orElse(false));
+    assertThat(get("switched").getStatus().queueUrl).isNull();
+    // One scanner: the Deployment became Recreate (the API server's defaulted rollingUpdate
+    // dropped).
+    assertThat(deployment("switched").getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(queueExists(names.queue())).isFalse();
+    assertThat(queueExists(names.deadLetterQueue())).isFalse();
+    assertThat(notifications().queueConfigurations()).containsExactly(foreign);
+    assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("QueueRemoved"));
+  }
+
+  @Test
   void scanModeCreatesNoQueueNorNotificationAndItsSingleIngesterIndexesNewObjects()
       throws Exception {
     QueueConfiguration foreign = foreignEntry();
