@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * What a scan knows, kept in its checkpoint: every object written before {@code watermark −
  * overlap} inside the listed window is done; the objects done since then ({@code recent}, with
  * their last-modified times) are not ingested again; {@code failed} ones are tried again on every
- * pass that lists them.
+ * pass that lists them. The operator reads {@code watermark} for the LogSource's {@code
+ * status.lagSeconds}: keep the field's name and ISO-8601 form.
  */
 final class ScanState {
   private static final ObjectMapper JSON = new ObjectMapper();

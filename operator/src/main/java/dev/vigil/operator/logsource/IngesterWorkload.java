@@ -56,9 +56,11 @@ public final class IngesterWorkload {
 
   /** Where a scanning ingester keeps its checkpoint: the source bucket, per LogSource. */
   static String scanCheckpoint(LogSource source) {
-    return "s3://"
-        + source.getSpec().s3.bucket
-        + "/vigil-checkpoints/"
+    return "s3://" + source.getSpec().s3.bucket + "/" + scanCheckpointKey(source);
+  }
+
+  static String scanCheckpointKey(LogSource source) {
+    return "vigil-checkpoints/"
         + source.getMetadata().getNamespace()
         + "/"
         + source.getMetadata().getName()

@@ -282,7 +282,9 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     }
     status.replicas = plan.replicas();
     status.lagSeconds =
-        depth == null || depth.oldestAge() == null ? null : depth.oldestAge().toSeconds();
+        queue == null
+            ? ScanMode.lagSeconds(aws.s3, source, now)
+            : depth.oldestAge() == null ? null : depth.oldestAge().toSeconds();
     String streamRules = IngesterWorkload.streamRules(builtInRules(source, connectionName));
     deployments.apply(
         source,

@@ -520,6 +520,9 @@ class LogSourceIT {
       await()
           .atMost(Duration.ofMinutes(2))
           .until(() -> ingester.count(RealParts.openSearch(), namespace + "-cloudtrail-*") == 120);
+      // The lag comes from the checkpoint's watermark once a pass has completed.
+      await().atMost(TIMEOUT).until(() -> get("scanned").getStatus().lagSeconds != null);
+      assertThat(get("scanned").getStatus().lagSeconds).isBetween(0L, 120L);
     }
     assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("vigil-checkpoints/")).contents())
         .as("the scan's checkpoint")
