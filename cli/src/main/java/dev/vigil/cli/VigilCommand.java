@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       StatusCommand.class,
       RestoreCommand.class,
+      AcknowledgeCommand.class,
       DashboardsCommand.class,
       CommandLine.HelpCommand.class
     })

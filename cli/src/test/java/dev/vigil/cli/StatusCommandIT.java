@@ -3,6 +3,8 @@ package dev.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.api.v1alpha1.Condition;
+import dev.vigil.api.v1alpha1.DetectionRule;
+import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code vigil status} and {@code vigil restore} against the real API server with Vigil's CRDs:
- * what a user sees with a kubeconfig.
+ * {@code vigil status}, {@code vigil restore} and {@code vigil ack} against the real API server
+ * with Vigil's CRDs: what a user sees with a kubeconfig.
  */
 class StatusCommandIT {
   private final KubeApiServer server = RealParts.kube();
@@ -180,6 +182,43 @@ class StatusCommandIT {
       assertThat(done.output())
           .contains("Restored: restored 1 index(es) of 2026-11-01")
           .contains("  restored-vigil-cloudtrail-2026.11.01");
+    }
+  }
+
+  @Test
+  void ackAddsAlertIdsToTheRuleKeepingThoseAlreadyThere() {
+    try (KubernetesClient client = server.adminClient()) {
+      installCrds(client);
+      namespace(client, "ack-cli");
+      DetectionRule rule = new DetectionRule();
+      rule.getMetadata().setName("root-login");
+      rule.getMetadata().setNamespace("ack-cli");
+      rule.getMetadata()
+          .setAnnotations(java.util.Map.of(DetectionRule.ACKNOWLEDGE_ANNOTATION, "first"));
+      rule.setSpec(new DetectionRuleSpec());
+      rule.getSpec().severity = 1;
+      rule.getSpec().logType = dev.vigil.api.v1alpha1.LogTypeName.cloudtrail;
+      rule.getSpec().query = "user.name:root";
+      client.resource(rule).create();
+
+      String kubeconfig = server.kubeconfig().toString();
+      Result added =
+          run("ack", "root-login", "second", "first", "-n", "ack-cli", "--kubeconfig", kubeconfig);
+      assertThat(added.exit()).as(added.output()).isZero();
+      assertThat(added.output()).contains("1 alert id(s) added, 2 to acknowledge");
+      assertThat(
+              client
+                  .resources(DetectionRule.class)
+                  .inNamespace("ack-cli")
+                  .withName("root-login")
+                  .get()
+                  .getMetadata()
+                  .getAnnotations())
+          .containsEntry(DetectionRule.ACKNOWLEDGE_ANNOTATION, "first,second");
+
+      Result missing = run("ack", "no-such-rule", "x", "-n", "ack-cli", "--kubeconfig", kubeconfig);
+      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.output()).contains("DetectionRule ack-cli/no-such-rule not found");
     }
   }
 

@@ -22,4 +22,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Alerts",
     jsonPath = ".status.activeAlerts")
 public class DetectionRule extends CustomResource<DetectionRuleSpec, DetectionRuleStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  /**
+   * Alert ids to acknowledge, comma- or space-separated ({@code kubectl annotate} or {@code vigil
+   * ack}): the built-in engine's next run moves those ACTIVE alerts to ACKNOWLEDGED.
+   */
+  public static final String ACKNOWLEDGE_ANNOTATION = Groups.SIEM + "/acknowledge";
+}

@@ -20,8 +20,8 @@ public record ScheduledRule(
     OpenSearchRest rest,
     List<String> channels,
     Set<String> acknowledge) {
-  /** Comma-separated alert ids to acknowledge, e.g. set by {@code kubectl annotate}. */
-  public static final String ACKNOWLEDGE = "siem.vigil.dev/acknowledge";
+  public static final String ACKNOWLEDGE =
+      dev.vigil.api.v1alpha1.DetectionRule.ACKNOWLEDGE_ANNOTATION;
 
   public String key() {
     return namespace + "/" + name;

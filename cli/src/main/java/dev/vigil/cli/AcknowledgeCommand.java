@@ -1,0 +1,122 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.api.v1alpha1.DetectionRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code vigil ack}: adds alert ids to a DetectionRule's acknowledge annotation, keeping those
+ * already there (a {@code kubectl annotate --overwrite} would replace them). The operator's next
+ * run of the rule moves those ACTIVE alerts to ACKNOWLEDGED.
+ */
+@Command(
+    name = "ack",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Acknowledge alerts of a DetectionRule run by the built-in engine: the alert ids are added",
+      "to its annotation "
+          + DetectionRule.ACKNOWLEDGE_ANNOTATION
+          + ", and the next run moves those",
+      "ACTIVE alerts to ACKNOWLEDGED. Exit 0 when recorded, 1 when the rule does not exist."
+    })
+final class AcknowledgeCommand implements Callable<Integer> {
+  private static final int ATTEMPTS = 5;
+
+  @Mixin KubeOptions kube;
+
+  @Parameters(index = "0", paramLabel = "RULE", description = "DetectionRule name.")
+  String rule;
+
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "ALERT_ID",
+      description = "Alert ids (the id field of the alert in vigil-alerts).")
+  List<String> alertIds;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (KubernetesClient client = kube.client()) {
+      String namespace = kube.namespace(client);
+      var resource = client.resources(DetectionRule.class).inNamespace(namespace).withName(rule);
+      for (int attempt = 1; ; attempt++) {
+        DetectionRule current = resource.get();
+        if (current == null) {
+          err.println("DetectionRule " + namespace + "/" + rule + " not found");
+          return 1;
+        }
+        Map<String, String> annotations = current.getMetadata().getAnnotations();
+        Set<String> ids = ids(annotations == null ? null : annotations.get(key()));
+        int before = ids.size();
+        ids.addAll(alertIds);
+        // The resourceVersion makes the patch fail if someone else changed the rule meanwhile, so
+        // no id another user added is lost; then read again and retry.
+        String patch =
+            new ObjectMapper()
+                .writeValueAsString(
+                    Map.of(
+                        "metadata",
+                        Map.of(
+                            "resourceVersion",
+                            current.getMetadata().getResourceVersion(),
+                            "annotations",
+                            Map.of(key(), String.join(",", ids)))));
+        try {
+          resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == 409 && attempt < ATTEMPTS) {
+            continue;
+          }
+          throw e;
+        }
+        out.println(
+            "DetectionRule "
+                + namespace
+                + "/"
+                + rule
+                + ": "
+                + (ids.size() - before)
+                + " alert id(s) added, "
+                + ids.size()
+                + " to acknowledge; the next run moves those ACTIVE alerts to ACKNOWLEDGED");
+        return 0;
+      }
+    }
+  }
+
+  private static String key() {
+    return DetectionRule.ACKNOWLEDGE_ANNOTATION;
+  }
+
+  /**
+   * The ids already in the annotation, in order (comma- or space-separated, as the engine reads).
+   */
+  static Set<String> ids(String annotation) {
+    Set<String> ids = new LinkedHashSet<>();
+    if (annotation != null) {
+      for (String id : annotation.split("[,\\s]+")) {
+        if (!id.isEmpty()) {
+          ids.add(id);
+        }
+      }
+    }
+    return ids;
+  }
+}
