@@ -6,7 +6,6 @@ import dev.vigil.testing.VigilCrds;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +34,7 @@ public class KubeApiServerResource implements QuarkusTestResourceLifecycleManage
   }
 
   public static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
-    }
-    return dir;
+    return dev.vigil.testing.RepositoryRoot.find();
   }
 
   @Override

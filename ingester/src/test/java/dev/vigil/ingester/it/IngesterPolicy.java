@@ -2,16 +2,10 @@ package dev.vigil.ingester.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.ingester.support.SharedTestData;
+import dev.vigil.testing.IamPolicies;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -26,19 +20,6 @@ final class IngesterPolicy {
   private static final Pattern CALL =
       Pattern.compile(
           "^vigil_ingester_aws_calls_total\\{.*?operation=\"(\\w+)\".*?service=\"(\\w+)\"");
-  private static final Map<String, String> PREFIXES =
-      Map.of("S3", "s3", "Sqs", "sqs", "Sts", "sts");
-
-  /** S3 API operations whose IAM action has another name. */
-  private static final Map<String, String> S3_ACTIONS =
-      Map.of("ListObjectsV2", "ListBucket", "ListObjects", "ListBucket", "HeadObject", "GetObject");
-
-  /** SQS batch operations are authorized by their single-message actions (SQS developer guide). */
-  private static final Map<String, String> SQS_ACTIONS =
-      Map.of(
-          "SendMessageBatch", "SendMessage",
-          "DeleteMessageBatch", "DeleteMessage",
-          "ChangeMessageVisibilityBatch", "ChangeMessageVisibility");
 
   private IngesterPolicy() {}
 
@@ -52,7 +33,7 @@ final class IngesterPolicy {
     for (String line : ingester.metricsText().split("\n")) {
       Matcher call = CALL.matcher(line);
       if (call.find()) {
-        called.add(action(call.group(2), call.group(1)));
+        called.add(IamPolicies.action(call.group(2), call.group(1)));
       }
     }
     assertAllowed(called, documentedExtras);
@@ -62,44 +43,17 @@ final class IngesterPolicy {
   static void assertCallsAllowed(MeterRegistry registry, String... documentedExtras) {
     Set<String> called = new TreeSet<>();
     for (Counter counter : registry.find("vigil.ingester.aws.calls").counters()) {
-      called.add(action(counter.getId().getTag("service"), counter.getId().getTag("operation")));
+      called.add(
+          IamPolicies.action(
+              counter.getId().getTag("service"), counter.getId().getTag("operation")));
     }
     assertAllowed(called, documentedExtras);
   }
 
   private static void assertAllowed(Set<String> called, String... documentedExtras) {
-    Set<String> allowed = new TreeSet<>(documentedActions());
+    Set<String> allowed = new TreeSet<>(IamPolicies.documented("Ingester policy"));
     allowed.addAll(List.of(documentedExtras));
     assertThat(called).as("AWS calls counted by the ingester").isNotEmpty();
     assertThat(allowed).as("docs/iam.md ingester policy").containsAll(called);
-  }
-
-  static String action(String service, String operation) {
-    String prefix = PREFIXES.get(service);
-    if (prefix == null) {
-      throw new AssertionError("an AWS service docs/iam.md does not cover: " + service);
-    }
-    Map<String, String> renamed =
-        switch (prefix) {
-          case "s3" -> S3_ACTIONS;
-          case "sqs" -> SQS_ACTIONS;
-          default -> Map.of();
-        };
-    return prefix + ":" + renamed.getOrDefault(operation, operation);
-  }
-
-  private static Set<String> documentedActions() {
-    try {
-      String doc = Files.readString(SharedTestData.repositoryRoot().resolve("docs/iam.md"));
-      int start = doc.indexOf("```json", doc.indexOf("## Ingester policy"));
-      String json = doc.substring(start + "```json".length(), doc.indexOf("```", start + 7));
-      Set<String> actions = new TreeSet<>();
-      for (JsonNode statement : new ObjectMapper().readTree(json).path("Statement")) {
-        statement.path("Action").forEach(a -> actions.add(a.asText()));
-      }
-      return actions;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -12,20 +12,12 @@ import java.nio.file.Path;
 public final class SharedTestData {
   private SharedTestData() {}
 
-  /** The repository's root directory (the one holding {@code .mvn}). */
-  public static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
-    }
-    return dir;
-  }
-
   public static Path path(String relative) {
-    Path file = repositoryRoot().resolveSibling("shared").resolve("testdata").resolve(relative);
+    Path file =
+        dev.vigil.testing.RepositoryRoot.find()
+            .resolveSibling("shared")
+            .resolve("testdata")
+            .resolve(relative);
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("test data file missing: " + file);
     }

@@ -817,11 +817,11 @@ class LogSourceIT {
   @Test
   @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
   void everyAwsCallTheOperatorMadeIsAllowedByDocsIamMd() throws Exception {
-    java.util.Set<String> allowed = IamPolicyDocument.operatorActions();
+    java.util.Set<String> allowed = dev.vigil.testing.IamPolicies.documented("Operator policy");
     java.util.Set<String> made = new java.util.TreeSet<>();
     for (var counter : metrics.find("vigil_aws_calls_total").counters()) {
       made.add(
-          IamPolicyDocument.action(
+          dev.vigil.testing.IamPolicies.action(
               counter.getId().getTag("service"), counter.getId().getTag("operation")));
     }
     assertThat(made)

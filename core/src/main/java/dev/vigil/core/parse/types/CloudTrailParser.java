@@ -15,8 +15,10 @@ import dev.vigil.core.parse.RecordCounter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * CloudTrail: the S3 object layout {@code {"Records":[…]}}, a bare array of events, or
@@ -69,35 +71,29 @@ public final class CloudTrailParser implements LogParser {
 
   // Top-level names the fast path looks for: first those read into Event.top (same order), then
   // the two objects whose fields are captured, then the names Vigil writes itself.
+  private static final String[] READ_OR_CAPTURED = {
+    "eventTime",
+    "@timestamp",
+    "eventID",
+    "eventSource",
+    "eventName",
+    "errorCode",
+    "recipientAccountId",
+    "awsRegion",
+    "sourceIPAddress",
+    "userAgent",
+    "userIdentity",
+    "requestParameters"
+  };
   private static final JsonScanner.Names TOP_NAMES =
       new JsonScanner.Names(
-          "eventTime",
-          "@timestamp",
-          "eventID",
-          "eventSource",
-          "eventName",
-          "errorCode",
-          "recipientAccountId",
-          "awsRegion",
-          "sourceIPAddress",
-          "userAgent",
-          "userIdentity",
-          "requestParameters",
-          "event",
-          "cloud",
-          "source",
-          "destination",
-          "network",
-          "user",
-          "user_agent",
-          "http",
-          "url",
-          "related",
-          "aws",
-          "vigil");
+          Stream.concat(
+                  Arrays.stream(READ_OR_CAPTURED),
+                  DocumentBuilder.RESERVED.stream().filter(n -> !n.equals("@timestamp")))
+              .toArray(String[]::new));
   private static final int USER_IDENTITY = 10;
   private static final int REQUEST_PARAMETERS = 11;
-  private static final int FIRST_RESERVED = 12;
+  private static final int FIRST_RESERVED = READ_OR_CAPTURED.length;
   // Not names: the event's first name is still to be read; the event has no more fields.
   private static final int NO_NAME_READ = -2;
   private static final int END = -3;
@@ -622,23 +618,6 @@ public final class CloudTrailParser implements LogParser {
     final Token userName = new Token("userName", true);
     final Token identityAccount = new Token("accountId");
     final Token invokedBy = new Token("invokedBy", true);
-    final Token[] all = {
-      eventTime,
-      shipperTime,
-      eventId,
-      eventSource,
-      eventName,
-      errorCode,
-      account,
-      region,
-      sourceIp,
-      userAgent,
-      identityType,
-      arn,
-      userName,
-      identityAccount,
-      invokedBy
-    };
 
     /** The slots of {@link #TOP_NAMES} before {@link #USER_IDENTITY}, in that order. */
     final Token[] top = {
@@ -656,6 +635,9 @@ public final class CloudTrailParser implements LogParser {
 
     /** The slots of {@link #IDENTITY_NAMES}, in that order. */
     final Token[] identity = {identityType, arn, userName, identityAccount, invokedBy};
+
+    final Token[] all =
+        Stream.concat(Arrays.stream(top), Arrays.stream(identity)).toArray(Token[]::new);
 
     final Token[] requestTokens = new Token[PROMOTED_REQUEST_FIELDS.size()];
     int promoted;
