@@ -24,6 +24,9 @@ public final class JsonScanner {
   /** Jackson's limit on one string as Vigil configures it; one record may not exceed it either. */
   public static final int MAX_RECORD = 64 * 1024 * 1024;
 
+  /** Jackson's default limit on a number's length. */
+  public static final int MAX_NUMBER_LENGTH = 1000;
+
   private static final int READ = 64 * 1024;
 
   // What a byte means inside a string.
@@ -305,6 +308,7 @@ public final class JsonScanner {
 
   // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
   private void number() throws IOException {
+    long start = offset();
     int c = nextOrEnd();
     if (c == '-') {
       c = nextOrEnd();
@@ -334,6 +338,9 @@ public final class JsonScanner {
     }
     if (c >= 0) {
       pos--; // the byte after the number is not part of it (callers check what follows a value)
+    }
+    if (offset() - start > MAX_NUMBER_LENGTH) {
+      throw malformed("a number longer than " + MAX_NUMBER_LENGTH + " characters");
     }
   }
 

@@ -117,6 +117,16 @@ class JsonScannerTest {
   }
 
   @Test
+  void refusesANumberLongerThanJacksonAllows() throws IOException {
+    String ok = "[" + "1".repeat(JsonScanner.MAX_NUMBER_LENGTH) + "]";
+    String longer = "[" + "1".repeat(JsonScanner.MAX_NUMBER_LENGTH + 1) + "]";
+    assertThat(jackson(bytes(ok))).isNull();
+    assertThat(jackson(bytes(longer))).isNotNull();
+    assertThat(scan(bytes(ok), 7)).isNull();
+    assertThat(scan(bytes(longer), 7)).contains("a number longer than 1000 characters");
+  }
+
+  @Test
   void saysWhereTheInputBroke() {
     JsonScanner scanner = new JsonScanner(stream(bytes("{\n  \"a\": [1,\n  2 x]}"), 4));
     assertThatThrownBy(scanner::skipValue)

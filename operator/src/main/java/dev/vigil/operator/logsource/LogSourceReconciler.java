@@ -109,7 +109,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
               "QueueRemoved",
               "notifications.mode Scan: the bucket no longer notifies "
                   + previous.queueUrl
-                  + ", which Vigil deleted (an adopted queue is kept)");
+                  + "; Vigil's own queues are deleted (an adopted queue is kept)");
         }
         ScanMode.conditions(conditions, status, source.getSpec(), generation);
       } else {
