@@ -14,15 +14,8 @@ public final class TestData {
   private TestData() {}
 
   public static Path root() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException(
-          "cannot find the repository root above " + Path.of("").toAbsolutePath());
-    }
-    Path data = dir.resolveSibling("shared").resolve("testdata");
+    Path data =
+        dev.vigil.testing.RepositoryRoot.find().resolveSibling("shared").resolve("testdata");
     if (!Files.isDirectory(data)) {
       throw new IllegalStateException("shared test data not found at " + data);
     }

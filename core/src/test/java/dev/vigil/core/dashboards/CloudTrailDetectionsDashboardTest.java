@@ -25,7 +25,7 @@ class CloudTrailDetectionsDashboardTest {
   @Test
   void theCommittedDashboardHasOnePanelPerShippedDetection() throws IOException {
     String generated = generate();
-    Path file = Repository.root().resolve(FILE);
+    Path file = dev.vigil.testing.RepositoryRoot.find().resolve(FILE);
     if (Boolean.getBoolean("vigil.regenerate")) {
       Files.writeString(file, generated, StandardCharsets.UTF_8);
     }
@@ -37,7 +37,8 @@ class CloudTrailDetectionsDashboardTest {
   }
 
   static List<JsonNode> rules() throws IOException {
-    try (Stream<Path> files = Files.list(Repository.root().resolve("samples/detections"))) {
+    try (Stream<Path> files =
+        Files.list(dev.vigil.testing.RepositoryRoot.find().resolve("samples/detections"))) {
       return files
           .filter(f -> f.toString().endsWith(".yaml"))
           .sorted()

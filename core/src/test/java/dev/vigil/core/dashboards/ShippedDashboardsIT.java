@@ -73,7 +73,7 @@ class ShippedDashboardsIT {
               1000));
 
   static List<Path> dashboards() throws IOException {
-    Path samples = Repository.root().resolve("samples");
+    Path samples = dev.vigil.testing.RepositoryRoot.find().resolve("samples");
     try (Stream<Path> files = Files.walk(samples)) {
       return files
           .filter(f -> f.toString().endsWith(".yaml"))

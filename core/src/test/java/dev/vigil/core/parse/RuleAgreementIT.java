@@ -269,7 +269,8 @@ class RuleAgreementIT {
 
   static List<RuleManifest> sampleManifests(LogType type) throws Exception {
     List<RuleManifest> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(repositoryRoot().resolve("samples"))) {
+    try (Stream<Path> files =
+        Files.walk(dev.vigil.testing.RepositoryRoot.find().resolve("samples"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
         for (RuleManifest m : RuleManifest.read(Files.readString(f), f.toString())) {
           if (m.compile(RuleCompiler.defaults()).logType() == type) {
@@ -279,14 +280,6 @@ class RuleAgreementIT {
       }
     }
     return out;
-  }
-
-  static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
-      dir = dir.getParent();
-    }
-    return dir;
   }
 
   static void put(OpenSearchNode node, String path, JsonNode body) throws Exception {

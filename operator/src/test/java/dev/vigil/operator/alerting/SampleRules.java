@@ -39,7 +39,7 @@ final class SampleRules {
 
   private static List<Sample> load() {
     List<Sample> out = new ArrayList<>();
-    Path dir = repositoryRoot().resolve("samples");
+    Path dir = dev.vigil.testing.RepositoryRoot.find().resolve("samples");
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f :
           files
@@ -81,13 +81,5 @@ final class SampleRules {
             spec.path("message").asText(null),
             suppression == null ? null : Durations.parse(suppression, "suppression.window"));
     return new Sample(m, compiled, info);
-  }
-
-  static Path repositoryRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
-      dir = dir.getParent();
-    }
-    return dir;
   }
 }
