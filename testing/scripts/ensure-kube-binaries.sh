@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds a real kube-apiserver and etcd from Go modules into the cache; prints the directory holding
-# them as the last stdout line (everything else goes to stderr).
+# Builds real Kubernetes binaries and etcd from Go modules into the cache; prints the directory holding
+# them as the last stdout line (everything else goes to stderr): the control plane (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler), the node (kubelet, kube-proxy) and kubectl.
 #
 # Why from Go modules: the machine has Go and the Go module proxy but no other route to release
-# binaries, and kube-apiserver/etcd are plain Go programs that build with CGO_ENABLED=0.
+# binaries, and all of these are plain Go programs that build with CGO_ENABLED=0 (as upstream releases them).
 #
 # Idempotent: a bin dir whose binaries both run is reused as is. Builds happen in a temp dir next to
 # the target and the whole version dir is renamed into place, so an interrupted build leaves nothing
@@ -35,10 +36,13 @@ trap 'log "terminated; nothing was installed"; died=1; exit 143' TERM
 
 # "Runs" means --version succeeds and reports the version we asked for; the dir name already pins
 # the versions, so this mainly catches truncated or foreign-arch files.
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 usable() {
-  local bin="$1/bin" out
-  [ -x "$bin/kube-apiserver" ] && [ -x "$bin/etcd" ] && [ -x "$bin/kubectl" ] || return 1
-  out="$("$bin/kube-apiserver" --version 2>/dev/null)" && [ "$out" = "Kubernetes $K8S_VERSION" ] || return 1
+  local bin="$1/bin" out cmd
+  [ -x "$bin/etcd" ] && [ -x "$bin/kubectl" ] || return 1
+  for cmd in "${KUBE_COMMANDS[@]}"; do
+    out="$("$bin/$cmd" --version 2>/dev/null)" && [ "$out" = "Kubernetes $K8S_VERSION" ] || return 1
+  done
   out="$("$bin/etcd" --version 2>/dev/null)" && [[ "$out" == "etcd Version: ${ETCD_VERSION#v}"$'\n'* ]] || return 1
   out="$("$bin/kubectl" version --client 2>/dev/null)" && [[ "$out" == *"$K8S_VERSION"* ]] || return 1
 }
@@ -46,7 +50,7 @@ usable() {
 # Fast path without the lock: the dir only ever appears complete (rename), so reading it is safe.
 if usable "$dir"; then echo "$dir"; exit 0; fi
 
-command -v go >/dev/null || die "go is not on PATH (needed to build kube-apiserver and etcd)"
+command -v go >/dev/null || die "go is not on PATH (needed to build Kubernetes and etcd)"
 mkdir -p "$root"
 exec 9>"$root/.lock"
 if ! flock -n 9; then
@@ -90,21 +94,21 @@ mod_field() {
 mkdir -p "$work/out/bin"
 t_all=$SECONDS
 
-# --- kube-apiserver ----------------------------------------------------------------------------
+# --- Kubernetes --------------------------------------------------------------------------------
 # k8s.io/kubernetes requires its staging repos (k8s.io/api, apiserver, …) at v0.0.0 and replaces
 # them with ./staging/… paths; a dependency's replace directives are ignored, so the throwaway main
 # module maps each of them to the published staging tag v0.<minor>.<patch> itself.
-build_kube_apiserver() {
+build_kubernetes() {
   local src="$work/src/kube" gomod info staging major minor build_date ver_ld="" pkg
   case "$K8S_VERSION" in v1.*.*) ;; *) die "VIGIL_K8S_VERSION must look like v1.X.Y, got $K8S_VERSION";; esac
-  log "building kube-apiserver $K8S_VERSION from Go modules (first time only, takes several minutes)…"
+  log "building Kubernetes $K8S_VERSION from Go modules (first time only, takes several minutes)…"
   staging="v0.${K8S_VERSION#v1.}"
   gomod="$(mod_field "k8s.io/kubernetes@$K8S_VERSION" GoMod)" && [ -f "$gomod" ] ||
     die "k8s.io/kubernetes@$K8S_VERSION is not available from the module proxy"
 
   mkdir -p "$src"
   {
-    echo "module vigil.local/kube-apiserver-build"
+    echo "module vigil.local/kubernetes-build"
     # Upstream's go/godebug lines: the main module's go line sets the binary's GODEBUG defaults.
     grep -E '^(go|godebug) ' "$gomod"
     echo "require k8s.io/kubernetes $K8S_VERSION"
@@ -116,7 +120,11 @@ build_kube_apiserver() {
   grep -q '=> k8s.io/apiserver ' "$src/go.mod" ||
     die "found no v0.0.0 staging requirements in the go.mod of k8s.io/kubernetes@$K8S_VERSION"
   # A blank import behind a build tag is what makes `go mod tidy` resolve the command's packages.
-  printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kubectl"\n)\n' >"$src/tools.go"
+  {
+    printf '//go:build tools\n\npackage tools\n\nimport (\n'
+    for cmd in "${KUBE_COMMANDS[@]}" kubectl; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$cmd"; done
+    printf ')\n'
+  } >"$src/tools.go"
   log "resolving modules (k8s.io staging modules pinned to $staging)…"
   run_go "$src" go mod tidy
 
@@ -133,12 +141,11 @@ build_kube_apiserver() {
     ver_ld+=" -X $pkg.gitTreeState=clean -X $pkg.gitCommit="
     [ -z "$build_date" ] || ver_ld+=" -X $pkg.buildDate=$build_date"
   done
-  log "compiling kube-apiserver (the slow part)…"
-  run_go "$src" go build -trimpath -ldflags "-s -w$ver_ld" -o "$work/out/bin/kube-apiserver" \
-    k8s.io/kubernetes/cmd/kube-apiserver
-  # kubectl (with kustomize built in) for `kubectl apply -k … --dry-run=server` against the test API server.
-  log "compiling kubectl…"
-  run_go "$src" go build -trimpath -ldflags "-s -w$ver_ld" -o "$work/out/bin/kubectl" k8s.io/kubernetes/cmd/kubectl
+  # kubectl (with kustomize built in) for `kubectl apply -k …` against the test clusters, as users run it.
+  for cmd in "${KUBE_COMMANDS[@]}" kubectl; do
+    log "compiling $cmd (the first one is the slow part)…"
+    run_go "$src" go build -trimpath -ldflags "-s -w$ver_ld" -o "$work/out/bin/$cmd" "k8s.io/kubernetes/cmd/$cmd"
+  done
 }
 
 # --- etcd --------------------------------------------------------------------------------------
@@ -161,14 +168,14 @@ build_etcd() {
 }
 
 t=$SECONDS; build_etcd; log "etcd built in $((SECONDS - t))s"
-t=$SECONDS; build_kube_apiserver; log "kube-apiserver built in $((SECONDS - t))s"
+t=$SECONDS; build_kubernetes; log "Kubernetes built in $((SECONDS - t))s"
 
 usable "$work/out" || {
-  "$work/out/bin/kube-apiserver" --version >&2 || true
+  for cmd in "${KUBE_COMMANDS[@]}"; do "$work/out/bin/$cmd" --version >&2 || true; done
   "$work/out/bin/etcd" --version >&2 || true
   die "freshly built binaries do not report $K8S_VERSION / etcd ${ETCD_VERSION#v}"
 }
 rm -rf "$dir"
 mv "$work/out" "$dir"
-log "kube-apiserver $K8S_VERSION and etcd $ETCD_VERSION ready in $dir (built in $((SECONDS - t_all))s)"
+log "Kubernetes $K8S_VERSION and etcd $ETCD_VERSION ready in $dir (built in $((SECONDS - t_all))s)"
 echo "$dir"

@@ -71,6 +71,13 @@ public interface OperatorConfig {
     /** A lower replica count must be wanted this long before the Deployment scales in. */
     @WithDefault("5m")
     Duration scaleDownWindow();
+
+    /**
+     * A Secret in the LogSource's namespace whose keys become the ingester pods' environment (e.g.
+     * {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}), for clusters where pods get no AWS
+     * identity of their own (no IRSA, no EKS Pod Identity): kind, on-premises, the demo.
+     */
+    Optional<String> awsCredentialsSecret();
   }
 
   /** Threads running built-in engine rules (each run is a search and a small bulk write). */

@@ -43,7 +43,10 @@ final class BundledScripts {
     }
   }
 
-  private static Path extract(String script) {
+  /**
+   * Writes a bundled script into the cache and returns its path (for scripts run with arguments).
+   */
+  static Path extract(String script) {
     String resource = "scripts/" + script;
     try (InputStream in = BundledScripts.class.getResourceAsStream(resource)) {
       if (in == null) {

@@ -30,30 +30,52 @@ import java.util.UUID;
 public final class KubeApiServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+  /** Where the API server listens and what it serves beyond the API itself. */
+  record Settings(
+      String address,
+      String serviceCidr,
+      boolean withNodes,
+      List<String> extraTokens,
+      String logPrefix) {
+    /** API only, on loopback: no kubelet, no controller-manager (what most tests need). */
+    static final Settings API_ONLY = new Settings("127.0.0.1", "10.0.0.0/24", false, List.of(), "");
+  }
+
   private final Path base;
   private final Path bin;
+  private final Settings settings;
   private final int port;
   private final String token = UUID.randomUUID().toString();
   private ManagedProcess etcd;
   private ManagedProcess apiServer;
 
-  private KubeApiServer(Path base, Path bin) {
+  private KubeApiServer(Path base, Path bin, Settings settings) {
     this.base = base;
     this.bin = bin;
+    this.settings = settings;
     this.port = FreePorts.next();
   }
 
   public static KubeApiServer start() {
     Path bin = BundledScripts.run("ensure-kube-binaries.sh").resolve("bin");
     try {
-      KubeApiServer server =
-          new KubeApiServer(
-              Files.createTempDirectory(
-                  Path.of(System.getProperty("java.io.tmpdir")), "vigil-kube-"),
-              bin);
+      return start(
+          Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "vigil-kube-"),
+          bin,
+          Settings.API_ONLY);
+    } catch (IOException e) {
+      throw new PartStartException(
+          "cannot prepare the Kubernetes API server: " + e.getMessage(), e);
+    }
+  }
+
+  static KubeApiServer start(Path base, Path bin, Settings settings) {
+    KubeApiServer server = new KubeApiServer(base, bin, settings);
+    try {
       server.launch(bin);
       return server;
     } catch (IOException e) {
+      server.close();
       throw new PartStartException(
           "cannot prepare the Kubernetes API server: " + e.getMessage(), e);
     }
@@ -66,7 +88,7 @@ public final class KubeApiServer implements AutoCloseable {
     String peerUrl = "http://127.0.0.1:" + peerPort;
     etcd =
         ManagedProcess.start(
-            "etcd",
+            settings.logPrefix() + "etcd",
             List.of(
                 bin.resolve("etcd").toString(),
                 "--name=vigil",
@@ -85,32 +107,39 @@ public final class KubeApiServer implements AutoCloseable {
         "healthy", START_TIMEOUT, () -> answers(URI.create(etcdUrl + "/health"), false));
 
     writeCredentials();
-    apiServer =
-        ManagedProcess.start(
-            "kube-apiserver",
+    List<String> command =
+        new java.util.ArrayList<>(
             List.of(
                 bin.resolve("kube-apiserver").toString(),
                 "--etcd-servers=" + etcdUrl,
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
+                "--bind-address=" + settings.address(),
+                "--advertise-address=" + settings.address(),
                 "--secure-port=" + port,
                 "--cert-dir=" + base.resolve("certs"),
                 "--token-auth-file=" + base.resolve("tokens.csv"),
-                "--authorization-mode=RBAC",
                 "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                 "--service-account-key-file=" + base.resolve("sa.pub"),
                 "--service-account-signing-key-file=" + base.resolve("sa.key"),
-                "--service-cluster-ip-range=10.0.0.0/24",
-                // No controller-manager runs to create the token Secrets this plugin waits for.
-                "--disable-admission-plugins=ServiceAccount"),
-            base,
-            Map.of());
+                "--service-cluster-ip-range=" + settings.serviceCidr()));
+    if (settings.withNodes()) {
+      // As on any cluster: kubelets are authorized as nodes and may only touch their own pods.
+      command.add("--authorization-mode=Node,RBAC");
+      command.add("--enable-admission-plugins=NodeRestriction");
+    } else {
+      command.add("--authorization-mode=RBAC");
+      // No controller-manager runs to create the service accounts this plugin waits for.
+      command.add("--disable-admission-plugins=ServiceAccount");
+    }
+    apiServer =
+        ManagedProcess.start(settings.logPrefix() + "kube-apiserver", command, base, Map.of());
     apiServer.awaitReady("ready", START_TIMEOUT, () -> answers(url().resolve("/readyz"), true));
   }
 
   private void writeCredentials() throws IOException {
-    Files.writeString(
-        base.resolve("tokens.csv"), token + ",vigil-admin,vigil-admin,system:masters\n");
+    StringBuilder tokens = new StringBuilder(token + ",vigil-admin,vigil-admin,system:masters\n");
+    // Static tokens of other users, as token,user,uid,"group".
+    settings.extraTokens().forEach(line -> tokens.append(line).append('\n'));
+    Files.writeString(base.resolve("tokens.csv"), tokens);
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -153,7 +182,12 @@ public final class KubeApiServer implements AutoCloseable {
   }
 
   public URI url() {
-    return URI.create("https://127.0.0.1:" + port);
+    return URI.create("https://" + settings.address() + ":" + port);
+  }
+
+  /** The key service account tokens are signed with (the controller-manager signs with it too). */
+  Path serviceAccountKey() {
+    return base.resolve("sa.key");
   }
 
   /** The kubectl built with this API server (same version), for tests that run it like users do. */
@@ -190,7 +224,12 @@ public final class KubeApiServer implements AutoCloseable {
 
   /** A kubeconfig file for kubectl and other tools, written next to the server's files. */
   public Path kubeconfig() {
-    Path file = base.resolve("kubeconfig");
+    return kubeconfig("kubeconfig", "vigil-admin", token);
+  }
+
+  /** A kubeconfig file {@code name} for a user authenticating with {@code userToken}. */
+  Path kubeconfig(String name, String user, String userToken) {
+    Path file = base.resolve(name);
     String content =
         String.join(
             "\n",
@@ -202,14 +241,14 @@ public final class KubeApiServer implements AutoCloseable {
             "    server: " + url(),
             "    certificate-authority: " + servingCertificate(),
             "users:",
-            "- name: vigil-admin",
+            "- name: " + user,
             "  user:",
-            "    token: " + token,
+            "    token: " + userToken,
             "contexts:",
             "- name: vigil-local",
             "  context:",
             "    cluster: vigil-local",
-            "    user: vigil-admin",
+            "    user: " + user,
             "    namespace: default",
             "current-context: vigil-local",
             "");

@@ -13,6 +13,7 @@ public final class RealParts {
       new Lazy<>(OpenSearchNode::startSecured);
   private static final Lazy<MotoServer> MOTO = new Lazy<>(MotoServer::start);
   private static final Lazy<KubeApiServer> KUBE = new Lazy<>(KubeApiServer::start);
+  private static final Lazy<KubeNode> KUBE_NODE = new Lazy<>(KubeNode::start);
 
   private RealParts() {}
 
@@ -32,8 +33,14 @@ public final class RealParts {
     return KUBE.get();
   }
 
+  /** A one-node cluster that runs pods (needs root); separate from {@link #kube()}. */
+  public static KubeNode kubeNode() {
+    return KUBE_NODE.get();
+  }
+
   /** Stops every part that was started, newest dependency last. */
   public static void stopAll() {
+    KUBE_NODE.close();
     KUBE.close();
     MOTO.close();
     SECURED_OPENSEARCH.close();

@@ -6,15 +6,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Injects the real parts into test constructors and methods: {@link OpenSearchNode} (add {@link
- * Secured} for the TLS + basic-auth node), {@link MotoServer} and {@link KubeApiServer}. Each is
- * started once per test JVM, on first request, and stopped by PID when the JVM exits. A part that
- * cannot start fails the test with the reason — it is never skipped.
+ * Secured} for the TLS + basic-auth node), {@link MotoServer}, {@link KubeApiServer} and {@link
+ * KubeNode}. Each is started once per test JVM, on first request, and stopped by PID when the JVM
+ * exits. A part that cannot start fails the test with the reason — it is never skipped.
  */
 public final class RealPartsExtension implements ParameterResolver {
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == OpenSearchNode.class || type == MotoServer.class || type == KubeApiServer.class;
+    return type == OpenSearchNode.class
+        || type == MotoServer.class
+        || type == KubeApiServer.class
+        || type == KubeNode.class;
   }
 
   @Override
@@ -27,6 +30,9 @@ public final class RealPartsExtension implements ParameterResolver {
     }
     if (type == MotoServer.class) {
       return RealParts.moto();
+    }
+    if (type == KubeNode.class) {
+      return RealParts.kubeNode();
     }
     return RealParts.kube();
   }

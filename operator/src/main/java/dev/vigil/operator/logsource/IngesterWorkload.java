@@ -350,6 +350,18 @@ public final class IngesterWorkload {
             .withPeriodSeconds(10)
             .endReadinessProbe()
             .withResources(resources)
+            .withEnvFrom(
+                settings
+                    .awsCredentialsSecret()
+                    .map(
+                        secret ->
+                            List.of(
+                                new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+                                    .withNewSecretRef()
+                                    .withName(secret)
+                                    .endSecretRef()
+                                    .build()))
+                    .orElse(List.of()))
             .withVolumeMounts(mounts)
             .withNewSecurityContext()
             .withAllowPrivilegeEscalation(false)

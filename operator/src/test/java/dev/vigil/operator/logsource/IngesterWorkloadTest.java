@@ -135,4 +135,31 @@ class IngesterWorkloadTest {
     assertThat(IngesterWorkload.hash(deployment))
         .isNotEqualTo(IngesterWorkload.hash(deployment(withGeoIp, properties(withGeoIp))));
   }
+
+  @Test
+  void awsCredentialsSecretBecomesThePodsEnvironmentOnlyWhenConfigured() {
+    LogSource source = source("");
+    Map<String, String> properties = properties(source);
+    Container withSecret =
+        IngesterWorkload.deployment(
+                source,
+                connection(),
+                "vigil-ingester-waf",
+                properties,
+                "",
+                1,
+                TestSettings.ingesters(Optional.of("vigil-aws")))
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    Container without =
+        deployment(source, properties).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(withSecret.getEnvFrom())
+        .singleElement()
+        .satisfies(e -> assertThat(e.getSecretRef().getName()).isEqualTo("vigil-aws"));
+    assertThat(without.getEnvFrom()).isEmpty();
+  }
 }

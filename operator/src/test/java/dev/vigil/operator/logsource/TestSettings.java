@@ -27,26 +27,34 @@ final class TestSettings {
     };
   }
 
-  static final OperatorConfig.Ingesters INGESTERS =
-      new OperatorConfig.Ingesters() {
-        @Override
-        public String image() {
-          return "vigil-ingester:test";
-        }
+  static final OperatorConfig.Ingesters INGESTERS = ingesters(Optional.empty());
 
-        @Override
-        public String serviceAccount() {
-          return "vigil-ingester";
-        }
+  static OperatorConfig.Ingesters ingesters(Optional<String> awsCredentialsSecret) {
+    return new OperatorConfig.Ingesters() {
+      @Override
+      public String image() {
+        return "vigil-ingester:test";
+      }
 
-        @Override
-        public Duration scaleInterval() {
-          return Duration.ofSeconds(30);
-        }
+      @Override
+      public String serviceAccount() {
+        return "vigil-ingester";
+      }
 
-        @Override
-        public Duration scaleDownWindow() {
-          return Duration.ofMinutes(5);
-        }
-      };
+      @Override
+      public Duration scaleInterval() {
+        return Duration.ofSeconds(30);
+      }
+
+      @Override
+      public Duration scaleDownWindow() {
+        return Duration.ofMinutes(5);
+      }
+
+      @Override
+      public Optional<String> awsCredentialsSecret() {
+        return awsCredentialsSecret;
+      }
+    };
+  }
 }
