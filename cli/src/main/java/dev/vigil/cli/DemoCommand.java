@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run Vigil locally on real parts: OpenSearch, the AWS emulator (moto) and a Kubernetes API server,",
-      "the operator and its ingesters, the samples/demo manifests and the samples/demo-logs — and show",
+      "Run Vigil locally on real parts: OpenSearch, the AWS emulator (moto) and a one-node Kubernetes",
+      "cluster running the operator and ingester images as pods (as root; else an API server with the",
+      "operator and ingesters as processes), the samples/demo manifests and logs — and show",
       "what happens: resources becoming Ready, documents ingested per log type, alerts, webhook deliveries.",
       "Runs until Ctrl-C, which stops every process it started."
     })
@@ -51,6 +52,13 @@ final class DemoCommand implements Callable<Integer> {
           "Directory for the kubeconfig, the operator's and ingesters' working directories (default: ${DEFAULT-VALUE}).")
   Path state;
 
+  @Option(
+      names = "--processes",
+      description =
+          "Run the operator and ingesters as local processes instead of pods on a real node (what the"
+              + " demo does anyway when not run as root, since a node needs root).")
+  boolean processes;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -58,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     System.setProperty("vigil.parts.logs", logs.toAbsolutePath().toString());
     Console console = new Console(spec.commandLine().getOut());
     try {
-      return new DemoRun(DemoLayout.find(state), console, once, timeout).run();
+      return new DemoRun(DemoLayout.find(state), console, once, timeout, processes).run();
     } catch (DemoException e) {
       spec.commandLine().getErr().println("vigil demo: " + e.getMessage());
       return 2;

@@ -58,10 +58,9 @@ public final class KubeNode implements AutoCloseable {
 
   /** Starts the node; fails with the reason (not root, a part that does not come up, …). */
   public static KubeNode start() {
-    if (!runningAsRoot()) {
-      throw new PartStartException(
-          "the Kubernetes node needs root (containerd, runc, network namespaces, cgroups);"
-              + " run the tests as root, as CI does");
+    String whyNot = whyNot();
+    if (whyNot != null) {
+      throw new PartStartException(whyNot + "; run the tests as root, as CI does");
     }
     Path bin = BundledScripts.run("ensure-kube-binaries.sh").resolve("bin");
     Path parts = BundledScripts.run("ensure-node-parts.sh");
@@ -350,6 +349,13 @@ public final class KubeNode implements AutoCloseable {
     } catch (IOException | UncheckedIOException e) {
       System.err.println("keeping the pods' logs: " + e.getMessage());
     }
+  }
+
+  /** Why no node can run here, or null when one can. */
+  public static String whyNot() {
+    return runningAsRoot()
+        ? null
+        : "a Kubernetes node needs root (containerd, runc, network namespaces, cgroups)";
   }
 
   private static boolean runningAsRoot() {

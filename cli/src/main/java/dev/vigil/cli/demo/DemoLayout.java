@@ -57,6 +57,14 @@ public record DemoLayout(Path root, Path state) {
     return built("ingester/target/quarkus-app/quarkus-run.jar", "ingester");
   }
 
+  public Path operatorImage() {
+    return built("operator/target/vigil-operator-image.tar", "operator");
+  }
+
+  public Path ingesterImage() {
+    return built("ingester/target/vigil-ingester-image.tar", "ingester");
+  }
+
   private Path built(String relative, String module) {
     Path jar = root.resolve(relative);
     if (!Files.isRegularFile(jar)) {

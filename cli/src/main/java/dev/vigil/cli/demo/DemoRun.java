@@ -1,6 +1,7 @@
 package dev.vigil.cli.demo;
 
 import dev.vigil.testing.KubeApiServer;
+import dev.vigil.testing.KubeNode;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.PartLogs;
@@ -20,10 +21,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 /**
- * The whole SIEM on local real parts: OpenSearch, the AWS emulator and a Kubernetes API server; the
- * CRDs; the packaged operator; ingesters run for its Deployments ({@link IngesterKubelet}); the
- * {@code samples/demo} manifests; the {@code samples/demo-logs} uploaded to the LogSources' buckets
- * — and then reports, as it happens, what the operator and ingesters make of it.
+ * The whole SIEM on local real parts: OpenSearch, the AWS emulator and Kubernetes — a real node
+ * running Vigil's images as pods where it can ({@link NodeRuntime}), else an API server with the
+ * operator and ingesters as processes ({@link ProcessRuntime}); the {@code samples/demo} manifests;
+ * the {@code samples/demo-logs} uploaded to the LogSources' buckets — and then reports, as it
+ * happens, what the operator and ingesters make of it.
  */
 public final class DemoRun {
   public static final String NAMESPACE = "vigil-demo";
@@ -33,14 +35,20 @@ public final class DemoRun {
   private final Console console;
   private final boolean once;
   private final Duration timeout;
+  private final boolean processes;
   private final List<AutoCloseable> started = new ArrayList<>();
   private volatile boolean stopping;
 
-  public DemoRun(DemoLayout layout, Console console, boolean once, Duration timeout) {
+  /**
+   * @param processes run the operator and ingesters as local processes even where a node could run
+   */
+  public DemoRun(
+      DemoLayout layout, Console console, boolean once, Duration timeout, boolean processes) {
     this.layout = layout;
     this.console = console;
     this.once = once;
     this.timeout = timeout;
+    this.processes = processes;
   }
 
   /** Runs until Ctrl-C (or, with once, until everything happened); 0 when it all did. */
@@ -65,14 +73,26 @@ public final class DemoRun {
     OpenSearchNode openSearch =
         start("OpenSearch " + OpenSearchNode.VERSION, RealParts::openSearch);
     MotoServer moto = start("AWS emulator (moto)", RealParts::moto);
-    KubeApiServer kube = start("Kubernetes API server", RealParts::kube);
+    String noNode = processes ? "--processes was given" : KubeNode.whyNot();
+    KubeApiServer kube;
+    KubeNode node = null;
+    if (noNode == null) {
+      node = start("Kubernetes node (control plane, kubelet, containerd)", RealParts::kubeNode);
+      kube = node.api();
+    } else {
+      console.event("operator and ingesters run as local processes, not pods: %s", noNode);
+      kube = start("Kubernetes API server", RealParts::kube);
+    }
     started.add(RealParts::stopAll);
 
     KubernetesClient client = kube.adminClient();
     started.add(0, client);
     Path kubeconfig = writeKubeconfig(kube);
-    List<String> kinds = CrdInstaller.install(client, layout.crds());
-    console.event("CRDs installed from crds/: %s", String.join(", ", kinds));
+    VigilRuntime vigil =
+        node != null
+            ? new NodeRuntime(layout, console, node, client, moto)
+            : new ProcessRuntime(layout, console, kube, client, moto);
+    started.add(0, vigil);
 
     WebhookReceiver webhook = WebhookReceiver.start(console);
     started.add(0, webhook);
@@ -84,8 +104,8 @@ public final class DemoRun {
             client,
             layout.manifests(),
             Map.of(
-                DemoManifests.OPENSEARCH, openSearch.uri().toString(),
-                DemoManifests.WEBHOOK, webhook.url().toString(),
+                DemoManifests.OPENSEARCH, vigil.reachable(openSearch.uri()).toString(),
+                DemoManifests.WEBHOOK, vigil.reachable(webhook.url()).toString(),
                 DemoManifests.SNAPSHOTS, openSearch.snapshotDirectory().toString()));
     S3Client s3 = moto.s3();
     for (String bucket : buckets(client, manifests)) {
@@ -97,30 +117,13 @@ public final class DemoRun {
       console.event("bucket    s3://%s created in the AWS emulator", bucket);
     }
 
-    console.partial("starting the Vigil operator… ");
-    long t = System.nanoTime();
-    OperatorProcess operator =
-        OperatorProcess.start(layout.operatorJar(), layout.state().resolve("operator"), kube, moto);
-    started.add(0, operator);
-    console.line(
-        String.format("ready in %.1f s (log %s)", (System.nanoTime() - t) / 1e9, operator.log()));
-    List<String> reconciled = operator.reconciledKinds();
+    List<String> reconciled = vigil.install(NAMESPACE);
     List<String> absent =
         ResourceStatusFeed.KINDS.stream().filter(k -> !reconciled.contains(k)).toList();
     console.event(
         "operator reconciles: %s%s",
         String.join(", ", reconciled),
         absent.isEmpty() ? "" : "   (not in this build: " + String.join(", ", absent) + ")");
-
-    IngesterKubelet kubelet =
-        new IngesterKubelet(
-            client, layout.ingesterJar(), layout.state().resolve("ingesters"), console);
-    kubelet.start();
-    started.add(0, kubelet);
-    console.event(
-        "no kubelet runs here: the demo runs one ingester process per ingester Deployment, with its"
-            + " ConfigMap as config/application.properties, and reports its readiness in the"
-            + " Deployment's status");
 
     DemoManifests.apply(client, manifests);
     console.event(
@@ -142,6 +145,7 @@ public final class DemoRun {
     while (!stopping) {
       try {
         statuses.poll();
+        vigil.poll();
         uploads.poll(statuses.list("LogSource"));
         search.poll();
       } catch (RuntimeException e) {
@@ -150,14 +154,15 @@ public final class DemoRun {
         }
         console.event("(poll failed, retrying: %s)", e.getMessage());
       }
-      if (!operator.isAlive()) {
-        console.event("the operator exited; its log: %s", operator.log());
+      String operatorGone = vigil.operatorGone();
+      if (operatorGone != null) {
+        console.event("%s", operatorGone);
         return 1;
       }
       List<String> pending =
           expect.pending(statuses.all(), uploads, search.documents(), search.alerts(), webhook);
       if (pending.isEmpty() && !summarized) {
-        summarize(openSearch, moto, kube, kubeconfig, webhook, search);
+        summarize(openSearch, moto, kube, kubeconfig, webhook, search, vigil);
         summarized = true;
         if (once) {
           return 0;
@@ -171,7 +176,7 @@ public final class DemoRun {
         if (once) {
           return 1;
         }
-        summarize(openSearch, moto, kube, kubeconfig, webhook, search);
+        summarize(openSearch, moto, kube, kubeconfig, webhook, search, vigil);
         summarized = true;
       }
       Thread.sleep(POLL.toMillis()); // the polling interval of the feeds, not a wait for an outcome
@@ -185,7 +190,8 @@ public final class DemoRun {
       KubeApiServer kube,
       Path kubeconfig,
       WebhookReceiver webhook,
-      OpenSearchFeed search) {
+      OpenSearchFeed search,
+      VigilRuntime vigil) {
     String os = openSearch.uri().toString();
     console.line("");
     console.line("Vigil is running:");
@@ -206,6 +212,8 @@ public final class DemoRun {
             + MotoServer.REGION
             + ", access key testing/testing)");
     console.line("  Kubernetes API server  " + kube.url() + "   kubeconfig " + kubeconfig);
+    String kubectl = kube.kubectl() + " --kubeconfig " + kubeconfig;
+    vigil.describe(kubectl).forEach(console::line);
     console.line(
         "  webhook receiver       "
             + webhook.url()
@@ -215,14 +223,19 @@ public final class DemoRun {
     console.line("  logs                   " + PartLogs.directory());
     console.line("");
     console.line("Explore:");
-    String kubectl = kube.kubectl() + " --kubeconfig " + kubeconfig + " -n " + NAMESPACE;
     console.line(
         "  "
             + kubectl
+            + " -n "
+            + NAMESPACE
             + " get opensearchconnections,logsources,detectionrules,notificationchannels,dashboards,snapshotpolicies");
-    console.line("  " + kubectl + " describe logsource cloudtrail");
+    console.line("  " + kubectl + " -n " + NAMESPACE + " describe logsource cloudtrail");
     console.line(
-        "  " + kubectl + " get deployments,configmaps -l app.kubernetes.io/name=vigil-ingester");
+        "  "
+            + kubectl
+            + " -n "
+            + NAMESPACE
+            + " get deployments,configmaps -l app.kubernetes.io/name=vigil-ingester");
     console.line("  curl -s '" + os + "/_cat/indices/vigil-*?v'");
     console.line(
         "  curl -s '" + os + "/vigil-cloudtrail-*/_search?q=event.action:StopLogging&pretty'");

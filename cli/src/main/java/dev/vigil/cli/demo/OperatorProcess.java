@@ -48,11 +48,7 @@ final class OperatorProcess implements AutoCloseable {
     settings.put("vigil.operator.aws.endpoint-override", moto.endpoint().toString());
     settings.put("vigil.operator.aws.region", MotoServer.REGION.id());
     settings.put("vigil.operator.aws.s3-path-style", "true");
-    // Short re-checks, so the demo moves at a watchable pace.
-    settings.put("vigil.operator.connection-check-interval", "10s");
-    settings.put("vigil.operator.retry-max-delay", "10s");
-    settings.put("vigil.operator.ingesters.scale-interval", "3s");
-    settings.put("vigil.operator.snapshot-check-interval", "20s");
+    settings.putAll(VigilRuntime.DEMO_SETTINGS);
     for (Map.Entry<String, String> p : settings.entrySet()) {
       command.add("-D" + p.getKey() + "=" + p.getValue());
     }
@@ -87,15 +83,20 @@ final class OperatorProcess implements AutoCloseable {
   /** The kinds the operator registered a reconciler for, read from its start-up log. */
   List<String> reconciledKinds() {
     try {
-      Matcher m = REGISTERED.matcher(Files.readString(process.log()));
-      List<String> kinds = new ArrayList<>();
-      while (m.find()) {
-        kinds.add(m.group(1));
-      }
-      return kinds;
+      return reconciledKinds(Files.readString(process.log()));
     } catch (IOException e) {
       return List.of();
     }
+  }
+
+  /** The kinds an operator log says reconcilers were registered for. */
+  static List<String> reconciledKinds(String log) {
+    Matcher m = REGISTERED.matcher(log);
+    List<String> kinds = new ArrayList<>();
+    while (m.find()) {
+      kinds.add(m.group(1));
+    }
+    return kinds;
   }
 
   boolean isAlive() {
