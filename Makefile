@@ -15,10 +15,12 @@ build:
 test: parts
 	$(MVN) verify
 
-## Prepare the AWS emulator and the Kubernetes API server in the cache (idempotent; shows progress the first time).
+## Prepare the AWS emulator, Kubernetes and the node's packages in the cache (idempotent; shows progress the first
+## time). The node needs root: as another user its tests fail saying so, and the demo runs without it.
 parts:
 	bash testing/scripts/ensure-moto.sh >/dev/null
 	bash testing/scripts/ensure-kube-binaries.sh >/dev/null
+	if [ "$$(id -u)" = 0 ]; then bash testing/scripts/ensure-node-parts.sh >/dev/null; fi
 
 ## Run the JMH benchmarks of the log core and print throughput and the pipeline/ceiling ratio (several minutes).
 bench:

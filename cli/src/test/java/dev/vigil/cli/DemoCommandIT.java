@@ -17,37 +17,62 @@ import picocli.CommandLine;
 
 /**
  * The README's first command, non-interactively: {@code vigil demo --once} brings up the real
- * parts, the packaged operator and its ingesters, applies samples/demo, uploads samples/demo-logs
- * and exits 0 only once every log type's documents are searchable and every demo rule alerted
- * (through the webhook too); then nothing it started is left running.
+ * parts, the operator and its ingesters — as pods on the real node (as root, as CI runs) or as
+ * processes ({@code --processes}, what non-root users get) — applies samples/demo, uploads
+ * samples/demo-logs and exits 0 only once every log type's documents are searchable and every demo
+ * rule alerted (through the webhook too); then nothing it started is left running.
  */
 class DemoCommandIT {
   @Test
-  void demoOnceIngestsEveryLogTypeAndStopsEverythingItStarted() throws Exception {
+  void demoOnceRunsVigilAsPodsOnTheNodeAndStopsEverythingItStarted() throws Exception {
+    String printed = demoOnce("node");
+    assertThat(printed)
+        .contains("the operator and the ingesters run as pods on the node vigil-node")
+        .containsPattern("pod +vigil-system/vigil-operator-\\S+ +running, ready")
+        .containsPattern("pod +vigil-demo/vigil-ingester-cloudtrail-\\S+ +running, ready")
+        .doesNotContain("no kubelet runs here");
+    assertEverythingHappenedAndStopped(printed);
+    // The node is gone with the demo: no bridge, no pods' processes.
+    Process link = new ProcessBuilder("ip", "link", "show", "vigil0").start();
+    assertThat(link.waitFor()).isNotZero();
+  }
+
+  @Test
+  void demoOnceWithProcessesRunsTheOperatorAndIngestersAsLocalProcesses() throws Exception {
+    String printed = demoOnce("processes", "--processes");
+    assertThat(printed).contains("no kubelet runs here").contains("--processes was given");
+    assertEverythingHappenedAndStopped(printed);
+  }
+
+  private static String demoOnce(String name, String... more) {
     StringWriter output = new StringWriter();
     CommandLine cli = new CommandLine(new VigilCommand());
     cli.setOut(new PrintWriter(output, true));
-
-    int exit =
-        cli.execute(
-            "demo",
-            "--once",
-            "--timeout",
-            "PT8M",
-            "--logs",
-            "target/demo/logs",
-            "--state",
-            "target/demo");
-
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "demo",
+                "--once",
+                "--timeout",
+                "PT8M",
+                "--logs",
+                "target/demo-" + name + "/logs",
+                "--state",
+                "target/demo-" + name));
+    args.addAll(java.util.List.of(more));
+    int exit = cli.execute(args.toArray(String[]::new));
     String printed = output.toString();
     assertThat(exit).as(printed).isZero();
+    return printed;
+  }
+
+  private static void assertEverythingHappenedAndStopped(String printed) throws Exception {
     assertThat(printed)
         .contains("Ready     OpenSearchConnection/default")
         .contains("Ready     LogSource/cloudtrail")
         .contains("Ready     LogSource/vpcflow")
         .contains("Ready     LogSource/waf")
         .contains("Ready     LogSource/securityhub")
-        .contains("no kubelet runs here")
         // Exactly the documents the demo logs hold (parsed by hand from samples/demo-logs).
         .containsPattern("ingested  cloudtrail +31 documents in vigil-cloudtrail-")
         .containsPattern("ingested  vpcflow +66 documents in vigil-vpcflow-")
