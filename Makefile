@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test parts format crds bench bench-ratio bench-ingester bench-geoip bench-alerting clean
+.PHONY: demo build test images parts format crds bench bench-ratio bench-ingester bench-geoip bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -11,9 +11,15 @@ demo: build
 build:
 	$(MVN) -q install -DskipTests
 
-## Install the real parts the tests need (cached), then run every unit test and integration test.
+## Install the real parts the tests need (cached), then run every unit test and integration test, with the
+## container images built (the *ImageIT tests check them; the base image is cached like the parts).
 test: parts
-	$(MVN) verify
+	$(MVN) verify -Dimages
+
+## Build the container images without Docker: operator/target/vigil-operator-image.tar and
+## ingester/target/vigil-ingester-image.tar (docker-archive, tagged ghcr.io/vigil-siem/vigil-<app>:<pom version>).
+images:
+	$(MVN) -q -pl operator,ingester -am package -DskipTests -Dimages
 
 ## Prepare the AWS emulator, Kubernetes and the node's packages in the cache (idempotent; shows progress the first
 ## time). The node needs root: as another user its tests fail saying so, and the demo runs without it.

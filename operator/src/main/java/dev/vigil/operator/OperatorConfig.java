@@ -56,8 +56,11 @@ public interface OperatorConfig {
   }
 
   interface Ingesters {
-    /** Image of the ingester pods when a LogSource names none. */
-    @WithDefault("ghcr.io/vigil-siem/vigil-ingester:0.1.0")
+    /**
+     * Image of the ingester pods when a LogSource names none. Its default is the ingester image of
+     * the same build (the pom's {@code vigil.ingester.image}, written into application.properties
+     * by Maven); deployments set it with {@code VIGIL_OPERATOR_INGESTERS_IMAGE}.
+     */
     String image();
 
     /** Service account of the ingester pods (IRSA: annotate it with the ingester's role). */

@@ -6,6 +6,7 @@ import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.operator.OperatorConfig;
+import dev.vigil.testing.AppImageChecks;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -49,6 +50,33 @@ class IngesterWorkloadTest {
   private static Map<String, String> properties(LogSource source) {
     return IngesterWorkload.properties(
         source, connection(), "https://sqs/q", "eu-west-1", AWS, false);
+  }
+
+  /**
+   * What the pod expects of the ingester image is what the image is (AppImageChecks holds the image
+   * to the same): working directory with config below it, a writable /tmp on a read-only root,
+   * non-root, probes on 8080.
+   */
+  @Test
+  void podRunsTheIngesterImageAsItIsBuilt() {
+    LogSource source = source("");
+    PodSpec pod = deployment(source, properties(source)).getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(container.getImage()).isEqualTo(INGESTERS.image());
+    assertThat(container.getWorkingDir()).isEqualTo(AppImageChecks.APP_DIR);
+    assertThat(container.getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .contains(AppImageChecks.APP_DIR + "/config", "/tmp");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("tmp"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(container.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
   }
 
   @Test
