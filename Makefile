@@ -7,9 +7,9 @@ MVN := ./mvnw -B
 demo: build
 	bin/vigil demo
 
-## Build every module and the vigil jar, without tests.
+## Build every module, the vigil jar and the container images, without tests.
 build:
-	$(MVN) -q install -DskipTests
+	$(MVN) -q install -DskipTests -Dimages
 
 ## Install the real parts the tests need (cached), then run every unit test and integration test, with the
 ## container images built (the *ImageIT tests check them; the base image is cached like the parts).

@@ -125,6 +125,8 @@ public final class KubeApiServer implements AutoCloseable {
       // As on any cluster: kubelets are authorized as nodes and may only touch their own pods.
       command.add("--authorization-mode=Node,RBAC");
       command.add("--enable-admission-plugins=NodeRestriction");
+      // kubectl logs/exec: reach the kubelet at its node IP (no DNS knows the node's name here).
+      command.add("--kubelet-preferred-address-types=InternalIP");
     } else {
       command.add("--authorization-mode=RBAC");
       // No controller-manager runs to create the service accounts this plugin waits for.

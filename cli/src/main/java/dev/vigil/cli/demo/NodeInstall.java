@@ -2,6 +2,7 @@ package dev.vigil.cli.demo;
 
 import dev.vigil.testing.KubeNode;
 import dev.vigil.testing.MotoServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,8 +22,8 @@ import java.util.stream.Collectors;
  * Vigil installed on the test node the way users install it: the operator and ingester images
  * loaded into the node's containerd (as {@code kind load image-archive} does), then {@code kubectl
  * apply -k} of a kustomization layered on {@code deploy/kustomize/overlays/kind} that only says
- * where this machine's AWS emulator is and hands operator and ingesters the emulator's static
- * credentials. The operator runs as a pod under exactly the ServiceAccount and RBAC of the
+ * where this machine's AWS emulator is; the emulator's static credentials go into the Secret the
+ * kind overlay reads. The operator runs as a pod under exactly the ServiceAccount and RBAC of the
  * kustomize base; the ingester Deployments it writes are run by the kubelet.
  */
 public final class NodeInstall {
@@ -30,11 +31,13 @@ public final class NodeInstall {
   public static final String OPERATOR = "vigil-operator";
 
   /**
-   * The Secret of emulator credentials: in {@value #NAMESPACE} for the operator, and in each
-   * LogSource namespace for its ingesters ({@code
+   * The Secret of AWS credentials the kind overlay gives the operator (in {@value #NAMESPACE}) and
+   * the ingesters (in each LogSource namespace, {@code
    * vigil.operator.ingesters.aws-credentials-secret}).
    */
   public static final String AWS_SECRET = "vigil-aws-credentials";
+
+  private static final String OVERLAY = "deploy/kustomize/overlays/kind";
 
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
@@ -55,16 +58,25 @@ public final class NodeInstall {
         "vigil.operator.aws.endpoint-override", node.reachableFromPods(moto.endpoint()).toString());
     env.put("vigil.operator.aws.region", MotoServer.REGION.id());
     env.put("vigil.operator.aws.s3-path-style", "true");
-    env.put("vigil.operator.ingesters.aws-credentials-secret", AWS_SECRET);
     env.putAll(settings);
+    Path absolute = dir.toAbsolutePath();
     try {
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("kustomization.yaml"), kustomization(layout, env));
+      Files.createDirectories(absolute);
+      Files.writeString(
+          absolute.resolve("kustomization.yaml"),
+          kustomization(absolute.relativize(layout.root().resolve(OVERLAY)), env));
     } catch (IOException e) {
       throw new DemoException("cannot write the kustomization in " + dir, e);
     }
-    kubectl(node, "apply", "-k", dir.toString());
     try (KubernetesClient client = node.api().adminClient()) {
+      // The credentials are read when the operator's container starts: they come first.
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+          .serverSideApply();
+      awsCredentials(client, NAMESPACE);
+      kubectl(node, "apply", "-k", absolute.toString());
       awaitOperatorReady(client);
     }
   }
@@ -90,7 +102,8 @@ public final class NodeInstall {
     return Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing");
   }
 
-  static String kustomization(DemoLayout layout, Map<String, String> settings) {
+  /** The kind overlay (a path relative to the kustomization: kustomize refuses absolute ones). */
+  static String kustomization(Path overlay, Map<String, String> settings) {
     String env =
         settings.entrySet().stream()
             .map(
@@ -103,37 +116,18 @@ public final class NodeInstall {
                         + e.getValue()
                         + "\"}\n")
             .collect(Collectors.joining());
-    String literals =
-        credentials().entrySet().stream()
-            .sorted(Map.Entry.comparingByKey())
-            .map(e -> "      - " + e.getKey() + "=" + e.getValue() + "\n")
-            .collect(Collectors.joining());
     return "# Written by the Vigil demo: the kind overlay, pointed at this machine's AWS emulator.\n"
         + "apiVersion: kustomize.config.k8s.io/v1beta1\n"
         + "kind: Kustomization\n"
         + "resources:\n"
         + "  - "
-        + layout.root().resolve("deploy/kustomize/overlays/kind")
+        + overlay
         + "\n"
-        + "secretGenerator:\n"
-        + "  - name: "
-        + AWS_SECRET
-        + "\n"
-        + "    namespace: "
-        + NAMESPACE
-        + "\n"
-        + "    literals:\n"
-        + literals
         + "patches:\n"
         + "  - target: {kind: Deployment, name: "
         + OPERATOR
         + "}\n"
         + "    patch: |-\n"
-        + "      - op: add\n"
-        + "        path: /spec/template/spec/containers/0/envFrom\n"
-        + "        value: [{secretRef: {name: "
-        + AWS_SECRET
-        + "}}]\n"
         + env;
   }
 
