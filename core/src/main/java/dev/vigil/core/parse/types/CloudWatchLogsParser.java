@@ -432,7 +432,7 @@ public final class CloudWatchLogsParser implements LogParser {
           offset,
           timestampToken == null
               ? "log event has no timestamp"
-              : "log event timestamp must be epoch milliseconds, found "
+              : "log event timestamp must be epoch milliseconds or an ISO-8601 time, found "
                   + Support.describe(timestampToken)
                   + (timestamp != null ? " '" + timestamp + "'" : ""));
       return;

@@ -125,7 +125,7 @@ public final class WafParser implements LogParser {
           start,
           timestampToken == null
               ? "timestamp is missing"
-              : "timestamp must be epoch milliseconds, found "
+              : "timestamp must be epoch milliseconds or an ISO-8601 time, found "
                   + Support.describe(timestampToken)
                   + (timestamp != null ? " '" + timestamp + "'" : ""));
       return;
