@@ -70,6 +70,8 @@ class CloudWatchLogsDeliveryIT {
   private static OpenSearchNode openSearch;
   private static IngesterProcess ingester;
   private static int uploads;
+  // Records a test deliberately makes unreadable; every other one must reach OpenSearch.
+  private static int expectedDeadLetters;
 
   @BeforeAll
   static void start() {
@@ -97,12 +99,16 @@ class CloudWatchLogsDeliveryIT {
     }
   }
 
-  /** Every object was read to the end, and nothing of it (control messages least) dead-lettered. */
+  /**
+   * Every object was read to the end, and nothing of it (control messages least) dead-lettered but
+   * what a test made unreadable on purpose.
+   */
   @AfterEach
-  void nothingDeadLettered() {
+  void nothingElseDeadLettered() {
     awaitEveryObjectRead();
-    assertThat(aws.deadLetterKeys()).isEmpty();
-    assertThat(ingester.metric("vigil_ingester_records_failed_total")).isZero();
+    assertThat(aws.deadLetterKeys()).hasSize(expectedDeadLetters);
+    assertThat(ingester.metric("vigil_ingester_records_failed_total"))
+        .isEqualTo(expectedDeadLetters);
   }
 
   // Firehose with GZIP compression (what Vigil provisioned before): CloudWatch Logs' gzip records
@@ -197,6 +203,32 @@ class CloudWatchLogsDeliveryIT {
         .containsExactly("cwl-cloudwatch-2026.11.28/" + API.events().get(0).id());
     assertThat(kinesis.values().iterator().next().path("cloud").path("account").path("id").asText())
         .isEqualTo("210987654321");
+  }
+
+  // A log event's time re-exported as ISO-8601 text is read; one that is no time at all is
+  // dead-lettered with the reason, its neighbours indexed.
+  @Test
+  void isoTimesAreReadAndAnUnreadableTimeIsDeadLetteredWithItsReason() {
+    String key = firehoseKey(UNCOMPRESSED, "7e7e7e7e-1111-4222-8333-444455556666");
+    String payload =
+        "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"123456789012\",\"logGroup\":\"app\","
+            + "\"logStream\":\"s\",\"subscriptionFilters\":[\"vigil-default-cwl\"],\"logEvents\":["
+            + "{\"id\":\"iso-1\",\"timestamp\":\"2026-11-27T12:00:00.046Z\",\"message\":\"a\"},"
+            + "{\"id\":\"bad-2\",\"timestamp\":\"teatime\",\"message\":\"b\"}]}";
+    put(
+        key,
+        CloudWatchLogsDelivery.firehoseObject(
+            UNCOMPRESSED, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    expectedDeadLetters = 1;
+
+    assertThat(awaitDocuments(key, 1).keySet()).containsExactly("cwl-cloudwatch-2026.11.27/iso-1");
+    awaitEveryObjectRead();
+    String letter = aws.deadLetterObject(aws.deadLetterKeys().get(0));
+    assertThat(letter)
+        .contains(key)
+        .contains(
+            "log event timestamp must be epoch milliseconds or an ISO-8601 time, found a string"
+                + " 'teatime'");
   }
 
   // The control message CloudWatch Logs sends when the subscription is made can be the only record
