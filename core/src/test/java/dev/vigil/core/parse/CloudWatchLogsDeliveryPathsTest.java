@@ -147,6 +147,32 @@ class CloudWatchLogsDeliveryPathsTest {
   }
 
   @Test
+  void payloadAndExtractedMessagesAreToldApartByTheEnvelopesOwnFields() {
+    // The Lambda documentation's payload order puts owner, logGroup… before logEvents.
+    String payload =
+        "{\"owner\":\"123456789012\",\"logGroup\":\"g\",\"logStream\":\"s\","
+            + "\"subscriptionFilters\":[\"f\"],\"logEvents\":[{\"id\":\"e1\","
+            + "\"timestamp\":1795780800000,\"message\":\"m\"}],\"messageType\":\"DATA_MESSAGE\"}";
+    String structuredLog = "{\"owner\":\"bob\",\"level\":\"info\",\"msg\":\"paid\"}";
+
+    CollectingSink enveloped =
+        parse(payload.getBytes(StandardCharsets.UTF_8), key(UNCOMPRESSED), LogType.CLOUDWATCH);
+    CollectingSink extracted =
+        parse(
+            CloudWatchLogsDelivery.firehoseExtracted(UNCOMPRESSED, List.of(structuredLog, "text")),
+            key(UNCOMPRESSED),
+            LogType.CLOUDWATCH);
+
+    assertThat(enveloped.rejections).isEmpty();
+    assertThat(enveloped.documents).extracting(ParsedDocument::id).containsExactly("e1");
+    assertThat(extracted.rejections).isEmpty();
+    assertThat(extracted.sources())
+        .extracting(d -> d.get("message").asText())
+        .containsExactly(structuredLog, "text");
+    assertThat(extracted.sources().get(0).at("/json/owner").asText()).isEqualTo("bob");
+  }
+
+  @Test
   void extractedMessagesOutsideAFirehoseObjectNameAreRejectedForWantOfATime() {
     byte[] object = CloudWatchLogsDelivery.firehoseExtracted(UNCOMPRESSED, List.of("just text"));
 

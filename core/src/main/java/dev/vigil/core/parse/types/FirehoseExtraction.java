@@ -20,9 +20,10 @@ final class FirehoseExtraction {
   /** The first line of a control message's only log event, which extraction keeps as a line. */
   static final String CONTROL_MESSAGE_PREFIX = "CWL CONTROL MESSAGE:";
 
-  // Top-level fields of a subscription payload, a Lambda event or a Kinesis-triggered Lambda event.
+  // Top-level fields only a subscription payload, a Lambda event or Kinesis records have (not
+  // owner and the like: a structured application log may well have those).
   private static final Set<String> ENVELOPE_FIELDS =
-      Set.of("messageType", "logEvents", "awslogs", "Records", "owner", "subscriptionFilters");
+      Set.of("messageType", "logEvents", "awslogs", "Records");
 
   // <stream>-<stream version>-<YYYY>-<MM>-<DD>-<HH>-<mm>-<ss>-<random>[.<extension>], in UTC unless
   // the stream sets another time zone
