@@ -32,6 +32,9 @@ class ReExportedTimesTest {
           .isEqualTo(Instant.parse("2023-03-23T05:17:37.700Z"));
       assertThat(sink.sources().get(0).at("/@timestamp").asText())
           .isEqualTo("2023-03-23T05:17:37.700Z");
+      // The record's own field too, in the form its mapping (epoch_millis) takes.
+      assertThat(sink.sources().get(0).at("/timestamp").isNumber()).isTrue();
+      assertThat(sink.sources().get(0).at("/timestamp").asLong()).isEqualTo(1679548657700L);
     }
   }
 
