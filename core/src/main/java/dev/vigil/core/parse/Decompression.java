@@ -10,7 +10,9 @@ import java.util.zip.InflaterInputStream;
 /**
  * Opens gzip (one member or several concatenated, as Firehose writes), zlib (CloudWatch Logs
  * subscription payloads) or uncompressed input, recognised by its first bytes rather than by a file
- * name that may lie.
+ * name that may lie. Gzip whose content is gzip again is opened twice: a Firehose stream with GZIP
+ * compression that carries CloudWatch Logs subscriptions wraps the gzip members CloudWatch Logs
+ * sends in a gzip of its own.
  */
 public final class Decompression {
   private static final int BUFFER = 64 * 1024;
@@ -48,10 +50,26 @@ public final class Decompression {
       return in;
     }
     return switch (sniff((byte) first, (byte) second)) {
-      case GZIP -> new GZIPInputStream(new AvailableUntilEof(in), BUFFER);
+      case GZIP -> innerGzip(new GZIPInputStream(new AvailableUntilEof(in), BUFFER));
       case ZLIB -> new InflaterInputStream(in, new java.util.zip.Inflater(), BUFFER);
       case NONE -> in;
     };
+  }
+
+  /**
+   * The content of a gzip stream, itself opened as gzip when it starts as one (once only: no
+   * producer nests deeper, and each level multiplies what a small object can expand to).
+   */
+  private static InputStream innerGzip(InputStream outer) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(outer, BUFFER);
+    in.mark(2);
+    int first = in.read();
+    int second = in.read();
+    in.reset();
+    if (first < 0 || second < 0 || sniff((byte) first, (byte) second) != Format.GZIP) {
+      return in;
+    }
+    return new GZIPInputStream(new AvailableUntilEof(in), BUFFER);
   }
 
   /**

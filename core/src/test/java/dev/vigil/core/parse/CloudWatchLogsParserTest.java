@@ -247,7 +247,8 @@ class CloudWatchLogsParserTest {
               assertThat(r.byteOffset()).isPositive();
               assertThat(r.reason())
                   .startsWith("message of log event second, its record 2 at byte")
-                  .endsWith("timestamp must be epoch milliseconds, found a string 'soon'");
+                  .endsWith(
+                      "timestamp must be epoch milliseconds or an ISO-8601 time, found a string 'soon'");
             });
   }
 
@@ -295,7 +296,7 @@ class CloudWatchLogsParserTest {
                     .isEqualTo(
                         tuple(
                             3L,
-                            "log event timestamp must be epoch milliseconds, found a string 'noon'")),
+                            "log event timestamp must be epoch milliseconds or an ISO-8601 time, found a string 'noon'")),
             r ->
                 assertThat(r)
                     .isEqualTo(tuple(4L, "log event must be a JSON object, found a string")),

@@ -201,7 +201,8 @@ class WafParserTest {
         .extracting(Rejection::record, Rejection::reason)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
-                2L, "timestamp must be epoch milliseconds, found a string 'yesterday'"),
+                2L,
+                "timestamp must be epoch milliseconds or an ISO-8601 time, found a string 'yesterday'"),
             org.assertj.core.groups.Tuple.tuple(
                 3L, "expected a WAF log record (a JSON object) but found a number"),
             org.assertj.core.groups.Tuple.tuple(

@@ -106,7 +106,8 @@ public final class AwsProvisioning {
                       names.deliveryStream(),
                       spec.s3.bucket,
                       spec.s3.prefix,
-                      roles.apply(cw.firehoseRoleArn));
+                      roles.apply(cw.firehoseRoleArn),
+                      FirehoseStream.Records.CLOUDWATCH_LOGS);
       subscriptions =
           new LogGroupSubscriptions(aws.logs)
               .ensure(
@@ -126,7 +127,8 @@ public final class AwsProvisioning {
                       names.deliveryStream(),
                       spec.s3.bucket,
                       spec.s3.prefix,
-                      roles.apply(route.firehoseRoleArn));
+                      roles.apply(route.firehoseRoleArn),
+                      FirehoseStream.Records.EVENTBRIDGE_EVENTS);
       new FindingsRoute(aws.events)
           .ensure(
               names.eventRule(),

@@ -246,7 +246,7 @@ public final class AlbParser implements LogParser {
             if (time == null) {
               return "time '" + value + "' is not an ISO-8601 time";
             }
-            timeText = value.endsWith("Z") ? value : null;
+            timeText = Times.utcText(value);
           }
           case INT -> scratch.longs[i] = Integer.parseInt(value);
           case LONG -> scratch.longs[i] = Long.parseLong(value);

@@ -407,7 +407,7 @@ public final class CloudTrailParser implements LogParser {
         out.flattenLineBreaks(0);
       }
       out.bytes(e.fields > 0 ? NEXT_TIMESTAMP : FIRST_TIMESTAMP);
-      if (time.text.endsWith("Z")) {
+      if (Times.utcText(time.text) != null) {
         out.raw(in, time.from, time.to);
       } else {
         out.string(instant.toString());
@@ -546,7 +546,7 @@ public final class CloudTrailParser implements LogParser {
           doc.copyField(name, event);
         }
       }
-      doc.timestamp(instant, time.endsWith("Z") ? time : null)
+      doc.timestamp(instant, Times.utcText(time))
           .event("kind", "event")
           .event("provider", text(e.eventSource))
           .event("action", text(e.eventName))

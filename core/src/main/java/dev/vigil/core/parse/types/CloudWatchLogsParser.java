@@ -15,6 +15,7 @@ import dev.vigil.core.parse.LogTypeDetector;
 import dev.vigil.core.parse.ParseContext;
 import dev.vigil.core.parse.RecordCounter;
 import dev.vigil.core.parse.Rejection;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,9 @@ import java.util.Optional;
  * "logEvents":[{"id","timestamp","message"}…]}}, several of them concatenated without a delimiter
  * as Firehose writes them to S3 (each may also be its own gzip member), and the Lambda ({@code
  * {"awslogs":{"data":base64}}}) and Kinesis ({@code {"Records":[{"kinesis":{"data":base64}}]}})
- * events that carry a compressed payload. Control messages are skipped.
+ * events that carry a compressed payload; also what Firehose writes with CloudWatch Logs
+ * decompression on (the payloads, newline-delimited) and with message extraction too (the bare
+ * messages, one per line: see {@link #extractedMessages}). Control messages are skipped.
  *
  * <p>One document per log event, id = the event's {@code id}. A message that is JSON of a type
  * Vigil parses (a CloudTrail event, a Security Hub or GuardDuty EventBridge event, a WAF record) is
@@ -47,6 +50,8 @@ import java.util.Optional;
  */
 public final class CloudWatchLogsParser implements LogParser {
   private static final int MAX_WRAPPER_DEPTH = 2;
+  // How much of an object is looked at to tell payloads from Firehose-extracted messages.
+  private static final int HEAD_BYTES = 16 * 1024;
 
   private final Map<LogType, LogParser> embedded = new EnumMap<>(LogType.class);
 
@@ -66,7 +71,67 @@ public final class CloudWatchLogsParser implements LogParser {
 
   @Override
   public void parse(InputStream content, ParseContext context) throws IOException {
-    payloads(content, context, new RecordCounter(), 0);
+    BufferedInputStream in = new BufferedInputStream(content, HEAD_BYTES);
+    in.mark(HEAD_BYTES);
+    byte[] head = in.readNBytes(HEAD_BYTES);
+    in.reset();
+    if (FirehoseExtraction.looksExtracted(head, head.length)) {
+      extractedMessages(in, context);
+    } else {
+      payloads(in, context, new RecordCounter(), 0);
+    }
+  }
+
+  /**
+   * What Firehose writes with CloudWatch Logs decompression and message extraction on: each log
+   * event's message on a line of its own, without the envelope (no log group, event id or event
+   * time). A JSON message of a type Vigil parses goes to that parser, which reads the record's own
+   * time; any other line gets Firehose's delivery time from the object's name, or is rejected when
+   * the key carries none. A message that held line breaks arrives as several lines and so as
+   * several documents.
+   */
+  private void extractedMessages(InputStream content, ParseContext context) throws IOException {
+    Instant delivered = FirehoseExtraction.deliveryTime(context.origin().key());
+    Payload none = new Payload();
+    LineReader lines = new LineReader(content);
+    while (lines.next()) {
+      long record = lines.number();
+      long offset = lines.offset();
+      if (lines.tooLong()) {
+        context.reject(
+            record, offset, "line is longer than " + lines.maxLineBytes() + " bytes; not read");
+        continue;
+      }
+      if (lines.isBlank()) {
+        continue;
+      }
+      String message = lines.text();
+      if (message.startsWith(FirehoseExtraction.CONTROL_MESSAGE_PREFIX)) {
+        context.skip("CloudWatch Logs control message");
+        continue;
+      }
+      MessageJson json = messageJson(message, none, null, context, record, offset);
+      if (json.handedOver()) {
+        continue;
+      }
+      if (delivered == null) {
+        context.reject(
+            record,
+            offset,
+            "a message without its CloudWatch Logs envelope (Firehose message extraction) has no"
+                + " time, and the key is not a Firehose object name carrying the delivery time"
+                + (json.problem() != null ? " (" + json.problem() + ")" : ""));
+        continue;
+      }
+      DocumentBuilder doc = context.builder();
+      JsonGenerator out = doc.start();
+      out.writeStringField("message", message);
+      json.write(out);
+      doc.timestamp(delivered, null).event("kind", "event");
+      context.emit(
+          LogType.CLOUDWATCH,
+          context.ids().positional(LogType.CLOUDWATCH, context.origin(), record));
+    }
   }
 
   private void payloads(InputStream content, ParseContext context, RecordCounter record, int depth)
@@ -180,7 +245,11 @@ public final class CloudWatchLogsParser implements LogParser {
     }
   }
 
-  /** {@code "Records":[{"kinesis":{"data":"<base64>"}}…]} (a Lambda event from Kinesis). */
+  /**
+   * {@code "Records":[{"kinesis":{"data":"<base64>"}}…]} (a Lambda event from Kinesis), or {@code
+   * "Records":[{"Data":"<base64>"}…]} (Kinesis records as {@code aws kinesis get-records} prints
+   * them).
+   */
   private void kinesisRecords(
       JsonRecordReader reader,
       JsonToken value,
@@ -204,6 +273,8 @@ public final class CloudWatchLogsParser implements LogParser {
         JsonToken field = in.nextToken();
         if (name.equals("kinesis")) {
           wrapped(reader, field, context, record, depth);
+        } else if (name.equals("Data") && field == JsonToken.VALUE_STRING) {
+          decoded(reader, context, record, depth);
         } else {
           in.skipChildren();
         }
@@ -361,7 +432,7 @@ public final class CloudWatchLogsParser implements LogParser {
           offset,
           timestampToken == null
               ? "log event has no timestamp"
-              : "log event timestamp must be epoch milliseconds, found "
+              : "log event timestamp must be epoch milliseconds or an ISO-8601 time, found "
                   + Support.describe(timestampToken)
                   + (timestamp != null ? " '" + timestamp + "'" : ""));
       return;
@@ -370,26 +441,9 @@ public final class CloudWatchLogsParser implements LogParser {
       context.reject(record, offset, "log event has no message");
       return;
     }
-    byte[] json = null;
-    boolean jsonObject = false;
-    String problem = null;
-    String embeddedType = null;
-    String trimmed = message.strip();
-    if (!trimmed.isEmpty() && (trimmed.charAt(0) == '{' || trimmed.charAt(0) == '[')) {
-      byte[] bytes = trimmed.getBytes(StandardCharsets.UTF_8);
-      JsonToken root = wellFormed(bytes);
-      if (root != null) {
-        json = bytes;
-        jsonObject = root == JsonToken.START_OBJECT;
-        Optional<LogType> type = LogTypeDetector.fromContent(trimmed).filter(embedded::containsKey);
-        if (type.isPresent()) {
-          embeddedType = type.get().id();
-          problem = handOver(type.get(), bytes, payload, id, context, record, offset);
-          if (problem == null) {
-            return;
-          }
-        }
-      }
+    MessageJson json = messageJson(message, payload, id, context, record, offset);
+    if (json.handedOver()) {
+      return;
     }
     DocumentBuilder doc = context.builder();
     JsonGenerator out = doc.start();
@@ -413,17 +467,57 @@ public final class CloudWatchLogsParser implements LogParser {
     if (extracted != null) {
       copyRaw(out, "extractedFields", extracted);
     }
-    if (jsonObject) {
-      copyRaw(out, "json", json);
-    }
-    writeIfPresent(out, "embedded_type", embeddedType);
-    writeIfPresent(out, "embedded_error", problem);
+    json.write(out);
     doc.timestamp(time, null).event("kind", "event").event("id", id).account(payload.owner);
     context.emit(
         LogType.CLOUDWATCH,
         id != null && !id.isEmpty()
             ? id
             : context.ids().positional(LogType.CLOUDWATCH, context.origin(), record));
+  }
+
+  /**
+   * A message that is well-formed JSON: handed to its type's parser when it is of a type Vigil
+   * parses ({@code handedOver} when that parser made documents of it), else kept by the caller.
+   */
+  private MessageJson messageJson(
+      String message,
+      Payload payload,
+      String eventId,
+      ParseContext context,
+      long record,
+      long offset)
+      throws IOException {
+    String trimmed = message.strip();
+    if (trimmed.isEmpty() || (trimmed.charAt(0) != '{' && trimmed.charAt(0) != '[')) {
+      return MessageJson.NONE;
+    }
+    byte[] bytes = trimmed.getBytes(StandardCharsets.UTF_8);
+    JsonToken root = wellFormed(bytes);
+    if (root == null) {
+      return MessageJson.NONE;
+    }
+    byte[] object = root == JsonToken.START_OBJECT ? bytes : null;
+    Optional<LogType> type = LogTypeDetector.fromContent(trimmed).filter(embedded::containsKey);
+    if (type.isEmpty()) {
+      return new MessageJson(object, null, null, false);
+    }
+    String problem = handOver(type.get(), bytes, payload, eventId, context, record, offset);
+    return new MessageJson(object, type.get().id(), problem, problem == null);
+  }
+
+  /** What {@link #messageJson} made of a message, and the fields a kept message gets from it. */
+  private record MessageJson(
+      byte[] object, String embeddedType, String problem, boolean handedOver) {
+    static final MessageJson NONE = new MessageJson(null, null, null, false);
+
+    void write(JsonGenerator out) throws IOException {
+      if (object != null) {
+        copyRaw(out, "json", object);
+      }
+      writeIfPresent(out, "embedded_type", embeddedType);
+      writeIfPresent(out, "embedded_error", problem);
+    }
   }
 
   /**

@@ -203,7 +203,7 @@ public final class Route53ResolverParser implements LogParser {
     }
     DocumentBuilder doc = context.builder();
     String action = captured.values.get("firewall_rule_action");
-    doc.timestamp(time, timestamp.endsWith("Z") ? timestamp : null)
+    doc.timestamp(time, Times.utcText(timestamp))
         .event("kind", "event")
         .event("category", "network")
         .event(

@@ -38,12 +38,16 @@ final class Support {
   }
 
   /**
-   * An RFC 3339 / ISO-8601 time with a zone ({@code Z} or an offset), or null when {@code text} is
-   * not one.
+   * An RFC 3339 / ISO-8601 time (also with a space for the {@code T}; without a zone it is UTC), or
+   * null when {@code text} is not one. See {@link Times#iso}.
    */
   static Instant instant(String text) {
     if (text == null || text.isEmpty()) {
       return null;
+    }
+    Instant time = Times.iso(text);
+    if (time != null) {
+      return time;
     }
     try {
       return Instant.parse(text);
@@ -56,21 +60,13 @@ final class Support {
     }
   }
 
-  /** Epoch milliseconds given as a number or a string of digits, or null. */
+  /** Epoch milliseconds given as a number or a string of digits, or ISO-8601 text; else null. */
   static Instant epochMillis(String text) {
-    if (text == null || text.isEmpty() || text.length() > 18) {
-      return null;
-    }
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-        return null;
-      }
-    }
-    return Instant.ofEpochMilli(Long.parseLong(text));
+    return Times.epochMillisOrIso(text);
   }
 
   /** {@code @timestamp} text for an instant parsed from {@code text}: the text itself when UTC. */
   static String utcText(String text) {
-    return text != null && text.endsWith("Z") ? text : null;
+    return Times.utcText(text);
   }
 }

@@ -17,17 +17,20 @@ final class Times {
   private Times() {}
 
   /**
-   * {@code yyyy-MM-ddTHH:mm:ss[.fraction][Z]} (ALB, Route 53 Resolver); no zone means UTC (the
-   * layout Data Prepper's ALB samples use). Other ISO-8601 offsets are accepted the slow way.
+   * {@code yyyy-MM-ddTHH:mm:ss[.fraction][Z]} (ALB, Route 53 Resolver, CloudTrail…); no zone means
+   * UTC (the layout Data Prepper's ALB samples use). A space instead of the {@code T} is read too:
+   * {@code yyyy-MM-dd HH:mm:ss.SSS} is how Athena, spreadsheets and CSV exports of AWS tools write
+   * these times back. Other ISO-8601 offsets are accepted the slow way.
    */
   static Instant iso(String text) {
     if (text == null || text.length() < 19) {
       return null;
     }
     int length = text.length();
+    char separator = text.charAt(10);
     if (text.charAt(4) != '-'
         || text.charAt(7) != '-'
-        || (text.charAt(10) != 'T' && text.charAt(10) != 't')
+        || (separator != 'T' && separator != 't' && separator != ' ')
         || text.charAt(13) != ':'
         || text.charAt(16) != ':') {
       return null;
@@ -55,12 +58,41 @@ final class Times {
     }
     if (i < length && !(i + 1 == length && (text.charAt(i) == 'Z' || text.charAt(i) == 'z'))) {
       try {
-        return OffsetDateTime.parse(text).toInstant();
+        return OffsetDateTime.parse(
+                separator == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text)
+            .toInstant();
       } catch (DateTimeParseException e) {
         return null;
       }
     }
     return instant(year, month, day, hour, minute, second, nanos, 0);
+  }
+
+  /**
+   * An event time in the form Vigil writes to {@code @timestamp}: ISO-8601 or epoch milliseconds (a
+   * number, or digits in a string), whichever the record carries; null when it is neither. For the
+   * types whose native form is epoch milliseconds (WAF, CloudWatch Logs) and whose records other
+   * tools re-export with ISO-8601 text.
+   */
+  static Instant epochMillisOrIso(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    boolean digits = text.length() <= 18;
+    for (int i = 0; digits && i < text.length(); i++) {
+      digits = isDigit(text.charAt(i));
+    }
+    return digits ? Instant.ofEpochMilli(Long.parseLong(text)) : iso(text);
+  }
+
+  /**
+   * {@code text} when it can stand as {@code @timestamp} as it is (ISO-8601 with {@code T} and
+   * {@code Z}), else null (the builder then writes the parsed instant).
+   */
+  static String utcText(String text) {
+    return text != null && text.length() > 10 && text.charAt(10) == 'T' && text.endsWith("Z")
+        ? text
+        : null;
   }
 
   /** Common Log Format time as S3 writes it: {@code 06/Feb/2019:00:00:38 +0000}. */

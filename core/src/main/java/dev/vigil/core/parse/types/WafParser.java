@@ -116,16 +116,22 @@ public final class WafParser implements LogParser {
         case "terminatingRuleId" -> terminatingRuleId = text;
         default -> {}
       }
-      doc.copyField(name, in);
+      if (!"timestamp".equals(name) || value != JsonToken.VALUE_STRING) {
+        doc.copyField(name, in);
+      }
     }
     Instant time = Support.epochMillis(timestamp);
+    if (time != null && timestampToken == JsonToken.VALUE_STRING) {
+      // Re-exported as text: written back in the one form the mapping knows, epoch milliseconds.
+      out.writeNumberField("timestamp", time.toEpochMilli());
+    }
     if (time == null) {
       context.reject(
           record,
           start,
           timestampToken == null
               ? "timestamp is missing"
-              : "timestamp must be epoch milliseconds, found "
+              : "timestamp must be epoch milliseconds or an ISO-8601 time, found "
                   + Support.describe(timestampToken)
                   + (timestamp != null ? " '" + timestamp + "'" : ""));
       return;

@@ -19,10 +19,41 @@ class TimesTest {
   }
 
   @Test
+  void isoTimesReExportedWithASpaceForTheT() {
+    assertThat(Times.iso("2022-07-05 04:47:50.273"))
+        .isEqualTo(Instant.parse("2022-07-05T04:47:50.273Z"));
+    assertThat(Times.iso("2022-07-05 04:47:50Z")).isEqualTo(Instant.parse("2022-07-05T04:47:50Z"));
+    assertThat(Times.iso("2022-07-05 06:47:50+02:00"))
+        .isEqualTo(Instant.parse("2022-07-05T04:47:50Z"));
+  }
+
+  @Test
+  void epochMillisOrIsoTakesEitherAndNothingElse() {
+    assertThat(Times.epochMillisOrIso("1795780800046"))
+        .isEqualTo(Instant.parse("2026-11-27T12:00:00.046Z"));
+    assertThat(Times.epochMillisOrIso("2026-11-27T12:00:00.046Z"))
+        .isEqualTo(Instant.parse("2026-11-27T12:00:00.046Z"));
+    assertThat(Times.epochMillisOrIso("2026-11-27 12:00:00.046"))
+        .isEqualTo(Instant.parse("2026-11-27T12:00:00.046Z"));
+    assertThat(Times.epochMillisOrIso("1795780800.046")).isNull();
+    assertThat(Times.epochMillisOrIso("noon")).isNull();
+    assertThat(Times.epochMillisOrIso("")).isNull();
+  }
+
+  @Test
+  void onlyCanonicalUtcTextStandsAsTimestampText() {
+    assertThat(Times.utcText("2026-11-27T12:00:00.046Z")).isEqualTo("2026-11-27T12:00:00.046Z");
+    assertThat(Times.utcText("2026-11-27 12:00:00.046Z")).isNull();
+    assertThat(Times.utcText("2026-11-27T12:00:00+01:00")).isNull();
+    assertThat(Times.utcText(null)).isNull();
+  }
+
+  @Test
   void invalidIsoTimesAreNull() {
     assertThat(Times.iso("2022-02-30T00:00:00Z")).isNull();
     assertThat(Times.iso("2022-07-05T24:00:00Z")).isNull();
-    assertThat(Times.iso("2022-07-05 04:47:50Z")).isNull();
+    assertThat(Times.iso("2022-07-05_04:47:50Z")).isNull();
+    assertThat(Times.iso("2022-07-05 04:47")).isNull();
     assertThat(Times.iso("2022-07-05T04:47:50.Z")).isNull();
     assertThat(Times.iso("2022-07-05T04:47:50Zjunk")).isNull();
     assertThat(Times.iso("yesterday")).isNull();
