@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.testing.KubeApiServer;
 import dev.vigil.testing.RealPartsExtension;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -85,6 +89,69 @@ class KustomizeDeployIT {
         .contains("alert: VigilSnapshotOverdue")
         .contains("namespace: vigil-system")
         .contains("kind: Deployment");
+  }
+
+  /**
+   * kustomize's {@code images:} sets the operator's image and the ingester image it runs (the env
+   * var VIGIL_OPERATOR_INGESTERS_IMAGE, rewritten through the base's image-fields.yaml): the kind
+   * overlay names this build's tags, and a user's overlay can move both to another registry.
+   */
+  @org.junit.jupiter.api.Test
+  void imagesEntriesSetTheOperatorAndIngesterImages(KubeApiServer server) throws Exception {
+    String version = System.getProperty("vigil.version");
+    Path root = KubeApiServerResource.repositoryRoot();
+    assertThat(renderedImages(server, root.resolve("deploy/kustomize/overlays/kind")))
+        .containsExactly(
+            "ghcr.io/vigil-siem/vigil-operator:" + version,
+            "ghcr.io/vigil-siem/vigil-ingester:" + version);
+
+    Path overlay = Files.createTempDirectory(Path.of("target"), "overlay-").toAbsolutePath();
+    Files.writeString(
+        overlay.resolve("kustomization.yaml"),
+        """
+        resources: [%s]
+        images:
+          - name: ghcr.io/vigil-siem/vigil-operator
+            newName: registry.example/vigil/vigil-operator
+          - name: ghcr.io/vigil-siem/vigil-ingester
+            newName: registry.example/vigil/vigil-ingester
+            newTag: "1.2.3"
+        """
+            .formatted(overlay.relativize(root.resolve("deploy/kustomize/overlays/eks"))));
+    assertThat(renderedImages(server, overlay))
+        .containsExactly(
+            "registry.example/vigil/vigil-operator:" + version.replace("-SNAPSHOT", ""),
+            "registry.example/vigil/vigil-ingester:1.2.3");
+  }
+
+  /** The operator container's image and its VIGIL_OPERATOR_INGESTERS_IMAGE, as rendered. */
+  private static List<String> renderedImages(KubeApiServer server, Path kustomization)
+      throws Exception {
+    Result result =
+        run(List.of(server.kubectl().toString(), "kustomize", kustomization.toString()));
+    assertThat(result.exit()).as(result.output()).isZero();
+    Deployment deployment;
+    try (KubernetesClient client = server.adminClient()) {
+      deployment =
+          client
+              .load(
+                  new java.io.ByteArrayInputStream(
+                      result.output().getBytes(StandardCharsets.UTF_8)))
+              .items()
+              .stream()
+              .filter(Deployment.class::isInstance)
+              .map(Deployment.class::cast)
+              .findFirst()
+              .orElseThrow();
+    }
+    Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    String ingester =
+        operator.getEnv().stream()
+            .filter(e -> e.getName().equals("VIGIL_OPERATOR_INGESTERS_IMAGE"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    return List.of(operator.getImage(), ingester);
   }
 
   private record Result(int exit, String output) {}
