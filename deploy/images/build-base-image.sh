@@ -107,16 +107,20 @@ fi
 rm -rf "$cache"/.build-*
 work="$(mktemp -d "$cache/.build-XXXXXX")"
 t0=$SECONDS
-log "building base image $key (Debian packages + jlinked $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk/release"); about 30 s)…"
+log "building base image $key (Debian packages + jlinked $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk/release"); about 20 s)…"
 
 # --- Debian packages -------------------------------------------------------------------------
 mkdir -p "$work/debs" "$work/os"
-download() { (cd "$work/debs" && apt-get download -qq -o APT::Sandbox::User=root "${PACKAGES[@]}") >&2 9>&-; }
-if ! download; then
-  [ "$(id -u)" -eq 0 ] || die "apt-get download failed — the package lists may be stale: run 'apt-get update' (as root)"
-  log "download failed; refreshing the package lists and trying once more…"
+if ! (cd "$work/debs" && apt-get download -qq -o APT::Sandbox::User=root "${PACKAGES[@]}") >&2 9>&-; then
+  [ "$(id -u)" -eq 0 ] && [ -z "${VIGIL_BASE_IMAGE_RETRY:-}" ] ||
+    die "apt-get download ${PACKAGES[*]} failed — the package lists may be stale: run 'apt-get update' (as root)"
+  # Stale lists name versions the mirror no longer has. Fresh lists may name other versions, so the key
+  # changes: start over (once) rather than build under the old key.
+  log "download failed; refreshing the package lists and starting over…"
   apt-get update -qq >&2
-  download || die "apt-get download ${PACKAGES[*]} failed"
+  rm -rf "$work"; work=""
+  flock -u 9; exec 9>&-
+  VIGIL_BASE_IMAGE_RETRY=1 exec bash "$0" ${link:+--link "$link"}
 fi
 mkdir -p "$work/os/var/lib/dpkg/status.d"
 for deb in "$work"/debs/*.deb; do
