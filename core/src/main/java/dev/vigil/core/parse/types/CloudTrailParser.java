@@ -31,6 +31,10 @@ import java.util.stream.Stream;
  * those same bytes. An event with a top-level name Vigil writes itself (a shipper's {@code
  * @timestamp}) or an unusual value takes the slow path: Jackson re-reads it through {@link
  * DocumentBuilder}, which renames; a test proves both paths agree.
+ *
+ * <p>Damage costs only the damaged bytes: an element that is not an object is rejected alone, and
+ * after malformed JSON reading resumes at the next event (see {@code Run#resync}); the skipped bytes
+ * are one rejection saying how many bytes and events they held.
  */
 public final class CloudTrailParser implements LogParser {
   private static final Set<String> DIGEST_FIELDS =
