@@ -142,6 +142,7 @@ class SampleMappingIT {
         .containsExactly("odd-1");
     assertThat(ids(node, index, "_ignored:\"userIdentity.sessionContext.attributes.creationDate\""))
         .containsExactly("odd-1");
+    assertThat(ids(node, index, "_exists_:_ignored")).containsExactly("odd-1");
     // The typed fields still work for the values that fit.
     assertThat(ids(node, index, "readOnly:false")).containsExactly("good-1");
   }
