@@ -23,8 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,8 +37,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DeliveryFaultsIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final ObjectMapper JSON = new ObjectMapper();
-  // A record dead letter's reason ends with where the record starts.
-  private static final Pattern AT_BYTE = Pattern.compile("\\(at byte (\\d+)\\)$");
 
   private Ingester ingester;
   private SimpleMeterRegistry registry;
@@ -210,11 +206,7 @@ class DeliveryFaultsIT {
 
   /** Whether a record dead letter stands for the bytes at {@code offset}. */
   private static boolean covers(JsonNode letter, long offset) {
-    Matcher at = AT_BYTE.matcher(letter.path("reason").asText());
-    if (!at.find()) {
-      return false;
-    }
-    long from = Long.parseLong(at.group(1));
+    long from = letter.path("byteOffset").asLong(-1);
     long bytes = letter.path("skippedBytes").asLong(-1);
     return bytes >= 0 ? offset >= from && offset < from + Math.max(1, bytes) : offset == from;
   }
