@@ -1,11 +1,14 @@
 package dev.vigil.core.parse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.LogType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * OpenSearch index templates for Vigil's indices: a component template {@code <prefix>-ecs} with
@@ -51,9 +54,70 @@ public final class IndexTemplates {
         .putObject("settings")
         .put("index.mapping.total_fields.limit", 2000)
         .put("index.mapping.ignore_malformed", true);
-    template.set("mappings", mappings(type.id()));
+    ObjectNode mappings = mappings(type.id());
+    if (VALUES_AS_WRITTEN.contains(type)) {
+      addRawValues(mappings.path("properties"));
+    }
+    template.set("mappings", mappings);
     body.putObject("_meta").put("managed-by", "vigil").put("log_type", type.id());
     return body;
+  }
+
+  /**
+   * The multi-field of every typed field (date, number, boolean, ip) of a log's own JSON that keeps
+   * the value as written, searchable, when it does not fit the type: OpenSearch then leaves the
+   * typed field out ({@code ignore_malformed}; for dates, numbers and addresses it names the field
+   * in the document's {@code _ignored}), so {@code readOnly.raw:maybe} or {@code
+   * creationDate.raw:"not-a-date"} still finds the document. Only indexed (no doc values): for
+   * finding odd values, not for aggregating.
+   */
+  public static final String RAW = "raw";
+
+  private static final Set<String> TYPED =
+      Set.of(
+          "date",
+          "date_nanos",
+          "boolean",
+          "long",
+          "integer",
+          "short",
+          "byte",
+          "double",
+          "float",
+          "half_float",
+          "scaled_float",
+          "ip");
+
+  /**
+   * Types whose documents carry the log's own JSON values as written, unchecked (the text formats'
+   * parsers type every value themselves and reject what does not fit).
+   */
+  private static final Set<LogType> VALUES_AS_WRITTEN =
+      EnumSet.of(
+          LogType.CLOUDTRAIL,
+          LogType.CLOUDWATCH,
+          LogType.WAF,
+          LogType.SECURITYHUB,
+          LogType.GUARDDUTY,
+          LogType.ROUTE53RESOLVER);
+
+  private static void addRawValues(JsonNode properties) {
+    properties
+        .fields()
+        .forEachRemaining(
+            field -> {
+              ObjectNode mapping = (ObjectNode) field.getValue();
+              if (mapping.has("properties")) {
+                addRawValues(mapping.get("properties"));
+              } else if (TYPED.contains(mapping.path("type").asText()) && !mapping.has("fields")) {
+                mapping
+                    .putObject("fields")
+                    .putObject(RAW)
+                    .put("type", "keyword")
+                    .put("ignore_above", 1024)
+                    .put("doc_values", false);
+              }
+            });
   }
 
   private static ObjectNode mappings(String name) {

@@ -10,8 +10,8 @@ import java.io.InputStream;
 /**
  * Reads a stream of JSON root values — newline-delimited, concatenated with no delimiter (as
  * Firehose writes), or pretty-printed over many lines — and recovers from malformed input: after a
- * broken value it resumes at the next line that starts with {@code {} or {@code [}, so one damaged
- * record costs only itself.
+ * broken value it resumes at the next line that starts with {@code {} or {@code [}, or at the next
+ * {@code {} right after a {@code }}, so one damaged record costs only itself.
  *
  * <p>Memory stays bounded: the bytes of the root value being read are kept so the reader can go back
  * to the line after its start, up to {@value #MAX_KEPT} bytes; a larger root value that breaks is
@@ -81,49 +81,44 @@ public final class JsonRecordReader implements Closeable {
   }
 
   /**
-   * Abandons the current root value after malformed JSON and resumes at the first line after the
-   * line it started on that begins (after blanks) with {@code {} or {@code [}; lines before that are
-   * skipped. Returns the line reading resumes at, or -1 when the input ended.
+   * Abandons the current root value after malformed JSON and resumes at the next place a value
+   * starts: a {@code {} or {@code [} that begins a line (after blanks), or a {@code {} right after a
+   * {@code }} (values concatenated with no delimiter, as Firehose writes them). The bytes before it
+   * are skipped. Returns the line reading resumes at, or -1 when the input ended.
    */
   public long recover() throws IOException {
-    long from = rootOffset;
     long line = rootLine;
-    boolean atLineStart = false;
+    boolean lineStart = false; // only blanks before the next byte on its line
     JsonLocation broke = parser.currentLocation();
-    if (!input.rewind(from)) {
+    long broken = rootOffset; // where the broken value starts: no place to resume
+    if (!input.rewind(rootOffset)) {
       // The value was too large to keep: resume after the point where it broke, which Jackson may
       // have left just past the newline ending the broken line.
-      from = baseOffset + broke.getByteOffset();
+      long from = baseOffset + broke.getByteOffset();
       line = baseLine + broke.getLineNr() - 1;
-      atLineStart = input.byteAt(from - 1) == '\n';
-      if (atLineStart && broke.getColumnNr() != 1) {
+      lineStart = input.byteAt(from - 1) == '\n';
+      if (lineStart && broke.getColumnNr() != 1) {
         line++; // Jackson took the newline into the broken token without counting it
       }
       input.rewind(from);
     }
     parser.close();
     long resumeAt = -1;
-    int c = '\n';
-    if (atLineStart) {
-      line--; // counted again below
-    } else {
-      while ((c = input.read()) != -1 && c != '\n') {
-        // the rest of the line the broken value started on
-      }
-    }
-    while (c != -1) {
-      line++;
-      long lineStart = input.position();
-      do {
-        c = input.read();
-      } while (c == ' ' || c == '\t' || c == '\r');
-      if (c == '{' || c == '[') {
-        input.rewind(lineStart);
-        resumeAt = line;
-        break;
-      }
-      while (c != -1 && c != '\n') {
-        c = input.read();
+    int last = 0; // the last byte read that is not blank
+    int c;
+    while ((c = input.read()) != -1) {
+      if (c == '\n') {
+        line++;
+        lineStart = true;
+      } else if (c != ' ' && c != '\t' && c != '\r') {
+        boolean start = (lineStart && (c == '{' || c == '[')) || (c == '{' && last == '}');
+        if (start && input.position() - 1 != broken) {
+          input.rewind(input.position() - 1);
+          resumeAt = line;
+          break;
+        }
+        last = c;
+        lineStart = false;
       }
     }
     baseOffset = input.position();

@@ -96,6 +96,46 @@ public final class JsonScanner {
     retained = offset;
   }
 
+  /** The offset from which bytes are kept (see {@link #retainFrom}). */
+  public long retained() {
+    return retained;
+  }
+
+  /**
+   * Goes back to {@code offset}, which must still be retained, for reading again from there (to try
+   * a place to resume after damage, and give up on it). Line counts go back with it.
+   */
+  public void rewind(long offset) {
+    int to = index(offset, offset);
+    if (to > pos) {
+      throw new IllegalArgumentException("cannot rewind forward to " + offset);
+    }
+    for (int i = to; i < pos; i++) {
+      if (buf[i] == '\n') {
+        lines--;
+        lineBreaks--;
+      } else if (buf[i] == '\r') {
+        lineBreaks--;
+      }
+    }
+    pos = to;
+  }
+
+  /**
+   * Consumes and returns the next byte as it is, whitespace included, without checking anything; -1
+   * at the end of the input. For looking for a place to resume after damage.
+   */
+  public int rawByte() throws IOException {
+    int c = nextOrEnd();
+    if (c == '\n') {
+      lines++;
+      lineBreaks++;
+    } else if (c == '\r') {
+      lineBreaks++;
+    }
+    return c;
+  }
+
   /** Skips whitespace; returns the next byte, not consumed, or -1 at the end of the input. */
   public int peek() throws IOException {
     while (true) {

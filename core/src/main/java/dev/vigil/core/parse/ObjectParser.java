@@ -56,17 +56,19 @@ public final class ObjectParser {
   public ParseSummary parse(InputStream raw, ObjectRef origin, LogType type, DocumentSink sink)
       throws IOException {
     InputStream content = open(raw, origin);
+    // The head tells binary from text, and the type when the key does not; it is then put back in
+    // front of the rest without another buffering layer.
+    Head head = Head.read(content);
+    String binary = BinaryContent.problem(head.bytes, head.length);
+    if (binary != null) {
+      throw new UnreadableInputException(origin + ": neither gzip/zlib data nor text: " + binary);
+    }
     LogType resolved = type;
     if (resolved == null) {
-      // Sniffing reads the head; it is then put back in front of the rest without another buffering
-      // layer.
-      byte[] head =
-          LogTypeDetector.fromKey(origin.key()).isEmpty() ? content.readNBytes(SNIFF_BYTES) : null;
-      resolved = detect(head, origin);
-      if (head != null) {
-        content = new SequenceInputStream(new ByteArrayInputStream(head), content);
-      }
+      resolved =
+          detect(LogTypeDetector.fromKey(origin.key()).isEmpty() ? head.text() : null, origin);
     }
+    content = head.followedBy(content);
     LogParser parser = parsers.get(resolved);
     if (parser == null) {
       throw new UnreadableInputException(origin + ": no parser for log type " + resolved.id());
@@ -98,9 +100,53 @@ public final class ObjectParser {
     }
   }
 
-  private static LogType detect(byte[] head, ObjectRef origin) throws UnreadableInputException {
-    return LogTypeDetector.detect(
-            origin.key(), head == null ? null : new String(head, StandardCharsets.UTF_8))
+  /**
+   * The first bytes of the content. Damaged compressed data found while reading them is kept to be
+   * thrown when the parser reads on, so what came before the damage is still parsed.
+   */
+  private record Head(byte[] bytes, int length, IOException damage) {
+    static Head read(InputStream content) throws IOException {
+      byte[] bytes = new byte[SNIFF_BYTES];
+      int length = 0;
+      try {
+        int n;
+        while (length < bytes.length
+            && (n = content.read(bytes, length, bytes.length - length)) > 0) {
+          length += n;
+        }
+      } catch (EOFException | ZipException e) {
+        return new Head(bytes, length, e);
+      }
+      return new Head(bytes, length, null);
+    }
+
+    String text() {
+      return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
+    InputStream followedBy(InputStream rest) {
+      InputStream after =
+          damage == null
+              ? rest
+              : new InputStream() {
+                @Override
+                public int read() throws IOException {
+                  throw damage;
+                }
+              };
+      boolean whole = damage == null && length < bytes.length;
+      return new SequenceInputStream(new ByteArrayInputStream(bytes, 0, length), after) {
+        // Readers size their buffer by this: exact for content that fits the head, unknown else.
+        @Override
+        public int available() throws IOException {
+          return whole ? super.available() : 0;
+        }
+      };
+    }
+  }
+
+  private static LogType detect(String head, ObjectRef origin) throws UnreadableInputException {
+    return LogTypeDetector.detect(origin.key(), head)
         .orElseThrow(
             () ->
                 new UnreadableInputException(

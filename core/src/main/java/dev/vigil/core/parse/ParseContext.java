@@ -109,6 +109,18 @@ public final class ParseContext {
   }
 
   public void reject(long record, long byteOffset, String reason) {
+    reject(record, byteOffset, reason, -1, -1);
+  }
+
+  /**
+   * Rejects damaged input that was skipped to resume at the next readable record: {@code bytes}
+   * from {@code byteOffset} on, holding {@code events} events (see {@link Rejection}).
+   */
+  public void rejectSkipped(long record, long byteOffset, long bytes, long events, String reason) {
+    reject(record, byteOffset, reason, bytes, events);
+  }
+
+  private void reject(long record, long byteOffset, String reason, long bytes, long events) {
     if (nested != null) {
       nested.rejections.add(
           new Rejection(
@@ -119,10 +131,12 @@ public final class ParseContext {
                   + (record > 0 ? ", its record " + record : "")
                   + (byteOffset >= 0 ? " at byte " + byteOffset : "")
                   + ": "
-                  + reason));
+                  + reason,
+              bytes,
+              events));
       return;
     }
-    sink.rejected(new Rejection(origin, record, byteOffset, reason));
+    sink.rejected(new Rejection(origin, record, byteOffset, reason, bytes, events));
     rejected++;
   }
 

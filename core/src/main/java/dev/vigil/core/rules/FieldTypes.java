@@ -98,6 +98,13 @@ public final class FieldTypes {
       if (i == parts.length - 1) {
         return new FieldType(kind(type), field.path("ignore_above").asInt(Integer.MAX_VALUE), null);
       }
+      if (i == parts.length - 2 && field.path("fields").has(parts[i + 1])) {
+        JsonNode multi = field.path("fields").path(parts[i + 1]); // e.g. readOnly.raw
+        return new FieldType(
+            kind(multi.path("type").asText()),
+            multi.path("ignore_above").asInt(Integer.MAX_VALUE),
+            null);
+      }
       if (!field.has("properties")) {
         return null;
       }

@@ -86,6 +86,35 @@ class GuardDutyParserTest {
   }
 
   @Test
+  void damagedEventAmongFirehoseConcatenatedEventsCostsOnlyItself() throws IOException {
+    // EventBridge -> Firehose -> S3 writes the events back to back, with no delimiter.
+    String ec2 = eventBridge("e1", line(EC2));
+    String iam = eventBridge("e2", line(IAM));
+    String s3 = eventBridge("e3", line(S3));
+    String broken = iam.replace("\"severity\":", "\"severity\"");
+    CollectingSink sink = parseText(ec2 + broken + s3 + ec2.substring(0, 200));
+
+    assertThat(sink.sources())
+        .extracting(d -> d.at("/aws/guardduty/resource_type").asText())
+        .containsExactly("Instance", "S3Bucket");
+    assertThat(sink.rejections)
+        .extracting(Rejection::reason)
+        .satisfiesExactly(
+            r -> assertThat(r).contains("malformed JSON").contains("reading resumed on line 1"),
+            r -> assertThat(r).contains("malformed JSON").contains("nothing readable follows"));
+  }
+
+  private static String eventBridge(String id, String finding) {
+    return "{\"version\":\"0\",\"id\":\""
+        + id
+        + "\",\"detail-type\":\"GuardDuty Finding\",\"source\":\"aws.guardduty\","
+        + "\"account\":\"123456789012\",\"time\":\"2022-01-13T00:00:48Z\",\"region\":\"us-east-1\","
+        + "\"resources\":[],\"detail\":"
+        + finding
+        + "}";
+  }
+
+  @Test
   void badFindingsAreRejectedAndTheGoodOnesKept() throws IOException {
     ObjectNode good = (ObjectNode) JSON.readTree(TestData.bytes(IAM));
     ObjectNode noId = good.deepCopy();

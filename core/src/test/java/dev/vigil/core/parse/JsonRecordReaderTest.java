@@ -73,6 +73,19 @@ class JsonRecordReaderTest {
   }
 
   @Test
+  void brokenValueAmongConcatenatedOnesCostsOnlyItself() {
+    // Firehose concatenates records with no delimiter: the next one starts right after a '}'.
+    String input = "{\"a\":1}{\"a\":2,oops}{\"a\":3} {\"a\":[4]}{\"a\":\"cut";
+    assertThat(read(input))
+        .containsExactly(
+            "{\"a\":1}",
+            "broken line 1 byte 7 resumed 1",
+            "{\"a\":3}",
+            "{\"a\":[4]}",
+            "broken line 1 byte " + input.indexOf("{\"a\":\"cut") + " resumed -1");
+  }
+
+  @Test
   void linesThatStartNoValueAreSkippedUpToTheNextValue() {
     String input = "{\"a\":1}\nnot json\nstill not\n{\"a\":2}";
     assertThat(read(input))

@@ -14,6 +14,25 @@ class JsonTypeTemplatesTest {
   }
 
   @Test
+  void typedFieldsOfLogsJsonKeepTheValueAsWrittenInARawKeyword() {
+    JsonNode cloudTrail = properties(LogType.CLOUDTRAIL);
+    assertThat(cloudTrail.at("/readOnly/fields/raw/type").asText()).isEqualTo("keyword");
+    assertThat(
+            cloudTrail
+                .at("/userIdentity/properties/sessionContext/properties/attributes/properties")
+                .at("/creationDate/fields/raw/doc_values")
+                .asBoolean(true))
+        .isFalse();
+    assertThat(cloudTrail.at("/eventName/fields").isMissingNode())
+        .as("keywords need none")
+        .isTrue();
+    // Text formats type their values in the parser: no raw copies there.
+    assertThat(properties(LogType.VPCFLOW).toString()).doesNotContain("\"raw\"");
+    assertThat(dev.vigil.core.rules.FieldTypes.of(LogType.CLOUDTRAIL).type("readOnly.raw").kind())
+        .isEqualTo(dev.vigil.core.rules.FieldTypes.Kind.KEYWORD);
+  }
+
+  @Test
   void blobsWhoseShapeVariesAreFlatObjectsAndPromotedFieldsKeywords() {
     JsonNode waf = properties(LogType.WAF);
     assertThat(waf.at("/ruleGroupList/type").asText()).isEqualTo("flat_object");

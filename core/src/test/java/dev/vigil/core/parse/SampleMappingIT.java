@@ -8,14 +8,18 @@ import dev.vigil.core.LogType;
 import dev.vigil.core.TestData;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,6 +94,73 @@ class SampleMappingIT {
                 .at("/" + index + "/mappings/properties/vigil/properties/log_type/type")
                 .asText())
         .isEqualTo("keyword");
+  }
+
+  /**
+   * A value that does not fit its mapped type (a shipper's {@code readOnly: "maybe"}, a {@code
+   * creationDate} that is no date) costs neither the document nor the value: the document is
+   * indexed, the typed field left out (dates named in {@code _ignored}), and the value as written
+   * is found under the field's {@code raw} multi-field.
+   */
+  @Test
+  void valuesThatDoNotFitTheirTypeStaySearchableAsWritten(OpenSearchNode node) throws Exception {
+    String odd =
+        "{\"eventVersion\":\"1.08\",\"eventTime\":\"2026-11-27T10:00:00Z\",\"eventID\":\"odd-1\","
+            + "\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"CreateUser\",\"readOnly\":\"maybe\","
+            + "\"userIdentity\":{\"type\":\"AssumedRole\",\"sessionContext\":{\"attributes\":"
+            + "{\"creationDate\":\"not-a-date\",\"mfaAuthenticated\":\"false\"}}}}";
+    String good =
+        odd.replace("odd-1", "good-1")
+            .replace("\"maybe\"", "false")
+            .replace("not-a-date", "2026-11-27T09:00:00Z");
+    CollectingSink sink = new CollectingSink();
+    ObjectParser.standard()
+        .parse(
+            new ByteArrayInputStream(
+                ("{\"Records\":[" + odd + "," + good + "]}").getBytes(StandardCharsets.UTF_8)),
+            new ObjectRef("b", "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/27/x.json"),
+            LogType.CLOUDTRAIL,
+            sink);
+    assertThat(sink.documents).hasSize(2);
+    BulkBody bulk = new BulkBody(1 << 20);
+    sink.documents.forEach(bulk::add);
+    JsonNode response =
+        send(
+            node,
+            node.request("/_bulk?refresh=true")
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bulk.toByteArray())));
+    assertThat(response.path("errors").asBoolean()).as("%s", response).isFalse();
+
+    String index = sink.documents.get(0).index();
+    assertThat(ids(node, index, "readOnly.raw:maybe")).containsExactly("odd-1");
+    assertThat(
+            ids(
+                node,
+                index,
+                "userIdentity.sessionContext.attributes.creationDate.raw:\"not-a-date\""))
+        .containsExactly("odd-1");
+    assertThat(ids(node, index, "_ignored:\"userIdentity.sessionContext.attributes.creationDate\""))
+        .containsExactly("odd-1");
+    assertThat(ids(node, index, "_exists_:_ignored")).containsExactly("odd-1");
+    // The typed fields still work for the values that fit.
+    assertThat(ids(node, index, "readOnly:false")).containsExactly("good-1");
+  }
+
+  private static List<String> ids(OpenSearchNode node, String index, String query)
+      throws Exception {
+    JsonNode hits =
+        send(
+            node,
+            node.request(
+                    "/"
+                        + index
+                        + "/_search?filter_path=hits.hits._id&q="
+                        + URLEncoder.encode(query, StandardCharsets.UTF_8))
+                .GET());
+    List<String> ids = new ArrayList<>();
+    hits.at("/hits/hits").forEach(hit -> ids.add(hit.path("_id").asText()));
+    return ids;
   }
 
   private static void put(OpenSearchNode node, String path, JsonNode body) throws Exception {

@@ -13,8 +13,10 @@ import java.time.Instant;
 /**
  * One thing that will never be indexed, with why and where it came from. Written as one JSON line:
  * {@code {"kind","time","origin":{"bucket","key"},"reason",...}} plus, by kind, the document and
- * its target ({@code document}), the record number ({@code record}), or the SQS message ({@code
- * message}).
+ * its target ({@code document}), the record number and where it starts in the decompressed object
+ * ({@code record}, {@code byteOffset}) — for damaged input skipped to resume reading, also how many
+ * bytes and events were skipped ({@code skippedBytes}, {@code skippedEvents}) —, or the SQS message
+ * ({@code message}).
  */
 public record DeadLetter(
     Kind kind,
@@ -25,6 +27,9 @@ public record DeadLetter(
     String index,
     String id,
     long record,
+    long byteOffset,
+    long skippedBytes,
+    long skippedEvents,
     byte[] document,
     String queue,
     String message) {
@@ -49,7 +54,20 @@ public record DeadLetter(
   public static DeadLetter document(
       ObjectRef origin, String index, String id, int status, String reason, byte[] source) {
     return new DeadLetter(
-        Kind.DOCUMENT, Instant.now(), origin, reason, status, index, id, 0, source, null, null);
+        Kind.DOCUMENT,
+        Instant.now(),
+        origin,
+        reason,
+        status,
+        index,
+        id,
+        0,
+        -1,
+        -1,
+        -1,
+        source,
+        null,
+        null);
   }
 
   public static DeadLetter record(Rejection rejection) {
@@ -63,6 +81,9 @@ public record DeadLetter(
         null,
         null,
         rejection.record(),
+        rejection.byteOffset(),
+        rejection.skippedBytes(),
+        rejection.skippedEvents(),
         null,
         null,
         null);
@@ -70,12 +91,12 @@ public record DeadLetter(
 
   public static DeadLetter object(ObjectRef origin, String reason) {
     return new DeadLetter(
-        Kind.OBJECT, Instant.now(), origin, reason, 0, null, null, 0, null, null, null);
+        Kind.OBJECT, Instant.now(), origin, reason, 0, null, null, 0, -1, -1, -1, null, null, null);
   }
 
   public static DeadLetter message(String queue, String body, String reason) {
     return new DeadLetter(
-        Kind.MESSAGE, Instant.now(), null, reason, 0, null, null, 0, null, queue, body);
+        Kind.MESSAGE, Instant.now(), null, reason, 0, null, null, 0, -1, -1, -1, null, queue, body);
   }
 
   /** The JSON line (without the newline); the document is embedded as JSON, not as a string. */
@@ -117,6 +138,13 @@ public record DeadLetter(
       }
       if (record > 0) {
         g.writeNumberField("record", record);
+      }
+      if (byteOffset >= 0) {
+        g.writeNumberField("byteOffset", byteOffset);
+      }
+      if (skippedBytes >= 0) {
+        g.writeNumberField("skippedBytes", skippedBytes);
+        g.writeNumberField("skippedEvents", skippedEvents);
       }
       if (document != null) {
         if (document.length <= maxDocumentBytes) {

@@ -75,6 +75,29 @@ public final class IngesterMetrics {
     }
   }
 
+  /**
+   * Damaged input skipped to resume at the next readable record: the events that started in it (as
+   * far as they can be told) and its bytes.
+   */
+  public void skipped(LogType type, long events, long bytes) {
+    if (events > 0) {
+      counter(
+              "vigil.ingester.damage.skipped.events",
+              "Events lost inside damaged input skipped to resume reading",
+              "type",
+              id(type))
+          .increment(events);
+    }
+    if (bytes > 0) {
+      counter(
+              "vigil.ingester.damage.skipped.bytes",
+              "Bytes of damaged input skipped to resume reading",
+              "type",
+              id(type))
+          .increment(bytes);
+    }
+  }
+
   /** A bulk request (or part of one) is sent again: throttled, server_error, unreachable... */
   public void retry(String reason, long documents) {
     counter("vigil.ingester.bulk.retries", "Bulk requests sent again", "reason", reason)

@@ -193,6 +193,7 @@ public final class ObjectIngester {
     long documents = work.submittedCount();
     metrics.parsed(resolved, documents);
     metrics.failed(resolved, "parse", sink.rejected);
+    metrics.skipped(resolved, sink.skippedEvents, sink.skippedBytes);
     Outcome outcome;
     if (unreadable != null && documents == 0) {
       outcome = Outcome.DEAD_LETTERED;
@@ -246,6 +247,8 @@ public final class ObjectIngester {
     private final ObjectWork work;
     private final List<Rejection> rejections = new ArrayList<>();
     private long rejected;
+    private long skippedEvents;
+    private long skippedBytes;
     private boolean hookFailureLogged;
 
     Sink(ObjectWork work) {
@@ -286,6 +289,10 @@ public final class ObjectIngester {
     @Override
     public void rejected(Rejection rejection) {
       rejected++;
+      if (rejection.isSkippedRange()) {
+        skippedEvents += rejection.skippedEvents();
+        skippedBytes += rejection.skippedBytes();
+      }
       if (rejections.size() < MAX_REJECTIONS_KEPT) {
         rejections.add(rejection);
       }

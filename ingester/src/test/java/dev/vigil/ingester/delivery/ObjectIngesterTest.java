@@ -11,6 +11,7 @@ import dev.vigil.core.parse.ParsedDocument;
 import dev.vigil.ingester.source.ObjectStore;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.PipelineFixture;
+import dev.vigil.testing.SyntheticCloudTrail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -224,6 +225,39 @@ class ObjectIngesterTest {
                 assertThat(l.reason()).contains("expected 14 fields");
               });
       assertThat(f.counter("vigil.ingester.records.failed", "type", "vpcflow", "reason", "parse"))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void damagedEventIsOneRecordDeadLetterSayingWhatWasSkippedAndItsNeighboursAreIndexed()
+      throws Exception {
+    try (PipelineFixture f = new PipelineFixture()) {
+      String events =
+          new String(
+              SyntheticCloudTrail.object(3, 9, START).readAllBytes(), StandardCharsets.UTF_8);
+      int second = events.indexOf(",{") + 1;
+      String damaged = events.substring(0, second + 20) + "\u0001" + events.substring(second + 20);
+      f.store.put(BUCKET, KEY, Objects.gzip(damaged.getBytes(StandardCharsets.UTF_8)));
+
+      ObjectIngester.Result result = f.ingester().ingest(new ObjectRef(BUCKET, KEY), null);
+
+      assertThat(result.outcome()).isEqualTo(ObjectIngester.Outcome.PARTIAL);
+      assertThat(result.indexed()).isEqualTo(2);
+      assertThat(f.deadLetters.letters)
+          .singleElement()
+          .satisfies(
+              l -> {
+                JsonNode line = JSON.readTree(l.toJson());
+                assertThat(line.path("kind").asText()).isEqualTo("record");
+                assertThat(line.path("record").asLong()).isEqualTo(2);
+                assertThat(line.path("byteOffset").asLong()).isEqualTo(second);
+                assertThat(line.path("skippedEvents").asLong()).isEqualTo(1);
+                assertThat(line.path("skippedBytes").asLong())
+                    .isEqualTo(damaged.indexOf("{\"eventVersion\"", second + 1) - second);
+                assertThat(line.path("reason").asText()).contains("control character");
+              });
+      assertThat(f.counter("vigil.ingester.damage.skipped.events", "type", "cloudtrail"))
           .isEqualTo(1);
     }
   }

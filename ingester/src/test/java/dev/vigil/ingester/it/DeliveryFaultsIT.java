@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingester.Ingester;
 import dev.vigil.ingester.detect.DetectionHook;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
+import dev.vigil.testing.DamagedCloudTrail;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealPartsExtension.class)
 class DeliveryFaultsIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Ingester ingester;
   private SimpleMeterRegistry registry;
@@ -124,6 +130,85 @@ class DeliveryFaultsIT {
         .contains("compressed data is damaged");
     assertThat(counter("vigil.ingester.dead.letters", "kind", "object")).isEqualTo(2);
     IngesterPolicy.assertCallsAllowed(registry);
+  }
+
+  /**
+   * A seeded corpus of damaged CloudTrail objects, one per layout (syntax errors, stray elements,
+   * garbage between events, truncation), and an object of random binary: OpenSearch holds exactly
+   * the events whose own bytes Jackson reads as well-formed (the generator's reference, not the
+   * parser's word) with the ids {@code ObjectParser} gives; every damaged event is in a record dead
+   * letter that says where it starts and, for skipped ranges, how many bytes and events were
+   * skipped; the binary object is one object dead letter.
+   */
+  @Test
+  void damagedObjectsIndexExactlyTheirWellFormedEventsAndDeadLetterTheRest(
+      MotoServer moto, OpenSearchNode openSearch) throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-damage", Duration.ofSeconds(20));
+    start(aws, openSearch.uri().toString(), "damage", Map.of());
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    Map<String, DamagedCloudTrail.Corpus> corpora = new LinkedHashMap<>();
+    long seed = 2026;
+    for (DamagedCloudTrail.Layout layout : DamagedCloudTrail.Layout.values()) {
+      DamagedCloudTrail.Corpus corpus =
+          DamagedCloudTrail.generate(seed++, 400, layout, 10, layout.ordinal() % 2 == 0);
+      String key = Objects.cloudTrailKey("2026/11/27", "20261127T1000Z_" + layout.name());
+      byte[] object = Objects.gzip(corpus.bytes());
+      Map<String, JsonNode> documents = Documents.expected("damage", aws.bucket, key, object);
+      assertThat(documents.keySet().stream().map(id -> id.substring(id.indexOf('/') + 1)))
+          .as("%s: the parser's ids are the well-formed events", layout)
+          .containsExactlyInAnyOrderElementsOf(corpus.wellFormedIds());
+      expected.putAll(documents);
+      corpora.put(key, corpus);
+      aws.put(key, object);
+    }
+    String binaryKey = Objects.cloudTrailKey("2026/11/27", "20261127T1005Z_binary");
+    byte[] binary = new byte[40_000];
+    new SplittableRandom(seed).nextBytes(binary);
+    aws.put(binaryKey, binary);
+
+    assertExactly(aws, openSearch, "damage", expected);
+    // Dead letters are stored before their message is deleted: all are there now.
+    List<JsonNode> letters = new ArrayList<>();
+    for (String key : aws.deadLetterKeys()) {
+      for (String line : aws.deadLetterObject(key).split("\n")) {
+        letters.add(JSON.readTree(line));
+      }
+    }
+    assertThat(letters)
+        .filteredOn(l -> l.path("kind").asText().equals("object"))
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.at("/origin/key").asText()).isEqualTo(binaryKey);
+              assertThat(l.path("reason").asText()).contains("neither gzip/zlib data nor text");
+            });
+    long skippedEvents = 0;
+    for (Map.Entry<String, DamagedCloudTrail.Corpus> object : corpora.entrySet()) {
+      List<JsonNode> records =
+          letters.stream()
+              .filter(l -> l.at("/origin/key").asText().equals(object.getKey()))
+              .peek(l -> assertThat(l.path("kind").asText()).isEqualTo("record"))
+              .toList();
+      for (DamagedCloudTrail.Written event : object.getValue().damagedEvents()) {
+        assertThat(records)
+            .as(
+                "%s: a dead letter covers the damaged event at byte %d",
+                object.getKey(), event.offset())
+            .anySatisfy(l -> assertThat(covers(l, event.offset())).isTrue());
+      }
+      skippedEvents += records.stream().mapToLong(l -> l.path("skippedEvents").asLong(0)).sum();
+    }
+    assertThat(skippedEvents).isPositive();
+    assertThat(counter("vigil.ingester.damage.skipped.events")).isEqualTo(skippedEvents);
+    assertThat(counter("vigil.ingester.objects", "outcome", "partial")).isEqualTo(corpora.size());
+    assertThat(counter("vigil.ingester.objects", "outcome", "dead_lettered")).isEqualTo(1);
+  }
+
+  /** Whether a record dead letter stands for the bytes at {@code offset}. */
+  private static boolean covers(JsonNode letter, long offset) {
+    long from = letter.path("byteOffset").asLong(-1);
+    long bytes = letter.path("skippedBytes").asLong(-1);
+    return bytes >= 0 ? offset >= from && offset < from + Math.max(1, bytes) : offset == from;
   }
 
   @Test

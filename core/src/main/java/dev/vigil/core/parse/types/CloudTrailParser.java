@@ -31,6 +31,10 @@ import java.util.stream.Stream;
  * those same bytes. An event with a top-level name Vigil writes itself (a shipper's {@code
  * @timestamp}) or an unusual value takes the slow path: Jackson re-reads it through {@link
  * DocumentBuilder}, which renames; a test proves both paths agree.
+ *
+ * <p>Damage costs only the damaged bytes: an element that is not an object is rejected alone, and
+ * after malformed JSON reading resumes at the next event (see {@code Run#resync}); the skipped bytes
+ * are one rejection saying how many bytes and events they held.
  */
 public final class CloudTrailParser implements LogParser {
   private static final Set<String> DIGEST_FIELDS =
@@ -98,6 +102,27 @@ public final class CloudTrailParser implements LogParser {
   private static final int NO_NAME_READ = -2;
   private static final int END = -3;
 
+  /** Where reading goes on after damage: at a root value, inside an array of events, or nowhere. */
+  private enum Resume {
+    ROOT,
+    EVENT_IN_ARRAY,
+    END
+  }
+
+  /** What an opening brace found while resynchronising starts. */
+  private enum Candidate {
+    NONE,
+    EVENT,
+    RECORDS
+  }
+
+  // Names that tell a place to resume after damage: an event has a time; a Records object.
+  private static final JsonScanner.Names RESYNC_NAMES =
+      new JsonScanner.Names("eventTime", "@timestamp", "Records");
+  private static final int EVENT_TIME = 0;
+  private static final int SHIPPER_TIME = 1;
+  private static final int RECORDS = 2;
+
   private final boolean alwaysCopy;
 
   // The fixed parts of the spliced ECS fields, encoded once.
@@ -154,28 +179,7 @@ public final class CloudTrailParser implements LogParser {
       context.skip("CloudTrail digest file");
       return;
     }
-    JsonScanner in = new JsonScanner(content);
-    Run run = new Run(in, context);
-    RecordCounter record = run.record;
-    try {
-      int c;
-      while ((c = in.peek()) >= 0) {
-        in.retainFrom(in.offset());
-        if (c == '[') {
-          in.advance();
-          run.events();
-        } else if (c == '{') {
-          run.rootObject();
-        } else {
-          context.reject(
-              record.next(), in.offset(), in.unexpected("a JSON object or array").getMessage());
-          return;
-        }
-      }
-    } catch (MalformedJsonException e) {
-      // Malformed JSON cannot be resynchronised: keep what came before, report where it broke.
-      context.reject(record.inProgress(), e.offset(), "malformed JSON: " + e.getMessage());
-    }
+    new Run(new JsonScanner(content), context).all();
   }
 
   /** One object's parse: the scanner over its bytes and the reusable per-event state. */
@@ -193,51 +197,263 @@ public final class CloudTrailParser implements LogParser {
       this.vigilFields = vigilFields(context);
     }
 
-    void rootObject() throws IOException {
+    /** Reads every root value, resuming after damage until the input ends. */
+    void all() throws IOException {
+      Resume resume = Resume.ROOT;
+      while (resume != Resume.END) {
+        resume = resume == Resume.EVENT_IN_ARRAY ? restOfArray() : roots();
+      }
+    }
+
+    /**
+     * Reads root values — a {@code Records} object, a bare array, a lone event — until the input
+     * ends ({@link Resume#END}) or damage outside an array made reading resume elsewhere.
+     */
+    private Resume roots() throws IOException {
+      while (true) {
+        int c = in.peek();
+        if (c < 0) {
+          return Resume.END;
+        }
+        long start = in.offset();
+        in.retainFrom(start);
+        Resume resumed;
+        try {
+          if (c == '[') {
+            in.advance();
+            resumed = events();
+          } else if (c == '{') {
+            resumed = rootObject();
+          } else {
+            throw in.unexpected("a JSON object or array");
+          }
+        } catch (MalformedJsonException e) {
+          return resync(start, start, record.failed(), e);
+        }
+        if (resumed != null) {
+          return resumed;
+        }
+      }
+    }
+
+    /**
+     * Goes on with the events of an array that reading resumed inside; then, when the array was an
+     * object's field, with the rest of that object.
+     */
+    private Resume restOfArray() throws IOException {
+      Resume resumed = events();
+      if (resumed != null) {
+        return resumed;
+      }
+      int c = in.peek();
+      if (c == ',' || c == '}') {
+        long start = in.offset();
+        try {
+          skipRestOfObject();
+        } catch (MalformedJsonException e) {
+          return resync(start, -1, record.failed(), e);
+        }
+      }
+      return Resume.ROOT;
+    }
+
+    /** A root object; null when it was read to its end, else where reading resumed. */
+    private Resume rootObject() throws IOException {
       long opening = in.offset();
       int breaks = in.lineBreaks();
       in.advance();
       if (in.peek() == '}') {
         in.advance();
-        return;
+        context.reject(record.next(), opening, "an empty object, not an event");
+        record.done();
+        return null;
       }
       String first = in.nameText();
       if ("Records".equals(first)) {
         in.expect('[');
-        events();
+        Resume resumed = events();
+        if (resumed != null) {
+          return resumed;
+        }
         in.retainFrom(in.offset());
         skipRestOfObject();
-        return;
+        return null;
       }
       if (DIGEST_FIELDS.contains(first) || "awsAccountId".equals(first)) {
         in.skipValue();
         skipRestOfObject();
         context.skip("CloudTrail digest file");
-        return;
+        return null;
       }
       // One event per root (newline-delimited JSON): its first name is read already.
       event(opening, breaks, record.next(), TOP_NAMES.find(first));
       record.done();
+      return null;
     }
 
-    void events() throws IOException {
+    /**
+     * The elements of an array (its '[' consumed) to its ']' (then null), each event read on its
+     * own: a value that is not an object is rejected alone, and malformed JSON costs only the bytes
+     * up to the next readable event. Returns where reading resumed when that is not in this array.
+     */
+    private Resume events() throws IOException {
       if (in.peek() == ']') {
         in.advance();
-        return;
+        return null;
       }
       while (true) {
-        if (in.peek() != '{') {
-          throw in.unexpected("an event object");
-        }
-        long opening = in.offset();
-        int breaks = in.lineBreaks();
-        in.advance();
-        event(opening, breaks, record.next(), NO_NAME_READ);
-        record.done();
-        if (!separator(']')) {
-          return;
+        int c = in.peek();
+        long start = in.offset();
+        in.retainFrom(start);
+        boolean read = false;
+        try {
+          if (c == '{') {
+            int breaks = in.lineBreaks();
+            in.advance();
+            event(start, breaks, record.next(), NO_NAME_READ);
+            record.done();
+          } else {
+            stray(c, start);
+          }
+          read = true;
+          if (!separator(']')) {
+            return null;
+          }
+        } catch (MalformedJsonException e) {
+          Resume resumed =
+              read
+                  ? resync(e.offset(), -1, record.failed(), e)
+                  : resync(start, start, record.failed(), e);
+          if (resumed != Resume.EVENT_IN_ARRAY) {
+            return resumed;
+          }
         }
       }
+    }
+
+    /**
+     * An array element that is a valid JSON value but not an object: rejected on its own once what
+     * follows it shows it was an element (a quote of garbage may instead have swallowed the start
+     * of the next event into a "string": then the element fails, and resynchronising finds the
+     * event).
+     */
+    private void stray(int c, long start) throws IOException {
+      if (c == ']' || c < 0) {
+        throw in.unexpected("an event object"); // a trailing comma, or the input ends
+      }
+      in.skipValue();
+      int next = in.peek();
+      if (next != ',' && next != ']') {
+        throw in.unexpected("',' or ']'");
+      }
+      in.retainFrom(in.offset());
+      context.reject(
+          record.next(),
+          start,
+          "expected an event object but found "
+              + switch (c) {
+                case '"' -> "a string";
+                case '[' -> "an array";
+                case 't', 'f' -> "a boolean";
+                case 'n' -> "null";
+                default -> "a number";
+              }
+              + "; skipped alone");
+      record.done();
+    }
+
+    /**
+     * Skips damaged input and rejects it as record {@code number}: from {@code from} (not before
+     * the first byte not yet delivered), looks for the next opening brace that starts a complete,
+     * valid object with an event time (an event) or a {@code Records} array. Nesting and strings
+     * are not trusted on the way — a damaged value may have thrown either off, e.g. a lost quote —
+     * so each candidate brace is read on its own, from scratch. {@code failedElement} is where the
+     * element that broke starts (-1 when the damage followed a complete element): it is no place to
+     * resume.
+     */
+    private Resume resync(long from, long failedElement, long number, MalformedJsonException damage)
+        throws IOException {
+      long start = Math.max(from, in.retained());
+      in.rewind(start);
+      long events = start == failedElement && in.peek() == '{' ? 1 : 0;
+      int before = 0; // the last byte that is not whitespace before a candidate
+      while (true) {
+        in.retainFrom(in.offset());
+        int c = in.rawByte();
+        if (c < 0) {
+          reportSkipped(
+              number, start, in.offset(), failedElement, damage, "nothing readable follows");
+          return Resume.END;
+        }
+        long at = in.offset() - 1;
+        if (c != '{' || at == failedElement) {
+          if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            before = c;
+          }
+          continue;
+        }
+        Candidate candidate = candidate(at);
+        if (candidate == Candidate.NONE) {
+          before = c;
+          continue;
+        }
+        reportSkipped(number, start, at, events, damage, "reading resumed at byte " + at);
+        if (candidate == Candidate.RECORDS) {
+          return Resume.ROOT;
+        }
+        return before == ',' || before == '[' ? Resume.EVENT_IN_ARRAY : Resume.ROOT;
+      }
+    }
+
+    /**
+     * Whether the brace at {@code at} (just consumed) starts an event or a {@code Records} object;
+     * the scanner is left at the brace when it does, after it when not.
+     */
+    private Candidate candidate(long at) throws IOException {
+      in.retainFrom(at);
+      Candidate found = Candidate.NONE;
+      try {
+        if (in.peek() != '}') {
+          while (true) {
+            int name = in.name(RESYNC_NAMES);
+            if (name == RECORDS && in.peek() == '[') {
+              found = Candidate.RECORDS;
+              break;
+            }
+            if (name == EVENT_TIME || name == SHIPPER_TIME) {
+              found = Candidate.EVENT;
+            }
+            in.skipValue();
+            if (!separator('}')) {
+              break;
+            }
+          }
+        }
+      } catch (MalformedJsonException notHere) {
+        found = Candidate.NONE;
+      }
+      in.rewind(found == Candidate.NONE ? at + 1 : at);
+      return found;
+    }
+
+    private void reportSkipped(
+        long number, long from, long to, long events, MalformedJsonException damage, String then) {
+      context.rejectSkipped(
+          number,
+          from,
+          to - from,
+          events,
+          "malformed JSON at byte "
+              + damage.offset()
+              + ": "
+              + damage.getMessage()
+              + "; skipped "
+              + (to - from)
+              + " bytes from byte "
+              + from
+              + (events == 1 ? " (the damaged event)" : " (no event started there)")
+              + "; "
+              + then);
     }
 
     /**

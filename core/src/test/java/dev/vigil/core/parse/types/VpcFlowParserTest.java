@@ -1,6 +1,7 @@
 package dev.vigil.core.parse.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import dev.vigil.core.parse.CollectingSink;
 import dev.vigil.core.parse.Gzip;
 import dev.vigil.core.parse.ObjectRef;
 import dev.vigil.core.parse.ParsedDocument;
+import dev.vigil.core.parse.UnreadableInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -314,12 +316,10 @@ class VpcFlowParserTest {
   @Test
   void parquetObjectIsRefusedWithAReasonInsteadOfGarbage() {
     byte[] parquet = "PAR1\u0015\u0000\u0015binary".getBytes(StandardCharsets.ISO_8859_1);
-    CollectingSink sink = CollectingSink.parse(parquet, KEY, null);
-
-    assertThat(sink.documents).isEmpty();
-    assertThat(sink.rejections)
-        .singleElement()
-        .satisfies(r -> assertThat(r.reason()).contains("Parquet"));
+    // The whole object is unreadable (an object dead letter), not a record of garbage.
+    assertThatThrownBy(() -> CollectingSink.parse(parquet, KEY, null))
+        .hasRootCauseInstanceOf(UnreadableInputException.class)
+        .hasMessageContaining("Parquet");
   }
 
   @Test
