@@ -61,11 +61,17 @@ public final class Decompression {
    * producer nests deeper, and each level multiplies what a small object can expand to).
    */
   private static InputStream innerGzip(InputStream outer) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(outer, BUFFER);
-    in.mark(2);
+    // Pushback, not BufferedInputStream: the latter reads on while available() > 0 and loses the
+    // bytes it already had when damaged data throws, so nothing before the damage would be parsed.
+    PushbackInputStream in = new PushbackInputStream(outer, 2);
     int first = in.read();
-    int second = in.read();
-    in.reset();
+    int second = first < 0 ? -1 : in.read();
+    if (second >= 0) {
+      in.unread(second);
+    }
+    if (first >= 0) {
+      in.unread(first);
+    }
     if (first < 0 || second < 0 || sniff((byte) first, (byte) second) != Format.GZIP) {
       return in;
     }
