@@ -268,6 +268,33 @@ public final class KubeNode implements AutoCloseable {
     return base.resolve("pod-logs");
   }
 
+  /**
+   * Everything the containers of pods in {@code namespace} whose names start with {@code podPrefix}
+   * logged so far, earlier (restarted) containers included — what {@code kubectl logs --previous}
+   * and {@code kubectl logs} show together.
+   */
+  public String podLogs(String namespace, String podPrefix) {
+    if (!Files.isDirectory(podLogs())) {
+      return "";
+    }
+    try (var dirs = Files.list(podLogs())) {
+      StringBuilder all = new StringBuilder();
+      for (Path pod :
+          dirs.filter(d -> d.getFileName().toString().startsWith(namespace + "_" + podPrefix))
+              .sorted()
+              .toList()) {
+        try (var files = Files.walk(pod)) {
+          for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+            all.append(Files.readString(file));
+          }
+        }
+      }
+      return all.toString();
+    } catch (IOException | UncheckedIOException e) {
+      return "";
+    }
+  }
+
   private List<String> ctr(String... args) {
     List<String> command =
         new ArrayList<>(List.of("ctr", "--address", containerdSocket.toString(), "-n", "k8s.io"));

@@ -70,19 +70,22 @@ public final class NodeInstall {
     }
     try (KubernetesClient client = node.api().adminClient()) {
       // The credentials are read when the operator's container starts: they come first.
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-          .serverSideApply();
-      awsCredentials(client, NAMESPACE);
+      prepareNamespace(client, NAMESPACE);
       kubectl(node, "apply", "-k", absolute.toString());
       awaitOperatorReady(client);
     }
   }
 
-  /** The emulator credentials, in a namespace whose LogSources' ingesters need them. */
-  public static void awsCredentials(KubernetesClient client, String namespace) {
+  /**
+   * A namespace with the emulator's credentials in the Secret the kind overlay names: for the
+   * operator's namespace, and for each namespace whose LogSources' ingesters need them.
+   */
+  public static void prepareNamespace(KubernetesClient client, String namespace) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .serverSideApply();
     client
         .secrets()
         .inNamespace(namespace)

@@ -3,19 +3,14 @@ package dev.vigil.cli.demo;
 import dev.vigil.testing.KubeNode;
 import dev.vigil.testing.MotoServer;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Vigil as it ships, on the real node: images loaded into containerd, {@code kubectl apply -k} of
@@ -53,12 +48,7 @@ final class NodeRuntime implements VigilRuntime {
         String.format(
             "operator pod ready in %.1f s (kustomization %s)",
             (System.nanoTime() - t) / 1e9, kustomization.resolve("kustomization.yaml")));
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .serverSideApply();
-    NodeInstall.awsCredentials(client, namespace);
+    NodeInstall.prepareNamespace(client, namespace);
     console.event(
         "the operator and the ingesters run as pods on the node %s: the kubelet runs them, with their"
             + " probes, volumes, securityContext and the RBAC of deploy/kustomize",
@@ -69,7 +59,9 @@ final class NodeRuntime implements VigilRuntime {
   private List<String> awaitReconcilers() {
     long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
     while (true) {
-      List<String> kinds = OperatorProcess.reconciledKinds(operatorLog());
+      List<String> kinds =
+          OperatorProcess.reconciledKinds(
+              node.podLogs(NodeInstall.NAMESPACE, NodeInstall.OPERATOR));
       if (!kinds.isEmpty() || System.nanoTime() > deadline) {
         return kinds;
       }
@@ -79,28 +71,6 @@ final class NodeRuntime implements VigilRuntime {
         Thread.currentThread().interrupt();
         return kinds;
       }
-    }
-  }
-
-  /** What the operator pods logged so far (the kubelet's files, as {@code kubectl logs} reads). */
-  private String operatorLog() {
-    Path logs = node.podLogs();
-    if (!Files.isDirectory(logs)) {
-      return "";
-    }
-    try (Stream<Path> files = Files.walk(logs)) {
-      StringBuilder all = new StringBuilder();
-      for (Path file :
-          files
-              .filter(
-                  f -> f.toString().contains(NodeInstall.NAMESPACE + "_" + NodeInstall.OPERATOR))
-              .filter(Files::isRegularFile)
-              .toList()) {
-        all.append(Files.readString(file));
-      }
-      return all.toString();
-    } catch (IOException | UncheckedIOException e) {
-      return "";
     }
   }
 

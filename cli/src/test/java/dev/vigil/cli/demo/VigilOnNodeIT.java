@@ -18,7 +18,6 @@ import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import dev.vigil.testing.SyntheticCloudTrail;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -32,7 +31,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +40,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,12 +102,7 @@ class VigilOnNodeIT {
             "vigil.operator.retry-max-delay", "5s",
             "vigil.operator.ingesters.scale-interval", "2s",
             "vigil.operator.ingesters.scale-down-window", "20s"));
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
-    NodeInstall.awsCredentials(client, NAMESPACE);
+    NodeInstall.prepareNamespace(client, NAMESPACE);
     s3.createBucket(b -> b.bucket(BUCKET));
     apply(
         """
@@ -215,7 +207,8 @@ class VigilOnNodeIT {
     await("the new operator scaled the ingesters to the new minimum")
         .atMost(Duration.ofMinutes(2))
         .until(() -> readyIngesters().size() == 2);
-    assertThat(operatorLogs()).doesNotContainIgnoringCase("forbidden");
+    assertThat(node.podLogs(NodeInstall.NAMESPACE, NodeInstall.OPERATOR))
+        .doesNotContainIgnoringCase("forbidden");
   }
 
   @Test
@@ -423,22 +416,6 @@ class VigilOnNodeIT {
     return client.leases().inNamespace(NodeInstall.NAMESPACE).list().getItems().stream()
         .findFirst()
         .orElseThrow(() -> new AssertionError("no lease in " + NodeInstall.NAMESPACE));
-  }
-
-  private String operatorLogs() {
-    try (Stream<Path> files = Files.walk(node.podLogs())) {
-      StringBuilder all = new StringBuilder();
-      for (Path f :
-          files
-              .filter(Files::isRegularFile)
-              .filter(f -> f.toString().contains(NodeInstall.NAMESPACE + "_"))
-              .toList()) {
-        all.append(Files.readString(f));
-      }
-      return all.toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static boolean podReady(Pod pod) {
