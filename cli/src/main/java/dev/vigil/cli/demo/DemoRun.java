@@ -68,8 +68,9 @@ public final class DemoRun {
   private int runParts() throws InterruptedException {
     console.line("Vigil demo — logs of every process go to " + PartLogs.directory());
     console.line(
-        "(the first start builds the Kubernetes API server from Go modules and installs moto from PyPI:"
-            + " a few minutes, with progress below; later starts take seconds)");
+        "(the first start builds Kubernetes from Go modules and installs moto from PyPI and the node's"
+            + " containerd and runc from Debian: some minutes, with progress below; later starts take"
+            + " seconds)");
     OpenSearchNode openSearch =
         start("OpenSearch " + OpenSearchNode.VERSION, RealParts::openSearch);
     MotoServer moto = start("AWS emulator (moto)", RealParts::moto);
