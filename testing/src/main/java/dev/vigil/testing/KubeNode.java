@@ -66,9 +66,8 @@ public final class KubeNode implements AutoCloseable {
     Path parts = BundledScripts.run("ensure-node-parts.sh");
     KubeNode node = new KubeNode(bin, BundledScripts.extract("node-host.sh"));
     node.acquireMachineLock();
-    // Pods, mounts and iptables rules outlive the JVM unless torn down; a killed JVM's leftovers
-    // are
-    // removed by the next start instead.
+    // Pods, mounts and iptables rules outlive the JVM unless torn down; what a killed JVM leaves
+    // is removed by the next start instead.
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "vigil-node-stop"));
     try {
       node.host("up", BRIDGE, NODE_IP + "/24");
@@ -118,7 +117,7 @@ public final class KubeNode implements AutoCloseable {
   }
 
   private void startControllers() {
-    Path admin = api.kubeconfig("admin.kubeconfig", "vigil-admin", api.adminToken());
+    Path admin = api.kubeconfig();
     Path ca = api.servingCertificate();
     track(
         ManagedProcess.start(
@@ -172,7 +171,7 @@ public final class KubeNode implements AutoCloseable {
   }
 
   private void startProxy() throws IOException {
-    Path kubeconfig = api.kubeconfig("proxy.kubeconfig", "vigil-admin", api.adminToken());
+    Path kubeconfig = api.kubeconfig();
     int healthz = FreePorts.next();
     Path config = NodeFiles.proxy(base, kubeconfig, healthz, FreePorts.next());
     ManagedProcess proxy =
