@@ -1,6 +1,6 @@
 package dev.vigil.core.rules;
 
-import dev.vigil.core.rules.DocumentFields.Values;
+import dev.vigil.core.rules.FieldReader.Values;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.vigil.core.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.core.rules.DocumentFields.Values;
+import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.core.rules.FieldTypes.FieldType;
 import dev.vigil.core.rules.FieldTypes.Kind;
 import java.util.ArrayList;
@@ -17,9 +17,9 @@ import java.util.Set;
 /**
  * A query prepared once for the stream: the same verdicts as {@link QueryEvaluator} (its reference
  * semantics, clause by clause, including where it throws), but over the field values {@link
- * DocumentFields} reads, with field mappings looked up, values parsed and patterns compiled up
- * front. A construct the evaluator refuses becomes a node that throws the same error when reached,
- * so short-circuiting decides as before whether a document meets it.
+ * FieldReader} reads, with field mappings looked up, values parsed and patterns compiled up front.
+ * A construct the evaluator refuses becomes a node that throws the same error when reached, so
+ * short-circuiting decides as before whether a document meets it.
  */
 public abstract class PreparedQuery {
   /**
@@ -42,15 +42,15 @@ public abstract class PreparedQuery {
   }
 
   /** Prepares {@code query} for documents of the mapping {@code types}, reading {@code fields}. */
-  public static PreparedQuery prepare(JsonNode query, FieldTypes types, DocumentFields fields) {
+  public static PreparedQuery prepare(JsonNode query, FieldTypes types, FieldReader fields) {
     return new Preparer(types, fields).node(query);
   }
 
   private static final class Preparer {
     private final FieldTypes types;
-    private final DocumentFields fields;
+    private final FieldReader fields;
 
-    Preparer(FieldTypes types, DocumentFields fields) {
+    Preparer(FieldTypes types, FieldReader fields) {
       this.types = types;
       this.fields = fields;
     }

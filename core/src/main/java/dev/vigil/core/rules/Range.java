@@ -1,6 +1,6 @@
 package dev.vigil.core.rules;
 
-import dev.vigil.core.rules.DocumentFields.Values;
+import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.core.rules.FieldTypes.FieldType;
 import dev.vigil.core.rules.FieldTypes.Kind;
 import java.math.BigDecimal;

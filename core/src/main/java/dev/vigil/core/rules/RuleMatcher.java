@@ -1,7 +1,7 @@
 package dev.vigil.core.rules;
 
 import com.fasterxml.jackson.core.JsonParser;
-import dev.vigil.core.rules.DocumentFields.Values;
+import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.core.rules.PreparedQuery.Requirement;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import java.util.Set;
  * must run to fail as before). Verdicts are {@link CompiledRule#matches}'s, rule by rule.
  */
 public final class RuleMatcher {
-  private final DocumentFields fields = new DocumentFields();
+  private final FieldReader fields = new FieldReader();
   private final PreparedQuery[] queries;
   private final PreparedQuery[] postFilters;
   private final Map<Integer, Map<String, int[]>> index = new HashMap<>();

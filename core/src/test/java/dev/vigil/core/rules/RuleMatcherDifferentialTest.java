@@ -9,7 +9,7 @@ import dev.vigil.core.LogType;
 import dev.vigil.core.TestData;
 import dev.vigil.core.parse.CollectingSink;
 import dev.vigil.core.parse.ObjectRef;
-import dev.vigil.core.rules.DocumentFields.Values;
+import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.testing.SyntheticCloudTrail;
 import java.io.IOException;
 import java.nio.file.Files;

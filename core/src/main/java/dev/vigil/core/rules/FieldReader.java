@@ -16,7 +16,7 @@ import java.util.Map;
  * flattened, keys that contain dots, every leaf below a flat_object path), as the texts it would
  * compare — without building a JSON tree. Subtrees no field lies in are skipped token by token.
  */
-public final class DocumentFields {
+public final class FieldReader {
   private static final int[] NONE = new int[0];
 
   private final Map<String, Integer> ids = new HashMap<>();
