@@ -23,10 +23,19 @@ import java.util.Set;
  */
 public abstract class PreparedQuery {
   /**
-   * The field must hold one of {@code values} for the query to match: what lets a matcher skip the
-   * query for documents holding none of them.
+   * For the query to match, some field of {@code anyOf} must hold one of its values: what lets a
+   * matcher skip the query for documents holding none of them.
    */
-  public record Requirement(int field, Set<String> values) {}
+  public record Requirement(Map<Integer, Set<String>> anyOf) {
+    static Requirement of(int field, Set<String> values) {
+      return new Requirement(Map.of(field, values));
+    }
+
+    /** How many values a document is looked up by. */
+    public int size() {
+      return anyOf.values().stream().mapToInt(Set::size).sum();
+    }
+  }
 
   /** Whether the document whose values these are matches. */
   public abstract boolean test(Values doc);
@@ -388,26 +397,30 @@ public abstract class PreparedQuery {
     }
   }
 
-  /** Requirements on one field that every alternative has: their union holds for any match. */
+  /**
+   * What holds when one of the alternatives matches: the union of each one's narrowest requirement,
+   * field by field (none if some alternative has none).
+   */
   static List<Requirement> eitherOf(PreparedQuery[] alternatives) {
     if (alternatives.length == 0) {
       return List.of();
     }
     Map<Integer, Set<String>> union = new HashMap<>();
-    for (Requirement r : alternatives[0].requirements()) {
-      union.put(r.field(), new HashSet<>());
-    }
     for (PreparedQuery q : alternatives) {
-      Map<Integer, Set<String>> smallest = new HashMap<>();
+      Requirement narrowest = null;
       for (Requirement r : q.requirements()) {
-        smallest.merge(r.field(), r.values(), (a, b) -> a.size() <= b.size() ? a : b);
+        if (narrowest == null || r.size() < narrowest.size()) {
+          narrowest = r;
+        }
       }
-      union.keySet().retainAll(smallest.keySet());
-      union.forEach((field, values) -> values.addAll(smallest.get(field)));
+      if (narrowest == null) {
+        return List.of();
+      }
+      narrowest.anyOf().forEach((f, v) -> union.computeIfAbsent(f, k -> new HashSet<>()).addAll(v));
     }
-    List<Requirement> out = new ArrayList<>();
-    union.forEach((field, values) -> out.add(new Requirement(field, Set.copyOf(values))));
-    return out;
+    Map<Integer, Set<String>> frozen = new HashMap<>();
+    union.forEach((f, v) -> frozen.put(f, Set.copyOf(v)));
+    return List.of(new Requirement(Map.copyOf(frozen)));
   }
 
   /** terms on a field that is not exact: the reference tries each value in turn. */
@@ -463,7 +476,7 @@ public abstract class PreparedQuery {
 
     @Override
     public List<Requirement> requirements() {
-      return List.of(new Requirement(field, values));
+      return List.of(Requirement.of(field, values));
     }
   }
 

@@ -16,9 +16,10 @@ import java.util.Set;
  * The every-match rules of one log type compiled once for the stream, so that the cost per document
  * does not grow with the rules that cannot match it. Each rule is indexed by one requirement of its
  * query — a field that must hold one of a few exact values ({@code eventSource}, {@code eventName},
- * …), derived conservatively from the prepared query — and a document meets only the rules indexed
- * under the values it holds, plus those with no such requirement (or a query that may fail, which
- * must run to fail as before). Verdicts are {@link CompiledRule#matches}'s, rule by rule.
+ * …; for an either-or query, one such set per alternative), derived conservatively from the
+ * prepared query — and a document meets only the rules indexed under the values it holds, plus
+ * those with no such requirement (or a query that may fail, which must run to fail as before).
+ * Verdicts are {@link CompiledRule#matches}'s, rule by rule.
  */
 public final class RuleMatcher {
   private final FieldReader fields = new FieldReader();
@@ -50,7 +51,13 @@ public final class RuleMatcher {
     options.forEach(
         list ->
             list.forEach(
-                r -> distinct.computeIfAbsent(r.field(), f -> new HashSet<>()).addAll(r.values())));
+                r ->
+                    r.anyOf()
+                        .forEach(
+                            (field, values) ->
+                                distinct
+                                    .computeIfAbsent(field, f -> new HashSet<>())
+                                    .addAll(values))));
     List<Integer> always = new ArrayList<>();
     Map<Integer, Map<String, List<Integer>>> building = new HashMap<>();
     for (int i = 0; i < rules.size(); i++) {
@@ -59,12 +66,17 @@ public final class RuleMatcher {
         always.add(i);
         continue;
       }
-      for (String value : best.values()) {
-        building
-            .computeIfAbsent(best.field(), f -> new HashMap<>())
-            .computeIfAbsent(value, v -> new ArrayList<>())
-            .add(i);
-      }
+      int rule = i;
+      best.anyOf()
+          .forEach(
+              (field, values) -> {
+                for (String value : values) {
+                  building
+                      .computeIfAbsent(field, f -> new HashMap<>())
+                      .computeIfAbsent(value, v -> new ArrayList<>())
+                      .add(rule);
+                }
+              });
     }
     building.forEach(
         (field, byValue) -> {
@@ -85,7 +97,10 @@ public final class RuleMatcher {
     Requirement best = null;
     double bestScore = Double.MAX_VALUE;
     for (Requirement r : options) {
-      double score = (double) r.values().size() / distinct.get(r.field()).size();
+      double score = 0;
+      for (Map.Entry<Integer, Set<String>> e : r.anyOf().entrySet()) {
+        score += (double) e.getValue().size() / distinct.get(e.getKey()).size();
+      }
       if (score < bestScore) {
         best = r;
         bestScore = score;
