@@ -1,6 +1,5 @@
 package dev.vigil.core.alerts;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.LogType;
@@ -84,19 +83,25 @@ public final class StreamDetector {
    */
   public List<Alert> inspect(
       LogType type, String documentId, byte[] source, int length, Instant now) {
+    List<Integer> matching = matching(type, source, length);
+    if (matching.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return alerts(type, matching, documentId, JSON.readTree(source, 0, length), now);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The positions (among this type's rules) of the rules the document's source matches. */
+  public List<Integer> matching(LogType type, byte[] source, int length) {
     RuleMatcher matcher = matchers.get(type);
     if (matcher == null) {
       return List.of();
     }
     try {
-      List<Integer> matching;
-      try (JsonParser parser = JSON.getFactory().createParser(source, 0, length)) {
-        matching = matcher.matching(matcher.read(parser));
-      }
-      if (matching.isEmpty()) {
-        return List.of();
-      }
-      return alerts(type, matching, documentId, JSON.readTree(source, 0, length), now);
+      return matcher.matching(matcher.read(source, length));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

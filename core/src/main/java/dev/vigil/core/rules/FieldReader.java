@@ -3,7 +3,11 @@ package dev.vigil.core.rules;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.vigil.core.parse.JsonScanner;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,6 +22,7 @@ import java.util.Map;
  */
 public final class FieldReader {
   private static final int[] NONE = new int[0];
+  private static final JsonScanner.Names NO_NAMES = new JsonScanner.Names();
 
   private final Map<String, Integer> ids = new HashMap<>();
   private final List<String> paths = new ArrayList<>();
@@ -51,6 +56,109 @@ public final class FieldReader {
 
   public String path(int id) {
     return paths.get(id);
+  }
+
+  /**
+   * The values of every field in the JSON document {@code source[0, length)}, read with the log
+   * core's {@link JsonScanner}: field names are matched by their raw bytes, and only the values a
+   * field takes are decoded.
+   */
+  public Values read(byte[] source, int length) throws IOException {
+    Values out = new Values(paths.size());
+    JsonScanner scanner = new JsonScanner(new ByteArrayInputStream(source, 0, length));
+    scan(scanner, root, NONE, out);
+    return out;
+  }
+
+  private static void scan(JsonScanner s, Trie node, int[] active, Values out) throws IOException {
+    int c = s.peek();
+    if (c == '{') {
+      s.advance();
+      int[] below = node == null ? active : union(active, node.flat);
+      if (s.peek() == '}') {
+        s.advance();
+        return;
+      }
+      do {
+        Trie child = null;
+        if (node == null || node.children.isEmpty()) {
+          s.name(NO_NAMES); // no path continues below here
+        } else {
+          Trie.Lookup lookup = node.lookup();
+          s.peek();
+          long from = s.offset();
+          int found = s.name(lookup.names());
+          child = found >= 0 ? lookup.nodes()[found] : node.dotted(s, from);
+        }
+        if (child == null && below.length == 0) {
+          s.skipValue();
+        } else {
+          scan(s, child, below, out);
+        }
+      } while (separator(s, '}'));
+    } else if (c == '[') {
+      s.advance();
+      if (s.peek() == ']') {
+        s.advance();
+        return;
+      }
+      do {
+        scan(s, node, active, out);
+      } while (separator(s, ']'));
+    } else if (c == 'n') {
+      s.skipValue();
+    } else if (active.length == 0 && (node == null || node.idle())) {
+      s.skipValue();
+    } else {
+      String text = scalar(s, c);
+      for (int id : active) {
+        out.add(id, text);
+      }
+      if (node != null) {
+        for (int id : node.exact) {
+          out.add(id, text);
+        }
+        for (int id : node.flat) {
+          out.add(id, text);
+        }
+      }
+    }
+  }
+
+  /** Consumes a ',' (true: more follow) or the closing {@code close} (false). */
+  private static boolean separator(JsonScanner s, char close) throws IOException {
+    if (s.peek() == ',') {
+      s.advance();
+      return true;
+    }
+    s.expect(close);
+    return false;
+  }
+
+  /** A scalar's text as {@code JsonNode.asText()} gives it after Jackson read the document. */
+  private static String scalar(JsonScanner s, int c) throws IOException {
+    long from = s.offset();
+    if (c == '"') {
+      s.string();
+      return s.lastStringText(from, s.offset());
+    }
+    s.skipValue();
+    if (c == 't') {
+      return "true";
+    }
+    if (c == 'f') {
+      return "false";
+    }
+    int length = (int) (s.offset() - from);
+    byte[] raw = new byte[length];
+    s.copy(from, s.offset(), raw, 0);
+    String number = new String(raw, StandardCharsets.ISO_8859_1);
+    boolean integral =
+        number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0;
+    if (!integral) {
+      return JsonNodeFactory.instance.numberNode(Double.parseDouble(number)).asText();
+    }
+    return length < 19 ? Long.toString(Long.parseLong(number)) : new BigInteger(number).toString();
   }
 
   /** The values of every field in the document the parser stands before (at its first token). */
@@ -144,6 +252,41 @@ public final class FieldReader {
     final Map<String, Trie> children = new HashMap<>();
     int[] exact = NONE;
     int[] flat = NONE;
+    private volatile Lookup lookup;
+
+    /** The children's names as the scanner matches them, and the child of each index. */
+    record Lookup(JsonScanner.Names names, Trie[] nodes) {}
+
+    /** Built when first read (rules are all prepared by then); a race only builds it twice. */
+    Lookup lookup() {
+      Lookup l = lookup;
+      if (l == null) {
+        String[] keys = children.keySet().toArray(String[]::new);
+        Trie[] nodes = new Trie[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+          nodes[i] = children.get(keys[i]);
+        }
+        l = new Lookup(new JsonScanner.Names(keys), nodes);
+        lookup = l;
+      }
+      return l;
+    }
+
+    /**
+     * The node a name no child has exactly may still lead to: a key holding dots. {@code from} is
+     * the offset of the name's opening quote; the scanner stands after its colon.
+     */
+    Trie dotted(JsonScanner s, long from) throws IOException {
+      long end = s.offset() - 1; // the colon
+      while (s.byteAt(end - 1) != '"') {
+        end--; // whitespace between the name and its colon
+      }
+      boolean dot = false;
+      for (long i = from + 1; i < end - 1 && !dot; i++) {
+        dot = s.byteAt(i) == '.';
+      }
+      return dot ? child(s.lastStringText(from, end)) : null;
+    }
 
     /** Whether no field takes a scalar here (so its text need not even be read). */
     boolean idle() {

@@ -123,6 +123,11 @@ public final class RuleMatcher {
     return index.keySet().stream().sorted().map(fields::path).toList();
   }
 
+  /** Reads the values the rules need from the JSON document {@code source[0, length)}. */
+  public Values read(byte[] source, int length) throws IOException {
+    return fields.read(source, length);
+  }
+
   /** Reads the values the rules need from the document the parser stands before. */
   public Values read(JsonParser document) throws IOException {
     return fields.read(document);
