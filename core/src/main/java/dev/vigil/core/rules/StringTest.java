@@ -21,11 +21,46 @@ abstract class StringTest {
         switch (kind) {
           case "term", "match", "match_phrase" -> text(v::equals);
           case "prefix" -> text(t -> t.startsWith(v));
-          case "wildcard" -> pattern(QueryEvaluator.wildcardPattern(v));
+          case "wildcard" -> wildcard(v);
           case "regexp" -> regexp(v, field);
           default -> failing(new RuleException("unsupported query " + kind));
         };
     return caseInsensitive ? lowered(exact) : exact;
+  }
+
+  /**
+   * A glob of literals and {@code *} only (the common {@code *Pacu*}) is matched by searching its
+   * literal pieces in order — what the regular expression {@code .*Pacu.*} decides, without the
+   * backtracking; anything else ({@code ?}, escapes) runs the evaluator's pattern.
+   */
+  private static StringTest wildcard(String glob) {
+    if (glob.indexOf('?') >= 0 || glob.indexOf('\\') >= 0) {
+      return pattern(QueryEvaluator.wildcardPattern(glob));
+    }
+    String[] pieces = glob.split("\\*", -1);
+    String first = pieces[0];
+    String last = pieces[pieces.length - 1];
+    if (pieces.length == 1) {
+      return text(glob::equals);
+    }
+    return text(
+        t -> {
+          if (t.length() < first.length() + last.length()
+              || !t.startsWith(first)
+              || !t.endsWith(last)) {
+            return false;
+          }
+          int at = first.length();
+          int limit = t.length() - last.length();
+          for (int i = 1; i < pieces.length - 1; i++) {
+            int found = t.indexOf(pieces[i], at);
+            if (found < 0 || found + pieces[i].length() > limit) {
+              return false;
+            }
+            at = found + pieces[i].length();
+          }
+          return true;
+        });
   }
 
   private static StringTest regexp(String regex, String field) {
