@@ -59,20 +59,27 @@ class RuleMatcherDifferentialTest {
       byte[] source = JSON.writeValueAsBytes(event);
       Values values = matcher.read(source, source.length);
       BitSet met = matcher.candidates(values);
+      // The same values read from a tree (StreamDetector's JsonNode entry point).
+      Values fromTree = matcher.read(JSON.treeAsTokens(event));
+      BitSet metFromTree = matcher.candidates(fromTree);
       candidates += met.cardinality();
       for (int i = 0; i < rules.size(); i++) {
         CompiledRule rule = rules.get(i).compiled();
         String expected = verdict(() -> rule.matches(reference, event));
         int index = i;
         String actual = met.get(i) ? verdict(() -> matcher.matches(index, values)) : "false";
-        if (!expected.equals(actual)) {
+        String viaTree =
+            metFromTree.get(i) ? verdict(() -> matcher.matches(index, fromTree)) : "false";
+        if (!expected.equals(actual) || !expected.equals(viaTree)) {
           disagreements.add(
               rules.get(i).name()
                   + ": evaluator "
                   + expected
                   + ", matcher "
                   + actual
-                  + " on "
+                  + " (from a tree: "
+                  + viaTree
+                  + ") on "
                   + event);
         }
         if (expected.equals("true")) {
