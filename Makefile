@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test images parts format crds bench bench-ratio bench-ingester bench-geoip bench-alerting clean
+.PHONY: demo build test images parts format crds bench bench-ratio bench-stream bench-ingester bench-geoip bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -38,6 +38,11 @@ bench:
 bench-ratio:
 	$(MVN) -q -pl bench -am package -DskipTests
 	java -Xms1g -Xmx1g -cp bench/target/benchmarks.jar dev.vigil.bench.InterleavedRatio
+
+## Streaming detection: parse+detect vs parse alone per log type (target <= 2x), before/after, 10 to 10,000 rules.
+bench-stream:
+	$(MVN) -q -pl bench -am package -DskipTests
+	java -Xms1g -Xmx1g -cp bench/target/benchmarks.jar dev.vigil.bench.StreamRatio $(BENCH_ARGS)
 
 ## Measure the ingester end to end (S3 objects in moto to searchable documents) against the same node's raw
 ## _bulk ceiling; prints docs/s, the ratio and the ingester's RSS (a few minutes; sizes: BENCH_ARGS=-Dbench.objects=16).

@@ -10,6 +10,9 @@ import dev.vigil.core.rules.QueryEvaluator;
 import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleManifest;
+import dev.vigil.core.rules.RuleMatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +25,8 @@ import java.util.Map;
  * (every-match rules of a known log type whose query the in-memory evaluator supports) are run on
  * each normalized document before it is indexed. A match becomes the alert the scheduled engine
  * would raise for it — same rule key, same suppression bucket, so the same deterministic id — with
- * {@code source: stream}. Counting rules stay with the schedule.
+ * {@code source: stream}. Counting rules stay with the schedule. The rules of each log type run
+ * through a {@link RuleMatcher}: a document meets only the rules it can match.
  */
 public final class StreamDetector {
   public static final String STREAM = "stream";
@@ -35,14 +39,18 @@ public final class StreamDetector {
   public record Selection(List<StreamRule> rules, List<String> skipped) {}
 
   private final Map<LogType, List<StreamRule>> byType = new EnumMap<>(LogType.class);
-  private final Map<LogType, QueryEvaluator> evaluators = new EnumMap<>(LogType.class);
+  private final Map<LogType, RuleMatcher> matchers = new EnumMap<>(LogType.class);
 
   public StreamDetector(List<StreamRule> rules) {
     for (StreamRule rule : rules) {
-      LogType type = rule.compiled().logType();
-      byType.computeIfAbsent(type, t -> new ArrayList<>()).add(rule);
-      evaluators.computeIfAbsent(type, t -> new QueryEvaluator(FieldTypes.of(t)));
+      byType.computeIfAbsent(rule.compiled().logType(), t -> new ArrayList<>()).add(rule);
     }
+    byType.forEach(
+        (type, list) ->
+            matchers.put(
+                type,
+                new RuleMatcher(
+                    list.stream().map(StreamRule::compiled).toList(), FieldTypes.of(type))));
   }
 
   /** Whether any rule reads documents of this type (if not, the document need not be parsed). */
@@ -54,17 +62,57 @@ public final class StreamDetector {
     return byType.values().stream().mapToInt(List::size).sum();
   }
 
-  /** The alerts one document raises, one per matching rule. */
+  /** The alerts one document (a JSON tree) raises, one per matching rule. */
   public List<Alert> inspect(LogType type, String documentId, JsonNode document, Instant now) {
-    List<StreamRule> rules = byType.get(type);
-    if (rules == null) {
+    RuleMatcher matcher = matchers.get(type);
+    if (matcher == null) {
       return List.of();
     }
+    List<Integer> matching;
+    try {
+      matching = matcher.matching(matcher.read(JSON.treeAsTokens(document)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return alerts(type, matching, documentId, document, now);
+  }
+
+  /**
+   * The alerts one document raises, read from its JSON source ({@code source[0, length)}): only the
+   * fields rules read are pulled from it, and a tree is built only for a document that matches.
+   */
+  public List<Alert> inspect(
+      LogType type, String documentId, byte[] source, int length, Instant now) {
+    List<Integer> matching = matching(type, source, length);
+    if (matching.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return alerts(type, matching, documentId, JSON.readTree(source, 0, length), now);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The positions (among this type's rules) of the rules the document's source matches. */
+  public List<Integer> matching(LogType type, byte[] source, int length) {
+    RuleMatcher matcher = matchers.get(type);
+    if (matcher == null) {
+      return List.of();
+    }
+    try {
+      return matcher.matching(matcher.read(source, length));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<Alert> alerts(
+      LogType type, List<Integer> matching, String documentId, JsonNode document, Instant now) {
+    List<StreamRule> rules = byType.get(type);
     List<Alert> out = new ArrayList<>();
-    for (StreamRule rule : rules) {
-      if (!rule.compiled().matches(evaluators.get(type), document)) {
-        continue;
-      }
+    for (int index : matching) {
+      StreamRule rule = rules.get(index);
       Instant at = Triggers.timestamp(document);
       Trigger trigger =
           new Trigger(

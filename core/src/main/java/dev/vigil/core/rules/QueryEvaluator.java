@@ -294,7 +294,7 @@ public final class QueryEvaluator {
     return out;
   }
 
-  private static boolean containsPhrase(List<String> tokens, List<String> phrase) {
+  static boolean containsPhrase(List<String> tokens, List<String> phrase) {
     if (phrase.isEmpty()) {
       return false;
     }
@@ -382,7 +382,7 @@ public final class QueryEvaluator {
     }
   }
 
-  private static Instant instant(String text, String field) {
+  static Instant instant(String text, String field) {
     try {
       if (text.matches("-?[0-9]+")) {
         return Instant.ofEpochMilli(Long.parseLong(text));
@@ -393,7 +393,7 @@ public final class QueryEvaluator {
     }
   }
 
-  private static BigDecimal number(String text, String field) {
+  static BigDecimal number(String text, String field) {
     try {
       return new BigDecimal(text.trim());
     } catch (NumberFormatException e) {
@@ -402,8 +402,12 @@ public final class QueryEvaluator {
   }
 
   private static BigDecimal numberOrNull(JsonNode leaf) {
+    return numberOrNull(leaf.asText());
+  }
+
+  static BigDecimal numberOrNull(String text) {
     try {
-      return new BigDecimal(leaf.asText().trim());
+      return new BigDecimal(text.trim());
     } catch (NumberFormatException e) {
       return null;
     }
@@ -411,24 +415,24 @@ public final class QueryEvaluator {
 
   /** Lucene wildcard (* and ?, backslash escapes) as a Java pattern over the whole value. */
   Pattern wildcard(String glob) {
-    return patterns.computeIfAbsent(
-        "w:" + glob,
-        g -> {
-          StringBuilder re = new StringBuilder();
-          for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '\\' && i + 1 < glob.length()) {
-              re.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-            } else if (c == '*') {
-              re.append(".*");
-            } else if (c == '?') {
-              re.append('.');
-            } else {
-              re.append(Pattern.quote(String.valueOf(c)));
-            }
-          }
-          return Pattern.compile(re.toString(), Pattern.DOTALL);
-        });
+    return patterns.computeIfAbsent("w:" + glob, g -> wildcardPattern(glob));
+  }
+
+  static Pattern wildcardPattern(String glob) {
+    StringBuilder re = new StringBuilder();
+    for (int i = 0; i < glob.length(); i++) {
+      char c = glob.charAt(i);
+      if (c == '\\' && i + 1 < glob.length()) {
+        re.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+      } else if (c == '*') {
+        re.append(".*");
+      } else if (c == '?') {
+        re.append('.');
+      } else {
+        re.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(re.toString(), Pattern.DOTALL);
   }
 
   /** A Lucene regular expression, limited to the syntax Lucene and Java read the same way. */

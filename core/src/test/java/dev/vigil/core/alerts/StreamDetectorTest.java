@@ -63,6 +63,14 @@ class StreamDetectorTest {
               assertThat(a.matchingDocumentIds).containsExactly("s1");
             });
 
+    // Read from the document's JSON source (the ingester's path): the same alert.
+    byte[] source = JSON.writeValueAsBytes(stop);
+    assertThat(detector.inspect(LogType.CLOUDTRAIL, "s1", source, source.length, NOW))
+        .extracting(a -> a.id)
+        .containsExactly(streamed.get(0).id);
+    byte[] other = JSON.writeValueAsBytes(read);
+    assertThat(detector.inspect(LogType.CLOUDTRAIL, "r1", other, other.length, NOW)).isEmpty();
+
     // The scheduled engine, seeing the same document in its search response a little later.
     StreamDetector.StreamRule rule = selection.rules().get(0);
     ObjectNode response = JSON.createObjectNode();

@@ -1,7 +1,5 @@
 package dev.vigil.ingester.detect;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.alerts.Alert;
 import dev.vigil.core.alerts.StreamDetector;
 import dev.vigil.core.parse.ParsedDocument;
@@ -37,7 +35,6 @@ import org.jboss.logging.Logger;
  */
 public final class StreamingDetection implements DetectionHook, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(StreamingDetection.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Keys raised recently are not looked up again for this long (a burst costs one lookup). */
   private static final Duration REMEMBER = Duration.ofSeconds(60);
@@ -49,6 +46,10 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
   private final BlockingQueue<Alert> pending = new ArrayBlockingQueue<>(10_000);
   private final Map<String, Instant> recent = new ConcurrentHashMap<>();
   private final Thread writer;
+
+  /** Per parsing thread: the document's source, copied out of the parser's buffer. */
+  private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
   private volatile boolean running = true;
 
   public StreamingDetection(
@@ -89,13 +90,15 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
     if (!detector.watches(document.type())) {
       return;
     }
-    JsonNode source;
-    try {
-      source = JSON.readTree(document.source());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    byte[] source = scratch.get();
+    if (source.length < document.sourceLength()) {
+      source = new byte[Math.max(document.sourceLength(), source.length * 2)];
+      scratch.set(source);
     }
-    for (Alert alert : detector.inspect(document.type(), document.id(), source, clock.instant())) {
+    document.copySourceTo(source, 0);
+    for (Alert alert :
+        detector.inspect(
+            document.type(), document.id(), source, document.sourceLength(), clock.instant())) {
       if (!pending.offer(alert)) {
         count("dropped"); // the writer is far behind; the scheduled run will still raise it
       }

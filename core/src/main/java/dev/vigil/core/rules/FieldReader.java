@@ -1,0 +1,345 @@
+package dev.vigil.core.rules;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.vigil.core.parse.JsonScanner;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fields a set of prepared queries reads, and one streaming pass over a document that pulls
+ * just their values — the leaves {@link QueryEvaluator} would find at each dotted path (arrays
+ * flattened, keys that contain dots, every leaf below a flat_object path), as the texts it would
+ * compare — without building a JSON tree. Subtrees no field lies in are skipped token by token.
+ */
+public final class FieldReader {
+  private static final int[] NONE = new int[0];
+  private static final JsonScanner.Names NO_NAMES = new JsonScanner.Names();
+
+  private final Map<String, Integer> ids = new HashMap<>();
+  private final List<String> paths = new ArrayList<>();
+  private final Trie root = new Trie();
+
+  /** The id of a field: its values are the scalar leaves at {@code path}, or below it too. */
+  int id(String path, boolean descend) {
+    String key = (descend ? "+" : "=") + path;
+    Integer known = ids.get(key);
+    if (known != null) {
+      return known;
+    }
+    int id = paths.size();
+    ids.put(key, id);
+    paths.add(path);
+    Trie node = root;
+    for (String segment : path.split("\\.", -1)) {
+      node = node.children.computeIfAbsent(segment, s -> new Trie());
+    }
+    if (descend) {
+      node.flat = append(node.flat, id);
+    } else {
+      node.exact = append(node.exact, id);
+    }
+    return id;
+  }
+
+  public int size() {
+    return paths.size();
+  }
+
+  public String path(int id) {
+    return paths.get(id);
+  }
+
+  /**
+   * The values of every field in the JSON document {@code source[0, length)}, read with the log
+   * core's {@link JsonScanner}: field names are matched by their raw bytes, and only the values a
+   * field takes are decoded.
+   */
+  public Values read(byte[] source, int length) throws IOException {
+    Values out = new Values(paths.size());
+    JsonScanner scanner = new JsonScanner(new ByteArrayInputStream(source, 0, length));
+    scan(scanner, root, NONE, out);
+    return out;
+  }
+
+  private static void scan(JsonScanner s, Trie node, int[] active, Values out) throws IOException {
+    int c = s.peek();
+    if (c == '{') {
+      s.advance();
+      int[] below = node == null ? active : union(active, node.flat);
+      if (s.peek() == '}') {
+        s.advance();
+        return;
+      }
+      do {
+        Trie child = null;
+        if (node == null || node.children.isEmpty()) {
+          s.name(NO_NAMES); // no path continues below here
+        } else {
+          Trie.Lookup lookup = node.lookup();
+          s.peek();
+          long from = s.offset();
+          int found = s.name(lookup.names());
+          child = found >= 0 ? lookup.nodes()[found] : node.dotted(s, from);
+        }
+        if (child == null && below.length == 0) {
+          s.skipValue();
+        } else {
+          scan(s, child, below, out);
+        }
+      } while (separator(s, '}'));
+    } else if (c == '[') {
+      s.advance();
+      if (s.peek() == ']') {
+        s.advance();
+        return;
+      }
+      do {
+        scan(s, node, active, out);
+      } while (separator(s, ']'));
+    } else if (c == 'n') {
+      s.skipValue();
+    } else if (active.length == 0 && (node == null || node.idle())) {
+      s.skipValue();
+    } else {
+      String text = scalar(s, c);
+      for (int id : active) {
+        out.add(id, text);
+      }
+      if (node != null) {
+        for (int id : node.exact) {
+          out.add(id, text);
+        }
+        for (int id : node.flat) {
+          out.add(id, text);
+        }
+      }
+    }
+  }
+
+  /** Consumes a ',' (true: more follow) or the closing {@code close} (false). */
+  private static boolean separator(JsonScanner s, char close) throws IOException {
+    if (s.peek() == ',') {
+      s.advance();
+      return true;
+    }
+    s.expect(close);
+    return false;
+  }
+
+  /** A scalar's text as {@code JsonNode.asText()} gives it after Jackson read the document. */
+  private static String scalar(JsonScanner s, int c) throws IOException {
+    long from = s.offset();
+    if (c == '"') {
+      s.string();
+      return s.lastStringText(from, s.offset());
+    }
+    s.skipValue();
+    if (c == 't') {
+      return "true";
+    }
+    if (c == 'f') {
+      return "false";
+    }
+    int length = (int) (s.offset() - from);
+    byte[] raw = new byte[length];
+    s.copy(from, s.offset(), raw, 0);
+    String number = new String(raw, StandardCharsets.ISO_8859_1);
+    boolean integral =
+        number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0;
+    if (!integral) {
+      return JsonNodeFactory.instance.numberNode(Double.parseDouble(number)).asText();
+    }
+    return length < 19 ? Long.toString(Long.parseLong(number)) : new BigInteger(number).toString();
+  }
+
+  /** The values of every field in the document the parser stands before (at its first token). */
+  public Values read(JsonParser parser) throws IOException {
+    Values out = new Values(paths.size());
+    JsonToken first = parser.nextToken();
+    if (first != null) {
+      read(parser, first, root, NONE, out);
+    }
+    return out;
+  }
+
+  /**
+   * @param node the trie node of the path read so far, or null when the path left the trie
+   * @param active flat fields rooted strictly above this position (they take every leaf below)
+   */
+  private static void read(JsonParser p, JsonToken token, Trie node, int[] active, Values out)
+      throws IOException {
+    switch (token) {
+      case START_OBJECT -> {
+        int[] below = node == null ? active : union(active, node.flat);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String key = p.currentName();
+          JsonToken value = p.nextToken();
+          Trie child = node == null ? null : node.child(key);
+          if (child == null && below.length == 0) {
+            p.skipChildren();
+          } else {
+            read(p, value, child, below, out);
+          }
+        }
+      }
+      case START_ARRAY -> {
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+          read(p, t, node, active, out);
+        }
+      }
+      case VALUE_NULL -> {}
+      default -> {
+        if (active.length == 0 && (node == null || node.idle())) {
+          return;
+        }
+        String text = text(p, token);
+        for (int id : active) {
+          out.add(id, text);
+        }
+        if (node != null) {
+          for (int id : node.exact) {
+            out.add(id, text);
+          }
+          for (int id : node.flat) {
+            out.add(id, text);
+          }
+        }
+      }
+    }
+  }
+
+  /** The text {@code JsonNode.asText()} gives for the scalar, as the reference evaluator reads. */
+  private static String text(JsonParser p, JsonToken token) throws IOException {
+    return switch (token) {
+      case VALUE_STRING -> p.getText();
+      case VALUE_TRUE -> "true";
+      case VALUE_FALSE -> "false";
+      case VALUE_NUMBER_INT -> p.getNumberValue().toString();
+      case VALUE_NUMBER_FLOAT -> JsonNodeFactory.instance.numberNode(p.getDoubleValue()).asText();
+      default -> p.getText();
+    };
+  }
+
+  private static int[] union(int[] a, int[] b) {
+    if (b.length == 0) {
+      return a;
+    }
+    if (a.length == 0) {
+      return b;
+    }
+    int[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static int[] append(int[] a, int id) {
+    int[] out = Arrays.copyOf(a, a.length + 1);
+    out[a.length] = id;
+    return out;
+  }
+
+  private static final class Trie {
+    final Map<String, Trie> children = new HashMap<>();
+    int[] exact = NONE;
+    int[] flat = NONE;
+    private volatile Lookup lookup;
+
+    /** The children's names as the scanner matches them, and the child of each index. */
+    record Lookup(JsonScanner.Names names, Trie[] nodes) {}
+
+    /** Built when first read (rules are all prepared by then); a race only builds it twice. */
+    Lookup lookup() {
+      Lookup l = lookup;
+      if (l == null) {
+        String[] keys = children.keySet().toArray(String[]::new);
+        Trie[] nodes = new Trie[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+          nodes[i] = children.get(keys[i]);
+        }
+        l = new Lookup(new JsonScanner.Names(keys), nodes);
+        lookup = l;
+      }
+      return l;
+    }
+
+    /**
+     * The node a name no child has exactly may still lead to: a key holding dots. {@code from} is
+     * the offset of the name's opening quote; the scanner stands after its colon.
+     */
+    Trie dotted(JsonScanner s, long from) throws IOException {
+      long end = s.offset() - 1; // the colon
+      while (s.byteAt(end - 1) != '"') {
+        end--; // whitespace between the name and its colon
+      }
+      boolean dot = false;
+      for (long i = from + 1; i < end - 1 && !dot; i++) {
+        dot = s.byteAt(i) == '.';
+      }
+      return dot ? child(s.lastStringText(from, end)) : null;
+    }
+
+    /** Whether no field takes a scalar here (so its text need not even be read). */
+    boolean idle() {
+      return exact.length == 0 && flat.length == 0;
+    }
+
+    /**
+     * The node a document key leads to. A key holding dots spans several path segments, but a flat
+     * field ending inside it does not take what lies below it (the reference matches a path against
+     * whole keys), which is why only the final node's flat fields apply.
+     */
+    Trie child(String key) {
+      Trie direct = children.get(key);
+      if (direct != null || key.indexOf('.') < 0) {
+        return direct;
+      }
+      Trie node = this;
+      int start = 0;
+      while (node != null) {
+        int dot = key.indexOf('.', start);
+        String segment = dot < 0 ? key.substring(start) : key.substring(start, dot);
+        node = node.children.get(segment);
+        if (dot < 0) {
+          return node;
+        }
+        start = dot + 1;
+      }
+      return null;
+    }
+  }
+
+  /** The values read from one document, per field id. */
+  public static final class Values {
+    private final List<String>[] values;
+
+    @SuppressWarnings("unchecked")
+    Values(int fields) {
+      values = new List[fields];
+    }
+
+    void add(int id, String text) {
+      List<String> list = values[id];
+      if (list == null) {
+        list = new ArrayList<>(2);
+        values[id] = list;
+      }
+      list.add(text);
+    }
+
+    /** The texts of field {@code id} (empty when the document has none). */
+    public List<String> of(int id) {
+      List<String> list = values[id];
+      return list == null ? List.of() : list;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.vigil.core.rules;
+
+import com.fasterxml.jackson.core.JsonParser;
+import dev.vigil.core.rules.FieldReader.Values;
+import dev.vigil.core.rules.PreparedQuery.Requirement;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The every-match rules of one log type compiled once for the stream, so that the cost per document
+ * does not grow with the rules that cannot match it. Each rule is indexed by one requirement of its
+ * query — a field that must hold one of a few exact values ({@code eventSource}, {@code eventName},
+ * …; for an either-or query, one such set per alternative), derived conservatively from the
+ * prepared query — and a document meets only the rules indexed under the values it holds, plus
+ * those with no such requirement (or a query that may fail, which must run to fail as before).
+ * Verdicts are {@link CompiledRule#matches}'s, rule by rule.
+ */
+public final class RuleMatcher {
+  private final FieldReader fields = new FieldReader();
+  private final PreparedQuery[] queries;
+  private final PreparedQuery[] postFilters;
+  private final Map<Integer, Map<String, int[]>> index = new HashMap<>();
+  private final int[] unindexed;
+
+  public RuleMatcher(List<CompiledRule> rules, FieldTypes types) {
+    queries = new PreparedQuery[rules.size()];
+    postFilters = new PreparedQuery[rules.size()];
+    List<List<Requirement>> options = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      CompiledRule rule = rules.get(i);
+      queries[i] = PreparedQuery.prepare(rule.query(), types, fields);
+      postFilters[i] =
+          rule.postFilter() == null
+              ? null
+              : PreparedQuery.prepare(rule.postFilter(), types, fields);
+      boolean mayFail =
+          queries[i].canThrow() || (postFilters[i] != null && postFilters[i].canThrow());
+      List<Requirement> any = new ArrayList<>(queries[i].requirements());
+      if (postFilters[i] != null) {
+        any.addAll(postFilters[i].requirements());
+      }
+      options.add(mayFail ? List.of() : any);
+    }
+    Map<Integer, Set<String>> distinct = new HashMap<>();
+    options.forEach(
+        list ->
+            list.forEach(
+                r ->
+                    r.anyOf()
+                        .forEach(
+                            (field, values) ->
+                                distinct
+                                    .computeIfAbsent(field, f -> new HashSet<>())
+                                    .addAll(values))));
+    List<Integer> always = new ArrayList<>();
+    Map<Integer, Map<String, List<Integer>>> building = new HashMap<>();
+    for (int i = 0; i < rules.size(); i++) {
+      Requirement best = mostSelective(options.get(i), distinct);
+      if (best == null) {
+        always.add(i);
+        continue;
+      }
+      int rule = i;
+      best.anyOf()
+          .forEach(
+              (field, values) -> {
+                for (String value : values) {
+                  building
+                      .computeIfAbsent(field, f -> new HashMap<>())
+                      .computeIfAbsent(value, v -> new ArrayList<>())
+                      .add(rule);
+                }
+              });
+    }
+    building.forEach(
+        (field, byValue) -> {
+          Map<String, int[]> compact = new HashMap<>();
+          byValue.forEach(
+              (v, list) -> compact.put(v, list.stream().mapToInt(Integer::intValue).toArray()));
+          index.put(field, compact);
+        });
+    unindexed = always.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * The requirement that leaves the fewest candidates: few values on a field whose rules name many
+   * distinct values (eventName rather than eventSource).
+   */
+  private static Requirement mostSelective(
+      List<Requirement> options, Map<Integer, Set<String>> distinct) {
+    Requirement best = null;
+    double bestScore = Double.MAX_VALUE;
+    for (Requirement r : options) {
+      double score = 0;
+      for (Map.Entry<Integer, Set<String>> e : r.anyOf().entrySet()) {
+        score += (double) e.getValue().size() / distinct.get(e.getKey()).size();
+      }
+      if (score < bestScore) {
+        best = r;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  public int size() {
+    return queries.length;
+  }
+
+  /** How many rules run on every document (no exact-value requirement found). */
+  public int unindexed() {
+    return unindexed.length;
+  }
+
+  /** The field paths rules are indexed by. */
+  public List<String> indexedFields() {
+    return index.keySet().stream().sorted().map(fields::path).toList();
+  }
+
+  /** Reads the values the rules need from the JSON document {@code source[0, length)}. */
+  public Values read(byte[] source, int length) throws IOException {
+    return fields.read(source, length);
+  }
+
+  /** Reads the values the rules need from the document the parser stands before. */
+  public Values read(JsonParser document) throws IOException {
+    return fields.read(document);
+  }
+
+  /** The rules the document may match (every rule it does match is among them). */
+  public BitSet candidates(Values doc) {
+    BitSet out = new BitSet(queries.length);
+    for (int rule : unindexed) {
+      out.set(rule);
+    }
+    for (Map.Entry<Integer, Map<String, int[]>> e : index.entrySet()) {
+      Map<String, int[]> byValue = e.getValue();
+      for (String value : doc.of(e.getKey())) {
+        int[] rules = byValue.get(value);
+        if (rules != null) {
+          for (int rule : rules) {
+            out.set(rule);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether rule {@code rule} (its position in the list given) matches. */
+  public boolean matches(int rule, Values doc) {
+    return queries[rule].test(doc) && (postFilters[rule] == null || postFilters[rule].test(doc));
+  }
+
+  /** The rules the document matches, in the order given. */
+  public List<Integer> matching(Values doc) {
+    List<Integer> out = new ArrayList<>();
+    BitSet candidates = candidates(doc);
+    for (int rule = candidates.nextSetBit(0); rule >= 0; rule = candidates.nextSetBit(rule + 1)) {
+      if (matches(rule, doc)) {
+        out.add(rule);
+      }
+    }
+    return out;
+  }
+}

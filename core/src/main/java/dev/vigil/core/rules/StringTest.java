@@ -1,0 +1,114 @@
+package dev.vigil.core.rules;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * One string comparison of {@link QueryEvaluator} (term, prefix, wildcard, regexp; optionally
+ * case-insensitive) with its pattern compiled once. A regular expression the evaluator cannot read
+ * throws its error only when there is a value to compare, as the evaluator does.
+ */
+abstract class StringTest {
+  abstract boolean matches(String text);
+
+  boolean canThrow() {
+    return false;
+  }
+
+  static StringTest of(String kind, String field, String value, boolean caseInsensitive) {
+    String v = caseInsensitive ? value.toLowerCase(Locale.ROOT) : value;
+    StringTest exact =
+        switch (kind) {
+          case "term", "match", "match_phrase" -> text(v::equals);
+          case "prefix" -> text(t -> t.startsWith(v));
+          case "wildcard" -> wildcard(v);
+          case "regexp" -> regexp(v, field);
+          default -> failing(new RuleException("unsupported query " + kind));
+        };
+    return caseInsensitive ? lowered(exact) : exact;
+  }
+
+  /**
+   * A glob of literals and {@code *} only (the common {@code *Pacu*}) is matched by searching its
+   * literal pieces in order — what the regular expression {@code .*Pacu.*} decides, without the
+   * backtracking; anything else ({@code ?}, escapes) runs the evaluator's pattern.
+   */
+  private static StringTest wildcard(String glob) {
+    if (glob.indexOf('?') >= 0 || glob.indexOf('\\') >= 0) {
+      return pattern(QueryEvaluator.wildcardPattern(glob));
+    }
+    String[] pieces = glob.split("\\*", -1);
+    String first = pieces[0];
+    String last = pieces[pieces.length - 1];
+    if (pieces.length == 1) {
+      return text(glob::equals);
+    }
+    return text(
+        t -> {
+          if (t.length() < first.length() + last.length()
+              || !t.startsWith(first)
+              || !t.endsWith(last)) {
+            return false;
+          }
+          int at = first.length();
+          int limit = t.length() - last.length();
+          for (int i = 1; i < pieces.length - 1; i++) {
+            int found = t.indexOf(pieces[i], at);
+            if (found < 0 || found + pieces[i].length() > limit) {
+              return false;
+            }
+            at = found + pieces[i].length();
+          }
+          return true;
+        });
+  }
+
+  private static StringTest regexp(String regex, String field) {
+    try {
+      return pattern(Regexps.toJava(regex, field));
+    } catch (RuntimeException e) {
+      return failing(e);
+    }
+  }
+
+  private static StringTest text(java.util.function.Predicate<String> test) {
+    return new StringTest() {
+      @Override
+      boolean matches(String text) {
+        return test.test(text);
+      }
+    };
+  }
+
+  private static StringTest pattern(Pattern pattern) {
+    return text(t -> pattern.matcher(t).matches());
+  }
+
+  private static StringTest failing(RuntimeException error) {
+    return new StringTest() {
+      @Override
+      boolean matches(String text) {
+        throw error;
+      }
+
+      @Override
+      boolean canThrow() {
+        return true;
+      }
+    };
+  }
+
+  private static StringTest lowered(StringTest test) {
+    return new StringTest() {
+      @Override
+      boolean matches(String text) {
+        return test.matches(text.toLowerCase(Locale.ROOT));
+      }
+
+      @Override
+      boolean canThrow() {
+        return test.canThrow();
+      }
+    };
+  }
+}

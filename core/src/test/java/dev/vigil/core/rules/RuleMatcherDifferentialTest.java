@@ -1,0 +1,324 @@
+package dev.vigil.core.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.LogType;
+import dev.vigil.core.TestData;
+import dev.vigil.core.parse.CollectingSink;
+import dev.vigil.core.parse.ObjectRef;
+import dev.vigil.core.rules.FieldReader.Values;
+import dev.vigil.testing.SyntheticCloudTrail;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@link RuleMatcher} against the reference, {@link QueryEvaluator}: every rule shipped in {@code
+ * samples/} and every Sigma rule of the shared test data, over the rules' own test events, the
+ * shared real logs, synthetic CloudTrail, and events mutated towards the values the rules name (so
+ * that matches and near misses are frequent). Each rule gets a verdict per event — match, no match,
+ * or the error the evaluator throws — and every disagreement fails the test.
+ */
+class RuleMatcherDifferentialTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path SAMPLES = Path.of("../samples");
+
+  private record Rule(String name, CompiledRule compiled, List<JsonNode> tests) {}
+
+  @ParameterizedTest
+  @EnumSource(
+      value = LogType.class,
+      names = {"CLOUDTRAIL", "VPCFLOW", "WAF"})
+  void everyRuleGetsTheReferenceVerdictOnEveryEvent(LogType type) throws Exception {
+    List<Rule> rules = rules(type);
+    List<JsonNode> events = events(type, rules);
+    FieldTypes types = FieldTypes.of(type);
+    QueryEvaluator reference = new QueryEvaluator(types);
+    RuleMatcher matcher = new RuleMatcher(rules.stream().map(Rule::compiled).toList(), types);
+
+    List<String> disagreements = new ArrayList<>();
+    BitSet everMatched = new BitSet();
+    long matches = 0;
+    long candidates = 0;
+    for (JsonNode event : events) {
+      byte[] source = JSON.writeValueAsBytes(event);
+      Values values = matcher.read(source, source.length);
+      BitSet met = matcher.candidates(values);
+      // The same values read from a tree (StreamDetector's JsonNode entry point).
+      Values fromTree = matcher.read(JSON.treeAsTokens(event));
+      BitSet metFromTree = matcher.candidates(fromTree);
+      candidates += met.cardinality();
+      for (int i = 0; i < rules.size(); i++) {
+        CompiledRule rule = rules.get(i).compiled();
+        String expected = verdict(() -> rule.matches(reference, event));
+        int index = i;
+        String actual = met.get(i) ? verdict(() -> matcher.matches(index, values)) : "false";
+        String viaTree =
+            metFromTree.get(i) ? verdict(() -> matcher.matches(index, fromTree)) : "false";
+        if (!expected.equals(actual) || !expected.equals(viaTree)) {
+          disagreements.add(
+              rules.get(i).name()
+                  + ": evaluator "
+                  + expected
+                  + ", matcher "
+                  + actual
+                  + " (from a tree: "
+                  + viaTree
+                  + ") on "
+                  + event);
+        }
+        if (expected.equals("true")) {
+          matches++;
+          everMatched.set(i);
+        }
+      }
+    }
+    System.out.printf(
+        "%s: %d rules (%d always run, indexed by %s), %d events, %d matches, %.1f candidates/event%n",
+        type.id(),
+        rules.size(),
+        matcher.unindexed(),
+        matcher.indexedFields(),
+        events.size(),
+        matches,
+        (double) candidates / events.size());
+
+    assertThat(disagreements).as("rules deciding differently from QueryEvaluator").isEmpty();
+    // The corpus has teeth: most rules match some event, so a matcher that skips rules is caught.
+    assertThat(everMatched.cardinality()).isGreaterThan(rules.size() * 6 / 10);
+  }
+
+  private static String verdict(java.util.function.BooleanSupplier match) {
+    try {
+      return String.valueOf(match.getAsBoolean());
+    } catch (RuleException e) {
+      return "throws " + e.getMessage();
+    }
+  }
+
+  /** Shipped rules (with their test events) and the shared Sigma rules of the type. */
+  static List<Rule> rules(LogType type) throws IOException {
+    List<Rule> out = new ArrayList<>();
+    RuleCompiler compiler = RuleCompiler.defaults();
+    for (Path file : yaml(SAMPLES, ".yaml")) {
+      for (RuleManifest manifest : RuleManifest.read(Files.readString(file), file.toString())) {
+        CompiledRule compiled;
+        try {
+          compiled = manifest.compile(compiler);
+        } catch (RuleException e) {
+          continue; // not every manifest compiles alone (e.g. ones that need an index pattern)
+        }
+        if (compiled.logType() != type) {
+          continue;
+        }
+        List<JsonNode> tests = new ArrayList<>();
+        for (RuleManifest.Case c : manifest.tests()) {
+          List<JsonNode> raw = new ArrayList<>();
+          if (c.isSequence()) {
+            c.sequence().steps().forEach(step -> raw.add(step.event()));
+          } else {
+            raw.add(c.event());
+          }
+          for (JsonNode event : raw) {
+            try {
+              tests.addAll(RuleTester.standard().normalize(event, type, file.toString()));
+            } catch (RuleException e) {
+              // a test event the parser rejects is the rule test's business, not the matcher's
+            }
+          }
+        }
+        out.add(new Rule(manifest.name(), compiled, tests));
+      }
+    }
+    for (String dir :
+        List.of(
+            "sigmahq-sigma/rules",
+            "sigmahq-sigma/unsupported",
+            "opensearch-security-analytics/rules")) {
+      for (Path file : yaml(TestData.path(dir), ".yml")) {
+        try {
+          CompiledRule compiled =
+              compiler.compile(
+                  RuleSource.sigma(file.getFileName().toString(), Files.readString(file)));
+          if (compiled.logType() == type) {
+            out.add(new Rule(dir + "/" + file.getFileName(), compiled, List.of()));
+          }
+        } catch (RuleException e) {
+          // conversion failures are SigmaCorpusTest's subject
+        }
+      }
+    }
+    assertThat(out).as("rules for " + type.id()).isNotEmpty();
+    return out;
+  }
+
+  private static List<Path> yaml(Path dir, String suffix) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(f -> f.toString().endsWith(suffix)).sorted().toList();
+    }
+  }
+
+  static List<JsonNode> events(LogType type, List<Rule> rules) throws IOException {
+    List<JsonNode> tests = new ArrayList<>();
+    rules.forEach(r -> tests.addAll(r.tests()));
+    List<JsonNode> out = new ArrayList<>(tests);
+    for (String log : sharedLogs(type)) {
+      out.addAll(
+          CollectingSink.parse(
+                  TestData.bytes(log), ObjectRef.file(Path.of(log).getFileName().toString()), type)
+              .sources());
+    }
+    if (type == LogType.CLOUDTRAIL) {
+      byte[] synthetic =
+          SyntheticCloudTrail.object(1000, 7, Instant.parse("2026-11-27T10:00:00Z")).readAllBytes();
+      out.addAll(CollectingSink.parse(synthetic, ObjectRef.file("synthetic.json"), type).sources());
+    }
+    out.addAll(mutants(tests.isEmpty() ? out : tests, named(rules, type), new Random(16)));
+    return out;
+  }
+
+  private static List<String> sharedLogs(LogType type) {
+    return switch (type) {
+      case CLOUDTRAIL ->
+          List.of(
+              "centralized-logging-with-opensearch/cloudtrail/cloudtrail.log",
+              "otrf-security-datasets/cloudtrail/ec2_proxy_s3_exfiltration_2020-09-14011940.json");
+      case VPCFLOW ->
+          List.of(
+              "centralized-logging-with-opensearch/vpcflow/vpcflow.log",
+              "awsdocs-vpc-user-guide/vpcflow/v2-default.log",
+              "awsdocs-vpc-user-guide/vpcflow/v3-tcp-flag-sequence.log",
+              "awsdocs-vpc-user-guide/vpcflow/v5-traffic-path-flow-direction.log");
+      case WAF ->
+          List.of(
+              "opensearch-catalog/waf/raw.log", "centralized-logging-with-opensearch/waf/waf.log");
+      default -> List.of();
+    };
+  }
+
+  /** (field, value) pairs the rules' queries name: what mutants are steered towards. */
+  private static List<String[]> named(List<Rule> rules, LogType type) {
+    Set<List<String>> pairs = new LinkedHashSet<>();
+    FieldTypes types = FieldTypes.of(type);
+    for (Rule rule : rules) {
+      collect(rule.compiled().query(), types, pairs);
+      if (rule.compiled().postFilter() != null) {
+        collect(rule.compiled().postFilter(), types, pairs);
+      }
+    }
+    return pairs.stream().map(p -> p.toArray(String[]::new)).toList();
+  }
+
+  private static void collect(JsonNode query, FieldTypes types, Set<List<String>> pairs) {
+    if (query.isArray()) {
+      query.forEach(q -> collect(q, types, pairs));
+      return;
+    }
+    if (!query.isObject()) {
+      return;
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = query.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode body = e.getValue();
+      switch (e.getKey()) {
+        case "query_string" -> {
+          try {
+            collect(LuceneQuery.parse(body.path("query").asText()).toDsl(types), types, pairs);
+          } catch (RuleException ignored) {
+            // the rule fails in both engines; nothing to steer towards
+          }
+        }
+        case "term", "match", "match_phrase", "prefix", "wildcard", "regexp" ->
+            body.fields()
+                .forEachRemaining(
+                    f -> {
+                      JsonNode spec = f.getValue();
+                      String v =
+                          spec.isObject()
+                              ? spec.path(spec.has("query") ? "query" : "value").asText()
+                              : spec.asText();
+                      pairs.add(List.of(f.getKey(), v.replace("*", "x").replace("?", "y")));
+                    });
+        case "terms" ->
+            body.fields()
+                .forEachRemaining(
+                    f -> f.getValue().forEach(v -> pairs.add(List.of(f.getKey(), v.asText()))));
+        default -> collect(body, types, pairs);
+      }
+    }
+  }
+
+  /**
+   * Each base event several times, with one to three fields set to values some rule names, and
+   * crossovers of two base events: frequent matches, and near misses one field away from one.
+   */
+  private static List<JsonNode> mutants(List<JsonNode> bases, List<String[]> named, Random random) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode base : bases) {
+      for (int n = 0; n < 8; n++) {
+        ObjectNode copy = base.deepCopy();
+        for (int k = 1 + random.nextInt(3); k > 0; k--) {
+          String[] pair = named.get(random.nextInt(named.size()));
+          set(copy, pair[0], pair[1], random);
+        }
+        out.add(copy);
+      }
+    }
+    for (int n = 0; n < 500; n++) {
+      ObjectNode copy = bases.get(random.nextInt(bases.size())).deepCopy();
+      JsonNode other = bases.get(random.nextInt(bases.size()));
+      other
+          .fields()
+          .forEachRemaining(
+              f -> {
+                if (random.nextBoolean()) {
+                  copy.set(f.getKey(), f.getValue().deepCopy());
+                }
+              });
+      out.add(copy);
+    }
+    return out;
+  }
+
+  /** Sets a dotted path, sometimes as one dotted key, sometimes inside an array, or as a number. */
+  private static void set(ObjectNode doc, String path, String value, Random random) {
+    String[] parts = path.split("\\.");
+    ObjectNode node = doc;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonNode child = node.get(parts[i]);
+      if (!(child instanceof ObjectNode)) {
+        child = node.putObject(parts[i]);
+      }
+      node = (ObjectNode) child;
+    }
+    String leaf = parts[parts.length - 1];
+    switch (random.nextInt(6)) {
+      case 0 -> node.putArray(leaf).add("other").add(value);
+      case 1 -> {
+        try {
+          node.put(leaf, new java.math.BigDecimal(value));
+        } catch (NumberFormatException e) {
+          node.put(leaf, value);
+        }
+      }
+      case 2 -> doc.put(path, value);
+      default -> node.put(leaf, value);
+    }
+  }
+}
