@@ -8,3 +8,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "vigil.image" -}}
 {{ .root.Values.image.registry }}/{{ .image.repository }}:{{ .image.tag | default .root.Chart.AppVersion }}
 {{- end }}
+
+{{/* Name of the cluster-scoped objects (ClusterRole, ClusterRoleBinding): vigil-operator for the release
+     "vigil" (the kustomize base's names), <release>-operator otherwise, so that two releases never collide. */}}
+{{- define "vigil.clusterScopedName" -}}
+{{ .Release.Name }}-operator
+{{- end }}
