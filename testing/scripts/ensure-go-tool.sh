@@ -5,7 +5,8 @@
 #   helm        the real Helm CLI (helm.sh/helm/v3), for `helm lint`/`template`/`install` of deploy/helm/vigil
 #   promtool    Prometheus' rule tester (github.com/prometheus/prometheus/cmd/promtool), for `promtool test rules`
 #   lua-health  a small runner of Argo CD health scripts on gopher-lua, the Lua VM Argo CD embeds, opened
-#               with the libraries Argo CD opens (package, base, table, os) and `obj` set the way Argo CD sets it
+#               with the libraries Argo CD opens (package, base, table, os; Argo CD's os is a reduced one, and
+#               no string/math library) and `obj` set the way Argo CD sets it (util/lua/lua.go)
 #
 # Why from Go modules: like ensure-kube-binaries.sh, the Go module proxy is the only route to these here.
 # Idempotent and locked the same way: a tool dir appears only complete (rename), a flock keeps concurrent
