@@ -82,7 +82,13 @@ class HelmChartIT {
                 "--set",
                 "operator.watchNamespaces={vigil,siem}",
                 "--set",
-                "monitoring.enabled=true"));
+                "monitoring.enabled=true",
+                "--set",
+                "opensearchConnection.namespace=vigil",
+                "--set",
+                "opensearchConnection.spec.endpoint=https://search-siem.eu-west-1.es.amazonaws.com",
+                "--set",
+                "opensearchConnection.spec.auth.type=SigV4"));
 
     JsonNode container =
         objects
@@ -110,6 +116,11 @@ class HelmChartIT {
                 .at("/metadata/annotations/eks.amazonaws.com~1role-arn")
                 .asText())
         .isEqualTo("arn:aws:iam::111122223333:role/vigil-ingester");
+    JsonNode connection = objects.get("OpenSearchConnection/vigil/default");
+    assertThat(connection).as(objects.keySet().toString()).isNotNull();
+    assertThat(connection.at("/spec/endpoint").asText())
+        .isEqualTo("https://search-siem.eu-west-1.es.amazonaws.com");
+    assertThat(connection.at("/spec/auth/type").asText()).isEqualTo("SigV4");
     assertThat(objects)
         .containsKeys(
             "ServiceMonitor/vigil-system/vigil-operator",
