@@ -21,11 +21,12 @@ test: parts
 images:
 	$(MVN) -q -pl operator,ingester -am package -DskipTests -Dimages
 
-## Prepare the AWS emulator, Kubernetes and the node's packages in the cache (idempotent; shows progress the first
+## Prepare the AWS emulator, Kubernetes, Helm, promtool, Argo CD's Lua runner and the node's packages in the cache (idempotent; shows progress the first
 ## time). The node needs root: as another user its tests fail saying so, and the demo runs without it.
 parts:
 	bash testing/scripts/ensure-moto.sh >/dev/null
 	bash testing/scripts/ensure-kube-binaries.sh >/dev/null
+	for tool in lua-health helm promtool; do bash testing/scripts/ensure-go-tool.sh $$tool >/dev/null || exit 1; done
 	if [ "$$(id -u)" = 0 ]; then bash testing/scripts/ensure-node-parts.sh >/dev/null; fi
 
 ## Run the JMH benchmarks of the log core and print throughput and the pipeline/ceiling ratio (several minutes).

@@ -17,13 +17,13 @@ import java.util.List;
 final class BundledScripts {
   private BundledScripts() {}
 
-  static Path run(String script) {
+  static Path run(String script, String... args) {
     Path file = extract(script);
     try {
+      List<String> command = new java.util.ArrayList<>(List.of("bash", file.toString()));
+      command.addAll(List.of(args));
       Process process =
-          new ProcessBuilder("bash", file.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       process.getOutputStream().close();
       ByteArrayOutputStream stdout = new ByteArrayOutputStream();
       process.getInputStream().transferTo(stdout);

@@ -100,7 +100,7 @@ public final class ScanJob {
         () ->
             newest.get() == null ? 0 : Duration.between(newest.get(), clock.instant()).toSeconds());
     metrics.gauge(
-        "vigil.ingester.scan.last.completed.seconds",
+        "vigil.ingester.scan.last.completed.timestamp.seconds",
         "Scan: end of the last completed pass (epoch seconds; 0 before the first)",
         lastCompleted::get);
   }

@@ -32,15 +32,13 @@ record ResourceHealth(boolean ready, boolean synced, String clusterHealth) {
     return new ResourceHealth(ready, synced, health == null ? null : health.toString());
   }
 
-  int clusterHealthLevel() {
-    if (clusterHealth == null) {
-      return -1;
-    }
-    return switch (clusterHealth) {
-      case "green" -> 0;
-      case "yellow" -> 1;
-      case "red" -> 2;
-      default -> -1;
-    };
+  /** The cluster's health as its status word, one of {@link #CLUSTER_STATUSES}. */
+  String clusterStatus() {
+    return clusterHealth != null && CLUSTER_STATUSES.contains(clusterHealth)
+        ? clusterHealth
+        : "unknown";
   }
+
+  /** Every value of the {@code status} label of {@code vigil_opensearch_cluster_status}. */
+  static final List<String> CLUSTER_STATUSES = List.of("green", "yellow", "red", "unknown");
 }

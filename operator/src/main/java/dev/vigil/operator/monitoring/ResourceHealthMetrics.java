@@ -29,8 +29,10 @@ import org.jboss.logging.Logger;
  *   <li>{@code vigil_resource_sync_lag_seconds{kind,namespace,name}} — how long the operator has
  *       not yet acted on the resource's latest spec ({@code observedGeneration} behind {@code
  *       generation}); 0 when in sync;
- *   <li>{@code vigil_opensearch_cluster_health{namespace,name}} — per OpenSearchConnection, 0
- *       green, 1 yellow, 2 red, -1 unknown.
+ *   <li>{@code vigil_opensearch_cluster_status{namespace,name,status}} — per OpenSearchConnection,
+ *       one series per status (green, yellow, red, unknown): 1 for the cluster's current one, 0 for
+ *       the others (a state set, as kube-state-metrics does, rather than states encoded as
+ *       numbers).
  * </ul>
  */
 @ApplicationScoped
@@ -71,9 +73,10 @@ public class ResourceHealthMetrics {
             .description("Seconds the operator has not yet acted on the resource's latest spec")
             .register(registry);
     this.clusterHealth =
-        MultiGauge.builder("vigil_opensearch_cluster_health")
+        MultiGauge.builder("vigil_opensearch_cluster_status")
             .description(
-                "OpenSearch cluster health per connection: 0 green, 1 yellow, 2 red, -1 unknown")
+                "1 for the OpenSearch cluster health status (green, yellow, red, unknown) of each"
+                    + " connection, 0 for the other statuses")
             .register(registry);
   }
 
@@ -127,12 +130,15 @@ public class ResourceHealthMetrics {
         }
         lagRows.add(MultiGauge.Row.of(tags, lag));
         if (kind.equals("OpenSearchConnection")) {
-          healthRows.add(
-              MultiGauge.Row.of(
-                  Tags.of(
-                      "namespace", item.getMetadata().getNamespace(),
-                      "name", item.getMetadata().getName()),
-                  health.clusterHealthLevel()));
+          for (String status : ResourceHealth.CLUSTER_STATUSES) {
+            healthRows.add(
+                MultiGauge.Row.of(
+                    Tags.of(
+                        "namespace", item.getMetadata().getNamespace(),
+                        "name", item.getMetadata().getName(),
+                        "status", status),
+                    status.equals(health.clusterStatus()) ? 1 : 0));
+          }
         }
       }
     }

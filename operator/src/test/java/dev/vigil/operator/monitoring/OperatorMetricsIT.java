@@ -85,9 +85,13 @@ class OperatorMetricsIT {
     String scrape = scrape();
     assertThat(scrape)
         .containsPattern(
-            "vigil_opensearch_cluster_health\\{name=\"default\",namespace=\""
+            "vigil_opensearch_cluster_status\\{name=\"default\",namespace=\""
                 + NAMESPACE
-                + "\"} [01]\\.0")
+                + "\",status=\"(green|yellow)\"} 1\\.0")
+        .containsPattern(
+            "vigil_opensearch_cluster_status\\{name=\"default\",namespace=\""
+                + NAMESPACE
+                + "\",status=\"red\"} 0\\.0")
         .containsPattern(
             "vigil_resource_sync_lag_seconds\\{"
                 + Pattern.quote(String.format(labels, "nightly"))
