@@ -115,17 +115,7 @@ public final class SigmaConverter {
       if (conditionNode == null) {
         throw fail("/detection", "detection has no condition");
       }
-      String condition;
-      if (conditionNode.isArray()) {
-        if (conditionNode.size() != 1) {
-          throw fail(
-              "/detection/condition",
-              "a list of several conditions is not supported (write one condition with 'or')");
-        }
-        condition = conditionNode.get(0).asText();
-      } else {
-        condition = conditionNode.asText();
-      }
+      String condition = condition(conditionNode);
       String timeframe = detection.path("timeframe").asText(null);
       RuleSource.Threshold threshold = null;
       int pipe = condition.indexOf('|');
@@ -163,6 +153,33 @@ public final class SigmaConverter {
           root.path("description").asText(null));
     }
 
+    /**
+     * The condition text; a list of conditions means any of them (Sigma ORs them), so it becomes
+     * one condition with 'or'. An aggregation ({@code | count()}) applies to one condition only.
+     */
+    private String condition(JsonNode node) {
+      if (!node.isArray()) {
+        return node.asText();
+      }
+      if (node.isEmpty()) {
+        throw fail("/detection/condition", "the list of conditions is empty");
+      }
+      if (node.size() == 1) {
+        return node.get(0).asText();
+      }
+      List<String> parts = new ArrayList<>();
+      for (int i = 0; i < node.size(); i++) {
+        String c = node.get(i).asText();
+        if (c.contains("|")) {
+          throw fail(
+              "/detection/condition/" + i,
+              "an aggregation ('" + c + "') in a list of several conditions is not supported");
+        }
+        parts.add("(" + c + ")");
+      }
+      return String.join(" or ", parts);
+    }
+
     private String author() {
       JsonNode a = root.get("author");
       if (a == null) {
@@ -183,19 +200,23 @@ public final class SigmaConverter {
       }
       String product = ls.path("product").asText("");
       String service = ls.path("service").asText("");
-      if (product.equals("aws") && service.equals("cloudtrail")) {
-        logType = LogType.CLOUDTRAIL;
-        types = FieldTypes.of(logType);
-        return;
-      }
-      throw fail(
-          "/logsource",
-          "logsource product '"
-              + product
-              + "' service '"
-              + service
-              + "' is not a Vigil log type (supported: product aws, service cloudtrail); use"
-              + " --index to convert it against your own index with its field names as written");
+      String category = ls.path("category").asText("");
+      logType =
+          SigmaLogsources.of(product, service, category)
+              .orElseThrow(
+                  () ->
+                      fail(
+                          "/logsource",
+                          "logsource product '"
+                              + product
+                              + "' service '"
+                              + service
+                              + "' category '"
+                              + category
+                              + "' is not a Vigil log type (see docs/detections.md, Sigma"
+                              + " logsources); use --index to convert it against your own index"
+                              + " with its field names as written"));
+      types = FieldTypes.of(logType);
     }
 
     private RuleSource.Threshold aggregation(String text, String timeframe, String pointer) {
@@ -390,9 +411,16 @@ public final class SigmaConverter {
       }
       List<String> variants = new ArrayList<>();
       if (mods.contains("windash")) {
-        for (String dash : List.of("-", "/", "\u2013", "\u2014", "\u2015")) {
-          variants.add(text.replace("-", dash));
+        List<String> dashed = Windash.variants(text);
+        if (dashed == null) {
+          throw fail(
+              pointer,
+              key
+                  + ": windash on more than "
+                  + Windash.MAX_FLAGS
+                  + " flags gives more values than OpenSearch accepts in one query");
         }
+        variants.addAll(dashed);
       } else {
         variants.add(text);
       }
@@ -512,6 +540,11 @@ public final class SigmaConverter {
       }
       if (anchoredEnd) {
         r = r.substring(0, r.length() - 1);
+      }
+      try {
+        r = SigmaRegex.toLucene(r);
+      } catch (IllegalArgumentException e) {
+        throw fail(pointer, key + ": the regular expression uses " + e.getMessage());
       }
       String reason = Regexps.unsupported(r);
       if (reason != null) {
