@@ -203,4 +203,34 @@ class SigmaConverterTest {
         .hasMessageContaining("line 2")
         .hasMessageContaining("--index");
   }
+
+  @Test
+  void sigmaTaxonomyFieldNamesResolveToVigilFields() {
+    java.util.Map<String, String> cases =
+        java.util.Map.of(
+            "  category: network_connection\n", "{\"term\":{\"destination.port\":\"22\"}}",
+            "  category: dns\n", "{\"term\":{\"query_name\":\"22\"}}",
+            "  category: webserver\n", "{\"term\":{\"http.request.method\":\"22\"}}");
+    java.util.Map<String, String> field =
+        java.util.Map.of(
+            "  category: network_connection\n", "DestinationPort",
+            "  category: dns\n", "query",
+            "  category: webserver\n", "cs-method");
+    cases.forEach(
+        (logsource, query) ->
+            assertThat(
+                    new SigmaConverter(false)
+                        .convert(
+                            "title: t\nlogsource:\n"
+                                + logsource
+                                + "detection:\n  s:\n    "
+                                + field.get(logsource)
+                                + ": '22'\n  condition: s\n")
+                        .query()
+                        .toString())
+                .isEqualTo(query));
+    // ECS names Vigil writes, and names of other log types, stay as written.
+    assertThat(convert("  s:\n    query: x\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"query\":\"x\"}}");
+  }
 }

@@ -256,7 +256,7 @@ public final class SigmaConverter {
       if (!rawFields && logType == LogType.CLOUDTRAIL && cidr && field.equals("sourceIPAddress")) {
         return "source.ip";
       }
-      return field;
+      return rawFields ? field : SigmaFields.resolve(logType, field);
     }
 
     /** A selection: a map (AND of fields) or a list of maps (OR). */
