@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every modifier and condition form of the Sigma specification, converted by Vigil and run on a
  * real OpenSearch 2.19 and in the in-memory evaluator over the same hand-made documents: both must
  * return exactly the documents the case names. The documents are labelled a–f (CloudTrail) and
- * p1–p3 (VPC Flow Logs); each case says which labels Sigma's semantics select.
+ * p1–p3 (VPC Flow Logs), r1–r2 (Route 53 Resolver); each case says which labels Sigma's semantics
+ * select.
  */
 @ExtendWith(RealPartsExtension.class)
 class SigmaSpecificationIT {
@@ -53,6 +54,10 @@ class SigmaSpecificationIT {
     flow("p1", 22, 40, "REJECT");
     flow("p2", 443, 5000, "ACCEPT");
     flow("p3", 3389, 100, "REJECT");
+    // Route 53 Resolver query log records (Route 53 Developer Guide, "Values that appear in
+    // Resolver query logs"): names are fully qualified, with the root's dot.
+    dns("r1", "www.evil.com.");
+    dns("r2", "evil.com.example.org.");
     IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
     RuleAgreementIT.put(
         node, "/_component_template/" + templates.componentName(), templates.componentTemplate());
@@ -167,6 +172,11 @@ class SigmaSpecificationIT {
     // Sigma's taxonomy names (network_connection) resolve to Vigil's ECS fields.
     cases.add(flowCase("taxonomy name", "s:\n    DestinationPort|gte: 443", "p2 p3"));
 
+    // DNS (category dns): Sigma writes names without the root's dot, Route 53 with it.
+    cases.add(dnsCase("dns endswith", "s:\n    query|endswith: '.evil.com'", "r1"));
+    cases.add(dnsCase("dns exact", "s:\n    query: www.evil.com", "r1"));
+    cases.add(dnsCase("dns contains", "s:\n    query|contains: evil.com", "r1 r2"));
+
     List<String> wrong = new ArrayList<>();
     for (LogType type : DOCS.keySet()) {
       Map<String, CompiledRule> rules = new LinkedHashMap<>();
@@ -191,7 +201,7 @@ class SigmaSpecificationIT {
             }
           });
     }
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(42);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(45);
     assertThat(wrong).as("cases where OpenSearch selects other documents").isEmpty();
   }
 
@@ -199,6 +209,10 @@ class SigmaSpecificationIT {
 
   private static Case ct(String name, String selections, String condition, String expected) {
     return sigma(name, LogType.CLOUDTRAIL, CLOUDTRAIL, selections, condition, expected);
+  }
+
+  private static Case dnsCase(String name, String selections, String expected) {
+    return sigma(name, LogType.ROUTE53RESOLVER, "  category: dns\n", selections, "s", expected);
   }
 
   private static Case flowCase(String name, String selections, String expected) {
@@ -290,6 +304,25 @@ class SigmaSpecificationIT {
         .put("action", action)
         .put("log-status", "OK");
     add(label, LogType.VPCFLOW, r);
+  }
+
+  private static void dns(String label, String queryName) throws Exception {
+    ObjectNode r = JSON.createObjectNode();
+    r.put("version", "1.100000")
+        .put("account_id", "111122223333")
+        .put("region", "eu-west-1")
+        .put("vpc_id", "vpc-0a1b2c3d4e5f67890")
+        .put("query_timestamp", "2026-12-01T10:00:00Z")
+        .put("query_name", queryName)
+        .put("query_type", "A")
+        .put("query_class", "IN")
+        .put("rcode", "NOERROR")
+        .put("srcaddr", "10.0.1.25")
+        .put("srcport", "53000")
+        .put("transport", "UDP");
+    r.putArray("answers");
+    r.putObject("srcids").put("instance", "i-0a1b2c3d4e5f67890");
+    add(label, LogType.ROUTE53RESOLVER, r);
   }
 
   private static void add(String label, LogType type, JsonNode record) {

@@ -209,7 +209,7 @@ class SigmaConverterTest {
     java.util.Map<String, String> cases =
         java.util.Map.of(
             "  category: network_connection\n", "{\"term\":{\"destination.port\":\"22\"}}",
-            "  category: dns\n", "{\"term\":{\"query_name\":\"22\"}}",
+            "  category: dns\n", "{\"term\":{\"query_name\":\"22.\"}}",
             "  category: webserver\n", "{\"term\":{\"http.request.method\":\"22\"}}");
     java.util.Map<String, String> field =
         java.util.Map.of(
@@ -232,5 +232,30 @@ class SigmaConverterTest {
     // ECS names Vigil writes, and names of other log types, stay as written.
     assertThat(convert("  s:\n    query: x\n  condition: s\n"))
         .isEqualTo("{\"term\":{\"query\":\"x\"}}");
+  }
+
+  @Test
+  void dnsNamesMatchRoute53sFullyQualifiedForm() {
+    String head = "title: t\nlogsource:\n  category: dns\ndetection:\n  s:\n    ";
+    assertThat(
+            new SigmaConverter(false)
+                .convert(head + "query|endswith: '.evil.com'\n  condition: s\n")
+                .query()
+                .toString())
+        .isEqualTo("{\"wildcard\":{\"query_name\":{\"value\":\"*.evil.com.\"}}}");
+    assertThat(
+            new SigmaConverter(false)
+                .convert(head + "query: [evil.com, 'good.org.', 'x.*']\n  condition: s\n")
+                .query()
+                .toString())
+        .contains("\"evil.com.\"")
+        .contains("\"good.org.\"")
+        .contains("\"x.\"");
+    assertThat(
+            new SigmaConverter(false)
+                .convert(head + "query|contains: evil.com\n  condition: s\n")
+                .query()
+                .toString())
+        .contains("\"*evil.com*\"");
   }
 }

@@ -424,6 +424,13 @@ public final class SigmaConverter {
       } else {
         variants.add(text);
       }
+      if (!rawFields
+          && SigmaFields.fullyQualifiedName(logType, field)
+          && !mods.contains("contains")
+          && !mods.contains("startswith")) {
+        // the value ends where the name does: add the root's dot Route 53 writes
+        variants.replaceAll(s -> s.endsWith(".") || s.endsWith("*") ? s : s + ".");
+      }
       if (mods.contains("base64")) {
         variants.replaceAll(
             s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));

@@ -53,6 +53,14 @@ final class SigmaFields {
 
   private SigmaFields() {}
 
+  /**
+   * Whether {@code field} holds fully qualified DNS names: Route 53 Resolver writes {@code
+   * query_name} with the root's dot ({@code example.com.}), Sigma rules write names without it.
+   */
+  static boolean fullyQualifiedName(LogType type, String field) {
+    return type == LogType.ROUTE53RESOLVER && field.equals("query_name");
+  }
+
   /** Vigil's field for a Sigma field name in a rule of {@code type}. */
   static String resolve(LogType type, String field) {
     return BY_TYPE.getOrDefault(type, Map.of()).getOrDefault(field, field);
