@@ -48,7 +48,12 @@ class SigmaSpecificationIT {
     cloudTrail("b", "GetObject", "aws-cli/2.0 tool /param-name x", "192.168.0.5", "AccessDenied");
     cloudTrail("c", "PutObject", "boto3 tool \u2013param-name x", "10.200.0.1", null);
     cloudTrail("d", "DeleteObject", "boto3 tool -param/name x", "172.16.0.1", "NoSuchKey");
-    cloudTrail("e", "GetObject", "curl payload aHR0cDovL2V2aWwuY29t", "8.8.8.8", null);
+    cloudTrail(
+        "e",
+        "GetObject",
+        "curl payload aHR0cDovL2V2aWwuY29t aAB0AHQAcAA6AC8ALwBlAHYAaQBsAC4AYwBvAG0A",
+        "8.8.8.8",
+        null);
     cloudTrail("f", "ListBuckets", "say \"hi\" 123 <x>", "10.9.9.9", null);
     // VPC Flow Logs version 2 records (Amazon VPC User Guide, "Flow log records").
     flow("p1", 22, 40, "REJECT");
@@ -125,6 +130,13 @@ class SigmaSpecificationIT {
             "a b c"));
     cases.add(ct("base64", "s:\n    userAgent|base64|contains: 'http://evil.com'", "s", "e"));
     cases.add(ct("base64offset", "s:\n    userAgent|base64offset|contains: 'evil.com'", "s", "e"));
+    cases.add(
+        ct(
+            "wide base64offset",
+            "s:\n    userAgent|wide|base64offset|contains: 'evil.com'",
+            "s",
+            "e"));
+    cases.add(ct("re ignorecase", "s:\n    userAgent|re|ignorecase: '^BOTO3'", "s", "c d"));
     // Regular expressions.
     cases.add(ct("re", "s:\n    userAgent|re: 'tool [-/]param'", "s", "a b d"));
     cases.add(ct("re i", "s:\n    userAgent|re|i: '^BOTO3'", "s", "c d"));
@@ -201,7 +213,7 @@ class SigmaSpecificationIT {
             }
           });
     }
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(45);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(47);
     assertThat(wrong).as("cases where OpenSearch selects other documents").isEmpty();
   }
 

@@ -258,4 +258,20 @@ class SigmaConverterTest {
                 .toString())
         .contains("\"*evil.com*\"");
   }
+
+  @Test
+  void wideEncodesAsUtf16BeforeBase64AndRegexFlagAliasesWork() {
+    // base64 of "abc" as UTF-16LE (61 00 62 00 63 00) and UTF-16BE (00 61 00 62 00 63)
+    assertThat(convert("  s:\n    userAgent|wide|base64: abc\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"userAgent\":\"YQBiAGMA\"}}");
+    assertThat(convert("  s:\n    userAgent|utf16be|base64: abc\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"userAgent\":\"AGEAYgBj\"}}");
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|wide: abc\n  condition: s\n"))
+        .hasMessageContaining("line 9")
+        .hasMessageContaining("only apply with base64");
+    assertThat(convert("  s:\n    userAgent|re|ignorecase: '^a$'\n  condition: s\n"))
+        .isEqualTo(convert("  s:\n    userAgent|re|i: '^a$'\n  condition: s\n"));
+    assertThat(convert("  s:\n    userAgent|re|s: '^a.b$'\n  condition: s\n"))
+        .isEqualTo("{\"regexp\":{\"userAgent\":{\"value\":\"a.b\"}}}");
+  }
 }

@@ -13,6 +13,7 @@ import dev.vigil.core.rules.Regexps;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleSource;
 import dev.vigil.core.rules.YamlTree;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -58,7 +59,13 @@ public final class SigmaConverter {
           "lt",
           "lte",
           "cased",
-          "fieldref");
+          "fieldref",
+          "ignorecase",
+          "s",
+          "dotall",
+          "wide",
+          "utf16le",
+          "utf16be");
 
   private final boolean rawFields;
 
@@ -431,13 +438,13 @@ public final class SigmaConverter {
         // the value ends where the name does: add the root's dot Route 53 writes
         variants.replaceAll(s -> s.endsWith(".") || s.endsWith("*") ? s : s + ".");
       }
+      Charset charset = encoding(mods, pointer, key);
       if (mods.contains("base64")) {
-        variants.replaceAll(
-            s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+        variants.replaceAll(s -> Base64.getEncoder().encodeToString(s.getBytes(charset)));
       } else if (mods.contains("base64offset")) {
         List<String> offsets = new ArrayList<>();
         for (String s : variants) {
-          offsets.addAll(base64Offsets(s));
+          offsets.addAll(base64Offsets(s.getBytes(charset)));
         }
         variants = offsets;
       }
@@ -448,6 +455,21 @@ public final class SigmaConverter {
         out.add(match(field, kind, pieces, mods, pointer, key));
       }
       return or(out);
+    }
+
+    /**
+     * The bytes base64 encodes: UTF-8, or UTF-16 for {@code wide}/{@code utf16le}/{@code utf16be}
+     * (how Windows command lines are encoded), which only mean something under base64.
+     */
+    private Charset encoding(List<String> mods, String pointer, String key) {
+      boolean le = mods.contains("wide") || mods.contains("utf16le");
+      boolean be = mods.contains("utf16be");
+      if ((le || be) && !mods.contains("base64") && !mods.contains("base64offset")) {
+        throw fail(pointer, key + ": wide/utf16le/utf16be only apply with base64 or base64offset");
+      }
+      return be
+          ? StandardCharsets.UTF_16BE
+          : le ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_8;
     }
 
     private ObjectNode match(
@@ -571,7 +593,7 @@ public final class SigmaConverter {
       }
       ObjectNode q = NODES.objectNode();
       ObjectNode spec = q.putObject("regexp").putObject(field).put("value", r);
-      if (mods.contains("i")) {
+      if (mods.contains("i") || mods.contains("ignorecase")) {
         spec.put("case_insensitive", true);
       }
       return q;
@@ -613,7 +635,10 @@ public final class SigmaConverter {
 
   /** The three encodings of {@code value} at byte offsets 0, 1, 2 (Sigma's base64offset). */
   static List<String> base64Offsets(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    return base64Offsets(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static List<String> base64Offsets(byte[] bytes) {
     List<String> out = new ArrayList<>();
     int[] start = {0, 2, 3};
     int[] end = {0, 3, 2};
