@@ -78,9 +78,9 @@ class SigmaConverterTest {
     assertThatThrownBy(() -> convert("  s:\n    - foo\n  condition: s\n"))
         .hasMessageContaining("line 9")
         .hasMessageContaining("keyword");
-    assertThatThrownBy(() -> convert("  s:\n    userAgent|re: '\\d+'\n  condition: s\n"))
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|re: '[\\D]'\n  condition: s\n"))
         .hasMessageContaining("line 9")
-        .hasMessageContaining("\\d");
+        .hasMessageContaining("\\D inside a character class");
     assertThatThrownBy(() -> convert("  s:\n    eventName: A\n  condition: s and x\n"))
         .hasMessageContaining("line 10")
         .hasMessageContaining("'x'");
@@ -126,5 +126,152 @@ class SigmaConverterTest {
             + "  condition: s\n";
     assertThat(new SigmaConverter(true).convert(yaml).query().toString())
         .isEqualTo("{\"wildcard\":{\"Image\":{\"value\":\"*\\\\\\\\cmd.exe\"}}}");
+  }
+
+  @Test
+  void windashVariesOnlyTheCharacterThatStartsAFlag() {
+    String q = convert("  s:\n    userAgent|windash|contains: ' -param-name'\n  condition: s\n");
+    for (String dash : java.util.List.of("-", "/", "\u2013", "\u2014", "\u2015")) {
+      assertThat(q).contains("\"* " + dash + "param-name*\"");
+    }
+    assertThat(q).doesNotContain("/param/name").doesNotContain("-param/name");
+    // Written with '/', the value gets the dashes too; two flags vary independently (5 x 5).
+    String two = convert("  s:\n    userAgent|windash: '/a /b'\n  condition: s\n");
+    assertThat(two).contains("\"-a \u2014b\"").contains("\"\u2015a /b\"");
+    assertThat(two.split("\"term\"", -1)).hasSize(26);
+    // A dash inside a word, or a path separator, is no flag.
+    assertThat(convert("  s:\n    userAgent|windash: 'a-b/c'\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"userAgent\":\"a-b/c\"}}");
+    assertThatThrownBy(
+            () -> convert("  s:\n    userAgent|windash: '-a -b -c -d -e'\n  condition: s\n"))
+        .hasMessageContaining("line 9")
+        .hasMessageContaining("more than 4 flags");
+  }
+
+  @Test
+  void aListOfConditionsMeansAnyOfThem() {
+    String det = "  a:\n    eventName: A\n  b:\n    eventName: B\n";
+    assertThat(convert(det + "  condition:\n    - a\n    - b\n"))
+        .isEqualTo(convert(det + "  condition: a or b\n"));
+    assertThat(convert(det + "  condition:\n    - a and not b\n    - b\n"))
+        .isEqualTo(convert(det + "  condition: (a and not b) or b\n"));
+    assertThatThrownBy(
+            () -> convert(det + "  timeframe: 5m\n  condition:\n    - a\n    - b | count() > 3\n"))
+        .hasMessageContaining("line 15")
+        .hasMessageContaining("aggregation");
+  }
+
+  @Test
+  void regexShorthandsBecomeClassesAndLuceneOperatorsAreEscaped() {
+    assertThat(convert("  s:\n    userAgent|re: '^\\d+\\s\\w\\S$'\n  condition: s\n"))
+        .isEqualTo(
+            "{\"regexp\":{\"userAgent\":{\"value\":"
+                + "\"[0-9]+[ \\t\\n\\r\\f\\u000B][0-9A-Za-z_][^ \\t\\n\\r\\f\\u000B]\"}}}");
+    assertThat(convert("  s:\n    userAgent|re: '^[\\d.]+\"<x>$'\n  condition: s\n"))
+        .isEqualTo("{\"regexp\":{\"userAgent\":{\"value\":\"[0-9.]+\\\\\\\"\\\\<x\\\\>\"}}}");
+  }
+
+  @Test
+  void logsourcesFollowSigmaConventions() {
+    java.util.Map<String, String> cases =
+        java.util.Map.of(
+            "  product: aws\n  service: guardduty\n", "guardduty",
+            "  product: aws\n  service: vpcflowlogs\n", "vpcflow",
+            "  category: network_connection\n", "vpcflow",
+            "  product: aws\n  category: dns\n", "route53resolver",
+            "  category: webserver\n", "alb",
+            "  category: proxy\n", "alb",
+            "  product: aws\n  service: waf\n", "waf");
+    cases.forEach(
+        (logsource, type) ->
+            assertThat(
+                    new SigmaConverter(false)
+                        .convert(
+                            "title: t\nlogsource:\n"
+                                + logsource
+                                + "detection:\n  s:\n    a: b\n  condition: s\n")
+                        .logType()
+                        .id())
+                .as(logsource)
+                .isEqualTo(type));
+    assertThatThrownBy(
+            () ->
+                new SigmaConverter(false)
+                    .convert(
+                        "title: t\nlogsource:\n  product: windows\n  category: dns\n"
+                            + "detection:\n  s:\n    a: b\n  condition: s\n"))
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("--index");
+  }
+
+  @Test
+  void sigmaTaxonomyFieldNamesResolveToVigilFields() {
+    java.util.Map<String, String> cases =
+        java.util.Map.of(
+            "  category: network_connection\n", "{\"term\":{\"destination.port\":\"22\"}}",
+            "  category: dns\n", "{\"term\":{\"query_name\":\"22.\"}}",
+            "  category: webserver\n", "{\"term\":{\"http.request.method\":\"22\"}}");
+    java.util.Map<String, String> field =
+        java.util.Map.of(
+            "  category: network_connection\n", "DestinationPort",
+            "  category: dns\n", "query",
+            "  category: webserver\n", "cs-method");
+    cases.forEach(
+        (logsource, query) ->
+            assertThat(
+                    new SigmaConverter(false)
+                        .convert(
+                            "title: t\nlogsource:\n"
+                                + logsource
+                                + "detection:\n  s:\n    "
+                                + field.get(logsource)
+                                + ": '22'\n  condition: s\n")
+                        .query()
+                        .toString())
+                .isEqualTo(query));
+    // ECS names Vigil writes, and names of other log types, stay as written.
+    assertThat(convert("  s:\n    query: x\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"query\":\"x\"}}");
+  }
+
+  @Test
+  void dnsNamesMatchRoute53sFullyQualifiedForm() {
+    String head = "title: t\nlogsource:\n  category: dns\ndetection:\n  s:\n    ";
+    assertThat(
+            new SigmaConverter(false)
+                .convert(head + "query|endswith: '.evil.com'\n  condition: s\n")
+                .query()
+                .toString())
+        .isEqualTo("{\"wildcard\":{\"query_name\":{\"value\":\"*.evil.com.\"}}}");
+    assertThat(
+            new SigmaConverter(false)
+                .convert(head + "query: [evil.com, 'good.org.', 'x.*']\n  condition: s\n")
+                .query()
+                .toString())
+        .contains("\"evil.com.\"")
+        .contains("\"good.org.\"")
+        .contains("\"x.\"");
+    assertThat(
+            new SigmaConverter(false)
+                .convert(head + "query|contains: evil.com\n  condition: s\n")
+                .query()
+                .toString())
+        .contains("\"*evil.com*\"");
+  }
+
+  @Test
+  void wideEncodesAsUtf16BeforeBase64AndRegexFlagAliasesWork() {
+    // base64 of "abc" as UTF-16LE (61 00 62 00 63 00) and UTF-16BE (00 61 00 62 00 63)
+    assertThat(convert("  s:\n    userAgent|wide|base64: abc\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"userAgent\":\"YQBiAGMA\"}}");
+    assertThat(convert("  s:\n    userAgent|utf16be|base64: abc\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"userAgent\":\"AGEAYgBj\"}}");
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|wide: abc\n  condition: s\n"))
+        .hasMessageContaining("line 9")
+        .hasMessageContaining("only apply with base64");
+    assertThat(convert("  s:\n    userAgent|re|ignorecase: '^a$'\n  condition: s\n"))
+        .isEqualTo(convert("  s:\n    userAgent|re|i: '^a$'\n  condition: s\n"));
+    assertThat(convert("  s:\n    userAgent|re|s: '^a.b$'\n  condition: s\n"))
+        .isEqualTo("{\"regexp\":{\"userAgent\":{\"value\":\"a.b\"}}}");
   }
 }

@@ -13,6 +13,7 @@ import dev.vigil.core.rules.Regexps;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleSource;
 import dev.vigil.core.rules.YamlTree;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -58,7 +59,13 @@ public final class SigmaConverter {
           "lt",
           "lte",
           "cased",
-          "fieldref");
+          "fieldref",
+          "ignorecase",
+          "s",
+          "dotall",
+          "wide",
+          "utf16le",
+          "utf16be");
 
   private final boolean rawFields;
 
@@ -115,17 +122,7 @@ public final class SigmaConverter {
       if (conditionNode == null) {
         throw fail("/detection", "detection has no condition");
       }
-      String condition;
-      if (conditionNode.isArray()) {
-        if (conditionNode.size() != 1) {
-          throw fail(
-              "/detection/condition",
-              "a list of several conditions is not supported (write one condition with 'or')");
-        }
-        condition = conditionNode.get(0).asText();
-      } else {
-        condition = conditionNode.asText();
-      }
+      String condition = condition(conditionNode);
       String timeframe = detection.path("timeframe").asText(null);
       RuleSource.Threshold threshold = null;
       int pipe = condition.indexOf('|');
@@ -163,6 +160,33 @@ public final class SigmaConverter {
           root.path("description").asText(null));
     }
 
+    /**
+     * The condition text; a list of conditions means any of them (Sigma ORs them), so it becomes
+     * one condition with 'or'. An aggregation ({@code | count()}) applies to one condition only.
+     */
+    private String condition(JsonNode node) {
+      if (!node.isArray()) {
+        return node.asText();
+      }
+      if (node.isEmpty()) {
+        throw fail("/detection/condition", "the list of conditions is empty");
+      }
+      if (node.size() == 1) {
+        return node.get(0).asText();
+      }
+      List<String> parts = new ArrayList<>();
+      for (int i = 0; i < node.size(); i++) {
+        String c = node.get(i).asText();
+        if (c.contains("|")) {
+          throw fail(
+              "/detection/condition/" + i,
+              "an aggregation ('" + c + "') in a list of several conditions is not supported");
+        }
+        parts.add("(" + c + ")");
+      }
+      return String.join(" or ", parts);
+    }
+
     private String author() {
       JsonNode a = root.get("author");
       if (a == null) {
@@ -183,19 +207,23 @@ public final class SigmaConverter {
       }
       String product = ls.path("product").asText("");
       String service = ls.path("service").asText("");
-      if (product.equals("aws") && service.equals("cloudtrail")) {
-        logType = LogType.CLOUDTRAIL;
-        types = FieldTypes.of(logType);
-        return;
-      }
-      throw fail(
-          "/logsource",
-          "logsource product '"
-              + product
-              + "' service '"
-              + service
-              + "' is not a Vigil log type (supported: product aws, service cloudtrail); use"
-              + " --index to convert it against your own index with its field names as written");
+      String category = ls.path("category").asText("");
+      logType =
+          SigmaLogsources.of(product, service, category)
+              .orElseThrow(
+                  () ->
+                      fail(
+                          "/logsource",
+                          "logsource product '"
+                              + product
+                              + "' service '"
+                              + service
+                              + "' category '"
+                              + category
+                              + "' is not a Vigil log type (see docs/detections.md, Sigma"
+                              + " logsources); use --index to convert it against your own index"
+                              + " with its field names as written"));
+      types = FieldTypes.of(logType);
     }
 
     private RuleSource.Threshold aggregation(String text, String timeframe, String pointer) {
@@ -235,7 +263,7 @@ public final class SigmaConverter {
       if (!rawFields && logType == LogType.CLOUDTRAIL && cidr && field.equals("sourceIPAddress")) {
         return "source.ip";
       }
-      return field;
+      return rawFields ? field : SigmaFields.resolve(logType, field);
     }
 
     /** A selection: a map (AND of fields) or a list of maps (OR). */
@@ -390,19 +418,33 @@ public final class SigmaConverter {
       }
       List<String> variants = new ArrayList<>();
       if (mods.contains("windash")) {
-        for (String dash : List.of("-", "/", "\u2013", "\u2014", "\u2015")) {
-          variants.add(text.replace("-", dash));
+        List<String> dashed = Windash.variants(text);
+        if (dashed == null) {
+          throw fail(
+              pointer,
+              key
+                  + ": windash on more than "
+                  + Windash.MAX_FLAGS
+                  + " flags gives more values than OpenSearch accepts in one query");
         }
+        variants.addAll(dashed);
       } else {
         variants.add(text);
       }
+      if (!rawFields
+          && SigmaFields.fullyQualifiedName(logType, field)
+          && !mods.contains("contains")
+          && !mods.contains("startswith")) {
+        // the value ends where the name does: add the root's dot Route 53 writes
+        variants.replaceAll(s -> s.endsWith(".") || s.endsWith("*") ? s : s + ".");
+      }
+      Charset charset = encoding(mods, pointer, key);
       if (mods.contains("base64")) {
-        variants.replaceAll(
-            s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+        variants.replaceAll(s -> Base64.getEncoder().encodeToString(s.getBytes(charset)));
       } else if (mods.contains("base64offset")) {
         List<String> offsets = new ArrayList<>();
         for (String s : variants) {
-          offsets.addAll(base64Offsets(s));
+          offsets.addAll(base64Offsets(s.getBytes(charset)));
         }
         variants = offsets;
       }
@@ -413,6 +455,21 @@ public final class SigmaConverter {
         out.add(match(field, kind, pieces, mods, pointer, key));
       }
       return or(out);
+    }
+
+    /**
+     * The bytes base64 encodes: UTF-8, or UTF-16 for {@code wide}/{@code utf16le}/{@code utf16be}
+     * (how Windows command lines are encoded), which only mean something under base64.
+     */
+    private Charset encoding(List<String> mods, String pointer, String key) {
+      boolean le = mods.contains("wide") || mods.contains("utf16le");
+      boolean be = mods.contains("utf16be");
+      if ((le || be) && !mods.contains("base64") && !mods.contains("base64offset")) {
+        throw fail(pointer, key + ": wide/utf16le/utf16be only apply with base64 or base64offset");
+      }
+      return be
+          ? StandardCharsets.UTF_16BE
+          : le ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_8;
     }
 
     private ObjectNode match(
@@ -513,6 +570,11 @@ public final class SigmaConverter {
       if (anchoredEnd) {
         r = r.substring(0, r.length() - 1);
       }
+      try {
+        r = SigmaRegex.toLucene(r);
+      } catch (IllegalArgumentException e) {
+        throw fail(pointer, key + ": the regular expression uses " + e.getMessage());
+      }
       String reason = Regexps.unsupported(r);
       if (reason != null) {
         throw fail(pointer, key + ": the regular expression uses " + reason);
@@ -531,7 +593,7 @@ public final class SigmaConverter {
       }
       ObjectNode q = NODES.objectNode();
       ObjectNode spec = q.putObject("regexp").putObject(field).put("value", r);
-      if (mods.contains("i")) {
+      if (mods.contains("i") || mods.contains("ignorecase")) {
         spec.put("case_insensitive", true);
       }
       return q;
@@ -573,7 +635,10 @@ public final class SigmaConverter {
 
   /** The three encodings of {@code value} at byte offsets 0, 1, 2 (Sigma's base64offset). */
   static List<String> base64Offsets(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    return base64Offsets(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static List<String> base64Offsets(byte[] bytes) {
     List<String> out = new ArrayList<>();
     int[] start = {0, 2, 3};
     int[] end = {0, 3, 2};
