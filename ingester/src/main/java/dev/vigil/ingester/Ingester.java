@@ -75,7 +75,12 @@ public final class Ingester implements AutoCloseable {
             config.opensearch(), config.aws(), config.bulk().concurrency() + 2, credentials);
     this.pipeline =
         new Pipeline(
-            config.bulk(), openSearch.bulkTransport(), deadLetterSink(config), metrics, status);
+            config.bulk(),
+            openSearch.bulkTransport(),
+            deadLetterSink(config),
+            metrics,
+            status,
+            config.concurrency());
     metrics.gauge(
         "vigil.ingester.opensearch.up",
         "1 while OpenSearch answers and the index templates are installed",
@@ -137,7 +142,8 @@ public final class Ingester implements AutoCloseable {
             .map(
                 q ->
                     new QueueConsumer.Binding(
-                        new SqsMessageQueue(aws.sqs(), q.getKey(), q.getValue().url().trim()),
+                        new SqsMessageQueue(
+                            aws.sqs(), aws.sqsReceiver(), q.getKey(), q.getValue().url().trim()),
                         ConfigCheck.logType(q.getValue().logType())))
             .toList();
     synchronized (lifecycle) {
@@ -149,7 +155,8 @@ public final class Ingester implements AutoCloseable {
               metrics,
               config.concurrency(),
               config.receive().waitTime(),
-              config.visibility().timeout());
+              config.visibility().timeout(),
+              aws::stopReceiving);
       startProbe();
       starter =
           new Thread(
@@ -252,7 +259,7 @@ public final class Ingester implements AutoCloseable {
 
   private void probe() {
     try {
-      openSearch.ping();
+      openSearch.ping(config.opensearch().probeTimeout());
       status.answered();
     } catch (IOException | RuntimeException e) {
       status.unreachable(e.toString());

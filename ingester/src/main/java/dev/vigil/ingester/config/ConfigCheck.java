@@ -133,6 +133,7 @@ public final class ConfigCheck {
     }
     os.tls().caFile().ifPresent(f -> readable("opensearch.tls.ca-file", f));
     positive("opensearch.probe-interval", os.probeInterval());
+    positive("opensearch.probe-timeout", os.probeTimeout());
     positive("opensearch.request-timeout", os.requestTimeout());
     aws.endpointOverride().ifPresent(e -> url("aws.endpoint-override", e, false));
   }

@@ -98,6 +98,13 @@ public interface IngesterConfig {
     @WithDefault("5s")
     Duration probeInterval();
 
+    /**
+     * How long a probe waits for an answer before readiness drops: short, so a frozen node is not
+     * taken for healthy for the whole {@link #requestTimeout()}.
+     */
+    @WithDefault("5s")
+    Duration probeTimeout();
+
     /** Connect and response timeout of each request. */
     @WithDefault("60s")
     Duration requestTimeout();

@@ -42,7 +42,7 @@ public final class Abort {
   }
 
   /** Work given up before it was settled; its message is released, not deleted. */
-  public static final class Abandoned extends RuntimeException {
+  public static class Abandoned extends RuntimeException {
     public Abandoned(String message) {
       super(message);
     }

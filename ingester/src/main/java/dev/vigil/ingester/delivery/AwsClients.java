@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 public final class AwsClients implements AutoCloseable {
   private final S3Client s3;
   private final SqsClient sqs;
+  private final SqsClient receiver;
   private StsClient sts;
 
   private final ClientOverrideConfiguration counted;
@@ -47,6 +48,10 @@ public final class AwsClients implements AutoCloseable {
     this.sqs =
         configure(SqsClient.builder(), config.aws(), creds)
             .httpClientBuilder(http(connections))
+            .build();
+    this.receiver =
+        configure(SqsClient.builder(), config.aws(), creds)
+            .httpClientBuilder(http(config.queues().size() + 1))
             .build();
   }
 
@@ -87,6 +92,20 @@ public final class AwsClients implements AutoCloseable {
     return sqs;
   }
 
+  /**
+   * The client for long polls only, so that {@link #stopReceiving()} can end a poll in progress: a
+   * blocked socket read does not heed a thread interrupt, but closing the client's connection pool
+   * ends it. Deletes and visibility changes go through {@link #sqs()} and still work afterwards.
+   */
+  public SqsClient sqsReceiver() {
+    return receiver;
+  }
+
+  /** Ends every long poll in progress (they fail) and every later one: shutdown. */
+  public void stopReceiving() {
+    receiver.close();
+  }
+
   private static final class CallCounter implements ExecutionInterceptor {
     private final IngesterMetrics metrics;
 
@@ -117,6 +136,7 @@ public final class AwsClients implements AutoCloseable {
   public void close() {
     s3.close();
     sqs.close();
+    receiver.close();
     if (sts != null) {
       sts.close();
     }

@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
  * Sends bulk requests, at most {@code concurrency} at a time (callers block beyond that, which
  * bounds memory), and settles every document: acknowledged items are counted for their object; 429
  * and 5xx items — or the whole request when OpenSearch cannot be reached, throttles or fails — are
- * sent again after a capped, jittered exponential backoff, for as long as the ingester runs; items
- * that can never succeed go to the dead-letter destination with their error.
+ * sent again after a capped, jittered exponential backoff (cut short when OpenSearch becomes
+ * reachable again), for as long as the ingester runs; items that can never succeed go to the
+ * dead-letter destination with their error.
  */
 public final class BulkSender implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(BulkSender.class);
@@ -93,6 +94,8 @@ public final class BulkSender implements AutoCloseable {
         failAll(pending, new Abort.Abandoned("shutting down"));
         return;
       }
+      // Taken before the attempt: a recovery the probe sees while it fails still wakes the retry.
+      long recoveries = status.recoveries();
       Outcome outcome = attempt(pending, depth);
       if (outcome.split) {
         int half = pending.size() / 2;
@@ -108,7 +111,7 @@ public final class BulkSender implements AutoCloseable {
             "retrying %d documents in %d ms (%s, attempt %d)",
             pending.size(), delay.toMillis(), outcome.reason, attempt + 1);
         try {
-          abort.sleep(delay);
+          status.awaitRecovery(recoveries, delay, abort);
         } catch (Abort.Abandoned e) {
           failAll(pending, e);
           return;

@@ -2,12 +2,19 @@ package dev.vigil.ingester.delivery;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import org.jboss.logging.Logger;
 
 /**
  * Writes dead letters, retrying with backoff until the destination takes them: a document counts as
  * settled only once its dead letter is stored, so a failing destination holds messages back instead
  * of losing data.
+ *
+ * <p>Waiting for the destination must not take every object slot (poison objects would then stall
+ * good ones behind them): a message's worker that finds the destination failing gives up its slot
+ * (see {@link #leavingSlot}) and waits outside it, at most {@code waiters} at once; beyond that the
+ * write throws {@link Unavailable} and the message is left to come back after its visibility
+ * timeout. Memory stays bounded: at most {@code waiters} lists of letters wait.
  */
 public final class DeadLetterWriter {
   private static final Logger LOG = Logger.getLogger(DeadLetterWriter.class);
@@ -16,13 +23,45 @@ public final class DeadLetterWriter {
   private final Backoff backoff;
   private final Abort abort;
   private final IngesterMetrics metrics;
+  private final Semaphore waiters;
+  private final ThreadLocal<Runnable> slot = new ThreadLocal<>();
 
+  /**
+   * @param waiters how many messages may wait for a failing destination outside their slot
+   */
   public DeadLetterWriter(
-      DeadLetterSink sink, Backoff backoff, Abort abort, IngesterMetrics metrics) {
+      DeadLetterSink sink, Backoff backoff, Abort abort, IngesterMetrics metrics, int waiters) {
     this.sink = sink;
     this.backoff = backoff;
     this.abort = abort;
     this.metrics = metrics;
+    this.waiters = new Semaphore(waiters);
+  }
+
+  /**
+   * Runs {@code work} on this thread such that, should a write wait for a failing destination, it
+   * first calls {@code leaveSlot} (once) and waits outside the slot.
+   */
+  public <T extends Exception> void leavingSlot(Runnable leaveSlot, Work<T> work) throws T {
+    slot.set(leaveSlot);
+    try {
+      work.run();
+    } finally {
+      slot.remove();
+    }
+  }
+
+  /** Work that may throw {@code T}. */
+  @FunctionalInterface
+  public interface Work<T extends Exception> {
+    void run() throws T;
+  }
+
+  /** The destination fails and enough messages already wait for it: come back later. */
+  public static final class Unavailable extends Abort.Abandoned {
+    Unavailable(String message) {
+      super(message);
+    }
   }
 
   /**
@@ -32,26 +71,57 @@ public final class DeadLetterWriter {
     if (letters.isEmpty()) {
       return;
     }
-    for (int attempt = 0; ; attempt++) {
-      abort.check();
-      try {
-        sink.write(letters);
-        letters.stream()
-            .map(DeadLetter::kind)
-            .distinct()
-            .forEach(
-                kind ->
-                    metrics.deadLetters(
-                        kind.id(), letters.stream().filter(l -> l.kind() == kind).count()));
-        return;
-      } catch (IOException | RuntimeException e) {
-        metrics.deadLetterWriteFailed();
-        LOG.warnf(
-            "cannot write %d dead letters to %s (attempt %d, retrying): %s",
-            letters.size(), sink.describe(), attempt + 1, e.toString());
-        abort.sleep(backoff.delay(attempt));
+    boolean outside = false;
+    try {
+      for (int attempt = 0; ; attempt++) {
+        abort.check();
+        try {
+          sink.write(letters);
+          letters.stream()
+              .map(DeadLetter::kind)
+              .distinct()
+              .forEach(
+                  kind ->
+                      metrics.deadLetters(
+                          kind.id(), letters.stream().filter(l -> l.kind() == kind).count()));
+          return;
+        } catch (IOException | RuntimeException e) {
+          metrics.deadLetterWriteFailed();
+          LOG.warnf(
+              "cannot write %d dead letters to %s (attempt %d, retrying): %s",
+              letters.size(), sink.describe(), attempt + 1, e.toString());
+          if (!outside) {
+            outside = leaveSlot(e);
+          }
+          abort.sleep(backoff.delay(attempt));
+        }
+      }
+    } finally {
+      if (outside) {
+        waiters.release();
       }
     }
+  }
+
+  /**
+   * Before a wait: gives up the caller's slot (true), or throws {@link Unavailable} when too many
+   * wait already; a caller without a slot (a bulk sender) just waits (false).
+   */
+  private boolean leaveSlot(Exception failure) {
+    Runnable leave = slot.get();
+    if (leave == null) {
+      return false;
+    }
+    if (!waiters.tryAcquire()) {
+      throw new Unavailable(
+          "dead-letter destination "
+              + sink.describe()
+              + " failing ("
+              + failure
+              + ") and other messages already wait for it");
+    }
+    leave.run();
+    return true;
   }
 
   /** True for an object the dead-letter destination itself wrote. */

@@ -30,6 +30,9 @@ public final class InFlight {
     volatile Instant hiddenUntil;
     volatile boolean extensionFailed;
 
+    /** Deleted or released (guarded by the entry): never extended again. */
+    private boolean settled;
+
     Entry(MessageQueue queue, QueueMessage message, Instant received, Instant hiddenUntil) {
       this.queue = queue;
       this.message = message;
@@ -53,7 +56,15 @@ public final class InFlight {
     return entry;
   }
 
-  public void remove(Entry entry) {
+  /**
+   * Ends the extension of a message about to be deleted or released: waits for an extension in
+   * progress, and none starts afterwards — an extension after the delete would name a receipt
+   * handle SQS no longer knows. Idempotent.
+   */
+  public void settle(Entry entry) {
+    synchronized (entry) {
+      entry.settled = true;
+    }
     entries.remove(entry);
   }
 
@@ -80,6 +91,14 @@ public final class InFlight {
     Duration half = visibility.dividedBy(2);
     for (Entry entry : entries) {
       if (Duration.between(now, entry.hiddenUntil).compareTo(half) < 0) {
+        extend(entry, now);
+      }
+    }
+  }
+
+  private void extend(Entry entry, Instant now) {
+    synchronized (entry) {
+      if (!entry.settled) {
         try {
           entry.queue.changeVisibility(entry.message, visibility);
           entry.hiddenUntil = now.plus(visibility);

@@ -20,6 +20,7 @@ public final class Pipeline implements AutoCloseable {
 
   private final Abort abort = new Abort();
   private final IngesterMetrics metrics;
+  private final OpenSearchStatus status;
   private final DeadLetterWriter deadLetters;
   private final BulkSender sender;
   private final BulkBatcher batcher;
@@ -30,10 +31,13 @@ public final class Pipeline implements AutoCloseable {
       BulkTransport transport,
       DeadLetterSink deadLetterSink,
       IngesterMetrics metrics,
-      OpenSearchStatus status) {
+      OpenSearchStatus status,
+      int deadLetterWaiters) {
     this.metrics = metrics;
+    this.status = status;
     Backoff backoff = new Backoff(bulk.retryInitial(), bulk.retryMax(), new SplittableRandom());
-    this.deadLetters = new DeadLetterWriter(deadLetterSink, backoff, abort, metrics);
+    this.deadLetters =
+        new DeadLetterWriter(deadLetterSink, backoff, abort, metrics, deadLetterWaiters);
     this.sender =
         new BulkSender(transport, deadLetters, backoff, abort, metrics, status, bulk.concurrency());
     this.batcher =
@@ -69,6 +73,7 @@ public final class Pipeline implements AutoCloseable {
   /** Gives up on everything not yet settled: retries stop, gathered documents are dropped. */
   public void abandon() {
     abort.abort();
+    status.wakeWaiters();
     batcher.abandon(new Abort.Abandoned("shutting down"));
   }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -43,6 +44,7 @@ public final class QueueConsumer {
   private final ExecutorService workers;
   private final ScheduledExecutorService keeper;
   private final List<Thread> pollers = new ArrayList<>();
+  private final Runnable endPolls;
   private volatile boolean polling;
 
   public QueueConsumer(
@@ -52,8 +54,10 @@ public final class QueueConsumer {
       IngesterMetrics metrics,
       int concurrency,
       Duration waitTime,
-      Duration visibility) {
+      Duration visibility,
+      Runnable endPolls) {
     this.bindings = List.copyOf(bindings);
+    this.endPolls = endPolls;
     this.ingester = ingester;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
@@ -61,9 +65,11 @@ public final class QueueConsumer {
     this.visibility = visibility;
     this.permits = new Semaphore(concurrency);
     this.inFlight = new InFlight(visibility);
+    // One thread per slot, and as many for messages waiting for the dead-letter destination
+    // outside their slot (DeadLetterWriter: at most `concurrency`).
     this.workers =
         Executors.newFixedThreadPool(
-            concurrency,
+            2 * concurrency,
             r -> {
               Thread t = new Thread(r, "vigil-object");
               t.setDaemon(true);
@@ -107,12 +113,14 @@ public final class QueueConsumer {
 
   /**
    * Graceful stop: no new messages; in-flight ones get {@code grace} to finish, then {@code
-   * abandon} runs (stops retries and bulk sending) and whatever is unfinished is released.
+   * abandon} runs (stops retries and bulk sending) and whatever is unfinished is released. A long
+   * poll in progress is ended at once ({@code endPolls}), not waited out.
    */
   public void stop(Duration grace, Runnable abandon) {
     synchronized (this) {
       polling = false;
     }
+    endPolls.run();
     pollers.forEach(Thread::interrupt);
     for (Thread poller : pollers) {
       join(poller, waitTime.plusSeconds(5));
@@ -128,8 +136,8 @@ public final class QueueConsumer {
       await(workers, Duration.ofSeconds(15));
     }
     for (InFlight.Entry left : inFlight.entries()) {
+      inFlight.settle(left);
       release(left.queue(), left.message(), "shutdown");
-      inFlight.remove(left);
     }
     keeper.shutdownNow();
     LOG.infof("stopped polling; finished=%s", finished);
@@ -179,7 +187,7 @@ public final class QueueConsumer {
         try {
           workers.execute(() -> handle(binding, entry));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-          inFlight.remove(entry);
+          inFlight.settle(entry);
           release(queue, message, "shutdown");
           permits.release();
         }
@@ -192,45 +200,78 @@ public final class QueueConsumer {
     QueueMessage message = entry.message();
     MDC.put("queue", queue.name());
     MDC.put("messageId", message.messageId());
+    AtomicBoolean slotHeld = new AtomicBoolean(true);
+    Runnable leaveSlot =
+        () -> {
+          if (slotHeld.compareAndSet(true, false)) {
+            permits.release();
+          }
+        };
     try {
-      if (message.receiveCount() > 1) {
-        LOG.infof("message %s received %d times", message.messageId(), message.receiveCount());
-      }
-      Notification notification = S3Notifications.parse(message.body());
-      if (notification instanceof Notification.ObjectsCreated created) {
-        for (S3ObjectEvent object : created.objects()) {
-          ingester.ingest(object.ref(), binding.type());
-        }
-        delete(queue, message, "deleted");
-      } else if (notification instanceof Notification.TestEvent) {
-        LOG.infof("s3:TestEvent acknowledged queue=%s", queue.name());
-        delete(queue, message, "test_event");
-      } else if (notification instanceof Notification.Ignored ignored) {
-        LOG.debugf("ignored queue=%s: %s", queue.name(), ignored.reason());
-        delete(queue, message, "ignored");
-      } else if (notification instanceof Notification.Unrecognized unrecognized) {
-        deadLetters.write(
-            List.of(DeadLetter.message(queue.name(), message.body(), unrecognized.reason())));
-        LOG.warnf(
-            "message %s is no S3 notification, dead-lettered: %s",
-            message.messageId(), unrecognized.reason());
-        delete(queue, message, "dead_lettered");
-      }
+      deadLetters.leavingSlot(
+          () -> {
+            LOG.infof(
+                "message %s waits for the dead-letter destination outside its slot",
+                message.messageId());
+            leaveSlot.run();
+          },
+          () -> work(binding, entry));
     } catch (ObjectIngester.RetryLater | Abort.Abandoned e) {
-      LOG.warnf("releasing message %s: %s", message.messageId(), e.getMessage());
-      release(queue, message, "released");
+      inFlight.settle(entry);
+      if (e instanceof DeadLetterWriter.Unavailable
+          || e.getCause() instanceof DeadLetterWriter.Unavailable) {
+        // Neither released nor extended: it comes back after its visibility timeout.
+        LOG.warnf("message %s deferred: %s", message.messageId(), e.getMessage());
+        metrics.message(queue.name(), "deferred");
+      } else {
+        LOG.warnf("releasing message %s: %s", message.messageId(), e.getMessage());
+        release(queue, message, "released");
+      }
     } catch (RuntimeException e) {
       LOG.errorf(e, "releasing message %s after an unexpected failure", message.messageId());
+      inFlight.settle(entry);
       release(queue, message, "released");
     } finally {
-      inFlight.remove(entry);
-      permits.release();
+      inFlight.settle(entry);
+      leaveSlot.run();
       MDC.remove("queue");
       MDC.remove("messageId");
     }
   }
 
-  private void delete(MessageQueue queue, QueueMessage message, String outcome) {
+  private void work(Binding binding, InFlight.Entry entry) throws ObjectIngester.RetryLater {
+    MessageQueue queue = binding.queue();
+    QueueMessage message = entry.message();
+    if (message.receiveCount() > 1) {
+      LOG.infof("message %s received %d times", message.messageId(), message.receiveCount());
+    }
+    Notification notification = S3Notifications.parse(message.body());
+    if (notification instanceof Notification.ObjectsCreated created) {
+      for (S3ObjectEvent object : created.objects()) {
+        ingester.ingest(object.ref(), binding.type());
+      }
+      delete(entry, "deleted");
+    } else if (notification instanceof Notification.TestEvent) {
+      LOG.infof("s3:TestEvent acknowledged queue=%s", queue.name());
+      delete(entry, "test_event");
+    } else if (notification instanceof Notification.Ignored ignored) {
+      LOG.debugf("ignored queue=%s: %s", queue.name(), ignored.reason());
+      delete(entry, "ignored");
+    } else if (notification instanceof Notification.Unrecognized unrecognized) {
+      deadLetters.write(
+          List.of(DeadLetter.message(queue.name(), message.body(), unrecognized.reason())));
+      LOG.warnf(
+          "message %s is no S3 notification, dead-lettered: %s",
+          message.messageId(), unrecognized.reason());
+      delete(entry, "dead_lettered");
+    }
+  }
+
+  /** Deletes a settled message; its visibility is no longer extended from here on. */
+  private void delete(InFlight.Entry entry, String outcome) {
+    MessageQueue queue = entry.queue();
+    QueueMessage message = entry.message();
+    inFlight.settle(entry);
     try {
       queue.delete(message);
       metrics.message(queue.name(), outcome);

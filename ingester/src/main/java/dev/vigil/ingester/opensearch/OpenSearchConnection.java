@@ -14,8 +14,13 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.auth.AuthScope;
@@ -53,6 +58,8 @@ public final class OpenSearchConnection implements AutoCloseable {
   private final OpenSearchTransport transport;
   private final OpenSearchGenericClient generic;
   private final String endpoint;
+  private CompletableFuture<Response> pendingProbe;
+  private long probeSent;
 
   private OpenSearchConnection(OpenSearchTransport transport, String endpoint) {
     this.transport = transport;
@@ -202,10 +209,37 @@ public final class OpenSearchConnection implements AutoCloseable {
     }
   }
 
-  /** GET / — throws when OpenSearch does not answer 200 (readiness). */
-  public void ping() throws IOException {
-    try (Response response =
-        generic.execute(Requests.create("GET", "/", List.of(), Map.of(), null))) {
+  /**
+   * GET / — throws when OpenSearch does not answer 200 within {@code timeout} (readiness). The
+   * request timeout is for bulk requests that may take long; a frozen node must not look healthy
+   * for that long. A probe still unanswered when the next one is due is not doubled: the next call
+   * reports it as unanswered without sending another.
+   */
+  public synchronized void ping(Duration timeout) throws IOException {
+    CompletableFuture<Response> probe = pendingProbe;
+    if (probe == null || probe.isDone()) {
+      probe = generic.executeAsync(Requests.create("GET", "/", List.of(), Map.of(), null));
+      pendingProbe = probe;
+      probeSent = System.nanoTime();
+    }
+    Response answer;
+    try {
+      answer = probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IOException(
+          "no answer to GET / for "
+              + Duration.ofNanos(System.nanoTime() - probeSent).toMillis()
+              + " ms (opensearch.probe-timeout "
+              + timeout.toMillis()
+              + " ms)");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io ? io : new IOException(String.valueOf(cause), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    try (Response response = answer) {
       if (response.getStatus() != 200) {
         throw new IOException(
             "OpenSearch answered HTTP " + response.getStatus() + ": " + excerpt(body(response)));

@@ -8,11 +8,16 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /** {@link MessageQueue} on Amazon SQS. */
 public final class SqsMessageQueue implements MessageQueue {
   private final SqsClient sqs;
+  private final SqsClient receiver;
   private final String name;
   private final String url;
 
-  public SqsMessageQueue(SqsClient sqs, String name, String url) {
+  /**
+   * @param receiver the client long polls go through (closed to end them on shutdown)
+   */
+  public SqsMessageQueue(SqsClient sqs, SqsClient receiver, String name, String url) {
     this.sqs = sqs;
+    this.receiver = receiver;
     this.name = name;
     this.url = url;
   }
@@ -28,7 +33,7 @@ public final class SqsMessageQueue implements MessageQueue {
 
   @Override
   public List<QueueMessage> receive(int max, Duration wait, Duration visibility) {
-    return sqs
+    return receiver
         .receiveMessage(
             r ->
                 r.queueUrl(url)

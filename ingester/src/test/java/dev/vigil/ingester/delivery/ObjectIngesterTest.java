@@ -68,7 +68,8 @@ class ObjectIngesterTest {
                   },
                   f.deadLetters,
                   f.metrics,
-                  f.status)
+                  f.status,
+                  f.config.concurrency())
               .ingester(f.store, f.parser, d -> {});
 
       ingester.ingest(new ObjectRef(BUCKET, KEY), null);

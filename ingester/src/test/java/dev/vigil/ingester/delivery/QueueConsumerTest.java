@@ -33,7 +33,8 @@ class QueueConsumerTest {
         f.metrics,
         2,
         Duration.ofMillis(100),
-        visibility);
+        visibility,
+        () -> {});
   }
 
   @Test

@@ -312,6 +312,171 @@ class DeliveryFaultsIT {
   }
 
   /**
+   * Retries waiting out their backoff go when the probe sees OpenSearch again. Every backoff here
+   * is 60–120 s (half to all of {@code retry-max}); recovery is asserted within 40 s of OpenSearch
+   * coming back — a probe interval (1 s) plus indexing, with 20 s to spare on a loaded machine —
+   * which only a woken retry can meet.
+   */
+  @Test
+  void waitingRetriesGoWhenTheProbeSeesOpenSearchAgain(MotoServer moto, OpenSearchNode openSearch)
+      throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-wake", Duration.ofSeconds(20));
+    try (GateProxy gate = new GateProxy(openSearch.uri())) {
+      start(
+          aws,
+          gate.uri().toString(),
+          "wake",
+          Map.of(
+              "vigil.ingester.bulk.retry-initial", "120s",
+              "vigil.ingester.bulk.retry-max", "120s"));
+      await().atMost(TIMEOUT).until(() -> ingester.status().ready());
+      gate.set(GateProxy.State.DOWN);
+      String key = Objects.cloudTrailKey("2026/11/27", "20261127T1200Z_wake");
+      byte[] object = Objects.cloudTrail(700, 81, Instant.parse("2026-11-27T12:00:00Z"));
+      Map<String, JsonNode> expected = Documents.expected("wake", aws.bucket, key, object);
+      aws.put(key, object);
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> counter("vigil.ingester.bulk.retries", "reason", "unreachable") > 0);
+      assertThat(ingester.status().ready()).isFalse();
+
+      gate.set(GateProxy.State.OPEN); // a retry is now in its backoff of at least 60 s
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> aws.messagesLeft() == 0);
+      assertExactly(aws, openSearch, "wake", expected);
+      assertThat(aws.deadLetterKeys()).isEmpty();
+    }
+  }
+
+  /**
+   * A frozen OpenSearch (connections accepted, nothing answered) drops readiness after the probe's
+   * own timeout (2 s here), not the 60 s request timeout: asserted within 30 s, half of it. Work
+   * sent meanwhile is indexed once it thaws.
+   */
+  @Test
+  void frozenOpenSearchDropsReadinessAfterTheProbeTimeout(
+      MotoServer moto, OpenSearchNode openSearch) throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-frozen", Duration.ofSeconds(20));
+    try (GateProxy gate = new GateProxy(openSearch.uri())) {
+      start(
+          aws,
+          gate.uri().toString(),
+          "frozen",
+          Map.of(
+              "vigil.ingester.opensearch.request-timeout", "60s",
+              "vigil.ingester.opensearch.probe-timeout", "2s"));
+      await().atMost(TIMEOUT).until(() -> ingester.status().ready());
+      gate.set(GateProxy.State.FROZEN);
+      String key = Objects.cloudTrailKey("2026/11/27", "20261127T1300Z_frozen");
+      byte[] object = Objects.cloudTrail(500, 82, Instant.parse("2026-11-27T13:00:00Z"));
+      Map<String, JsonNode> expected = Documents.expected("frozen", aws.bucket, key, object);
+      aws.put(key, object);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !ingester.status().ready());
+      assertThat(ingester.status().problem()).contains("opensearch.probe-timeout");
+      assertThat(aws.messagesLeft()).isEqualTo(1);
+
+      gate.set(GateProxy.State.OPEN);
+      await().atMost(Duration.ofSeconds(30)).until(() -> ingester.status().ready());
+      assertExactly(aws, openSearch, "frozen", expected);
+    }
+  }
+
+  /**
+   * While the dead-letter destination is gone, poison objects — more than there are object slots —
+   * never hold every slot: a good object sent after four of them already wait for the destination
+   * is indexed while it is still gone (before, it waited behind them until the destination came
+   * back: the 90 s bound is a liveness bound, not a speed one). Once the destination is back, every
+   * poison object is dead-lettered and every message deleted.
+   */
+  @Test
+  void poisonWaitingForAFailingDeadLetterDestinationLeavesSlotsForGoodObjects(
+      MotoServer moto, OpenSearchNode openSearch) {
+    AwsSetup aws = new AwsSetup(moto, "fault-park", Duration.ofSeconds(20));
+    aws.s3.deleteBucket(b -> b.bucket(aws.deadLetterBucket)); // the destination is gone
+    start(
+        aws,
+        openSearch.uri().toString(),
+        "park",
+        Map.of("vigil.ingester.concurrency", "4", "vigil.ingester.visibility.timeout", "10s"));
+    List<String> poison = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String key = Objects.cloudTrailKey("2026/11/27", "20261127T140" + i + "Z_poison" + i);
+      poison.add(key);
+      aws.put(key, Objects.badGzip());
+    }
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                registry.get("vigil.ingester.messages.in.flight").gauge().value() >= 4
+                    && counter("vigil.ingester.dead.letter.write.failures") >= 4);
+
+    String good = Objects.cloudTrailKey("2026/11/27", "20261127T1410Z_good");
+    byte[] object = Objects.cloudTrail(600, 83, Instant.parse("2026-11-27T14:00:00Z"));
+    Map<String, JsonNode> expected = Documents.expected("park", aws.bucket, good, object);
+    aws.put(good, object);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> Documents.count(openSearch, "park-*") == expected.size());
+    assertThat(counter("vigil.ingester.dead.letters")).as("destination still gone").isZero();
+
+    aws.s3.createBucket(b -> b.bucket(aws.deadLetterBucket));
+    assertExactly(aws, openSearch, "park", expected);
+    String letters =
+        String.join("\n", aws.deadLetterKeys().stream().map(aws::deadLetterObject).toList());
+    assertThat(poison).allSatisfy(key -> assertThat(letters).contains(key));
+  }
+
+  /**
+   * Visibility extensions stop when their message is settled. Every ChangeMessageVisibility is held
+   * 1 s on its way to SQS and every object's GET 4 s, so each object outlasts half its 6 s
+   * visibility and an extension is often in flight when the message is deleted; none may reach SQS
+   * after the delete (moto then answers ReceiptHandleIsInvalid, a failed call in the metrics).
+   */
+  @Test
+  void visibilityExtensionsStopWhenTheirMessageIsSettled(MotoServer moto, OpenSearchNode openSearch)
+      throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-extend", Duration.ofSeconds(6));
+    try (SlowAwsProxy proxy =
+        new SlowAwsProxy(
+            moto.endpoint(),
+            Map.of(
+                SlowAwsProxy.sqs("ChangeMessageVisibility"), Duration.ofSeconds(1),
+                SlowAwsProxy.s3Get(aws.bucket), Duration.ofSeconds(4)))) {
+      start(
+          aws,
+          openSearch.uri().toString(),
+          "extend",
+          Map.of(
+              "vigil.ingester.aws.endpoint-override", proxy.uri().toString(),
+              "vigil.ingester.concurrency", "1",
+              "vigil.ingester.visibility.timeout", "6s"));
+      Map<String, JsonNode> expected = new LinkedHashMap<>();
+      for (int i = 0; i < 8; i++) {
+        String key = Objects.cloudTrailKey("2026/11/27", "20261127T150" + i + "Z_extend" + i);
+        byte[] object = Objects.cloudTrail(50, 90 + i, Instant.parse("2026-11-27T15:00:00Z"));
+        expected.putAll(Documents.expected("extend", aws.bucket, key, object));
+        aws.put(key, object);
+      }
+
+      assertExactly(aws, openSearch, "extend", expected);
+      assertThat(awsCalls("ChangeMessageVisibility", "success")).as("extensions made").isPositive();
+      assertThat(awsCalls("ChangeMessageVisibility", "failure")).as("failed extensions").isZero();
+    }
+  }
+
+  private double awsCalls(String operation, String outcome) {
+    return counter("vigil.ingester.aws.calls", "operation", operation, "outcome", outcome);
+  }
+
+  /**
    * Waits until the queue is empty and OpenSearch holds {@code expected.size()} documents, then
    * checks that they are exactly the expected indices and ids.
    */

@@ -128,6 +128,44 @@ class IngesterProcessIT {
     }
   }
 
+  /**
+   * SIGTERM ends a long poll in progress instead of waiting it out: with {@code receive.wait-time}
+   * 20 s (the SQS maximum) and one empty poll already completed (so the next is in progress), an
+   * idle ingester must stop within 10 s — half the poll; the JVM's own stop takes a second or two.
+   */
+  @Test
+  void sigtermEndsALongPollInProgress(MotoServer moto, OpenSearchNode openSearch) {
+    AwsSetup aws = new AwsSetup(moto, "proc-idle", Duration.ofSeconds(10));
+    Map<String, String> props = properties(aws, openSearch, "idle");
+    props.put("vigil.ingester.receive.wait-time", "20s");
+    IngesterProcess process = IngesterProcess.start("ingester-idle", props);
+    try {
+      process.awaitReady(TIMEOUT);
+      await()
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  process.metric(
+                          "vigil_ingester_aws_calls_total",
+                          "operation=\"ReceiveMessage\"",
+                          "outcome=\"success\"")
+                      > 0);
+      long stopping = System.nanoTime();
+      process.terminate(Duration.ofSeconds(40));
+      Duration took = Duration.ofNanos(System.nanoTime() - stopping);
+
+      assertThat(took)
+          .as("stopped without waiting out the poll")
+          .isLessThan(Duration.ofSeconds(10));
+      assertThat(process.logText()).contains("stopped polling");
+    } finally {
+      if (process.isAlive()) {
+        process.kill();
+      }
+    }
+  }
+
   @Test
   void invalidConfigurationFailsStartUpNamingEachKey(MotoServer moto, OpenSearchNode openSearch) {
     AwsSetup aws = new AwsSetup(moto, "proc-invalid", Duration.ofSeconds(10));

@@ -61,7 +61,7 @@ class OpenSearchAuthIT {
 
     try (OpenSearchConnection connection =
         OpenSearchConnection.create(config.opensearch(), config.aws(), 4)) {
-      connection.ping();
+      connection.ping(java.time.Duration.ofSeconds(30));
       connection.installTemplates(
           new IndexTemplates(new IndexNaming("authn", IndexNaming.Granularity.DAILY)));
       BulkTransport.Reply reply = connection.bulkTransport().bulk(BULK);
@@ -103,7 +103,8 @@ class OpenSearchAuthIT {
       assertThatThrownBy(() -> connection.bulkTransport().bulk(BULK))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("Unauthorized");
-      assertThatThrownBy(connection::ping).hasMessageContaining("Unauthorized");
+      assertThatThrownBy(() -> connection.ping(java.time.Duration.ofSeconds(30)))
+          .hasMessageContaining("Unauthorized");
     }
   }
 
@@ -119,7 +120,8 @@ class OpenSearchAuthIT {
 
     try (OpenSearchConnection connection =
         OpenSearchConnection.create(config.opensearch(), config.aws(), 4)) {
-      assertThatThrownBy(connection::ping).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> connection.ping(java.time.Duration.ofSeconds(30)))
+          .isInstanceOf(IOException.class);
     }
   }
 }

@@ -34,7 +34,8 @@ public final class PipelineFixture implements AutoCloseable {
     props.put("vigil.ingester.bulk.flush-interval", "50ms");
     props.putAll(overrides);
     config = TestConfigs.queueMode(props);
-    pipeline = new Pipeline(config.bulk(), openSearch, deadLetters, metrics, status);
+    pipeline =
+        new Pipeline(config.bulk(), openSearch, deadLetters, metrics, status, config.concurrency());
   }
 
   public ObjectIngester ingester(DetectionHook hook) {
