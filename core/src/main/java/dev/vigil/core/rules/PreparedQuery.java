@@ -156,30 +156,8 @@ public abstract class PreparedQuery {
     }
 
     private PreparedQuery fieldQuery(JsonNode body, String kind) {
-      if (body.size() != 1) {
-        throw new RuleException(kind + " query must name exactly one field: " + body);
-      }
-      Map.Entry<String, JsonNode> e = body.fields().next();
-      JsonNode spec = e.getValue();
-      String value;
-      boolean caseInsensitive = false;
-      if (spec.isObject()) {
-        String key = kind.startsWith("match") ? "query" : "value";
-        if (kind.equals("wildcard") && spec.has("wildcard")) {
-          key = "wildcard";
-        }
-        value = spec.path(key).asText();
-        caseInsensitive = spec.path("case_insensitive").asBoolean(false);
-        for (String option : List.of("operator", "fuzziness", "slop", "analyzer")) {
-          if (spec.has(option)) {
-            throw new RuleException(
-                "the in-memory evaluator does not support '" + option + "' in " + kind);
-          }
-        }
-      } else {
-        value = spec.asText();
-      }
-      return value(kind, e.getKey(), value, caseInsensitive);
+      QueryEvaluator.FieldQuery q = QueryEvaluator.FieldQuery.of(body, kind);
+      return value(kind, q.field(), q.value(), q.caseInsensitive());
     }
 
     private PreparedQuery value(String kind, String field, String value, boolean ci) {
@@ -201,15 +179,7 @@ public abstract class PreparedQuery {
           requireKind(kind, field);
           return new IpMatch(id, value);
         }
-        case DATE, OBJECT, OTHER ->
-            throw new RuleException(
-                "the in-memory evaluator does not support a "
-                    + kind
-                    + " query on "
-                    + field
-                    + " ("
-                    + type.kind().name().toLowerCase(Locale.ROOT)
-                    + " field)");
+        case DATE, OBJECT, OTHER -> throw QueryEvaluator.unsupportedFieldType(kind, field, type);
         default -> {
           boolean equality = kind.equals("term") || kind.startsWith("match");
           if (equality && !ci) {

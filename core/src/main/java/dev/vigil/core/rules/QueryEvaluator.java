@@ -168,30 +168,50 @@ public final class QueryEvaluator {
   }
 
   private boolean fieldQuery(JsonNode body, JsonNode doc, String kind) {
-    if (body.size() != 1) {
-      throw new RuleException(kind + " query must name exactly one field: " + body);
-    }
-    Map.Entry<String, JsonNode> e = body.fields().next();
-    JsonNode spec = e.getValue();
-    String value;
-    boolean caseInsensitive = false;
-    if (spec.isObject()) {
+    FieldQuery q = FieldQuery.of(body, kind);
+    return valueQuery(kind, q.field(), q.value(), q.caseInsensitive(), doc);
+  }
+
+  /**
+   * The field, value and case flag of a term, match, prefix, wildcard or regexp query, read the
+   * same way by this evaluator and by {@link PreparedQuery}.
+   */
+  record FieldQuery(String field, String value, boolean caseInsensitive) {
+    static FieldQuery of(JsonNode body, String kind) {
+      if (body.size() != 1) {
+        throw new RuleException(kind + " query must name exactly one field: " + body);
+      }
+      Map.Entry<String, JsonNode> e = body.fields().next();
+      JsonNode spec = e.getValue();
+      if (!spec.isObject()) {
+        return new FieldQuery(e.getKey(), spec.asText(), false);
+      }
       String key = kind.startsWith("match") ? "query" : "value";
       if (kind.equals("wildcard") && spec.has("wildcard")) {
         key = "wildcard";
       }
-      value = spec.path(key).asText();
-      caseInsensitive = spec.path("case_insensitive").asBoolean(false);
-      for (String option : List.of("operator", "fuzziness", "slop", "analyzer", "rewrite")) {
-        if (spec.has(option) && !(option.equals("rewrite"))) {
+      // "rewrite" only changes how OpenSearch scores, not what matches.
+      for (String option : List.of("operator", "fuzziness", "slop", "analyzer")) {
+        if (spec.has(option)) {
           throw new RuleException(
               "the in-memory evaluator does not support '" + option + "' in " + kind);
         }
       }
-    } else {
-      value = spec.asText();
+      return new FieldQuery(
+          e.getKey(), spec.path(key).asText(), spec.path("case_insensitive").asBoolean(false));
     }
-    return valueQuery(kind, e.getKey(), value, caseInsensitive, doc);
+  }
+
+  /** The refusal of a value query on a field type the evaluators cannot compare values of. */
+  static RuleException unsupportedFieldType(String kind, String field, FieldType type) {
+    return new RuleException(
+        "the in-memory evaluator does not support a "
+            + kind
+            + " query on "
+            + field
+            + " ("
+            + type.kind().name().toLowerCase(Locale.ROOT)
+            + " field)");
   }
 
   private boolean valueQuery(
@@ -217,15 +237,7 @@ public final class QueryEvaluator {
         requireKind(kind, field, "term", "match");
         return leaves.stream().anyMatch(l -> Cidr.contains(value, l.asText()));
       }
-      case DATE, OBJECT, OTHER ->
-          throw new RuleException(
-              "the in-memory evaluator does not support a "
-                  + kind
-                  + " query on "
-                  + field
-                  + " ("
-                  + type.kind().name().toLowerCase(Locale.ROOT)
-                  + " field)");
+      case DATE, OBJECT, OTHER -> throw unsupportedFieldType(kind, field, type);
       default -> {
         // keyword and flat_object: exact strings, case-sensitive unless asked otherwise.
         for (JsonNode leaf : leaves) {
