@@ -113,7 +113,7 @@ public final class KubeNode implements AutoCloseable {
                 base,
                 Map.of()));
     containerd.awaitReady(
-        "serving", START_TIMEOUT, () -> run(false, ctr("version")).exitCode() == 0);
+        "serving", START_TIMEOUT, () -> GoTools.run(ctr("version"), "").exit() == 0);
   }
 
   private void startControllers() {
@@ -233,8 +233,8 @@ public final class KubeNode implements AutoCloseable {
    * with {@code imagePullPolicy: IfNotPresent} find it without a registry.
    */
   public void importImage(Path archive) {
-    Result result = run(true, ctr("images", "import", archive.toString()));
-    if (result.exitCode() != 0) {
+    GoTools.Result result = GoTools.run(ctr("images", "import", archive.toString()), "");
+    if (result.exit() != 0) {
       throw new PartStartException("cannot import image " + archive + ": " + result.output());
     }
   }
@@ -323,8 +323,8 @@ public final class KubeNode implements AutoCloseable {
   private void host(String... args) {
     List<String> command = new ArrayList<>(List.of("bash", hostScript.toString()));
     command.addAll(List.of(args));
-    Result result = run(true, command);
-    if (result.exitCode() != 0) {
+    GoTools.Result result = GoTools.run(command, "");
+    if (result.exit() != 0) {
       throw new PartStartException(
           "node-host.sh " + String.join(" ", args) + " failed: " + result.output());
     }
@@ -391,23 +391,6 @@ public final class KubeNode implements AutoCloseable {
           .anyMatch(l -> l.split("\\s+")[1].equals("0"));
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  record Result(int exitCode, String output) {}
-
-  private static Result run(boolean report, List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes());
-      int code = process.waitFor();
-      return new Result(code, report ? output : "");
-    } catch (IOException e) {
-      return new Result(-1, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Result(-1, "interrupted");
     }
   }
 
