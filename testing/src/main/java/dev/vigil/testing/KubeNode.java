@@ -185,6 +185,27 @@ public final class KubeNode implements AutoCloseable {
         "serving Services",
         START_TIMEOUT,
         () -> answers(URI.create("http://127.0.0.1:" + healthz + "/healthz")));
+    // Healthy is not synced: until kube-proxy has written the kubernetes Service's rule, a
+    // connection to its ClusterIP leaves by the host's default route and may meet whatever answers
+    // there (seen: a TLS peer with another certificate).
+    String clusterIp;
+    try (KubernetesClient client = api.adminClient()) {
+      clusterIp =
+          client
+              .services()
+              .inNamespace("default")
+              .withName("kubernetes")
+              .get()
+              .getSpec()
+              .getClusterIP();
+    }
+    proxy.awaitReady(
+        "routing the kubernetes Service",
+        START_TIMEOUT,
+        () ->
+            GoTools.run(List.of("iptables-save", "-t", "nat"), "")
+                .stdout()
+                .contains("-d " + clusterIp + "/32"));
   }
 
   private static boolean answers(URI uri) {
