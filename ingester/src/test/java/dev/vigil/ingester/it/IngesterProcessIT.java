@@ -3,6 +3,7 @@ package dev.vigil.ingester.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.testing.IdSets;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
@@ -77,8 +78,8 @@ class IngesterProcessIT {
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> aws.messagesLeft() == 0);
       assertThat(Documents.count(openSearch, "killed-*")).isEqualTo(LARGE);
-      assertThat(Documents.all(openSearch, "killed-*", false).keySet())
-          .containsExactlyInAnyOrderElementsOf(expected);
+      IdSets.assertSame(
+          "killed-*", Documents.all(openSearch, "killed-*", false).keySet(), expected);
       assertThat(second.logText()).contains("received 2 times");
     } finally {
       second.terminate(Duration.ofSeconds(20));
@@ -121,8 +122,8 @@ class IngesterProcessIT {
           .atMost(TIMEOUT)
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> aws.messagesLeft() == 0);
-      assertThat(Documents.all(openSearch, "terminated-*", false).keySet())
-          .containsExactlyInAnyOrderElementsOf(expected);
+      IdSets.assertSame(
+          "terminated-*", Documents.all(openSearch, "terminated-*", false).keySet(), expected);
     } finally {
       second.terminate(Duration.ofSeconds(20));
     }
