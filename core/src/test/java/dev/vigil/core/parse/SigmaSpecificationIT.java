@@ -160,6 +160,12 @@ class SigmaSpecificationIT {
     cases.add(ct("null", "s:\n    errorCode: null", "s", "a c e f g"));
     cases.add(ct("neq", "s:\n    eventName|neq: [GetObject, ListBuckets]", "s", "c d g"));
     cases.add(
+        ct(
+            "fieldref neq",
+            "s:\n    userIdentity.userName|fieldref|neq: requestParameters.userName",
+            "s",
+            "b c d e f g"));
+    cases.add(
         sigma(
             "expand",
             LogType.CLOUDTRAIL,
@@ -252,7 +258,7 @@ class SigmaSpecificationIT {
             }
           });
     }
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(66);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(67);
     assertThat(wrong).as("cases where OpenSearch selects other documents").isEmpty();
   }
 
