@@ -82,6 +82,9 @@ class SigmaConverterTest {
     assertThatThrownBy(() -> convert("  s:\n    userAgent|expand: '%tools%'\n  condition: s\n"))
         .hasMessageContaining("line 9")
         .hasMessageContaining("%tools% has no values");
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|contains|m: x\n  condition: s\n"))
+        .hasMessage(
+            "line 9: userAgent|contains|m: the regular expression flags i, m and s only apply with re");
     assertThatThrownBy(() -> convert("  s:\n    eventTime|hour: 3\n  condition: s\n"))
         .hasMessageContaining("line 9")
         .hasMessageContaining("part of a timestamp");

@@ -399,6 +399,10 @@ public final class SigmaConverter {
         }
         mods.add(parts[i]);
       }
+      List<String> flags = List.of("i", "ignorecase", "m", "multiline", "s", "dotall");
+      if (!mods.contains("re") && mods.stream().anyMatch(flags::contains)) {
+        throw fail(pointer, key + ": the regular expression flags i, m and s only apply with re");
+      }
       if (mods.remove("neq")) {
         // Sigma's neq: the item matches when none of its values does
         return not(field(withoutModifier(key, "neq"), value, pointer));
