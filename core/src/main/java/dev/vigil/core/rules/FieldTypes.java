@@ -74,6 +74,43 @@ public final class FieldTypes {
     return t == null ? DYNAMIC_STRING : t;
   }
 
+  /**
+   * The fields of the mapping that hold strings a full-text (keyword) search reads: keyword, text
+   * and flat_object roots, as dotted paths in a stable order (the log type's own mapping wins over
+   * the ECS component, as in OpenSearch). Empty for {@link #unknown()}. Multi-fields ({@code raw})
+   * are left out: they repeat a typed value as written, which the document does not hold under that
+   * path.
+   */
+  public java.util.List<String> stringFields() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    if (typed != null) {
+      collectStrings(typed.path("properties"), "", out);
+      collectStrings(ecs.path("properties"), "", out);
+    }
+    out.removeIf(
+        f ->
+            type(f).kind() != Kind.KEYWORD
+                && type(f).kind() != Kind.TEXT
+                && type(f).kind() != Kind.FLAT_OBJECT);
+    return java.util.List.copyOf(out);
+  }
+
+  private static void collectStrings(
+      JsonNode properties, String prefix, java.util.Set<String> out) {
+    properties
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode field = e.getValue();
+              String path = prefix + e.getKey();
+              if (field.has("properties") && !field.has("type")) {
+                collectStrings(field.path("properties"), path + ".", out);
+              } else {
+                out.add(path);
+              }
+            });
+  }
+
   /** Whether the evaluator knows the mapping (a Vigil log type) or assumes keywords. */
   public boolean known() {
     return typed != null;

@@ -55,6 +55,10 @@ class SigmaSpecificationIT {
         "8.8.8.8",
         null);
     cloudTrail("f", "ListBuckets", "say \"hi\" 123 <x>", "10.9.9.9", null);
+    // Two lines (for the regex flags m and s) and a base64 of UTF-16 with its byte order mark
+    // ("evil"), as PowerShell writes it.
+    cloudTrail(
+        "g", "RunInstances", "first line\nsecond line //5lAHYAaQBsAA==", "203.0.113.7", null);
     // VPC Flow Logs version 2 records (Amazon VPC User Guide, "Flow log records").
     flow("p1", 22, 40, "REJECT");
     flow("p2", 443, 5000, "ACCEPT");
@@ -109,7 +113,7 @@ class SigmaSpecificationIT {
     // Wildcards and escapes.
     cases.add(ct("wildcards * ?", "s:\n    userAgent: 'aws-cli/?.0 *'", "s", "a b"));
     cases.add(ct("escaped star", "s:\n    requestParameters.bucketName: 'Audit\\*Star'", "s", "f"));
-    cases.add(ct("star alone", "s:\n    requestParameters.bucketName: '*'", "s", "a b c e f"));
+    cases.add(ct("star alone", "s:\n    requestParameters.bucketName: '*'", "s", "a b c e f g"));
     // String modifiers.
     cases.add(ct("contains", "s:\n    userAgent|contains: tool", "s", "a b c d"));
     cases.add(ct("startswith", "s:\n    userAgent|startswith: boto3", "s", "c d"));
@@ -146,14 +150,55 @@ class SigmaSpecificationIT {
     cases.add(
         ct("cidr", "s:\n    sourceIPAddress|cidr: [10.0.0.0/8, 192.168.0.0/16]", "s", "a b c f"));
     cases.add(ct("exists true", "s:\n    errorCode|exists: true", "s", "b d"));
-    cases.add(ct("exists false", "s:\n    errorCode|exists: false", "s", "a c e f"));
+    cases.add(ct("exists false", "s:\n    errorCode|exists: false", "s", "a c e f g"));
     cases.add(
         ct(
             "exists flat_object",
             "s:\n    requestParameters.bucketName|exists: true",
             "s",
-            "a b c e f"));
-    cases.add(ct("null", "s:\n    errorCode: null", "s", "a c e f"));
+            "a b c e f g"));
+    cases.add(ct("null", "s:\n    errorCode: null", "s", "a c e f g"));
+    cases.add(ct("neq", "s:\n    eventName|neq: [GetObject, ListBuckets]", "s", "c d g"));
+    cases.add(
+        ct(
+            "fieldref neq",
+            "s:\n    userIdentity.userName|fieldref|neq: requestParameters.userName",
+            "s",
+            "b c d e f g"));
+    cases.add(
+        sigma(
+            "expand",
+            LogType.CLOUDTRAIL,
+            CLOUDTRAIL + "vigil-placeholders:\n  writes: [PutObject, DeleteObject]\n",
+            "s:\n    eventName|expand: '%writes%'",
+            "s",
+            "c d"));
+    cases.add(ct("utf16 base64", "s:\n    userAgent|utf16|base64|contains: evil", "s", "g"));
+    // Regular expression flags: '.' stops at a line break unless s; '^' and '$' meet line
+    // breaks only with m.
+    cases.add(ct("re . without s", "s:\n    userAgent|re: 'line.second'", "s", ""));
+    cases.add(ct("re s", "s:\n    userAgent|re|s: 'line.second'", "s", "g"));
+    cases.add(ct("re ^ without m", "s:\n    userAgent|re: '^second'", "s", ""));
+    cases.add(ct("re m ^", "s:\n    userAgent|re|m: '^second'", "s", "g"));
+    cases.add(ct("re multiline $", "s:\n    userAgent|re|multiline: 'first line$'", "s", "g"));
+    cases.add(ct("re i m s", "s:\n    userAgent|re|i|m|s: '^FIRST.LINE.SECOND'", "s", "g"));
+    // Keywords: inside any keyword or flat_object value (case-sensitive), as a phrase in text.
+    cases.add(ct("keyword in keyword field", "keywords:\n    - 'param/name'", "keywords", "d"));
+    cases.add(ct("keyword in flat_object", "keywords:\n    - bucket-c", "keywords", "c"));
+    cases.add(ct("keyword in text", "keywords:\n    - 'DENIED for'", "keywords", "b"));
+    cases.add(ct("keyword wildcard", "keywords:\n    - 'aws-cli*tool'", "keywords", "a b"));
+    cases.add(ct("keyword list", "keywords:\n    - NoSuchKey\n    - 8.8.8.8", "keywords", "d e"));
+    cases.add(ct("keyword case", "keywords:\n    - nosuchkey", "keywords", ""));
+    cases.add(
+        ct("keywords all", "keywords:\n    '|all': [aws-cli, AccessDenied]", "keywords", "b"));
+    cases.add(
+        ct(
+            "keywords and fields",
+            "keywords: alice\n  filter:\n    eventName: ListBuckets",
+            "keywords and not filter",
+            "b c e g"));
+    // Fields OpenSearch maps dynamically (absent from Vigil's mapping) are not searched.
+    cases.add(ct("keyword in a dynamic field", "keywords: dyn-only-value", "keywords", ""));
     cases.add(ct("text phrase", "s:\n    errorMessage|contains: 'access denied'", "s", "b"));
     cases.add(
         ct(
@@ -213,7 +258,7 @@ class SigmaSpecificationIT {
             }
           });
     }
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(47);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(67);
     assertThat(wrong).as("cases where OpenSearch selects other documents").isEmpty();
   }
 
@@ -294,6 +339,9 @@ class SigmaSpecificationIT {
       params.put("userName", "alice");
     }
     r.put("eventID", "00000000-0000-0000-0000-00000000000" + label);
+    if (label.equals("a")) {
+      r.put("apiVersion", "dyn-only-value"); // not in Vigil's CloudTrail mapping
+    }
     r.put("eventType", "AwsApiCall");
     r.put("recipientAccountId", "111122223333");
     add(label, LogType.CLOUDTRAIL, r);

@@ -16,11 +16,11 @@ class RuleManifestTest {
     String yaml =
         HEAD
             + "  sigma: |\n    title: t\n    logsource:\n      product: aws\n      service: cloudtrail\n"
-            + "    detection:\n      sel:\n        userIdentity.arn|expand: x\n      condition: sel\n";
+            + "    detection:\n      sel:\n        eventTime|hour: 3\n      condition: sel\n";
     RuleManifest m = RuleManifest.read(yaml, "f.yaml").get(0);
     assertThatThrownBy(() -> m.compile(RuleCompiler.defaults()))
         .isInstanceOf(RuleException.class)
-        .hasMessageStartingWith("line 14: spec.sigma: the modifier 'expand'");
+        .hasMessageStartingWith("line 14: spec.sigma: the modifier 'hour'");
   }
 
   @Test

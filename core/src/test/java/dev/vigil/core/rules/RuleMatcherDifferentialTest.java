@@ -101,6 +101,11 @@ class RuleMatcherDifferentialTest {
     assertThat(disagreements).as("rules deciding differently from QueryEvaluator").isEmpty();
     // The corpus has teeth: most rules match some event, so a matcher that skips rules is caught.
     assertThat(everMatched.cardinality()).isGreaterThan(rules.size() * 6 / 10);
+    for (int i = 0; i < rules.size(); i++) {
+      if (rules.get(i).name().startsWith("spec/")) {
+        assertThat(everMatched.get(i)).as(rules.get(i).name() + " matches some event").isTrue();
+      }
+    }
   }
 
   private static String verdict(java.util.function.BooleanSupplier match) {
@@ -163,9 +168,44 @@ class RuleMatcherDifferentialTest {
         }
       }
     }
+    if (type == LogType.CLOUDTRAIL) {
+      for (Map.Entry<String, String> e : SPECIFICATION_RULES.entrySet()) {
+        String yaml =
+            "title: "
+                + e.getKey()
+                + "\nlogsource:\n  product: aws\n  service: cloudtrail\n"
+                + "vigil-placeholders:\n  reads: [Describe*, List*]\n"
+                + "detection:\n"
+                + e.getValue();
+        out.add(
+            new Rule(
+                "spec/" + e.getKey(),
+                compiler.compile(RuleSource.sigma(e.getKey(), yaml)),
+                List.of()));
+      }
+    }
     assertThat(out).as("rules for " + type.id()).isNotEmpty();
     return out;
   }
+
+  /** Sigma constructs the shared rules rarely use: keywords, neq, expand, utf16, regex flags. */
+  private static final Map<String, String> SPECIFICATION_RULES =
+      Map.of(
+          "keywords",
+          "  keywords:\n    - AccessDenied\n    - 'aws-cli*'\n    - not authorized\n"
+              + "  condition: keywords\n",
+          "keywords-all-and-field",
+          "  k:\n    '|all': [s3, Get]\n  f:\n    readOnly: true\n  condition: k and f\n",
+          "neq",
+          "  s:\n    eventSource: s3.amazonaws.com\n    eventName|neq: [ListBuckets, GetObject]\n"
+              + "  condition: s\n",
+          "expand",
+          "  s:\n    eventName|expand: '%reads%'\n  condition: s\n",
+          "utf16",
+          "  s:\n    userAgent|utf16|base64offset|contains: evil\n  condition: s\n",
+          "regex-flags",
+          "  s:\n    - userAgent|re|m: '^aws-cli'\n    - userAgent|re|i|s: 'BOTO.*core$'\n"
+              + "  condition: s\n");
 
   private static List<Path> yaml(Path dir, String suffix) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {

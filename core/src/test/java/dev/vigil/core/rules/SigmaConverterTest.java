@@ -58,7 +58,11 @@ class SigmaConverterTest {
     assertThat(convert("  s:\n    sourceIPAddress|cidr: 10.0.0.0/8\n  condition: s\n"))
         .isEqualTo("{\"term\":{\"source.ip\":\"10.0.0.0/8\"}}");
     assertThat(convert("  s:\n    userIdentity.arn|re: 'a.+b'\n  condition: s\n"))
+        .isEqualTo("{\"regexp\":{\"userIdentity.arn\":{\"value\":\".*a[^\\n]+b.*\"}}}");
+    assertThat(convert("  s:\n    userIdentity.arn|re|s: 'a.+b'\n  condition: s\n"))
         .isEqualTo("{\"regexp\":{\"userIdentity.arn\":{\"value\":\".*a.+b.*\"}}}");
+    assertThat(convert("  s:\n    userIdentity.arn|re|m: '^a$'\n  condition: s\n"))
+        .isEqualTo("{\"regexp\":{\"userIdentity.arn\":{\"value\":\"(.*\\n)?a(\\n.*)?\"}}}");
     assertThat(convert("  s:\n    userIdentity.arn|re: '^a|b$'\n  condition: s\n"))
         .isEqualTo("{\"regexp\":{\"userIdentity.arn\":{\"value\":\"a|b\"}}}");
     assertThat(convert("  s:\n    userAgent|base64: 'abc'\n  condition: s\n"))
@@ -73,11 +77,24 @@ class SigmaConverterTest {
 
   @Test
   void unsupportedConstructsNameThemselvesAndTheirLine() {
-    assertThatThrownBy(() -> convert("  s:\n    userAgent|expand: x\n  condition: s\n"))
-        .hasMessage("line 9: the modifier 'expand' (userAgent|expand) is not supported");
-    assertThatThrownBy(() -> convert("  s:\n    - foo\n  condition: s\n"))
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|nope: x\n  condition: s\n"))
+        .hasMessage("line 9: the modifier 'nope' (userAgent|nope) is not supported");
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|expand: '%tools%'\n  condition: s\n"))
         .hasMessageContaining("line 9")
-        .hasMessageContaining("keyword");
+        .hasMessageContaining("%tools% has no values");
+    assertThatThrownBy(() -> convert("  s:\n    userAgent|contains|m: x\n  condition: s\n"))
+        .hasMessage(
+            "line 9: userAgent|contains|m: the regular expression flags i, m and s only apply with re");
+    assertThatThrownBy(() -> convert("  s:\n    eventTime|hour: 3\n  condition: s\n"))
+        .hasMessageContaining("line 9")
+        .hasMessageContaining("part of a timestamp");
+    assertThatThrownBy(
+            () ->
+                new SigmaConverter(true)
+                    .convert(
+                        "title: t\nlogsource:\n  product: x\ndetection:\n  s:\n    - foo\n  condition: s\n"))
+        .hasMessageContaining("line 5")
+        .hasMessageContaining("--index");
     assertThatThrownBy(() -> convert("  s:\n    userAgent|re: '[\\D]'\n  condition: s\n"))
         .hasMessageContaining("line 9")
         .hasMessageContaining("\\D inside a character class");
@@ -273,5 +290,47 @@ class SigmaConverterTest {
         .isEqualTo(convert("  s:\n    userAgent|re|i: '^a$'\n  condition: s\n"));
     assertThat(convert("  s:\n    userAgent|re|s: '^a.b$'\n  condition: s\n"))
         .isEqualTo("{\"regexp\":{\"userAgent\":{\"value\":\"a.b\"}}}");
+  }
+
+  @Test
+  void keywordsSearchEveryStringFieldOfTheMapping() {
+    String q = convert("  keywords:\n    - 'evil tool'\n  condition: keywords\n");
+    assertThat(q)
+        .contains("{\"wildcard\":{\"userAgent\":{\"value\":\"*evil tool*\"}}}")
+        .contains("{\"wildcard\":{\"requestParameters\":{\"value\":\"*evil tool*\"}}}")
+        .contains("{\"match_phrase\":{\"errorMessage\":\"evil tool\"}}")
+        .doesNotContain("eventTime")
+        .doesNotContain("source.ip");
+    // a wildcard inside the keyword leaves text fields out (no phrase can hold it)
+    assertThat(convert("  keywords: 'evil*tool'\n  condition: keywords\n"))
+        .contains("*evil*tool*")
+        .doesNotContain("errorMessage");
+    assertThat(convert("  s:\n    '|all': [a, b]\n  condition: s\n"))
+        .startsWith("{\"bool\":{\"filter\"");
+    assertThatThrownBy(() -> convert("  s:\n    '|re': a\n  condition: s\n"))
+        .hasMessageContaining("line 9")
+        .hasMessageContaining("'re' on keywords");
+  }
+
+  @Test
+  void neqExpandAndUtf16() {
+    assertThat(convert("  s:\n    eventName|neq: [A, B]\n  condition: s\n"))
+        .isEqualTo(
+            "{\"bool\":{\"must_not\":[{\"bool\":{\"should\":[{\"term\":{\"eventName\":\"A\"}},"
+                + "{\"term\":{\"eventName\":\"B\"}}],\"minimum_should_match\":1}}]}}");
+    String expanded =
+        new SigmaConverter(false)
+            .convert(
+                HEAD.replace(
+                        "detection:", "vigil-placeholders:\n  admins: [root, admin]\ndetection:")
+                    + "  s:\n    userIdentity.userName|expand: '%admins%'\n  condition: s\n")
+            .query()
+            .toString();
+    assertThat(expanded)
+        .contains("{\"term\":{\"userIdentity.userName\":\"root\"}}")
+        .contains("{\"term\":{\"userIdentity.userName\":\"admin\"}}");
+    // utf16: UTF-16LE after the byte order mark FF FE, then base64
+    assertThat(convert("  s:\n    userAgent|utf16|base64: 'ab'\n  condition: s\n"))
+        .isEqualTo("{\"term\":{\"userAgent\":\"//5hAGIA\"}}");
   }
 }

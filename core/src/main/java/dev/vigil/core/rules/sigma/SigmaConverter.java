@@ -65,7 +65,29 @@ public final class SigmaConverter {
           "dotall",
           "wide",
           "utf16le",
-          "utf16be");
+          "utf16be",
+          "utf16",
+          "neq",
+          "expand",
+          "m",
+          "multiline");
+
+  /**
+   * Modifiers of the Sigma specification that OpenSearch's query DSL cannot express, with why: a
+   * date's minute, hour, day, week, month or year is only computed by a script or a runtime field,
+   * and Vigil's rules use neither (no script language on the node; the stream matcher runs the
+   * query itself).
+   */
+  private static final Set<String> TIME_PARTS =
+      Set.of("minute", "hour", "day", "week", "month", "year");
+
+  /** Where a rule gives the values of its {@code expand} placeholders (see docs/detections.md). */
+  public static final String PLACEHOLDERS = "vigil-placeholders";
+
+  /**
+   * OpenSearch's default limit on the clauses of one query (indices.query.bool.max_clause_count).
+   */
+  static final int MAX_CLAUSES = 1024;
 
   private final boolean rawFields;
 
@@ -274,21 +296,74 @@ public final class SigmaConverter {
       }
       if (def.isArray()) {
         List<ObjectNode> alternatives = new ArrayList<>();
+        List<JsonNode> keywords = new ArrayList<>();
         int i = 0;
         for (JsonNode item : def) {
-          if (!item.isObject()) {
-            throw fail(
-                pointer + "/" + i,
-                "selection '"
-                    + name
-                    + "' holds plain values: keyword (field-less full-text) search is not supported");
+          if (item.isObject()) {
+            alternatives.add(fieldMap(item, pointer + "/" + i));
+          } else {
+            keywords.add(item);
           }
-          alternatives.add(fieldMap(item, pointer + "/" + i));
           i++;
+        }
+        if (!keywords.isEmpty()) {
+          alternatives.add(keywords(keywords, List.of(), pointer));
+        }
+        if (alternatives.isEmpty()) {
+          throw fail(pointer, "selection '" + name + "' is an empty list");
         }
         return or(alternatives);
       }
-      throw fail(pointer, "selection '" + name + "' must be a map or a list of maps");
+      if (def.isValueNode() && !def.isNull()) {
+        return keywords(List.of(def), List.of(), pointer);
+      }
+      throw fail(pointer, "selection '" + name + "' must be a map, a list or a keyword");
+    }
+
+    /**
+     * Keywords (field-less values): each matches when it occurs inside some string value of the
+     * event — any keyword field, any leaf of a flat_object field (case-sensitive, Sigma wildcards
+     * kept), or as a phrase of words in a text field — over every string field Vigil's mapping of
+     * the log type declares; one clause per field and value. Fields OpenSearch maps dynamically
+     * (absent from Vigil's mapping) are not searched: see docs/detections.md.
+     */
+    private ObjectNode keywords(List<JsonNode> values, List<String> mods, String pointer) {
+      if (!types.known()) {
+        throw fail(
+            pointer,
+            "keyword (field-less) search with --index: the converter does not know that index's"
+                + " string fields; name the field the value is in");
+      }
+      List<String> fields = types.stringFields();
+      if (values.size() * fields.size() > MAX_CLAUSES) {
+        throw fail(
+            pointer,
+            values.size()
+                + " keywords × "
+                + fields.size()
+                + " string fields of "
+                + logType.id()
+                + " give more clauses than OpenSearch accepts in one query ("
+                + MAX_CLAUSES
+                + "); split the list or name the fields");
+      }
+      List<ObjectNode> perValue = new ArrayList<>();
+      for (JsonNode v : values) {
+        if (v.isNull() || v.isContainerNode()) {
+          throw fail(pointer, "a keyword must be a string or a number, not " + v);
+        }
+        List<Piece> pieces = pieces(v.asText());
+        boolean innerWildcard = pieces.stream().anyMatch(Piece::wildcard);
+        List<ObjectNode> clauses = new ArrayList<>();
+        for (String f : fields) {
+          Kind kind = types.type(f).kind();
+          if (kind != Kind.TEXT || !innerWildcard) {
+            clauses.add(match(f, kind, pieces, List.of("contains"), pointer, "keyword"));
+          }
+        }
+        perValue.add(or(clauses));
+      }
+      return mods.contains("all") ? and(perValue) : or(perValue);
     }
 
     private ObjectNode fieldMap(JsonNode map, String pointer) {
@@ -307,24 +382,49 @@ public final class SigmaConverter {
     private ObjectNode field(String key, JsonNode value, String pointer) {
       String[] parts = key.split("\\|");
       String sigmaField = parts[0];
-      if (sigmaField.isEmpty()) {
-        throw fail(pointer, "keyword (field-less full-text) search is not supported");
-      }
       List<String> mods = new ArrayList<>();
       for (int i = 1; i < parts.length; i++) {
+        if (TIME_PARTS.contains(parts[i])) {
+          throw fail(
+              pointer,
+              "the modifier '"
+                  + parts[i]
+                  + "' ("
+                  + key
+                  + ") compares a part of a timestamp: OpenSearch's query DSL computes date parts"
+                  + " only in scripts or runtime fields, which Vigil's rules do not use");
+        }
         if (!KNOWN_MODIFIERS.contains(parts[i])) {
           throw fail(pointer, "the modifier '" + parts[i] + "' (" + key + ") is not supported");
         }
         mods.add(parts[i]);
       }
+      List<String> flags = List.of("i", "ignorecase", "m", "multiline", "s", "dotall");
+      if (!mods.contains("re") && mods.stream().anyMatch(flags::contains)) {
+        throw fail(pointer, key + ": the regular expression flags i, m and s only apply with re");
+      }
+      if (mods.remove("neq")) {
+        // Sigma's neq: the item matches when none of its values does
+        return not(field(withoutModifier(key, "neq"), value, pointer));
+      }
+      List<JsonNode> given = new ArrayList<>();
+      if (value.isArray()) {
+        value.forEach(given::add);
+      } else {
+        given.add(value);
+      }
+      if (sigmaField.isEmpty()) {
+        for (String m : mods) {
+          if (!Set.of("all", "contains", "cased").contains(m)) {
+            throw fail(
+                pointer, "the modifier '" + m + "' on keywords (" + key + ") is not supported");
+          }
+        }
+        return keywords(given, mods, pointer);
+      }
       boolean cidr = mods.contains("cidr");
       String field = mapField(sigmaField, cidr);
-      List<JsonNode> values = new ArrayList<>();
-      if (value.isArray()) {
-        value.forEach(values::add);
-      } else {
-        values.add(value);
-      }
+      List<JsonNode> values = mods.contains("expand") ? expand(given, pointer, key) : given;
       if (values.isEmpty()) {
         throw fail(pointer, key + " has an empty list of values");
       }
@@ -343,6 +443,65 @@ public final class SigmaConverter {
         clauses.add(value(field, v, mods, pointer, key));
       }
       return mods.contains("all") ? and(clauses) : or(clauses);
+    }
+
+    private String withoutModifier(String key, String modifier) {
+      List<String> parts = new ArrayList<>(List.of(key.split("\\|", -1)));
+      parts.subList(1, parts.size()).remove(modifier);
+      return String.join("|", parts);
+    }
+
+    /**
+     * Sigma's {@code expand}: each {@code %name%} in a value becomes each value the rule declares
+     * for it under {@value #PLACEHOLDERS} (all combinations, OR-ed); a placeholder without values
+     * fails, naming it.
+     */
+    private List<JsonNode> expand(List<JsonNode> values, String pointer, String key) {
+      Pattern placeholder = Pattern.compile("%([A-Za-z0-9_.-]+)%");
+      List<JsonNode> out = new ArrayList<>();
+      for (JsonNode v : values) {
+        List<String> texts = List.of(v.asText());
+        Set<String> names = new LinkedHashSet<>();
+        Matcher m = placeholder.matcher(v.asText());
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+        for (String name : names) {
+          JsonNode declared = root.path(PLACEHOLDERS).path(name);
+          List<String> replacements = new ArrayList<>();
+          if (declared.isArray()) {
+            declared.forEach(r -> replacements.add(r.asText()));
+          } else if (declared.isValueNode() && !declared.isNull()) {
+            replacements.add(declared.asText());
+          }
+          if (replacements.isEmpty()) {
+            throw fail(
+                pointer,
+                key
+                    + ": the placeholder %"
+                    + name
+                    + "% has no values; declare them in the rule under '"
+                    + PLACEHOLDERS
+                    + ": {"
+                    + name
+                    + ": [...]}' (docs/detections.md)");
+          }
+          List<String> next = new ArrayList<>();
+          for (String t : texts) {
+            for (String r : replacements) {
+              next.add(t.replace("%" + name + "%", r));
+            }
+          }
+          texts = next;
+        }
+        texts.forEach(t -> out.add(NODES.textNode(t)));
+      }
+      if (out.size() > MAX_CLAUSES) {
+        throw fail(
+            pointer,
+            key + ": expand gives " + out.size() + " values, more than OpenSearch accepts");
+      }
+      return out;
     }
 
     /**
@@ -439,12 +598,13 @@ public final class SigmaConverter {
         variants.replaceAll(s -> s.endsWith(".") || s.endsWith("*") ? s : s + ".");
       }
       Charset charset = encoding(mods, pointer, key);
+      boolean bom = mods.contains("utf16");
       if (mods.contains("base64")) {
-        variants.replaceAll(s -> Base64.getEncoder().encodeToString(s.getBytes(charset)));
+        variants.replaceAll(s -> Base64.getEncoder().encodeToString(bytes(s, charset, bom)));
       } else if (mods.contains("base64offset")) {
         List<String> offsets = new ArrayList<>();
         for (String s : variants) {
-          offsets.addAll(base64Offsets(s.getBytes(charset)));
+          offsets.addAll(base64Offsets(bytes(s, charset, bom)));
         }
         variants = offsets;
       }
@@ -457,15 +617,30 @@ public final class SigmaConverter {
       return or(out);
     }
 
+    /** The bytes of {@code s}, after UTF-16's byte order mark (FF FE) for {@code utf16}. */
+    private static byte[] bytes(String s, Charset charset, boolean bom) {
+      byte[] text = s.getBytes(charset);
+      if (!bom) {
+        return text;
+      }
+      byte[] out = new byte[text.length + 2];
+      out[0] = (byte) 0xFF;
+      out[1] = (byte) 0xFE;
+      System.arraycopy(text, 0, out, 2, text.length);
+      return out;
+    }
+
     /**
      * The bytes base64 encodes: UTF-8, or UTF-16 for {@code wide}/{@code utf16le}/{@code utf16be}
-     * (how Windows command lines are encoded), which only mean something under base64.
+     * and {@code utf16} (little-endian after a byte order mark, as Windows' "Unicode" files and
+     * PowerShell write it), which only mean something under base64.
      */
     private Charset encoding(List<String> mods, String pointer, String key) {
-      boolean le = mods.contains("wide") || mods.contains("utf16le");
+      boolean le = mods.contains("wide") || mods.contains("utf16le") || mods.contains("utf16");
       boolean be = mods.contains("utf16be");
       if ((le || be) && !mods.contains("base64") && !mods.contains("base64offset")) {
-        throw fail(pointer, key + ": wide/utf16le/utf16be only apply with base64 or base64offset");
+        throw fail(
+            pointer, key + ": wide/utf16/utf16le/utf16be only apply with base64 or base64offset");
       }
       return be
           ? StandardCharsets.UTF_16BE
@@ -570,8 +745,10 @@ public final class SigmaConverter {
       if (anchoredEnd) {
         r = r.substring(0, r.length() - 1);
       }
+      boolean dotall = mods.contains("s") || mods.contains("dotall");
+      boolean multiline = mods.contains("m") || mods.contains("multiline");
       try {
-        r = SigmaRegex.toLucene(r);
+        r = SigmaRegex.toLucene(r, dotall);
       } catch (IllegalArgumentException e) {
         throw fail(pointer, key + ": the regular expression uses " + e.getMessage());
       }
@@ -579,14 +756,19 @@ public final class SigmaConverter {
       if (reason != null) {
         throw fail(pointer, key + ": the regular expression uses " + reason);
       }
-      if (r.contains("|") && (!anchoredStart || !anchoredEnd)) {
+      if (r.contains("|") && (!anchoredStart || !anchoredEnd || multiline)) {
         r = "(" + r + ")";
       }
+      // Lucene's '.' is any character: the prefixes and suffixes below may cross lines.
       if (!anchoredStart && !r.startsWith(".*") && !r.startsWith(".+")) {
         r = ".*" + r;
+      } else if (anchoredStart && multiline) {
+        r = "(.*\n)?" + r; // '^' with m: at the start or after a line break
       }
       if (!anchoredEnd && !r.endsWith(".*") && !r.endsWith(".+")) {
         r = r + ".*";
+      } else if (anchoredEnd && multiline) {
+        r = r + "(\n.*)?"; // '$' with m: at the end or before a line break
       }
       if (types.type(field).kind() == Kind.TEXT) {
         throw fail(pointer, key + ": regular expressions on analyzed text are not supported");

@@ -16,8 +16,12 @@ final class SigmaRegex {
 
   private SigmaRegex() {}
 
-  /** The rewritten expression; an {@link IllegalArgumentException} says what cannot be. */
-  static String toLucene(String regex) {
+  /**
+   * The rewritten expression; an {@link IllegalArgumentException} says what cannot be. Without
+   * {@code dotall} (Sigma's {@code s}) a {@code .} does not match a line break, as in PCRE, so it
+   * becomes {@code [^\n]} (Lucene's {@code .} matches any character).
+   */
+  static String toLucene(String regex, boolean dotall) {
     StringBuilder out = new StringBuilder();
     boolean inClass = false;
     for (int i = 0; i < regex.length(); i++) {
@@ -54,6 +58,10 @@ final class SigmaRegex {
       }
       if (c == ']' && inClass) {
         inClass = false;
+      }
+      if (c == '.' && !inClass && !dotall) {
+        out.append("[^\n]");
+        continue;
       }
       if (LUCENE_OPERATORS.indexOf(c) >= 0) {
         out.append('\\');
