@@ -95,7 +95,7 @@ class ValidateAgreesWithApiServerIT {
     assertThat(messages.get("1001 excluded accounts"))
         .contains("spec.aws.excludedAccounts: 1001 items, at most 1000 allowed");
     assertThat(messages.get("name with capitals"))
-        .contains(":3: metadata.name: 'Paging' is not a DNS-1123 subdomain");
+        .contains(":4: metadata.name: 'Paging' is not a DNS-1123 subdomain");
     assertThat(messages.get("name of 254 characters"))
         .contains("metadata.name: 254 characters, at most 253 allowed");
   }
@@ -121,7 +121,7 @@ class ValidateAgreesWithApiServerIT {
         + name
         + "\n  namespace: "
         + NAMESPACE
-        + "\nspec: {logType: cloudtrail, s3: {bucket: my-logs}, aws: {roleArn:"
+        + "\nspec: {logType: guardduty, s3: {bucket: my-logs}, aws: {roleArn:"
         + " 'arn:aws:iam::123456789012:role/vigil', allOrganizationAccounts: true,"
         + " excludedAccounts: "
         + accounts
