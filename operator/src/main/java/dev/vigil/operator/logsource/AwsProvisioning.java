@@ -19,8 +19,8 @@ public final class AwsProvisioning {
 
   /**
    * What exists after {@link #apply}: no queue (null) in mode Scan; no account pieces (null) with
-   * allOrganizationAccounts; {@code writes}: the queue and notification settings that had to be
-   * written because they were not as wanted (drift, when they were in place before).
+   * allOrganizationAccounts; {@code writes}: the queue attributes, notification entry and lifecycle
+   * rule that had to be written because they were not as wanted (drift, when in place before).
    */
   public record Provisioned(
       QueueProvisioner.Queue queue,
@@ -107,7 +107,17 @@ public final class AwsProvisioning {
                     + " was missing or differed; written back"));
       }
     }
-    bucket.lifecycle(lifecycleRule(spec, names), names.lifecycleRuleId());
+    if (bucket.lifecycle(lifecycleRule(spec, names), names.lifecycleRuleId())
+        instanceof ConfigChange.Write<?>) {
+      writes.add(
+          new Write(
+              "lifecycle-rule",
+              "rule '"
+                  + names.lifecycleRuleId()
+                  + "' of s3://"
+                  + spec.s3.bucket
+                  + " was not as spec.lifecycle says; written back"));
+    }
     AccountPieces pieces =
         allOrganizationAccounts(spec) ? null : applyInAccount(source, aws, role -> role);
     return new Provisioned(queue, conflict, pieces, List.copyOf(writes));

@@ -135,7 +135,10 @@ class LogSourceFaultsIT {
   @Test
   void repairedDriftIsAWarningEventAndCounted() {
     TestNamespace.connection(client, namespace, RealParts.openSearch().uri().toString());
-    client.resource(source("drifting", LogTypeName.cloudtrail)).create();
+    LogSource drifting = source("drifting", LogTypeName.cloudtrail);
+    drifting.getSpec().lifecycle = new LogSourceSpec.Lifecycle();
+    drifting.getSpec().lifecycle.expireAfterDays = 400;
+    client.resource(drifting).create();
     awaitCondition("drifting", LogSourceReconciler.QUEUE_READY, "True");
     awaitCondition("drifting", LogSourceReconciler.NOTIFICATIONS_READY, "True");
     touchAndAwaitReconciled("drifting"); // settled: a further pass writes nothing
@@ -177,6 +180,16 @@ class LogSourceFaultsIT {
         .contains("s3://" + bucket);
     assertThat(s3.getBucketNotificationConfiguration(r -> r.bucket(bucket)).queueConfigurations())
         .hasSize(1);
+
+    // Someone removes the bucket's lifecycle configuration.
+    s3.deleteBucketLifecycle(r -> r.bucket(bucket));
+    assertThat(
+            await()
+                .atMost(TIMEOUT)
+                .until(() -> driftEvent("drifting", "lifecycle-rule"), Objects::nonNull)
+                .getMessage())
+        .contains(LogSourceNames.of(namespace, "drifting").lifecycleRuleId());
+    assertThat(s3.getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules()).hasSize(1);
     assertThat(repairs("queue-attributes")).isGreaterThan(queueRepairs);
     assertThat(repairs("bucket-notification")).isGreaterThan(notificationRepairs);
   }
