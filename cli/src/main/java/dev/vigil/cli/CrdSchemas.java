@@ -14,8 +14,11 @@ import java.util.stream.Stream;
 
 /**
  * The openAPIV3Schema of Vigil's CRDs (crds/*.yaml), checked the way the API server would for the
- * parts that matter to authors: types, required fields, enums, patterns, minimum/maximum, unknown
- * fields, and the CEL rules of x-kubernetes-validations ({@link CelRules}).
+ * parts that matter to authors: types, required fields, enums, patterns, minimum/maximum, sizes
+ * (min/maxItems, min/maxLength, min/maxProperties), unknown fields, the CEL rules of
+ * x-kubernetes-validations ({@link CelRules}), and {@code metadata}: the name every custom resource
+ * must have (a DNS-1123 subdomain, {@link ObjectNames}) plus whatever the CRD's own {@code
+ * metadata} schema adds.
  */
 final class CrdSchemas {
   /**
@@ -59,7 +62,21 @@ final class CrdSchemas {
 
   void validate(String apiVersion, String kind, JsonNode object, List<Violation> out) {
     JsonNode schema = byKind.get(apiVersion + "/" + kind);
-    // metadata is the API server's; check only the spec (and anything unknown at the top).
+    JsonNode metadata = object.path("metadata");
+    ObjectNames.check(metadata, out);
+    JsonNode metadataSchema = schema.path("properties").path("metadata");
+    if (metadata.isObject() && metadataSchema.path("properties").size() > 0) {
+      // A CRD may narrow metadata.name/generateName; the rest of metadata is the API server's.
+      for (String field : List.of("name", "generateName")) {
+        if (metadata.has(field) && metadataSchema.path("properties").has(field)) {
+          check(
+              metadataSchema.path("properties").get(field),
+              metadata.get(field),
+              "/metadata/" + field,
+              out);
+        }
+      }
+    }
     JsonNode specSchema = schema.path("properties").path("spec");
     if (object.has("spec")) {
       check(specSchema, object.get("spec"), "/spec", out);
@@ -103,6 +120,7 @@ final class CrdSchemas {
             out.add(new Violation(pointer, field + ": " + r.asText() + " is required"));
           }
         }
+        sizeOf(schema, value.size(), "Properties", "properties", pointer, field, out);
         JsonNode props = schema.path("properties");
         boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
         JsonNode additional = schema.get("additionalProperties");
@@ -127,6 +145,7 @@ final class CrdSchemas {
           out.add(new Violation(pointer, field + ": must be a list"));
           return;
         }
+        sizeOf(schema, value.size(), "Items", "items", pointer, field, out);
         for (int i = 0; i < value.size(); i++) {
           check(schema.path("items"), value.get(i), pointer + "/" + i, out);
         }
@@ -136,6 +155,9 @@ final class CrdSchemas {
           out.add(new Violation(pointer, field + ": must be a string"));
           return;
         }
+        // The API server counts characters (Unicode code points), not UTF-16 units.
+        int length = value.asText().codePointCount(0, value.asText().length());
+        sizeOf(schema, length, "Length", "characters", pointer, field, out);
         if (schema.has("enum")) {
           boolean ok = false;
           for (JsonNode e : schema.get("enum")) {
@@ -180,6 +202,43 @@ final class CrdSchemas {
       default -> {
         // untyped (x-kubernetes-preserve-unknown-fields / int-or-string): anything goes
       }
+    }
+  }
+
+  /** {@code min<What>}/{@code max<What>} of the schema against a size. */
+  private static void sizeOf(
+      JsonNode schema,
+      int size,
+      String what,
+      String unit,
+      String pointer,
+      String field,
+      List<Violation> out) {
+    if (schema.has("max" + what) && size > schema.get("max" + what).asLong()) {
+      out.add(
+          new Violation(
+              pointer,
+              field
+                  + ": "
+                  + size
+                  + " "
+                  + unit
+                  + ", at most "
+                  + schema.get("max" + what).asLong()
+                  + " allowed"));
+    }
+    if (schema.has("min" + what) && size < schema.get("min" + what).asLong()) {
+      out.add(
+          new Violation(
+              pointer,
+              field
+                  + ": "
+                  + size
+                  + " "
+                  + unit
+                  + ", at least "
+                  + schema.get("min" + what).asLong()
+                  + " required"));
     }
   }
 }

@@ -22,6 +22,8 @@ public class DetectionRuleStatus extends VigilStatus {
   @JsonPropertyDescription("Outcome of the last run: NoMatch, Triggered or Error with its message.")
   public String lastResult;
 
-  @JsonPropertyDescription("Alerts currently ACTIVE or ACKNOWLEDGED.")
+  @JsonPropertyDescription(
+      "Alerts ACTIVE or ACKNOWLEDGED at the last run that could read them. While OpenSearch"
+          + " cannot be read the last count stays and the AlertCount condition is Unknown.")
   public Integer activeAlerts;
 }

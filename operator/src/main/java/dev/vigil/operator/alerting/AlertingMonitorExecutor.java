@@ -4,15 +4,19 @@ import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.DriftRepairs;
 import dev.vigil.operator.common.InvalidSpecException;
+import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.SecretValues;
 import dev.vigil.operator.detection.MonitorExecutor;
 import dev.vigil.operator.detection.RuleSpecs;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +37,13 @@ public class AlertingMonitorExecutor implements MonitorExecutor {
 
   private final Duration resync;
 
+  private final DriftRepairs drift;
+
   @Inject
-  public AlertingMonitorExecutor(KubernetesClient client, OperatorConfig config) {
+  public AlertingMonitorExecutor(
+      KubernetesClient client, OperatorConfig config, MeterRegistry metrics) {
     this.client = client;
+    this.drift = new DriftRepairs(new KubeEvents(client, Clock.systemUTC()), metrics);
     this.secrets = new SecretValues(client);
     this.resync = config.monitorResyncInterval();
   }
@@ -76,6 +84,10 @@ public class AlertingMonitorExecutor implements MonitorExecutor {
       LOG.infof(
           "DetectionRule %s/%s: monitor %s %s",
           namespace, rule.getMetadata().getName(), result.monitorId(), result.action());
+    }
+    if (result.action() == SyncAction.REPAIRED) {
+      drift.repaired(
+          rule, "monitor", "Alerting monitor " + result.monitorId() + ": " + result.detail());
     }
     return result.monitorId();
   }

@@ -13,6 +13,7 @@ import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.Backoff;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.DesiredStateHash;
+import dev.vigil.operator.common.DriftRepairs;
 import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
@@ -138,8 +139,7 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
       if (!result.drifted().isEmpty()) {
         String message =
             "restored objects edited in Dashboards: " + String.join(", ", result.drifted());
-        LOG.infof("Dashboard %s: %s", id(dashboard), message);
-        events.normal(dashboard, "DriftRepaired", message);
+        new DriftRepairs(events, metrics).repaired(dashboard, "saved-objects", message);
       } else if (result.wroteAnything()) {
         LOG.infof(
             "Dashboard %s: imported %d, deleted %d saved objects at %s",

@@ -45,7 +45,7 @@ public final class BuiltInEngine implements RuleRunner {
       alerts.ensure(rule.rest());
       open = alerts.open(rule.rest(), rule.namespace(), rule.name());
     } catch (OpenSearchException e) {
-      return new RunOutcome(now, "Error: " + e.getMessage(), 0);
+      return new RunOutcome(now, "Error: " + e.getMessage(), null); // count unknown, not 0
     }
     AlertLifecycle.Plan plan;
     String result;

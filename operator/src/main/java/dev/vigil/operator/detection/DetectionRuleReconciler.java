@@ -51,6 +51,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "detectionrule", generationAwareEventProcessing = false)
 public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Cleaner<DetectionRule> {
   static final String CONNECTION_INDEX = "vigil-connection";
+  static final String ALERT_COUNT = "AlertCount";
 
   private final DetectionScheduler scheduler;
   private final ConnectionClients clients;
@@ -232,7 +233,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
     RunOutcome run = outcome.get();
     status.lastRunTime = run.time().truncatedTo(ChronoUnit.SECONDS).toString();
     status.lastResult = run.result();
-    status.activeAlerts = run.activeAlerts();
+    alertCount(status, run, rule.getMetadata().getGeneration());
     if (run.failed()) {
       ready(rule, status, false, "RunFailed", run.result());
     } else {
@@ -245,12 +246,41 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
     }
   }
 
+  /**
+   * A run that could not read the alert index does not know how many alerts are open: the last
+   * count stays in {@code activeAlerts} and {@value #ALERT_COUNT} turns Unknown (never a 0 that
+   * reads as "all clear" during an outage); the next run that reads them makes it True again.
+   */
+  private void alertCount(DetectionRuleStatus status, RunOutcome run, Long generation) {
+    if (run.activeAlerts() == null) {
+      conditions.set(
+          status.conditions,
+          ALERT_COUNT,
+          Conditions.UNKNOWN,
+          "CountUnavailable",
+          status.activeAlerts == null
+              ? "the alerts of this rule could not be read; never counted yet"
+              : "the alerts of this rule could not be read; activeAlerts is the last count",
+          generation);
+      return;
+    }
+    status.activeAlerts = run.activeAlerts();
+    conditions.set(
+        status.conditions,
+        ALERT_COUNT,
+        true,
+        "Counted",
+        run.activeAlerts() + " open alerts at the last run",
+        generation);
+  }
+
   private void alerting(
       DetectionRule rule, CompiledRule compiled, OpenSearchRest rest, DetectionRuleStatus status)
       throws InvalidSpecException {
     status.lastRunTime = null;
     status.lastResult = null;
     status.activeAlerts = null;
+    status.conditions.removeIf(c -> c.getType().equals(ALERT_COUNT));
     if (monitors.isEmpty()) {
       ready(
           rule,

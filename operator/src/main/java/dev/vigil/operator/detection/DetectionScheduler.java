@@ -166,7 +166,7 @@ public final class DetectionScheduler implements AutoCloseable {
     } catch (RuntimeException e) {
       // Never let one rule's bug kill its timer: report it like a failed run.
       LOG.errorf(e, "DetectionRule %s: run failed", rule.key());
-      outcome = new RunOutcome(java.time.Instant.now(), "Error: " + e, 0);
+      outcome = new RunOutcome(java.time.Instant.now(), "Error: " + e, null);
     }
     String result =
         outcome.failed()

@@ -6,9 +6,10 @@ import java.time.Instant;
  * How one run of a rule went.
  *
  * @param result NoMatch, Triggered, or "Error: …"
- * @param activeAlerts alerts ACTIVE or ACKNOWLEDGED after the run
+ * @param activeAlerts alerts ACTIVE or ACKNOWLEDGED after the run; null when the run could not read
+ *     them (OpenSearch unreachable): unknown, never 0
  */
-public record RunOutcome(Instant time, String result, int activeAlerts) {
+public record RunOutcome(Instant time, String result, Integer activeAlerts) {
   public static final String NO_MATCH = "NoMatch";
   public static final String TRIGGERED = "Triggered";
 
@@ -18,6 +19,8 @@ public record RunOutcome(Instant time, String result, int activeAlerts) {
 
   /** Same result and count: nothing a user would want to see in status changed. */
   public boolean sameAs(RunOutcome other) {
-    return other != null && result.equals(other.result) && activeAlerts == other.activeAlerts;
+    return other != null
+        && result.equals(other.result)
+        && java.util.Objects.equals(activeAlerts, other.activeAlerts);
   }
 }

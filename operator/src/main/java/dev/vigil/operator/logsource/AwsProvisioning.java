@@ -4,6 +4,8 @@ import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.operator.common.InvalidSpecException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,10 +19,17 @@ public final class AwsProvisioning {
 
   /**
    * What exists after {@link #apply}: no queue (null) in mode Scan; no account pieces (null) with
-   * allOrganizationAccounts.
+   * allOrganizationAccounts; {@code writes}: the queue attributes, notification entry and lifecycle
+   * rule that had to be written because they were not as wanted (drift, when in place before).
    */
   public record Provisioned(
-      QueueProvisioner.Queue queue, String notificationConflict, AccountPieces account) {}
+      QueueProvisioner.Queue queue,
+      String notificationConflict,
+      AccountPieces account,
+      List<Write> writes) {}
+
+  /** One piece written because it was missing or differed; {@code piece} as in DriftRepairs. */
+  public record Write(String piece, String detail) {}
 
   /** What lives in one account: log-group subscriptions (null unless cloudwatch), findings rule. */
   public record AccountPieces(LogGroupSubscriptions.Result subscriptions, boolean findingsRouted) {}
@@ -69,6 +78,7 @@ public final class AwsProvisioning {
     BucketConfiguration bucket = new BucketConfiguration(aws.s3, spec.s3.bucket);
     QueueProvisioner.Queue queue = null;
     String conflict = null;
+    List<Write> writes = new ArrayList<>();
     // Mode Scan is for buckets whose notifications cannot be configured: not even read here.
     if (!scans(spec)) {
       queue =
@@ -80,11 +90,37 @@ public final class AwsProvisioning {
               NotificationMerge.desired(
                   names.notificationId(), queue.arn(), spec.s3.prefix, spec.s3.suffix));
       conflict = notify instanceof ConfigChange.Conflict<?> c ? c.message() : null;
+      if (!queues.rewritten().isEmpty()) {
+        writes.add(
+            new Write(
+                "queue-attributes",
+                String.join(", ", queues.rewritten()) + " of " + queue.url() + " set back"));
+      }
+      if (notify instanceof ConfigChange.Write<?>) {
+        writes.add(
+            new Write(
+                "bucket-notification",
+                "entry '"
+                    + names.notificationId()
+                    + "' of s3://"
+                    + spec.s3.bucket
+                    + " was missing or differed; written back"));
+      }
     }
-    bucket.lifecycle(lifecycleRule(spec, names), names.lifecycleRuleId());
+    if (bucket.lifecycle(lifecycleRule(spec, names), names.lifecycleRuleId())
+        instanceof ConfigChange.Write<?>) {
+      writes.add(
+          new Write(
+              "lifecycle-rule",
+              "rule '"
+                  + names.lifecycleRuleId()
+                  + "' of s3://"
+                  + spec.s3.bucket
+                  + " was not as spec.lifecycle says; written back"));
+    }
     AccountPieces pieces =
         allOrganizationAccounts(spec) ? null : applyInAccount(source, aws, role -> role);
-    return new Provisioned(queue, conflict, pieces);
+    return new Provisioned(queue, conflict, pieces, List.copyOf(writes));
   }
 
   /**

@@ -5,6 +5,10 @@ import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
+import dev.vigil.core.alerts.StreamDetector;
+import dev.vigil.core.rules.RuleCompiler;
+import dev.vigil.core.rules.RuleException;
+import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.DesiredStateHash;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -42,6 +46,7 @@ public final class IngesterWorkload {
   private static final String CREDENTIALS_DIR = "/var/run/vigil/opensearch";
   private static final String CA_DIR = "/var/run/vigil/opensearch-ca";
   private static final String GEOIP_DIR = "/var/run/vigil/geoip";
+  private static final RuleCompiler COMPILER = RuleCompiler.defaults();
 
   private IngesterWorkload() {}
 
@@ -186,11 +191,14 @@ public final class IngesterWorkload {
   }
 
   /**
-   * The DetectionRules the ingesters run per event (streaming detection; the ingester keeps the
-   * every-match ones of its log types) as the manifests users write: the built-in engine's rules on
-   * the same connection. Empty when there are none.
+   * The DetectionRules this ingester runs per event (streaming detection), as the manifests users
+   * write, sorted by name: the built-in engine's rules on the same connection that the stream can
+   * run ({@link StreamDetector#select}: valid, every-match, a log type) and that read {@code
+   * logType} (any type for {@code auto}). Empty when there are none. Only what the ingester runs is
+   * written, so an invalid rule, a counting rule or another log type's rule changes neither the
+   * ConfigMap nor the config hash, and no ingester restarts for it.
    */
-  public static String streamRules(List<DetectionRule> rules) {
+  public static String streamRules(List<DetectionRule> rules, String logType) {
     StringBuilder yaml = new StringBuilder();
     for (DetectionRule rule :
         rules.stream().sorted(Comparator.comparing(r -> r.getMetadata().getName())).toList()) {
@@ -205,9 +213,25 @@ public final class IngesterWorkload {
               "namespace",
               rule.getMetadata().getNamespace()));
       manifest.put("spec", rule.getSpec());
-      yaml.append(Serialization.asYaml(manifest));
+      String document = Serialization.asYaml(manifest);
+      if (streams(document, rule.getMetadata().getName(), logType)) {
+        yaml.append(document);
+      }
     }
     return yaml.toString();
+  }
+
+  /** Whether the ingester of {@code logType} would run this manifest: read as the ingester does. */
+  private static boolean streams(String manifest, String name, String logType) {
+    try {
+      StreamDetector.Selection selection =
+          StreamDetector.select(RuleManifest.read(manifest, "DetectionRule " + name), COMPILER);
+      return selection.rules().size() == 1
+          && ("auto".equals(logType)
+              || selection.rules().get(0).compiled().logType().id().equals(logType));
+    } catch (RuleException e) {
+      return false;
+    }
   }
 
   public static ConfigMap configMap(

@@ -9,6 +9,7 @@ import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.Backoff;
 import dev.vigil.operator.common.Conditions;
+import dev.vigil.operator.common.DriftRepairs;
 import dev.vigil.operator.common.Durations;
 import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
@@ -16,12 +17,17 @@ import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -29,7 +35,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -39,8 +48,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * ReplicaPlanner}). Each piece has its condition (QueueReady, NotificationsReady,
  * SubscriptionsReady, IngesterReady, and AccountsReady across the organization); Ready is all of
  * them. Re-runs every scale interval (and discovery interval for CloudWatch Logs), so new log
- * groups get subscribed and drift is repaired. With deletionPolicy Delete the finalizer removes
- * only what Vigil created.
+ * groups get subscribed and drift is repaired — each repair a DriftRepaired Event ({@link
+ * DriftRepairs}). Nothing is provisioned until the LogSource's OpenSearchConnection exists (it is
+ * watched, so its creation resumes the LogSource at once). With deletionPolicy Delete the finalizer
+ * removes only what Vigil created.
  */
 @ControllerConfiguration(name = "logsource")
 public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSource> {
@@ -50,12 +61,15 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   static final String SUBSCRIPTIONS_READY = "SubscriptionsReady";
   static final String INGESTER_READY = "IngesterReady";
   static final String ACCOUNTS_READY = "AccountsReady";
+  static final String CONNECTION_NOT_FOUND = "ConnectionNotFound";
+  private static final String CONNECTION_INDEX = "vigil-connection";
 
   private final KubernetesClient client;
   private final MeterRegistry metrics;
   private final OperatorConfig config;
   private final StatusUpdates statusUpdates;
   private final KubeEvents events;
+  private final DriftRepairs drift;
   private final Conditions conditions;
   private final ReadyCondition readiness;
   private final Clock clock;
@@ -74,11 +88,51 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     this.clock = Clock.systemUTC();
     this.statusUpdates = new StatusUpdates(metrics);
     this.events = new KubeEvents(client, clock);
+    this.drift = new DriftRepairs(events, metrics);
     this.conditions = new Conditions(clock);
     this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.deployments = new IngesterDeployments(client, config.ingesters());
     this.members = new MemberAccounts(this::clientsForRole);
+  }
+
+  /** The LogSource's OpenSearchConnection is watched: one that appears resumes its LogSources. */
+  @Override
+  public List<EventSource<?, LogSource>> prepareEventSources(
+      EventSourceContext<LogSource> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            CONNECTION_INDEX,
+            source -> List.of(source.getMetadata().getNamespace() + "/" + connectionName(source)));
+    return List.of(
+        new InformerEventSource<OpenSearchConnection, LogSource>(
+            InformerEventSourceConfiguration.from(OpenSearchConnection.class, LogSource.class)
+                .withSecondaryToPrimaryMapper(
+                    connection ->
+                        context
+                            .getPrimaryCache()
+                            .byIndex(
+                                CONNECTION_INDEX,
+                                connection.getMetadata().getNamespace()
+                                    + "/"
+                                    + connection.getMetadata().getName())
+                            .stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper(
+                    (LogSource source) ->
+                        Set.of(
+                            new ResourceID(
+                                connectionName(source), source.getMetadata().getNamespace())))
+                .build(),
+            context));
+  }
+
+  private static String connectionName(LogSource source) {
+    return source.getSpec() == null || source.getSpec().connectionRef == null
+        ? "default"
+        : source.getSpec().connectionRef.name;
   }
 
   @Override
@@ -95,9 +149,26 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     Duration next = recheck(source.getSpec());
     try {
       AwsProvisioning.validate(source.getSpec());
+      Optional<OpenSearchConnection> connection =
+          context.getSecondaryResource(OpenSearchConnection.class);
+      if (connection.isEmpty()) {
+        // Nothing in AWS before the events have somewhere to go: the watch resumes it.
+        readiness.set(
+            source,
+            status,
+            false,
+            CONNECTION_NOT_FOUND,
+            "OpenSearchConnection '"
+                + connectionName(source)
+                + "' does not exist in namespace "
+                + source.getMetadata().getNamespace()
+                + "; nothing is provisioned until it does");
+        return statusUpdates.apply(source, status);
+      }
       AwsClients aws = clients(source.getSpec());
       status.identity = aws.identity();
       AwsProvisioning.Provisioned done = AwsProvisioning.apply(source, aws);
+      reportDrift(source, previous, done.writes());
       if (done.queue() == null) {
         if (previous != null && previous.queueUrl != null) {
           // Switched from SQS: kept in the status until the queue is gone, so a failure retries.
@@ -133,7 +204,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
       } else {
         organization(source, status, generation);
       }
-      ingester(source, aws, done.queue(), status, generation);
+      ingester(source, connection.get(), aws, done.queue(), status, generation);
       backoff.succeeded(uid);
     } catch (InvalidSpecException e) {
       readiness.set(source, status, false, "InvalidSpec", e.getMessage());
@@ -211,30 +282,39 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     subscriptions(status, rollout.subscriptions(), generation);
   }
 
+  /**
+   * Writes to a piece whose condition was True at this generation are drift repairs: it was in
+   * place, and something outside Vigil changed it since. (A first write, or one after a spec
+   * change, is not.)
+   */
+  private void reportDrift(
+      LogSource source, LogSourceStatus previous, List<AwsProvisioning.Write> writes) {
+    for (AwsProvisioning.Write write : writes) {
+      String condition =
+          write.piece().equals("bucket-notification") ? NOTIFICATIONS_READY : QUEUE_READY;
+      boolean wasInPlace =
+          previous != null
+              && Conditions.find(previous.conditions, condition)
+                  .filter(c -> Conditions.TRUE.equals(c.getStatus()))
+                  .filter(
+                      c ->
+                          java.util.Objects.equals(
+                              c.getObservedGeneration(), source.getMetadata().getGeneration()))
+                  .isPresent();
+      if (wasInPlace) {
+        drift.repaired(source, write.piece(), write.detail());
+      }
+    }
+  }
+
   private void ingester(
       LogSource source,
+      OpenSearchConnection connection,
       AwsClients aws,
       QueueProvisioner.Queue queue,
       LogSourceStatus status,
       Long generation) {
-    String connectionName =
-        source.getSpec().connectionRef == null ? "default" : source.getSpec().connectionRef.name;
-    OpenSearchConnection connection =
-        client
-            .resources(OpenSearchConnection.class)
-            .inNamespace(source.getMetadata().getNamespace())
-            .withName(connectionName)
-            .get();
-    if (connection == null) {
-      conditions.set(
-          status.conditions,
-          INGESTER_READY,
-          false,
-          "ConnectionNotFound",
-          "OpenSearchConnection '" + connectionName + "' does not exist in this namespace",
-          generation);
-      return;
-    }
+    String connectionName = connectionName(source);
     LogSourceSpec.Ingester settings =
         source.getSpec().ingester == null
             ? new LogSourceSpec.Ingester()
@@ -285,7 +365,9 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
         queue == null
             ? ScanMode.lagSeconds(aws.s3, source, now)
             : depth.oldestAge() == null ? null : depth.oldestAge().toSeconds();
-    String streamRules = IngesterWorkload.streamRules(builtInRules(source, connectionName));
+    String streamRules =
+        IngesterWorkload.streamRules(
+            builtInRules(source, connectionName), source.getSpec().logType.name());
     deployments.apply(
         source,
         connection,

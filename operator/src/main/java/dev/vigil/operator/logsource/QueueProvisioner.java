@@ -22,6 +22,7 @@ public final class QueueProvisioner {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SqsClient sqs;
+  private final List<String> rewritten = new java.util.ArrayList<>();
 
   public QueueProvisioner(SqsClient sqs) {
     this.sqs = sqs;
@@ -51,8 +52,10 @@ public final class QueueProvisioner {
             policy(arn, bucket, sourceAccount));
     Map<QueueAttributeName, String> current =
         sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(wanted.keySet())).attributes();
-    if (!sameAttributes(wanted, current)) {
+    List<String> differing = differing(wanted, current);
+    if (!differing.isEmpty()) {
       sqs.setQueueAttributes(r -> r.queueUrl(url).attributes(wanted));
+      rewritten.addAll(differing);
     }
     return new Queue(url, arn, dlqUrl, dlqArn);
   }
@@ -97,16 +100,26 @@ public final class QueueProvisioner {
     return Long.parseLong(attributes.getOrDefault(name, "0"));
   }
 
-  /** Policies come back re-serialized (spacing, key order): compare them as JSON. */
-  private static boolean sameAttributes(
+  /** The queue attributes {@link #ensure} had to write (since this provisioner was made). */
+  public List<String> rewritten() {
+    return List.copyOf(rewritten);
+  }
+
+  /**
+   * The attributes whose current value is not the wanted one, sorted. Policies come back
+   * re-serialized (spacing, key order): compared as JSON.
+   */
+  private static List<String> differing(
       Map<QueueAttributeName, String> wanted, Map<QueueAttributeName, String> current) {
-    for (Map.Entry<QueueAttributeName, String> e : wanted.entrySet()) {
-      String now = current.get(e.getKey());
-      if (now == null || !json(e.getValue()).equals(json(now))) {
-        return false;
-      }
-    }
-    return true;
+    return wanted.entrySet().stream()
+        .filter(
+            e -> {
+              String now = current.get(e.getKey());
+              return now == null || !json(e.getValue()).equals(json(now));
+            })
+        .map(e -> e.getKey().toString())
+        .sorted()
+        .toList();
   }
 
   private static JsonNode json(String value) {

@@ -444,6 +444,62 @@ class DetectionEngineIT {
   }
 
   @Test
+  void whileOpenSearchCannotBeReadTheActiveAlertCountIsUnknownNotZero() throws Exception {
+    index(cloudTrail("StopLogging", "cloudtrail.amazonaws.com", MALLORY, null, Instant.now()));
+    DetectionRuleSpec spec = new DetectionRuleSpec();
+    spec.severity = 1;
+    spec.logType = LogTypeName.cloudtrail;
+    spec.query = "eventName:StopLogging";
+    spec.interval = "1h"; // one run now, whose window holds the event
+    spec.engine = DetectionRuleSpec.Engine.BuiltIn;
+    create(rule("outage-count", spec));
+    awaitRule(
+        "outage-count",
+        r ->
+            Integer.valueOf(1).equals(r.getStatus().activeAlerts)
+                && "True".equals(condition(r.getStatus().conditions, "AlertCount")));
+
+    // OpenSearch is gone for this rule (its connection points where nothing listens); runs
+    // every second from now on.
+    String endpoint = node.uri().toString();
+    editConnection("http://127.0.0.1:" + dev.vigil.testing.FreePorts.next());
+    client
+        .resources(DetectionRule.class)
+        .inNamespace(namespace)
+        .withName("outage-count")
+        .edit(
+            r -> {
+              r.getSpec().interval = "1s";
+              return r;
+            });
+    DetectionRule outage =
+        awaitRule(
+            "outage-count",
+            r -> "Unknown".equals(condition(r.getStatus().conditions, "AlertCount")));
+    assertThat(outage.getStatus().activeAlerts).as("the last count, not 0").isEqualTo(1);
+    assertThat(outage.getStatus().lastResult).startsWith("Error: ");
+    assertThat(
+            Conditions.find(outage.getStatus().conditions, "AlertCount").orElseThrow().getMessage())
+        .contains("last count");
+
+    editConnection(endpoint);
+    awaitRule(
+        "outage-count", r -> "True".equals(condition(r.getStatus().conditions, "AlertCount")));
+  }
+
+  private void editConnection(String endpoint) {
+    client
+        .resources(dev.vigil.api.v1alpha1.OpenSearchConnection.class)
+        .inNamespace(namespace)
+        .withName("default")
+        .edit(
+            c -> {
+              c.getSpec().endpoint = endpoint;
+              return c;
+            });
+  }
+
+  @Test
   void anAlertTheStreamRaisedIsSentByTheNextRunOnceAndKeptNotDuplicated() throws Exception {
     webhookChannel("hook", ChannelType.Webhook, "/hook/" + namespace, null);
     awaitChannelReady("hook");
