@@ -38,6 +38,9 @@ final class ExitCodes {
 
   /** The exit code of an exception that escaped a command. */
   static int of(Throwable e) {
+    if (e instanceof CommandLine.ParameterException) {
+      return USAGE; // a value checked inside a command (e.g. parse --type)
+    }
     return e instanceof KubernetesClientException ? UNREACHABLE : ERROR;
   }
 }
