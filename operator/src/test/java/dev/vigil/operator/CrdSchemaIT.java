@@ -134,6 +134,18 @@ class CrdSchemaIT {
   }
 
   @Test
+  void aLogSourceNameFitsTheLabelItBecomes() {
+    String spec = "{logType: cloudtrail, s3: {bucket: my-logs}}";
+    assertThat(
+            rejection(
+                () ->
+                    client.resource(resource("LogSource", "a".repeat(64), spec)).dryRun().create()))
+        .contains("a LogSource name has at most 63 characters");
+    assertThat(client.resource(resource("LogSource", "a".repeat(63), spec)).dryRun().create())
+        .isNotNull();
+  }
+
+  @Test
   void fieldsWhoseChangeWouldOrphanAwsResourcesAreImmutable() {
     GenericKubernetesResource created =
         client

@@ -2,6 +2,7 @@ package dev.vigil.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -18,6 +19,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Groups.SIEM)
 @Version(Groups.VERSION)
 @Categories(Groups.CATEGORY)
+// The name becomes a label value on the ingester workload (siem.vigil.dev/logsource), which
+// Kubernetes limits to 63 characters.
+@ValidationRule(
+    value = "self.metadata.name.size() <= 63",
+    message = "a LogSource name has at most 63 characters (it labels the ingester workload)")
 @ShortNames("logsrc")
 @AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.logType")
 @AdditionalPrinterColumn(name = "Bucket", jsonPath = ".spec.s3.bucket")
