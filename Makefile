@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test images parts format crds bench bench-ratio bench-stream bench-ingester bench-geoip bench-alerting clean
+.PHONY: demo build test images dist parts format crds bench bench-ratio bench-stream bench-ingester bench-geoip bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -20,6 +20,12 @@ test: parts
 ## ingester/target/vigil-ingester-image.tar (docker-archive, tagged ghcr.io/vigil-siem/vigil-<app>:<pom version>).
 images:
 	$(MVN) -q -pl operator,ingester -am package -DskipTests -Dimages
+
+## The CLI as a release artifact that needs no source build: dist/vigil-<version>.tar.gz (launcher, runnable jar,
+## CRDs for `vigil validate`, bash completion; Java 17+ to run).
+dist:
+	$(MVN) -q -pl cli -am package -DskipTests
+	bash deploy/dist/build-dist.sh
 
 ## Prepare the AWS emulator, Kubernetes, Helm, promtool, Argo CD's Lua runner and the node's packages in the cache (idempotent; shows progress the first
 ## time). The node needs root: as another user its tests fail saying so, and the demo runs without it.

@@ -14,3 +14,46 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "vigil.clusterScopedName" -}}
 {{ .Release.Name }}-operator
 {{- end }}
+
+{{/* What the operator reads and writes in the namespaces it serves: a ClusterRole's rules, or each watched
+     namespace's Role's in namespace-scoped mode (operator.rbac.scope). */}}
+{{- define "vigil.operatorRules" -}}
+- apiGroups: [siem.vigil.dev]
+  resources: [opensearchconnections, logsources, detectionrules, notificationchannels, dashboards, snapshotpolicies]
+  verbs: [get, list, watch, patch, update]
+- apiGroups: [siem.vigil.dev]
+  resources:
+    - opensearchconnections/status
+    - logsources/status
+    - detectionrules/status
+    - notificationchannels/status
+    - dashboards/status
+    - snapshotpolicies/status
+  verbs: [get, patch, update]
+- apiGroups: [siem.vigil.dev]
+  resources:
+    - opensearchconnections/finalizers
+    - logsources/finalizers
+    - detectionrules/finalizers
+    - notificationchannels/finalizers
+    - dashboards/finalizers
+    - snapshotpolicies/finalizers
+  verbs: [update]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create, patch]
+# Ingester workloads, one per LogSource.
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [get, list, watch, create, patch, update, delete]
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get, list, watch, create, patch, update, delete]
+# The ingesters' service account, created when a namespace has none (never modified: IRSA annotations are yours).
+- apiGroups: [""]
+  resources: [serviceaccounts]
+  verbs: [get, create]
+{{- end }}

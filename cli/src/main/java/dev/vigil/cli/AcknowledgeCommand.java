@@ -60,7 +60,7 @@ final class AcknowledgeCommand implements Callable<Integer> {
         DetectionRule current = resource.get();
         if (current == null) {
           err.println("DetectionRule " + namespace + "/" + rule + " not found");
-          return 1;
+          return ExitCodes.NOT_FOUND;
         }
         Map<String, String> annotations = current.getMetadata().getAnnotations();
         Set<String> ids = ids(annotations == null ? null : annotations.get(key()));

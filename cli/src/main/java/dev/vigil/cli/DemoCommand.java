@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
       return new DemoRun(DemoLayout.find(state), console, once, timeout, processes).run();
     } catch (DemoException e) {
       spec.commandLine().getErr().println("vigil demo: " + e.getMessage());
-      return 2;
+      return ExitCodes.ERROR;
     }
   }
 }

@@ -33,6 +33,10 @@ final class KubeOptions {
     if (namespace != null) {
       config.setNamespace(namespace);
     }
+    // A command line answers fast when the cluster is unreachable (exit 3) instead of retrying
+    // for a minute as the client does by default.
+    config.setRequestRetryBackoffLimit(1);
+    config.setConnectionTimeout(10_000);
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

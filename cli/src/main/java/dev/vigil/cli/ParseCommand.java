@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code vigil parse}: the log core on local files. One JSON line per document on stdout, a summary
  * and one line per rejection on stderr. Exit 0: all good; 1: some records rejected (the good ones
- * are printed); 2: an input could not be read at all.
+ * are printed); 5: an input could not be read at all.
  */
 @Command(
     name = "parse",
@@ -36,11 +36,11 @@ import picocli.CommandLine.Parameters;
     description = {
       "Parse AWS log files as the ingester would and print one JSON line per document:",
       "  {\"index\": \"...\", \"id\": \"...\", \"source\": {...}}",
-      "Exit 0 when nothing was rejected, 1 when some records were rejected, 2 when an input cannot be read."
+      "Exit 0 when nothing was rejected, 1 when some records were rejected, 5 when an input cannot be read."
     })
 final class ParseCommand implements Callable<Integer> {
-  static final int REJECTED = 1;
-  static final int UNREADABLE = 2;
+  static final int REJECTED = ExitCodes.NOT_OK;
+  static final int UNREADABLE = ExitCodes.NOT_FOUND;
 
   @Option(
       names = "--type",

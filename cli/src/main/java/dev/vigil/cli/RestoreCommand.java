@@ -62,7 +62,7 @@ final class RestoreCommand implements Callable<Integer> {
       LocalDate.parse(date);
     } catch (DateTimeParseException e) {
       err.println("--date: '" + date + "' is not a day like 2026-11-01");
-      return 1;
+      return ExitCodes.USAGE;
     }
     String request = Long.toString(System.currentTimeMillis(), 36);
     try (KubernetesClient client = kube.client()) {
@@ -70,7 +70,7 @@ final class RestoreCommand implements Callable<Integer> {
       var resource = client.resources(SnapshotPolicy.class).inNamespace(namespace).withName(policy);
       if (resource.get() == null) {
         err.println("SnapshotPolicy " + namespace + "/" + policy + " not found");
-        return 1;
+        return ExitCodes.NOT_FOUND;
       }
       Map<String, String> annotations = new HashMap<>();
       annotations.put(SnapshotPolicy.RESTORE_ANNOTATION, date);
@@ -103,7 +103,7 @@ final class RestoreCommand implements Callable<Integer> {
           if (last.restoredIndices != null) {
             last.restoredIndices.forEach(i -> out.println("  " + i));
           }
-          return "Restored".equals(last.state) ? 0 : 1;
+          return "Restored".equals(last.state) ? ExitCodes.OK : ExitCodes.NOT_OK;
         }
         Thread.sleep(1000);
       }
@@ -113,7 +113,7 @@ final class RestoreCommand implements Callable<Integer> {
               + " s; is it running? (kubectl describe snapshotpolicy "
               + policy
               + ")");
-      return 2;
+      return ExitCodes.TIMEOUT;
     }
   }
 }

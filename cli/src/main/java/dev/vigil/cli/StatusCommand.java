@@ -1,5 +1,7 @@
 package dev.vigil.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Summarize the health of every Vigil resource in a namespace (their Ready conditions).",
-      "Exit 0 when all are Ready, 1 when any is not (or has no status yet)."
+      "Exit 0 when all are Ready, 1 when any is not (or has no status yet), 3 when the cluster",
+      "cannot be read."
     })
 final class StatusCommand implements Callable<Integer> {
   static final String API_VERSION = "siem.vigil.dev/v1alpha1";
@@ -42,6 +45,18 @@ final class StatusCommand implements Callable<Integer> {
       names = {"-A", "--all-namespaces"},
       description = "All namespaces.")
   boolean allNamespaces;
+
+  @Option(
+      names = {"-o", "--output"},
+      description = "Output format: table (default), json or yaml (a list of rows, for scripts).",
+      defaultValue = "table")
+  Output output;
+
+  enum Output {
+    table,
+    json,
+    yaml
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -74,7 +89,7 @@ final class StatusCommand implements Callable<Integer> {
           rows.add(row(kind, item));
         }
       }
-      if (rows.isEmpty()) {
+      if (rows.isEmpty() && output == Output.table) {
         out.println(
             "No Vigil resources in "
                 + (allNamespaces ? "any namespace" : "namespace " + namespace));
@@ -82,14 +97,21 @@ final class StatusCommand implements Callable<Integer> {
       }
     } catch (KubernetesClientException e) {
       err.println("cannot read Vigil resources: " + e.getMessage());
-      return 2;
+      return ExitCodes.UNREACHABLE;
+    }
+    long notReady = rows.stream().filter(r -> !r.ready().equals("True")).count();
+    int exit = notReady == 0 ? ExitCodes.OK : ExitCodes.NOT_OK;
+    if (output != Output.table) {
+      ObjectMapper mapper =
+          output == Output.json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+      return exit;
     }
     print(out, rows);
-    long notReady = rows.stream().filter(r -> !r.ready().equals("True")).count();
     out.println();
     out.println(
         rows.size() - notReady + "/" + rows.size() + " Ready" + (notReady > 0 ? "" : ", all good"));
-    return notReady == 0 ? 0 : 1;
+    return exit;
   }
 
   @SuppressWarnings("unchecked")

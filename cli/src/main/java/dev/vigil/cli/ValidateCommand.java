@@ -117,14 +117,17 @@ final class ValidateCommand implements Callable<Integer> {
     return problems > 0 ? 1 : 0;
   }
 
-  /** crds/ next to the checkout the jar was built in (cli/target/vigil.jar), else ./crds. */
+  /**
+   * crds/ of the checkout the jar was built in (cli/target/vigil.jar) or of the release it ships in
+   * (lib/vigil.jar, make dist), else ./crds.
+   */
   private static Path defaultCrds() {
     try {
       Path jar =
           Path.of(
               ValidateCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
-        if (Files.isDirectory(dir.resolve("crds")) && Files.isDirectory(dir.resolve("cli"))) {
+        if (Files.isRegularFile(dir.resolve("crds/logsources.siem.vigil.dev.yaml"))) {
           return dir.resolve("crds");
         }
       }

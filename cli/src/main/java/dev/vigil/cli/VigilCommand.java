@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,6 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VigilVersion.class,
     description = "Vigil: a Kubernetes-native SIEM for multi-account AWS Organizations.",
+    footer = {"", ExitCodes.HELP_LINE_1, ExitCodes.HELP_LINE_2},
     subcommands = {
       DemoCommand.class,
       ParseCommand.class,
@@ -19,6 +21,7 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       AcknowledgeCommand.class,
       DashboardsCommand.class,
+      AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })
 public final class VigilCommand implements Runnable {
@@ -29,7 +32,18 @@ public final class VigilCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /**
+   * The command line with vigil's exit codes for exceptions and completion named {@code
+   * completion}.
+   */
+  static CommandLine commandLine() {
+    CommandLine line = new CommandLine(new VigilCommand());
+    line.setExitCodeExceptionMapper(ExitCodes::of);
+    line.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    return line;
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new VigilCommand()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }

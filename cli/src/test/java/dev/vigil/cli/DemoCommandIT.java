@@ -46,7 +46,7 @@ class DemoCommandIT {
 
   private static String demoOnce(String name, String... more) {
     StringWriter output = new StringWriter();
-    CommandLine cli = new CommandLine(new VigilCommand());
+    CommandLine cli = VigilCommand.commandLine();
     cli.setOut(new PrintWriter(output, true));
     java.util.List<String> args =
         new java.util.ArrayList<>(

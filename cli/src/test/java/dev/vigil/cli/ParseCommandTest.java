@@ -23,7 +23,7 @@ class ParseCommandTest {
     PrintStream original = System.out;
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
-      CommandLine cli = new CommandLine(new VigilCommand());
+      CommandLine cli = VigilCommand.commandLine();
       cli.setErr(new PrintWriter(err, true));
       return cli.execute(args);
     } finally {
@@ -60,10 +60,10 @@ class ParseCommandTest {
   }
 
   @Test
-  void unreadableInputExitsTwoWithTheReason() throws Exception {
+  void unreadableInputExitsFiveWithTheReason() throws Exception {
     Path notGzip = Files.write(dir.resolve("x.json.gz"), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
     assertThat(run("parse", notGzip.toString(), dir.resolve("missing.log").toString()))
-        .isEqualTo(2);
+        .isEqualTo(5);
     assertThat(err.toString()).contains("not valid gzip").contains("missing.log: no such file");
   }
 

@@ -2,6 +2,9 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.api.v1alpha1.Condition;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec;
@@ -11,17 +14,21 @@ import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
 import dev.vigil.api.v1alpha1.SnapshotPolicy;
 import dev.vigil.api.v1alpha1.SnapshotPolicySpec;
 import dev.vigil.api.v1alpha1.SnapshotPolicyStatus.RestoreStatus;
+import dev.vigil.testing.FreePorts;
 import dev.vigil.testing.KubeApiServer;
 import dev.vigil.testing.RealParts;
 import dev.vigil.testing.VigilCrds;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -32,7 +39,7 @@ class StatusCommandIT {
   private final KubeApiServer server = RealParts.kube();
 
   @Test
-  void summarizesTheReadyConditionOfEveryVigilResourceInTheNamespace() {
+  void summarizesTheReadyConditionOfEveryVigilResourceInTheNamespace() throws IOException {
     try (KubernetesClient client = server.adminClient()) {
       installCrds(client);
       namespace(client, "status-mixed");
@@ -68,6 +75,40 @@ class StatusCommandIT {
         .containsPattern(
             "SnapshotPolicy +nightly +Unknown +NoStatus +the operator has not reported")
         .contains("1/2 Ready");
+
+    for (String format : List.of("json", "yaml")) {
+      Result structured =
+          run(
+              "status",
+              "-n",
+              "status-mixed",
+              "-o",
+              format,
+              "--kubeconfig",
+              server.kubeconfig().toString());
+      assertThat(structured.exit()).as(format + " keeps the exit code").isEqualTo(1);
+      JsonNode rows =
+          (format.equals("json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory()))
+              .readTree(structured.output());
+      assertThat(rows).as(structured.output()).hasSize(2);
+      assertThat(rows.findValuesAsText("kind"))
+          .containsExactlyInAnyOrder("OpenSearchConnection", "SnapshotPolicy");
+      assertThat(rows.findValuesAsText("ready")).containsExactlyInAnyOrder("True", "Unknown");
+      assertThat(rows.findValuesAsText("namespace")).containsOnly("status-mixed");
+    }
+  }
+
+  @Test
+  void anUnreachableClusterExitsThree(@TempDir Path dir) throws IOException {
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(
+        kubeconfig,
+        Files.readString(server.kubeconfig())
+            .replaceAll(
+                "server: *https://[^\\s]+", "server: https://127.0.0.1:" + FreePorts.next()));
+    Result result = run("status", "-n", "x", "--kubeconfig", kubeconfig.toString());
+    assertThat(result.exit()).as(result.output()).isEqualTo(3);
+    assertThat(result.output()).contains("cannot read Vigil resources");
   }
 
   @Test
@@ -99,7 +140,7 @@ class StatusCommandIT {
             "status-empty",
             "--kubeconfig",
             server.kubeconfig().toString());
-    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.exit()).as("not found").isEqualTo(5);
     assertThat(result.output()).contains("SnapshotPolicy status-empty/nope not found");
   }
 
@@ -217,7 +258,7 @@ class StatusCommandIT {
           .containsEntry(DetectionRule.ACKNOWLEDGE_ANNOTATION, "first,second");
 
       Result missing = run("ack", "no-such-rule", "x", "-n", "ack-cli", "--kubeconfig", kubeconfig);
-      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.exit()).as("not found").isEqualTo(5);
       assertThat(missing.output()).contains("DetectionRule ack-cli/no-such-rule not found");
     }
   }
@@ -236,7 +277,7 @@ class StatusCommandIT {
 
   private static Result run(String... args) {
     StringWriter output = new StringWriter();
-    CommandLine cli = new CommandLine(new VigilCommand());
+    CommandLine cli = VigilCommand.commandLine();
     cli.setOut(new PrintWriter(output, true));
     cli.setErr(new PrintWriter(output, true));
     int exit = cli.execute(args);

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +85,9 @@ class CrdSchemaIT {
   @CsvSource(
       delimiter = '|',
       value = {
-        "rule with query and sigma | DetectionRule | {severity: 2, logType: cloudtrail, query: 'a:b', sigma: 'x'} | set only one of query, dsl or sigma",
+        "rule with query and sigma | DetectionRule | {severity: 2, logType: cloudtrail, query: 'a:b', sigma: 'x'} | set exactly one of query, dsl or sigma",
+        "rule with query and dsl | DetectionRule | {severity: 2, logType: cloudtrail, query: 'a:b', dsl: {term: {a: b}}} | set exactly one of query, dsl or sigma",
+        "rule with nothing to match | DetectionRule | {severity: 2, logType: cloudtrail} | set exactly one of query, dsl or sigma",
         "rule severity out of range | DetectionRule | {severity: 7, logType: cloudtrail, query: 'a:b'} | spec.severity",
         "rule without logs | DetectionRule | {severity: 2, query: 'a:b'} | set logType or indexPattern",
         "log source max below min | LogSource | {logType: cloudtrail, s3: {bucket: my-logs}, ingester: {minReplicas: 3, maxReplicas: 2}} | maxReplicas must be at least",
@@ -104,19 +107,148 @@ class CrdSchemaIT {
       })
   void invalidManifestIsRejectedWithTheRuleMessage(
       String name, String kind, String spec, String expected) {
-    String yaml =
-        "apiVersion: siem.vigil.dev/v1alpha1\nkind: "
-            + kind
-            + "\nmetadata: {name: invalid, namespace: vigil}\nspec: "
-            + spec
-            + "\n";
-    GenericKubernetesResource resource =
-        client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
+    GenericKubernetesResource resource = resource(kind, "invalid", spec);
     KubernetesClientException rejected =
         catchThrowableOfType(
             KubernetesClientException.class, () -> client.resource(resource).dryRun().create());
     assertThat(rejected).as("%s should be rejected", name).isNotNull();
     assertThat(rejected.getCode()).isEqualTo(422);
     assertThat(rejected.getMessage()).contains(expected);
+  }
+
+  @Test
+  void everyKindIsInTheVigilCategorySoKubectlGetVigilListsThemAll() {
+    List<String> inCategory =
+        client.getApiResources("siem.vigil.dev/v1alpha1").getResources().stream()
+            .filter(r -> r.getCategories() != null && r.getCategories().contains("vigil"))
+            .map(r -> r.getKind())
+            .toList();
+    assertThat(inCategory)
+        .containsExactlyInAnyOrder(
+            "OpenSearchConnection",
+            "LogSource",
+            "DetectionRule",
+            "NotificationChannel",
+            "Dashboard",
+            "SnapshotPolicy");
+  }
+
+  @Test
+  void aLogSourceNameFitsTheLabelItBecomes() {
+    String spec = "{logType: cloudtrail, s3: {bucket: my-logs}}";
+    assertThat(
+            rejection(
+                () ->
+                    client.resource(resource("LogSource", "a".repeat(64), spec)).dryRun().create()))
+        .contains("a LogSource name has at most 63 characters");
+    assertThat(client.resource(resource("LogSource", "a".repeat(63), spec)).dryRun().create())
+        .isNotNull();
+  }
+
+  @Test
+  void fieldsWhoseChangeWouldOrphanAwsResourcesAreImmutable() {
+    GenericKubernetesResource created =
+        client
+            .resource(
+                resource(
+                    "LogSource",
+                    "moving",
+                    "{logType: cloudtrail, s3: {bucket: old-logs, prefix: a/}, aws: {region: eu-west-1}}"))
+            .create();
+    try {
+      assertThat(rejectedUpdate(created, "logType", "vpcflow")).contains("logType is immutable");
+      assertThat(rejectedUpdate(created, "s3.bucket", "new-logs"))
+          .contains("s3.bucket is immutable");
+      assertThat(rejectedUpdate(created, "aws.region", "us-east-1"))
+          .contains("aws.region is immutable");
+      GenericKubernetesResource moved = withSpecValue(created, "s3.prefix", "b/");
+      assertThat(client.resource(moved).update().getMetadata().getGeneration())
+          .as("other fields stay editable")
+          .isEqualTo(2);
+    } finally {
+      client.resource(created).delete();
+    }
+  }
+
+  @Test
+  void conditionsFollowKubernetesStandardConditionSchema() {
+    GenericKubernetesResource created =
+        client
+            .resource(
+                resource(
+                    "DetectionRule",
+                    "conditions",
+                    "{severity: 2, logType: cloudtrail, query: 'a:b'}"))
+            .create();
+    try {
+      String time = "2026-12-06T00:00:00Z";
+      assertThat(rejectedStatus(created, List.of(condition("Ready", "Maybe", time))))
+          .contains("Unsupported value: \"Maybe\"");
+      assertThat(rejectedStatus(created, List.of(condition("Ready", "True", "yesterday"))))
+          .contains("lastTransitionTime");
+      assertThat(
+              rejectedStatus(
+                  created,
+                  List.of(condition("Ready", "True", time), condition("Ready", "False", time))))
+          .contains("Duplicate value");
+      created.setAdditionalProperty(
+          "status", Map.of("conditions", List.of(condition("Ready", "True", time))));
+      assertThat(client.resource(created).updateStatus().get("status", "conditions").toString())
+          .contains("Ready");
+    } finally {
+      client.resource(created).delete();
+    }
+  }
+
+  private static GenericKubernetesResource resource(String kind, String name, String spec) {
+    String yaml =
+        "apiVersion: siem.vigil.dev/v1alpha1\nkind: "
+            + kind
+            + "\nmetadata: {name: "
+            + name
+            + ", namespace: vigil}\nspec: "
+            + spec
+            + "\n";
+    return client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
+  }
+
+  private static Map<String, String> condition(String type, String status, String time) {
+    return Map.of("type", type, "status", status, "lastTransitionTime", time, "reason", "Test");
+  }
+
+  private static String rejectedStatus(
+      GenericKubernetesResource resource, List<Map<String, String>> conditions) {
+    GenericKubernetesResource copy = client.getKubernetesSerialization().clone(resource);
+    copy.setAdditionalProperty("status", Map.of("conditions", conditions));
+    return rejection(() -> client.resource(copy).updateStatus());
+  }
+
+  private static String rejectedUpdate(GenericKubernetesResource resource, String path, Object to) {
+    GenericKubernetesResource changed = withSpecValue(resource, path, to);
+    return rejection(() -> client.resource(changed).update());
+  }
+
+  /**
+   * A copy of {@code resource} with the spec field at the dotted {@code path} set to {@code to}.
+   */
+  @SuppressWarnings("unchecked")
+  private static GenericKubernetesResource withSpecValue(
+      GenericKubernetesResource resource, String path, Object to) {
+    GenericKubernetesResource copy = client.getKubernetesSerialization().clone(resource);
+    Map<String, Object> map = (Map<String, Object>) copy.getAdditionalProperties().get("spec");
+    String[] parts = path.split("\\.");
+    for (int i = 0; i < parts.length - 1; i++) {
+      map = (Map<String, Object>) map.get(parts[i]);
+    }
+    map.put(parts[parts.length - 1], to);
+    return copy;
+  }
+
+  private static String rejection(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    KubernetesClientException rejected =
+        catchThrowableOfType(KubernetesClientException.class, call);
+    assertThat(rejected).as("the API server should refuse this").isNotNull();
+    assertThat(rejected.getCode()).isEqualTo(422);
+    return rejected.getMessage();
   }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 
-/** A standard Kubernetes status condition, shared by every Vigil kind. */
+/**
+ * A standard Kubernetes status condition (metav1.Condition's schema), shared by every Vigil kind.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
   @Required
@@ -21,6 +23,7 @@ public class Condition {
   @JsonPropertyDescription("Human-readable details of the last transition.")
   private String message;
 
+  @Required
   @JsonPropertyDescription(
       "When the status last changed (RFC 3339); unchanged while the status stays the same.")
   private String lastTransitionTime;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     "A detection: what to match, when to alert, how severe, whom to tell, and sample events that prove it. Runs as an OpenSearch Alerting monitor or in the Vigil built-in engine.")
 @Group(Groups.SIEM)
 @Version(Groups.VERSION)
+@Categories(Groups.CATEGORY)
 @ShortNames("rule")
 @AdditionalPrinterColumn(name = "Severity", jsonPath = ".spec.severity")
 @AdditionalPrinterColumn(name = "Executor", jsonPath = ".status.executor")
@@ -21,6 +23,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.INTEGER,
     name = "Alerts",
     jsonPath = ".status.activeAlerts")
+@AdditionalPrinterColumn(
+    name = "Age",
+    type = AdditionalPrinterColumn.Type.DATE,
+    jsonPath = Groups.AGE_PATH)
 public class DetectionRule extends CustomResource<DetectionRuleSpec, DetectionRuleStatus>
     implements Namespaced {
   /**

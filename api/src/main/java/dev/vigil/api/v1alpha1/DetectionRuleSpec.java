@@ -19,8 +19,8 @@ import java.util.Map;
 // CEL cannot see schemaless fields such as dsl; the rule compiler reports "exactly one of query,
 // dsl or sigma".
 @ValidationRule(
-    value = "!(has(self.query) && has(self.sigma))",
-    message = "set only one of query, dsl or sigma")
+    value = "(has(self.query) ? 1 : 0) + (has(self.dsl) ? 1 : 0) + (has(self.sigma) ? 1 : 0) == 1",
+    message = "set exactly one of query, dsl or sigma")
 @ValidationRule(
     value = "has(self.sigma) || has(self.logType) || has(self.indexPattern)",
     message = "set logType or indexPattern (a sigma rule may take it from its logsource)")

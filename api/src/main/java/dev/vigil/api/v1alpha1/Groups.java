@@ -1,9 +1,19 @@
 package dev.vigil.api.v1alpha1;
 
-/** API group and version of every Vigil kind, and JSON paths shared by their printer columns. */
+/**
+ * API group, version and category of every Vigil kind, and JSON paths shared by their printer
+ * columns.
+ */
 public final class Groups {
   public static final String SIEM = "siem.vigil.dev";
   public static final String VERSION = "v1alpha1";
+
+  /** {@code kubectl get vigil} lists every Vigil resource. */
+  public static final String CATEGORY = "vigil";
+
+  /** Printer columns replace kubectl's default AGE column, so each kind declares its own. */
+  public static final String AGE_PATH = ".metadata.creationTimestamp";
+
   public static final String READY_PATH = ".status.conditions[?(@.type==\"Ready\")].status";
   public static final String REASON_PATH = ".status.conditions[?(@.type==\"Ready\")].reason";
 

@@ -2,8 +2,10 @@ package dev.vigil.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -16,6 +18,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     "An AWS log Vigil collects: the S3 location it lands in, the AWS wiring that announces new objects (SQS, subscriptions, EventBridge) and the ingesters that index it into OpenSearch.")
 @Group(Groups.SIEM)
 @Version(Groups.VERSION)
+@Categories(Groups.CATEGORY)
+// The name becomes a label value on the ingester workload (siem.vigil.dev/logsource), which
+// Kubernetes limits to 63 characters.
+@ValidationRule(
+    value = "self.metadata.name.size() <= 63",
+    message = "a LogSource name has at most 63 characters (it labels the ingester workload)")
 @ShortNames("logsrc")
 @AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.logType")
 @AdditionalPrinterColumn(name = "Bucket", jsonPath = ".spec.s3.bucket")
@@ -29,5 +37,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Lag",
     jsonPath = ".status.lagSeconds",
     priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    type = AdditionalPrinterColumn.Type.DATE,
+    jsonPath = Groups.AGE_PATH)
 public class LogSource extends CustomResource<LogSourceSpec, LogSourceStatus>
     implements Namespaced {}

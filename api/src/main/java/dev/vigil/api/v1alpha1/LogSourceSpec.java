@@ -43,8 +43,10 @@ public class LogSourceSpec {
   public ConnectionRef connectionRef;
 
   @Required
+  @ValidationRule(value = Immutable.RULE, message = Immutable.LOG_TYPE)
   @JsonPropertyDescription(
-      "Log type of the objects, or auto to detect each object's type from its S3 key and content.")
+      "Log type of the objects, or auto to detect each object's type from its S3 key and content."
+          + " Immutable.")
   public LogTypeName logType;
 
   @Required
@@ -84,7 +86,8 @@ public class LogSourceSpec {
   public static class S3Location {
     @Required
     @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-    @JsonPropertyDescription("Bucket name.")
+    @ValidationRule(value = Immutable.RULE, message = Immutable.BUCKET)
+    @JsonPropertyDescription("Bucket name. Immutable.")
     public String bucket;
 
     @JsonPropertyDescription(
@@ -108,7 +111,8 @@ public class LogSourceSpec {
     public String accountId;
 
     @Pattern("^[a-z]{2}(-[a-z]+)+-[0-9]+$")
-    @JsonPropertyDescription("Region of the bucket and of the queue Vigil creates.")
+    @ValidationRule(value = Immutable.RULE, message = Immutable.REGION)
+    @JsonPropertyDescription("Region of the bucket and of the queue Vigil creates. Immutable.")
     public String region;
 
     @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")

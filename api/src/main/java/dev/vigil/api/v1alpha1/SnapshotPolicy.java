@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     "Snapshots of the Vigil indices to a repository on a schedule with retention, and the retention of hot indices in OpenSearch.")
 @Group(Groups.SIEM)
 @Version(Groups.VERSION)
+@Categories(Groups.CATEGORY)
 @ShortNames("snappol")
 @AdditionalPrinterColumn(name = "Schedule", jsonPath = ".spec.schedule")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = Groups.READY_PATH)
@@ -25,6 +27,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Kept",
     jsonPath = ".status.snapshotsKept",
     priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    type = AdditionalPrinterColumn.Type.DATE,
+    jsonPath = Groups.AGE_PATH)
 public class SnapshotPolicy extends CustomResource<SnapshotPolicySpec, SnapshotPolicyStatus>
     implements Namespaced {
   /**

@@ -3,8 +3,11 @@ package dev.vigil.api.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -13,7 +16,10 @@ import java.lang.reflect.ParameterizedType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The fabric8 generator writes no description for the kind itself, its spec and its status; they
  * are added here from {@code @JsonClassDescription} so {@code kubectl explain} documents every
- * level.
+ * level. Nor can it express the schema of {@code metav1.Condition} that {@link Condition} follows
+ * (a list keyed by type, the status enum, the time format): {@link #asStandardConditions} adds it.
  */
 class CrdsAreCommittedTest {
   static final List<Class<? extends CustomResource<?, ?>>> KINDS =
@@ -66,14 +73,62 @@ class CrdsAreCommittedTest {
 
   private static void describe(CustomResourceDefinition crd, Class<?> kind) {
     ParameterizedType types = (ParameterizedType) kind.getGenericSuperclass();
-    JSONSchemaProps root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
+    // kubectl's convention: AGE is the last column (the generator orders columns its own way).
+    version
+        .getAdditionalPrinterColumns()
+        .sort(Comparator.comparing(c -> c.getJsonPath().equals(Groups.AGE_PATH)));
+    JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
     root.setDescription(description(kind));
     root.getProperties()
         .get("spec")
         .setDescription(description((Class<?>) types.getActualTypeArguments()[0]));
-    root.getProperties()
+    JSONSchemaProps status = root.getProperties().get("status");
+    status.setDescription(description((Class<?>) types.getActualTypeArguments()[1]));
+    asStandardConditions(status.getProperties().get("conditions"));
+    visibleToCel(root);
+  }
+
+  /**
+   * A free-form object ({@code Map<String, JsonNode>} with {@code @PreserveUnknownFields}) is
+   * generated with an untyped {@code additionalProperties} schema, which makes CEL drop the field
+   * ("undefined field", so a rule cannot even ask {@code has(self.dsl)}); without it the object
+   * keeps every field and CEL sees whether it is set.
+   */
+  private static void visibleToCel(JSONSchemaProps schema) {
+    if (schema == null) {
+      return;
+    }
+    JSONSchemaProps values =
+        schema.getAdditionalProperties() == null
+            ? null
+            : schema.getAdditionalProperties().getSchema();
+    if (Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())
+        && values != null
+        && values.getType() == null
+        && Boolean.TRUE.equals(values.getXKubernetesPreserveUnknownFields())) {
+      schema.setAdditionalProperties(null);
+    }
+    if (schema.getProperties() != null) {
+      schema.getProperties().values().forEach(CrdsAreCommittedTest::visibleToCel);
+    }
+    if (schema.getItems() != null) {
+      visibleToCel(schema.getItems().getSchema());
+    }
+  }
+
+  /** The list-map and value constraints of Kubernetes' metav1.Condition schema. */
+  private static void asStandardConditions(JSONSchemaProps conditions) {
+    conditions.setXKubernetesListType("map");
+    conditions.setXKubernetesListMapKeys(List.of("type"));
+    Map<String, JSONSchemaProps> fields = conditions.getItems().getSchema().getProperties();
+    fields
         .get("status")
-        .setDescription(description((Class<?>) types.getActualTypeArguments()[1]));
+        .setEnum(
+            Stream.of("True", "False", "Unknown")
+                .map(v -> (JsonNode) TextNode.valueOf(v))
+                .toList());
+    fields.get("lastTransitionTime").setFormat("date-time");
   }
 
   private static String description(Class<?> type) {

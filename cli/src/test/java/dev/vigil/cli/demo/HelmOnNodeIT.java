@@ -6,8 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.vigil.testing.GoTools;
 import dev.vigil.testing.KubeNode;
 import dev.vigil.testing.RealPartsExtension;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Helm chart on the real node, as a user runs it: {@code helm install} brings the operator up
- * Ready from this build's images, {@code helm upgrade} rolls out a changed value, {@code helm
- * uninstall} removes the operator and its cluster-scoped RBAC and leaves the CRDs (as Helm does for
+ * Ready from this build's images, {@code helm upgrade} rolls out changed values — here the move to
+ * namespace-scoped RBAC (Roles only), under which the operator still reconciles and reports — and
+ * {@code helm uninstall} removes the operator and its RBAC and leaves the CRDs (as Helm does for
  * crds/). A release of its own, watching only its namespace, so that it never touches what other
  * node tests installed with kustomize.
  */
@@ -80,10 +88,18 @@ class HelmOnNodeIT {
           values.toString(),
           "--set",
           "operator.resources.limits.memory=640Mi",
+          "--set",
+          "operator.rbac.scope=Namespaces",
           "--wait",
           "--timeout",
           "5m");
       awaitOperatorReady(client);
+      assertThat(client.rbac().clusterRoles().withName(RELEASE + "-operator").get())
+          .as("namespace-scoped: nothing cluster-wide")
+          .isNull();
+      assertThat(client.rbac().roles().inNamespace(NAMESPACE).withName(RELEASE + "-operator").get())
+          .isNotNull();
+      reconcilesAndReportsWithRolesOnly(client, node);
       assertThat(
               operator(client)
                   .getSpec()
@@ -113,6 +129,73 @@ class HelmOnNodeIT {
           .as("Helm leaves the CRDs of crds/")
           .isNotNull();
     }
+  }
+
+  /**
+   * An OpenSearchConnection (to a closed port) gets its Ready condition and its health metric from
+   * the operator restarted under the Roles, and the operator's log has no {@code forbidden}: the
+   * informers, status patches, Events and the metrics' listing all stay inside the namespace.
+   */
+  private static void reconcilesAndReportsWithRolesOnly(KubernetesClient client, KubeNode node) {
+    GenericKubernetesResource connection =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(
+                """
+                apiVersion: siem.vigil.dev/v1alpha1
+                kind: OpenSearchConnection
+                metadata: {name: default, namespace: %s}
+                spec: {endpoint: "http://127.0.0.1:9"}
+                """
+                    .formatted(NAMESPACE),
+                GenericKubernetesResource.class);
+    client.resource(connection).create();
+    await("the OpenSearchConnection reconciled under Roles")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () -> {
+              GenericKubernetesResource current = client.resource(connection).get();
+              Object conditions = current.get("status", "conditions");
+              return conditions != null && conditions.toString().contains("type=Ready");
+            });
+    Pod pod =
+        client
+            .pods()
+            .inNamespace(NAMESPACE)
+            .withLabel("app.kubernetes.io/name", "vigil-operator")
+            .list()
+            .getItems()
+            .stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .findFirst()
+            .orElseThrow();
+    await("vigil_resource_ready of the connection on the operator's metrics")
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () ->
+                metrics(pod)
+                    .contains(
+                        "vigil_resource_ready{kind=\"OpenSearchConnection\",name=\"default\",namespace=\""
+                            + NAMESPACE
+                            + "\"}"));
+    assertThat(node.podLogs(NAMESPACE, "vigil-operator"))
+        .as("the operator's log under namespace-scoped RBAC")
+        .doesNotContainIgnoringCase("forbidden");
+    client.resource(connection).delete();
+    await("the connection's finalizer removed by the operator")
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> client.resource(connection).get() == null);
+  }
+
+  private static String metrics(Pod pod) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + pod.getStatus().getPodIP() + ":8080/q/metrics"))
+                .timeout(Duration.ofSeconds(3))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static Deployment operator(KubernetesClient client) {

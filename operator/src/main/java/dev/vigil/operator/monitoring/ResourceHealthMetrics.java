@@ -1,5 +1,6 @@
 package dev.vigil.operator.monitoring;
 
+import dev.vigil.api.v1alpha1.Groups;
 import dev.vigil.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,10 +15,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +41,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ResourceHealthMetrics {
   private static final Logger LOG = Logger.getLogger(ResourceHealthMetrics.class);
-  static final String API_VERSION = "siem.vigil.dev/v1alpha1";
+  static final String API_VERSION = Groups.SIEM + "/" + Groups.VERSION;
   static final List<String> KINDS =
       List.of(
           "OpenSearchConnection",
@@ -49,6 +52,10 @@ public class ResourceHealthMetrics {
           "SnapshotPolicy");
 
   private final KubernetesClient client;
+
+  /** Namespaces whose resources the operator serves; empty for all. */
+  private final List<String> watched;
+
   private final OperatorConfig config;
   private final Clock clock = Clock.systemUTC();
   private final MultiGauge ready;
@@ -61,8 +68,12 @@ public class ResourceHealthMetrics {
   private ScheduledExecutorService executor;
 
   public ResourceHealthMetrics(
-      KubernetesClient client, MeterRegistry registry, OperatorConfig config) {
+      KubernetesClient client,
+      MeterRegistry registry,
+      OperatorConfig config,
+      @ConfigProperty(name = "quarkus.operator-sdk.namespaces") Optional<List<String>> namespaces) {
     this.client = client;
+    this.watched = WatchedNamespaces.of(namespaces);
     this.config = config;
     this.ready =
         MultiGauge.builder("vigil_resource_ready")
@@ -98,6 +109,19 @@ public class ResourceHealthMetrics {
     }
   }
 
+  /** Every resource of the kind the operator serves: in its watched namespaces only, if set. */
+  private List<GenericKubernetesResource> list(String kind) {
+    var resources = client.genericKubernetesResources(API_VERSION, kind);
+    if (watched.isEmpty()) {
+      return resources.inAnyNamespace().list().getItems();
+    }
+    List<GenericKubernetesResource> items = new ArrayList<>();
+    for (String namespace : watched) {
+      items.addAll(resources.inNamespace(namespace).list().getItems());
+    }
+    return items;
+  }
+
   void refresh() {
     List<MultiGauge.Row<?>> readyRows = new ArrayList<>();
     List<MultiGauge.Row<?>> lagRows = new ArrayList<>();
@@ -107,8 +131,7 @@ public class ResourceHealthMetrics {
     for (String kind : KINDS) {
       List<GenericKubernetesResource> items;
       try {
-        items =
-            client.genericKubernetesResources(API_VERSION, kind).inAnyNamespace().list().getItems();
+        items = list(kind);
       } catch (RuntimeException e) {
         LOG.debugf("cannot list %s for metrics: %s", kind, e.getMessage());
         continue; // e.g. the CRD is not installed: the kind simply has no rows
