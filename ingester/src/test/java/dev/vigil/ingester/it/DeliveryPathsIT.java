@@ -1,5 +1,7 @@
 package dev.vigil.ingester.it;
 
+import static dev.vigil.testing.CloudWatchLogsDelivery.Compression.GZIP;
+import static dev.vigil.testing.CloudWatchLogsDelivery.Compression.UNCOMPRESSED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,9 +12,12 @@ import dev.vigil.core.parse.DocumentIds;
 import dev.vigil.core.parse.ObjectRef;
 import dev.vigil.testing.CloudTrailDelivery;
 import dev.vigil.testing.CloudWatchLogsDelivery;
+import dev.vigil.testing.CloudWatchLogsDelivery.LogEvent;
+import dev.vigil.testing.CloudWatchLogsDelivery.Payload;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealParts;
+import dev.vigil.testing.ServiceLogDelivery;
 import dev.vigil.testing.VpcFlowParquetDelivery;
 import dev.vigil.testing.VpcFlowParquetDelivery.Layout;
 import java.time.Duration;
@@ -227,6 +232,169 @@ class DeliveryPathsIT {
         .isEqualTo("AwsCloudTrailInsight");
     awaitEveryObjectRead();
     assertThat(ofKey(digestKey)).isEmpty();
+  }
+
+  // WAF straight to S3, through Firehose (records concatenated, GZIP) and through a CloudWatch Logs
+  // group subscribed to Vigil's Firehose stream; see ServiceLogDelivery for the pages.
+  @Test
+  void wafLogsByEachRoute() {
+    long millis = 1_795_780_800_000L;
+    String s3Key =
+        ServiceLogDelivery.wafS3Key("123456789012", "us-east-1", "shop-acl", DELIVERED, "7d1e2f3a");
+    String firehoseKey =
+        CloudWatchLogsDelivery.firehoseKey(
+            "waf/", "aws-waf-logs-shop", DELIVERED, "3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d", GZIP);
+    String cwlKey =
+        CloudWatchLogsDelivery.firehoseKey(
+            "cloudwatch/",
+            "vigil-default-cwl",
+            DELIVERED,
+            "0a0b0c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+            UNCOMPRESSED);
+    put(
+        s3Key,
+        CloudWatchLogsDelivery.gzip(
+            ServiceLogDelivery.lines(
+                ServiceLogDelivery.wafRecord("waf-s3-1", millis, "BLOCK", "203.0.113.9"),
+                ServiceLogDelivery.wafRecord("waf-s3-2", millis + 5, "ALLOW", "198.51.100.4"))));
+    put(
+        firehoseKey,
+        CloudWatchLogsDelivery.gzip(
+            ServiceLogDelivery.concatenated(
+                ServiceLogDelivery.wafRecord("waf-fh-1", millis, "BLOCK", "203.0.113.9"),
+                ServiceLogDelivery.wafRecord("waf-fh-2", millis + 1, "COUNT", "203.0.113.10"))));
+    Payload payload =
+        new Payload(
+            "123456789012",
+            "aws-waf-logs-shop",
+            "us-east-1_shop-acl_0",
+            "vigil-default-cwl",
+            List.of(
+                new LogEvent(
+                    "37535271653213296718939488346498457513316411426939961350",
+                    millis,
+                    ServiceLogDelivery.wafRecord("waf-cwl-1", millis, "BLOCK", "203.0.113.11"))));
+    put(cwlKey, CloudWatchLogsDelivery.firehoseObject(UNCOMPRESSED, payload.json()));
+
+    String index = "paths-waf-2026.11.27/";
+    assertThat(awaitDocuments(s3Key, 2).keySet())
+        .containsExactlyInAnyOrder(index + "waf-s3-1", index + "waf-s3-2");
+    assertThat(awaitDocuments(firehoseKey, 2).keySet())
+        .containsExactlyInAnyOrder(index + "waf-fh-1", index + "waf-fh-2");
+    Map<String, JsonNode> viaLogs = awaitDocuments(cwlKey, 1);
+    assertThat(viaLogs.keySet()).containsExactly(index + "waf-cwl-1");
+    assertThat(viaLogs.get(index + "waf-cwl-1").path("source").path("ip").asText())
+        .isEqualTo("203.0.113.11");
+  }
+
+  // GuardDuty and Security Hub EventBridge events through one Firehose stream (concatenated, no
+  // newline, GZIP), and GuardDuty's own export (JSON lines).
+  @Test
+  void findingsThroughEventBridgeAndGuardDutysExport() {
+    String streamKey =
+        CloudWatchLogsDelivery.firehoseKey(
+            "findings/",
+            "vigil-default-findings",
+            DELIVERED,
+            "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+            GZIP);
+    String exportKey =
+        ServiceLogDelivery.guardDutyExportKey(
+            "123456789012", "us-east-1", DELIVERED, "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e");
+    put(
+        streamKey,
+        CloudWatchLogsDelivery.gzip(
+            ServiceLogDelivery.concatenated(
+                ServiceLogDelivery.guardDutyEvent(
+                    "evt-gd-1",
+                    ServiceLogDelivery.guardDutyFinding("gd-1", "2026-11-27T12:00:00.000Z")),
+                ServiceLogDelivery.securityHubEvent(
+                    "evt-sh-1",
+                    ServiceLogDelivery.securityHubFinding("sh-1", "2026-11-27T12:01:00.000Z")))));
+    put(
+        exportKey,
+        CloudWatchLogsDelivery.gzip(
+            ServiceLogDelivery.lines(
+                ServiceLogDelivery.guardDutyFinding("gd-2", "2026-11-27T12:04:00.000Z"))));
+
+    DocumentIds ids = new DocumentIds();
+    assertThat(awaitDocuments(streamKey, 2).keySet())
+        .containsExactlyInAnyOrder(
+            "paths-guardduty-2026.11.27/"
+                + ids.natural(LogType.GUARDDUTY, "gd-1", "2026-11-27T12:00:00.000Z"),
+            "paths-securityhub-2026.11.27/"
+                + ids.natural(LogType.SECURITYHUB, "sh-1", "2026-11-27T12:01:00.000Z"));
+    Map<String, JsonNode> exported = awaitDocuments(exportKey, 1);
+    String id =
+        "paths-guardduty-2026.11.27/"
+            + ids.natural(LogType.GUARDDUTY, "gd-2", "2026-11-27T12:04:00.000Z");
+    assertThat(exported.keySet()).containsExactly(id);
+    assertThat(exported.get(id).path("type").asText())
+        .isEqualTo("Recon:EC2/PortProbeUnprotectedPort");
+  }
+
+  // ALB access and connection logs, S3 server access logs under both key formats, Route 53
+  // Resolver query logs: positional ids, record n being line n.
+  @Test
+  void lineFormatsUnderTheirDocumentedKeys() {
+    String access =
+        ServiceLogDelivery.albKey("123456789012", "us-east-2", DELIVERED, false, "2et2e1mx");
+    String connections =
+        ServiceLogDelivery.albKey("123456789012", "us-east-2", DELIVERED, true, "3fu3f2ny");
+    String s3Simple =
+        ServiceLogDelivery.s3AccessKey("s3-access/", false, DELIVERED, "A1B2C3D4E5F6A7B8");
+    String s3Partitioned =
+        ServiceLogDelivery.s3AccessKey("s3-access/", true, DELIVERED, "B1B2C3D4E5F6A7B8");
+    String resolver =
+        ServiceLogDelivery.resolverKey(
+            "123456789012", "vpc-0a1b2c3d4e5f67890", DELIVERED, "71584702");
+    put(
+        access,
+        CloudWatchLogsDelivery.gzip(
+            ServiceLogDelivery.lines(
+                ServiceLogDelivery.albAccessEntry("2026-11-27T12:00:00.186641Z", "192.0.2.10", 200),
+                ServiceLogDelivery.albAccessEntry(
+                    "2026-11-27T12:00:01.186641Z", "192.0.2.11", 403))));
+    put(
+        connections,
+        CloudWatchLogsDelivery.gzip(
+            ServiceLogDelivery.lines(
+                ServiceLogDelivery.albConnectionEntry(
+                    "2026-11-27T12:00:00.271839Z", "192.0.2.10", 2817, "Success"))));
+    byte[] s3Log =
+        ServiceLogDelivery.lines(
+            ServiceLogDelivery.s3AccessRecord(
+                "27/Nov/2026:12:00:38 +0000", "3E57427F3EXAMPLE", "REST.GET.OBJECT", 200),
+            ServiceLogDelivery.s3AccessRecord(
+                "27/Nov/2026:12:00:39 +0000", "891CE47D2EXAMPLE", "REST.PUT.OBJECT", 403));
+    put(s3Simple, s3Log);
+    put(s3Partitioned, s3Log);
+    put(
+        resolver,
+        CloudWatchLogsDelivery.gzip(
+            ServiceLogDelivery.lines(
+                ServiceLogDelivery.resolverQuery(
+                    "2026-11-27T12:00:29Z", "shop.example.com.", "10.0.0.10", 51092))));
+
+    assertPositional(access, LogType.ALB, "paths-alb-2026.11.27/", 2);
+    assertPositional(connections, LogType.ALB, "paths-alb-2026.11.27/", 1);
+    assertPositional(s3Simple, LogType.S3ACCESS, "paths-s3access-2026.11.27/", 2);
+    assertPositional(s3Partitioned, LogType.S3ACCESS, "paths-s3access-2026.11.27/", 2);
+    assertPositional(resolver, LogType.ROUTE53RESOLVER, "paths-route53resolver-2026.11.27/", 1);
+    JsonNode connection = ofKey(connections).values().iterator().next();
+    assertThat(connection.path("tls_verify_status").asText()).isEqualTo("Success");
+    assertThat(connection.path("source").path("ip").asText()).isEqualTo("192.0.2.10");
+  }
+
+  private static void assertPositional(String key, LogType type, String index, int records) {
+    DocumentIds ids = new DocumentIds();
+    List<String> expected = new ArrayList<>();
+    for (int line = 1; line <= records; line++) {
+      expected.add(index + ids.positional(type, new ObjectRef(aws.bucket, key), line));
+    }
+    assertThat(awaitDocuments(key, records).keySet())
+        .as(key)
+        .containsExactlyInAnyOrderElementsOf(expected);
   }
 
   private static void awaitEveryObjectRead() {
