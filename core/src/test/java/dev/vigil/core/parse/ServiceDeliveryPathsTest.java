@@ -252,4 +252,53 @@ class ServiceDeliveryPathsTest {
     assertThat(sink.sources().get(1).path("query_name").asText()).isEqualTo("evil.example.");
     assertThat(sink.sources().get(1).path("source").path("ip").asText()).isEqualTo("10.0.0.11");
   }
+
+  // Query logging to a CloudWatch Logs group (then Vigil's subscription), and to a Firehose stream
+  // whose records carry no delimiter
+  // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs-choosing-target-resource.html).
+  @Test
+  void route53ResolverQueryLogsThroughCloudWatchLogsAndFirehose() {
+    Payload payload =
+        new Payload(
+            "123456789012",
+            "/aws/route53/resolver-queries",
+            "vpc-0a1b2c3d4e5f67890_i-0d15cd0d3f6fb0c31",
+            "vigil-default-cwl",
+            List.of(
+                new LogEvent(
+                    "37535271653213296718939488346498457513316411426939961360",
+                    MILLIS,
+                    ServiceLogDelivery.resolverQuery(
+                        "2026-11-27T12:00:00Z", "shop.example.com.", "10.0.0.10", 51092))));
+    String cwlKey =
+        CloudWatchLogsDelivery.firehoseKey(
+            "cloudwatch/",
+            "vigil-default-cwl",
+            TIME,
+            "9a9b9c9d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+            UNCOMPRESSED);
+    String firehoseKey =
+        CloudWatchLogsDelivery.firehoseKey(
+            "dns/", "resolver-queries", TIME, "8a8b8c8d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", GZIP);
+
+    CollectingSink viaLogs =
+        read(CloudWatchLogsDelivery.firehoseObject(UNCOMPRESSED, payload.json()), cwlKey);
+    CollectingSink viaFirehose =
+        read(
+            CloudWatchLogsDelivery.gzip(
+                ServiceLogDelivery.concatenated(
+                    ServiceLogDelivery.resolverQuery(
+                        "2026-11-27T12:00:01Z", "a.example.", "10.0.0.12", 1),
+                    ServiceLogDelivery.resolverQuery(
+                        "2026-11-27T12:00:02Z", "b.example.", "10.0.0.13", 2))),
+            firehoseKey);
+
+    assertThat(viaLogs.documents)
+        .singleElement()
+        .satisfies(d -> assertThat(d.type()).isEqualTo(LogType.ROUTE53RESOLVER));
+    assertThat(viaFirehose.sources())
+        .extracting(d -> d.path("query_name").asText())
+        .containsExactly("a.example.", "b.example.");
+    assertThat(viaFirehose.documents).allMatch(d -> d.type() == LogType.ROUTE53RESOLVER);
+  }
 }
