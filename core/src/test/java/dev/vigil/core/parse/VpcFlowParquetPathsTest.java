@@ -135,8 +135,8 @@ class VpcFlowParquetPathsTest {
     assertThat(nodata.has("packets")).isFalse();
   }
 
-  // Data pages v2 with delta encodings and no dictionaries, several row groups, and the version 3
-  // to 5 fields: the reader's other paths.
+  // Several row groups of several pages each, in both layouts (v2: delta encodings, no
+  // dictionaries), with the version 3 to 5 fields: the reader's other paths.
   @Test
   void pagesV2DeltaEncodingsAndSeveralRowGroupsAreReadInOrder() {
     List<String> columns = new ArrayList<>(VpcFlowParquetDelivery.FIELDS.keySet());
@@ -154,14 +154,17 @@ class VpcFlowParquetPathsTest {
       row.put("flow_direction", i % 2 == 0 ? "ingress" : "egress");
       row.put("traffic_path", i % 2 == 0 ? null : 8);
     }
-    byte[] parquet = VpcFlowParquetDelivery.file(columns, rows, Layout.V2_PLAIN, 16 * 1024);
     List<JsonNode> expected = withoutOrigin(parse(text(columns, rows), textKey(), null));
 
-    CollectingSink sink = parse(parquet, key(true, true), null);
+    for (Layout layout : Layout.values()) {
+      byte[] parquet = VpcFlowParquetDelivery.file(columns, rows, layout, 16 * 1024);
 
-    assertThat(sink.rejections).isEmpty();
-    assertThat(withoutOrigin(sink)).isEqualTo(expected);
-    assertThat(sink.documents).hasSize(3000);
+      CollectingSink sink = parse(parquet, key(true, true), null);
+
+      assertThat(sink.rejections).as(layout.name()).isEmpty();
+      assertThat(withoutOrigin(sink)).as(layout.name()).isEqualTo(expected);
+      assertThat(sink.documents).hasSize(3000);
+    }
   }
 
   // Without a key that names the type, the columns tell a flow log.

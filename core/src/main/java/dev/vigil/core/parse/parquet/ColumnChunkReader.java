@@ -34,54 +34,68 @@ final class ColumnChunkReader {
   private final ParquetFile.Chunk chunk;
   private Object[] dictionary;
 
-  ColumnChunkReader(byte[] file, Column column, ParquetFile.Chunk chunk) {
+  ColumnChunkReader(byte[] file, Column column, ParquetFile.Chunk chunk) throws ParquetException {
     this.file = file;
     this.column = column;
     this.chunk = chunk;
-  }
-
-  Object[] read(int rows) throws ParquetException {
     if (chunk.codec() != UNCOMPRESSED && chunk.codec() != GZIP && chunk.codec() != SNAPPY) {
       throw new ParquetException(
           "compression codec " + chunk.codec() + " (Vigil reads uncompressed, gzip and snappy)");
     }
-    long end = chunk.start() + chunk.length();
-    if (chunk.start() < 4 || end > file.length - 8) {
+    long last = chunk.start() + chunk.length();
+    if (chunk.start() < 4 || chunk.length() < 0 || last > file.length - 8) {
       throw new ParquetException("column chunk lies outside the file");
     }
-    Object[] values = new Object[rows];
-    int row = 0;
-    int position = (int) chunk.start();
-    while (row < rows && position < end) {
-      CompactThrift in = new CompactThrift(file, position, (int) end);
-      PageHeader header = PageHeader.read(in);
-      int body = in.position();
-      if (body + header.compressedSize > end) {
-        throw new ParquetException("page at byte " + position + " runs past its column chunk");
-      }
-      switch (header.type) {
-        case DICTIONARY_PAGE -> {
-          byte[] page = decompress(body, header.compressedSize, header.uncompressedSize);
-          dictionary = new Object[header.valueCount];
-          Cursor cursor = new Cursor(page, 0, page.length);
-          for (int i = 0; i < header.valueCount; i++) {
-            dictionary[i] = plain(cursor);
-          }
-        }
-        case DATA_PAGE -> row = dataPageV1(header, body, values, row);
-        case DATA_PAGE_V2 -> row = dataPageV2(header, body, values, row);
-        default -> {} // index pages carry nothing to read
-      }
-      position = body + header.compressedSize;
-    }
-    if (row < rows) {
-      throw new ParquetException("has " + row + " values for " + rows + " rows");
-    }
-    return values;
+    this.position = (int) chunk.start();
+    this.end = (int) last;
   }
 
-  private int dataPageV1(PageHeader header, int body, Object[] values, int row)
-      throws ParquetException {
+  private final int end;
+  private int position;
+  private Object[] page;
+  private int index;
+
+  /** The next value of the column, null where the row has none; pages are decoded one at a time. */
+  Object next() throws ParquetException {
+    while (page == null || index >= page.length) {
+      if (position >= end) {
+        throw new ParquetException("has fewer values than the row group has rows");
+      }
+      nextPage();
+    }
+    return page[index++];
+  }
+
+  private void nextPage() throws ParquetException {
+    CompactThrift in = new CompactThrift(file, position, end);
+    PageHeader header = PageHeader.read(in);
+    int body = in.position();
+    if (header.compressedSize < 0 || body + header.compressedSize > end) {
+      throw new ParquetException("page at byte " + position + " runs past its column chunk");
+    }
+    switch (header.type) {
+      case DICTIONARY_PAGE -> {
+        byte[] bytes = decompress(body, header.compressedSize, header.uncompressedSize);
+        dictionary = new Object[header.valueCount];
+        Cursor cursor = new Cursor(bytes, 0, bytes.length);
+        for (int i = 0; i < header.valueCount; i++) {
+          dictionary[i] = plain(cursor);
+        }
+      }
+      case DATA_PAGE -> {
+        page = dataPageV1(header, body);
+        index = 0;
+      }
+      case DATA_PAGE_V2 -> {
+        page = dataPageV2(header, body);
+        index = 0;
+      }
+      default -> {} // index pages carry nothing to read
+    }
+    position = body + header.compressedSize;
+  }
+
+  private Object[] dataPageV1(PageHeader header, int body) throws ParquetException {
     byte[] page = decompress(body, header.compressedSize, header.uncompressedSize);
     Cursor cursor = new Cursor(page, 0, page.length);
     boolean[] defined = null;
@@ -93,11 +107,10 @@ final class ColumnChunkReader {
       defined = levels(new Cursor(page, cursor.position, cursor.position + length), header);
       cursor.position += length;
     }
-    return values(header, cursor, defined, values, row);
+    return values(header, cursor, defined);
   }
 
-  private int dataPageV2(PageHeader header, int body, Object[] values, int row)
-      throws ParquetException {
+  private Object[] dataPageV2(PageHeader header, int body) throws ParquetException {
     int levelBytes = header.repetitionLength + header.definitionLength;
     if (header.repetitionLength != 0) {
       throw new ParquetException("repetition levels in a flat column");
@@ -112,7 +125,7 @@ final class ColumnChunkReader {
         header.compressed
             ? decompress(valuesStart, valuesLength, header.uncompressedSize - levelBytes)
             : copy(valuesStart, valuesLength);
-    return values(header, new Cursor(page, 0, page.length), defined, values, row);
+    return values(header, new Cursor(page, 0, page.length), defined);
   }
 
   private boolean[] levels(Cursor levels, PageHeader header) throws ParquetException {
@@ -124,11 +137,11 @@ final class ColumnChunkReader {
     return defined;
   }
 
-  private int values(PageHeader header, Cursor cursor, boolean[] defined, Object[] values, int row)
+  private Object[] values(PageHeader header, Cursor cursor, boolean[] defined)
       throws ParquetException {
     int count = header.valueCount;
-    if (row + count > values.length) {
-      throw new ParquetException("has more values than the row group has rows");
+    if (count < 0) {
+      throw new ParquetException("negative value count");
     }
     int present = 0;
     for (int i = 0; i < count; i++) {
@@ -137,11 +150,15 @@ final class ColumnChunkReader {
       }
     }
     Object[] decoded = decode(header.encoding, cursor, present);
+    if (defined == null) {
+      return decoded;
+    }
+    Object[] values = new Object[count];
     int next = 0;
     for (int i = 0; i < count; i++) {
-      values[row + i] = defined == null || defined[i] ? decoded[next++] : null;
+      values[i] = defined[i] ? decoded[next++] : null;
     }
-    return row + count;
+    return values;
   }
 
   private Object[] decode(int encoding, Cursor cursor, int count) throws ParquetException {

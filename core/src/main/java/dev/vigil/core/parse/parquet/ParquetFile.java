@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * A Parquet file of flat columns, read from memory with the JDK alone
  * (https://parquet.apache.org/docs/file-format/): the footer's schema and row groups, and each row
- * group's columns decoded to values. What it reads is what AWS writes for the Parquet option of VPC
- * Flow Logs' S3 destination — primitive required or optional columns, data pages v1 and v2, plain,
- * dictionary and delta encodings, uncompressed, gzip or snappy pages. Anything else (nested or
- * repeated columns, other codecs or encodings) is refused with a {@link ParquetException} naming
- * the column.
+ * group's rows decoded a page per column at a time. What it reads is what AWS writes for the
+ * Parquet option of VPC Flow Logs' S3 destination — primitive required or optional columns, data
+ * pages v1 and v2, plain, dictionary and delta encodings, uncompressed, gzip or snappy pages.
+ * Anything else (nested or repeated columns, other codecs or encodings) is refused with a {@link
+ * ParquetException} naming the column.
  */
 public final class ParquetFile {
   private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
@@ -82,36 +82,66 @@ public final class ParquetFile {
     return rowGroups.size();
   }
 
-  public long rows(int rowGroup) {
-    return rowGroups.get(rowGroup).rows();
-  }
-
   /** The writer that made the file, as its footer says. */
   public String createdBy() {
     return createdBy;
   }
 
-  /**
-   * The values of every column of a row group, column by column: {@code Long} for integers, {@code
-   * String} for byte arrays (UTF-8), {@code Boolean}, {@code Double}, null where a row has none.
-   */
-  public Object[][] read(int rowGroup) throws ParquetException {
+  /** The rows of a row group, read a page of each column at a time. */
+  public Rows rows(int rowGroup) throws ParquetException {
     RowGroup group = rowGroups.get(rowGroup);
-    if (group.rows() > Integer.MAX_VALUE) {
-      throw new ParquetException("row group " + rowGroup + " has too many rows: " + group.rows());
-    }
-    Object[][] values = new Object[columns.size()][];
-    for (int c = 0; c < columns.size(); c++) {
-      Column column = columns.get(c);
+    ColumnChunkReader[] readers = new ColumnChunkReader[columns.size()];
+    for (int c = 0; c < readers.length; c++) {
       try {
-        values[c] =
-            new ColumnChunkReader(bytes, column, group.chunks().get(c)).read((int) group.rows());
+        readers[c] = new ColumnChunkReader(bytes, columns.get(c), group.chunks().get(c));
       } catch (ParquetException e) {
-        throw new ParquetException(
-            "column " + column.name() + " of row group " + rowGroup + ": " + e.getMessage(), e);
+        throw located(c, rowGroup, e);
       }
     }
-    return values;
+    return new Rows(rowGroup, group.rows(), readers);
+  }
+
+  /**
+   * One row group's rows in order: each row's values by column — {@code Long} for integers, {@code
+   * String} for byte arrays (UTF-8), {@code Boolean}, {@code Double}, null where the row has none.
+   */
+  public final class Rows {
+    private final int rowGroup;
+    private final ColumnChunkReader[] readers;
+    private long left;
+
+    private Rows(int rowGroup, long rows, ColumnChunkReader[] readers) {
+      this.rowGroup = rowGroup;
+      this.left = rows;
+      this.readers = readers;
+    }
+
+    /** Fills {@code row} (one slot per column) with the next row; false after the last. */
+    public boolean next(Object[] row) throws ParquetException {
+      if (left <= 0) {
+        return false;
+      }
+      for (int c = 0; c < readers.length; c++) {
+        try {
+          row[c] = readers[c].next();
+        } catch (ParquetException e) {
+          throw located(c, rowGroup, e);
+        }
+      }
+      left--;
+      return true;
+    }
+  }
+
+  private ParquetException located(int column, int rowGroup, ParquetException e) {
+    return new ParquetException(
+        "column "
+            + columns.get(column).name()
+            + " of row group "
+            + rowGroup
+            + ": "
+            + e.getMessage(),
+        e);
   }
 
   private static boolean endsWithMagic(byte[] bytes) {

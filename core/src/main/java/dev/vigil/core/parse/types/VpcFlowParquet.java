@@ -49,44 +49,37 @@ public final class VpcFlowParquet {
   /** Text of {@link #ROWS_PER_BATCH} rows at a time, row group after row group. */
   private static final class Batches implements Enumeration<InputStream> {
     private final ParquetFile file;
+    private final Object[] row;
     private int group = -1;
-    private Object[][] columns;
-    private int rows;
-    private int row;
+    private ParquetFile.Rows rows;
+    private byte[] batch;
     private ParquetException damage;
 
     Batches(ParquetFile file) {
       this.file = file;
+      this.row = new Object[file.columns().size()];
     }
 
     @Override
     public boolean hasMoreElements() {
-      if (damage != null) {
-        return true;
-      }
-      while (columns == null || row >= rows) {
-        if (group + 1 >= file.rowGroupCount()) {
-          return false;
-        }
-        group++;
+      if (batch == null && damage == null) {
         try {
-          columns = file.read(group);
+          batch = nextBatch();
         } catch (ParquetException e) {
           damage = e;
-          return true;
         }
-        rows = (int) file.rows(group);
-        row = 0;
       }
-      return true;
+      return batch != null || damage != null;
     }
 
     @Override
     public InputStream nextElement() {
+      hasMoreElements();
       if (damage != null) {
         ParquetException thrown = damage;
-        damage = null;
         group = file.rowGroupCount(); // nothing after damage
+        rows = null;
+        damage = null;
         return new InputStream() {
           @Override
           public int read() throws IOException {
@@ -94,19 +87,36 @@ public final class VpcFlowParquet {
           }
         };
       }
+      byte[] out = batch;
+      batch = null;
+      return new ByteArrayInputStream(out);
+    }
+
+    /** The text of up to {@link #ROWS_PER_BATCH} rows, or null after the last row. */
+    private byte[] nextBatch() throws ParquetException {
       StringBuilder text = new StringBuilder();
-      int end = Math.min(rows, row + ROWS_PER_BATCH);
-      for (; row < end; row++) {
-        for (int c = 0; c < columns.length; c++) {
+      int count = 0;
+      while (count < ROWS_PER_BATCH) {
+        if (rows == null) {
+          if (group + 1 >= file.rowGroupCount()) {
+            break;
+          }
+          rows = file.rows(++group);
+        }
+        if (!rows.next(row)) {
+          rows = null;
+          continue;
+        }
+        for (int c = 0; c < row.length; c++) {
           if (c > 0) {
             text.append(' ');
           }
-          Object value = columns[c][row];
-          text.append(value == null ? "-" : value);
+          text.append(row[c] == null ? "-" : row[c]);
         }
         text.append('\n');
+        count++;
       }
-      return new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8));
+      return count == 0 ? null : text.toString().getBytes(StandardCharsets.UTF_8);
     }
   }
 }
