@@ -14,9 +14,6 @@ final class BinaryContent {
 
   /** Why the first {@code length} bytes of {@code head} are not text, or null when they are. */
   static String problem(byte[] head, int length) {
-    if (length >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1') {
-      return "a Parquet file (Vigil reads the plain-text formats)";
-    }
     int odd = 0;
     int i = 0;
     while (i < length) {

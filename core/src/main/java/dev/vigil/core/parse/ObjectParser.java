@@ -2,6 +2,10 @@ package dev.vigil.core.parse;
 
 import dev.vigil.core.LogType;
 import dev.vigil.core.geo.GeoEnrichment;
+import dev.vigil.core.parse.parquet.ParquetException;
+import dev.vigil.core.parse.parquet.ParquetFile;
+import dev.vigil.core.parse.types.VpcFlowParquet;
+import dev.vigil.core.parse.types.VpcFlowParser;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,6 +23,8 @@ import java.util.zip.ZipException;
  */
 public final class ObjectParser {
   private static final int SNIFF_BYTES = 16 * 1024;
+  // VPC Flow Logs closes a file at 75 MB; room for that and more.
+  private static final int MAX_PARQUET_BYTES = 512 * 1024 * 1024;
 
   private final Map<LogType, LogParser> parsers = new EnumMap<>(LogType.class);
   private final IndexNaming naming;
@@ -59,6 +65,9 @@ public final class ObjectParser {
     // The head tells binary from text, and the type when the key does not; it is then put back in
     // front of the rest without another buffering layer.
     Head head = Head.read(content);
+    if (ParquetFile.isParquet(head.bytes, head.length)) {
+      return parseParquet(head.followedBy(content), origin, type, sink);
+    }
     String binary = BinaryContent.problem(head.bytes, head.length);
     if (binary != null) {
       throw new UnreadableInputException(origin + ": neither gzip/zlib data nor text: " + binary);
@@ -88,6 +97,52 @@ public final class ObjectParser {
               + e.getMessage());
     }
     return new ParseSummary(resolved, context.documents(), context.rejected(), context.skipped());
+  }
+
+  /**
+   * A Parquet object: VPC Flow Logs' Parquet option is the one Parquet delivery Vigil reads, so it
+   * is read as a flow log when the type is not given and the key names no other. The whole object
+   * is held in memory (the footer is at its end), up to {@link #MAX_PARQUET_BYTES}.
+   */
+  private ParseSummary parseParquet(
+      InputStream content, ObjectRef origin, LogType type, DocumentSink sink) throws IOException {
+    LogType resolved = type != null ? type : LogTypeDetector.fromKey(origin.key()).orElse(null);
+    if (resolved != null && resolved != LogType.VPCFLOW) {
+      throw new UnreadableInputException(
+          origin
+              + ": a Parquet file; Vigil reads Parquet as VPC flow logs only, not "
+              + resolved.id());
+    }
+    byte[] whole = content.readNBytes(MAX_PARQUET_BYTES + 1);
+    if (whole.length > MAX_PARQUET_BYTES) {
+      throw new UnreadableInputException(
+          origin + ": a Parquet file larger than " + MAX_PARQUET_BYTES + " bytes");
+    }
+    ParquetFile file;
+    try {
+      file = ParquetFile.open(whole);
+    } catch (ParquetException e) {
+      throw new UnreadableInputException(origin + ": unreadable Parquet: " + e.getMessage(), e);
+    }
+    if (resolved == null && !VpcFlowParser.looksLikeFlowLog(VpcFlowParquet.header(file))) {
+      throw new UnreadableInputException(
+          origin + ": a Parquet file whose columns are not VPC flow log fields");
+    }
+    LogParser parser = parsers.get(LogType.VPCFLOW);
+    if (parser == null) {
+      throw new UnreadableInputException(origin + ": no parser for log type vpcflow");
+    }
+    ParseContext context = new ParseContext(origin, sink, naming, geo);
+    try {
+      parser.parse(VpcFlowParquet.text(file), context);
+    } catch (ParquetException e) {
+      context.reject(
+          0,
+          -1,
+          "Parquet data is damaged after " + context.documents() + " documents: " + e.getMessage());
+    }
+    return new ParseSummary(
+        LogType.VPCFLOW, context.documents(), context.rejected(), context.skipped());
   }
 
   private static InputStream open(InputStream raw, ObjectRef origin)

@@ -121,6 +121,28 @@ public final class AlbParser implements LogParser {
     Column.either("request_transform_status", Kind.TEXT),
   };
 
+  /**
+   * Connection logs
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-connection-logs.html):
+   * one TLS connection per line, in objects whose names start with {@code conn_log.}.
+   */
+  private static final Column[] CONNECTION = {
+    Column.of("time", Kind.TIME),
+    Column.of("client_ip", Kind.TEXT),
+    Column.of("client_port", Kind.INT),
+    Column.of("listener_port", Kind.INT),
+    Column.of("tls_protocol", Kind.TEXT),
+    Column.of("tls_cipher", Kind.TEXT),
+    Column.of("tls_handshake_latency", Kind.DOUBLE),
+    Column.either("leaf_client_cert_subject", Kind.TEXT),
+    Column.either("leaf_client_cert_validity", Kind.TEXT),
+    Column.either("leaf_client_cert_serial_number", Kind.TEXT),
+    Column.either("tls_verify_status", Kind.TEXT),
+    Column.either("conn_trace_id", Kind.TEXT),
+  };
+
+  private static final List<String> CONNECTION_TYPE = List.of("connection");
+
   private static final Column[] CLASSIC = {
     Column.of("time", Kind.TIME),
     Column.of("elb", Kind.TEXT),
@@ -147,13 +169,7 @@ public final class AlbParser implements LogParser {
   @Override
   public void parse(InputStream content, ParseContext context) throws IOException {
     String key = context.origin().key();
-    if (key.substring(key.lastIndexOf('/') + 1).startsWith("conn_log.")) {
-      context.reject(
-          0,
-          -1,
-          "this is an ALB connection log, not an access log; connection logs are not supported");
-      return;
-    }
+    boolean connectionLog = key.substring(key.lastIndexOf('/') + 1).startsWith("conn_log.");
     KeyInfo keyInfo = KeyInfo.of(key);
     LineReader lines = new LineReader(content);
     FieldSplitter fields = new FieldSplitter(true, false);
@@ -169,7 +185,8 @@ public final class AlbParser implements LogParser {
       if (lines.isBlank()) {
         continue;
       }
-      String problem = line(lines.text(), fields, scratch, keyInfo, lines.number(), context);
+      String problem =
+          line(lines.text(), fields, scratch, keyInfo, connectionLog, lines.number(), context);
       if (problem != null) {
         context.reject(lines.number(), lines.offset(), problem);
       }
@@ -182,6 +199,7 @@ public final class AlbParser implements LogParser {
       FieldSplitter fields,
       Scratch scratch,
       KeyInfo keyInfo,
+      boolean connectionLog,
       long number,
       ParseContext context)
       throws IOException {
@@ -191,7 +209,15 @@ public final class AlbParser implements LogParser {
     }
     String first = fields.get(0);
     Column[] columns;
-    if (REQUEST_TYPES.contains(first)) {
+    if (connectionLog) {
+      columns = CONNECTION;
+      if (count < CONNECTION.length) {
+        return "expected at least "
+            + CONNECTION.length
+            + " fields (the ALB connection log format), found "
+            + count;
+      }
+    } else if (REQUEST_TYPES.contains(first)) {
       columns = ALB;
       if (count < MIN_ALB_FIELDS) {
         return "expected at least "
@@ -282,6 +308,8 @@ public final class AlbParser implements LogParser {
           out.writeString(value);
           if (column.name().equals("target_group_arn")) {
             arn = value;
+          } else if (column.name().equals("client_ip")) {
+            clientIp = value;
           }
         }
         case INT, LONG -> {
@@ -289,6 +317,8 @@ public final class AlbParser implements LogParser {
           out.writeNumber(scratch.longs[i]);
           if (column.name().equals("elb_status_code")) {
             status = (int) scratch.longs[i];
+          } else if (column.name().equals("client_port")) {
+            clientPort = (int) scratch.longs[i];
           }
         }
         case DOUBLE -> {
@@ -334,6 +364,25 @@ public final class AlbParser implements LogParser {
       out.writeEndArray();
     }
 
+    if (columns == CONNECTION) {
+      String verify = scratch.present[10] ? fields.get(10) : null;
+      doc.timestamp(time, timeText)
+          .event("kind", "event")
+          .event("category", "network")
+          .event("type", CONNECTION_TYPE)
+          .event(
+              "outcome",
+              verify == null
+                  ? "unknown"
+                  : verify.equals("Success")
+                      ? "success"
+                      : verify.startsWith("Failed") ? "failure" : "unknown")
+          .source(clientIp, clientPort);
+      doc.account(keyInfo.account());
+      doc.region(keyInfo.region());
+      context.emit(LogType.ALB, context.ids().positional(LogType.ALB, context.origin(), number));
+      return null;
+    }
     doc.timestamp(time, timeText)
         .event("kind", "event")
         .event("category", "web")

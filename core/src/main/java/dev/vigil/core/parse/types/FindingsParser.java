@@ -47,9 +47,9 @@ abstract class FindingsParser implements LogParser {
             findings(reader, context, record);
           } else if (token == JsonToken.START_OBJECT) {
             long offset = reader.offset();
-            Scan root = scan(reader, context, record, true);
+            Scan root = scan(reader, context, record, true, this);
             if (!root.streamedFindings) {
-              object(root.rest, context, record.next(), offset);
+              root.handler.object(root.rest, context, record.next(), offset);
               record.done();
             }
           } else {
@@ -82,6 +82,32 @@ abstract class FindingsParser implements LogParser {
   abstract void finding(ObjectNode finding, ParseContext context, long record, long offset)
       throws IOException;
 
+  /**
+   * The parser for an EventBridge event of this {@code source}: the sibling's when the event comes
+   * from the other findings service (one EventBridge rule and Firehose stream may carry both, so an
+   * object's first event does not decide for the rest), else this one.
+   */
+  private FindingsParser forSource(JsonNode source) {
+    String name = source != null && source.isTextual() ? source.textValue() : null;
+    if (name == null || type().equals(Siblings.SOURCES.get(name))) {
+      return this;
+    }
+    FindingsParser sibling = Siblings.PARSERS.get(Siblings.SOURCES.get(name));
+    return sibling != null ? sibling : this;
+  }
+
+  /** The findings parsers by the EventBridge source of their events. */
+  private static final class Siblings {
+    static final Map<String, dev.vigil.core.LogType> SOURCES =
+        Map.of(
+            "aws.guardduty", dev.vigil.core.LogType.GUARDDUTY,
+            "aws.securityhub", dev.vigil.core.LogType.SECURITYHUB);
+    static final Map<dev.vigil.core.LogType, FindingsParser> PARSERS =
+        Map.of(
+            dev.vigil.core.LogType.GUARDDUTY, new GuardDutyParser(),
+            dev.vigil.core.LogType.SECURITYHUB, new SecurityHubParser());
+  }
+
   private void findings(JsonRecordReader reader, ParseContext context, RecordCounter record)
       throws IOException {
     JsonParser in = reader.parser();
@@ -100,14 +126,18 @@ abstract class FindingsParser implements LogParser {
     }
   }
 
-  private record Scan(ObjectNode rest, boolean streamedFindings) {}
+  private record Scan(ObjectNode rest, boolean streamedFindings, FindingsParser handler) {}
 
   /**
    * Reads an object, streaming any {@code findings}/{@code Findings} array in it (and, at the top,
    * in its {@code detail} object) and keeping every other field as a tree.
    */
   private Scan scan(
-      JsonRecordReader reader, ParseContext context, RecordCounter record, boolean top)
+      JsonRecordReader reader,
+      ParseContext context,
+      RecordCounter record,
+      boolean top,
+      FindingsParser handler)
       throws IOException {
     JsonParser in = reader.parser();
     ObjectNode rest = TREES.createObjectNode();
@@ -116,10 +146,12 @@ abstract class FindingsParser implements LogParser {
       String name = in.currentName();
       JsonToken value = in.nextToken();
       if ((name.equals("findings") || name.equals("Findings")) && value == JsonToken.START_ARRAY) {
-        findings(reader, context, record);
+        handler.findings(reader, context, record);
         streamed = true;
       } else if (top && name.equals("detail") && value == JsonToken.START_OBJECT) {
-        Scan detail = scan(reader, context, record, false);
+        // EventBridge writes source before detail.
+        handler = handler.forSource(rest.get("source"));
+        Scan detail = scan(reader, context, record, false, handler);
         streamed |= detail.streamedFindings;
         if (!detail.streamedFindings) {
           rest.set(name, detail.rest);
@@ -129,7 +161,7 @@ abstract class FindingsParser implements LogParser {
         rest.set(name, node == null ? NullNode.getInstance() : node);
       }
     }
-    return new Scan(rest, streamed);
+    return new Scan(rest, streamed, handler);
   }
 
   /** Starts the document and writes every field of the finding into it. */

@@ -72,12 +72,28 @@ public final class Route53ResolverParser implements LogParser {
       if (first) {
         first = false;
         String start = lines.text().strip();
-        if (start.equals("{") || start.startsWith("[")) {
+        // Pretty-printed, an array, or records concatenated with no delimiter (a Firehose stream
+        // without a newline delimiter): read as a stream of values, records numbered in order.
+        if (start.equals("{") || start.startsWith("[") || severalValues(lines)) {
           stream(lines.fromCurrentLine(), lines.offset(), context);
           return;
         }
       }
       line(lines, context);
+    }
+  }
+
+  /** True when the line holds a JSON object followed by another value. */
+  private static boolean severalValues(LineReader lines) throws IOException {
+    try (JsonParser in =
+        ParseContext.JSON.createParser(lines.buffer(), lines.start(), lines.length())) {
+      if (in.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      in.skipChildren();
+      return in.nextToken() != null;
+    } catch (JsonProcessingException e) {
+      return false; // malformed: the line is rejected as such
     }
   }
 

@@ -152,14 +152,6 @@ public final class VpcFlowParser implements LogParser {
         continue;
       }
       if (format == null) {
-        if (line.startsWith("PAR1")) {
-          context.reject(
-              0,
-              0,
-              "this is a Parquet flow log; only the plain-text format is supported"
-                  + " (set the flow log's file format to text)");
-          return;
-        }
         if (count == DEFAULT_V2.size() && looksLikeDefaultV2(fields)) {
           // No header, but the line is the documented default (version 2) format in its fixed
           // order: the only case where the field order may be assumed.

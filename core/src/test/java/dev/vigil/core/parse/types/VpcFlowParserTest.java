@@ -314,12 +314,12 @@ class VpcFlowParserTest {
   }
 
   @Test
-  void parquetObjectIsRefusedWithAReasonInsteadOfGarbage() {
+  void damagedParquetObjectIsRefusedWithAReasonInsteadOfGarbage() {
     byte[] parquet = "PAR1\u0015\u0000\u0015binary".getBytes(StandardCharsets.ISO_8859_1);
     // The whole object is unreadable (an object dead letter), not a record of garbage.
     assertThatThrownBy(() -> CollectingSink.parse(parquet, KEY, null))
-        .hasRootCauseInstanceOf(UnreadableInputException.class)
-        .hasMessageContaining("Parquet");
+        .hasCauseInstanceOf(UnreadableInputException.class)
+        .hasMessageContaining("unreadable Parquet: not a whole Parquet file");
   }
 
   @Test
