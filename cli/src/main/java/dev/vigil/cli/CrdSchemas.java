@@ -1,6 +1,8 @@
 package dev.vigil.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.rules.YamlTree;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,10 +80,43 @@ final class CrdSchemas {
       }
     }
     JsonNode specSchema = schema.path("properties").path("spec");
+    int before = out.size();
     if (object.has("spec")) {
       check(specSchema, object.get("spec"), "/spec", out);
     } else if (schema.path("required").toString().contains("\"spec\"")) {
       out.add(new Violation("", "spec is required"));
+    }
+    if (out.size() == before) {
+      checkRootRules(schema, object, out);
+    }
+  }
+
+  /**
+   * CEL rules on the whole object (e.g. a limit on the name): as on the API server, they see {@code
+   * spec} and, of the metadata, only {@code name} and {@code generateName}.
+   */
+  private void checkRootRules(JsonNode schema, JsonNode object, List<Violation> out) {
+    if (schema.path("x-kubernetes-validations").isEmpty()) {
+      return;
+    }
+    ObjectNode metadataSchema = JsonNodeFactory.instance.objectNode().put("type", "object");
+    ObjectNode metadataFields = metadataSchema.putObject("properties");
+    ObjectNode metadata = JsonNodeFactory.instance.objectNode();
+    for (String field : List.of("name", "generateName")) {
+      metadataFields.putObject(field).put("type", "string");
+      if (object.path("metadata").has(field)) {
+        metadata.set(field, object.path("metadata").get(field));
+      }
+    }
+    ObjectNode celSchema = schema.deepCopy();
+    ((ObjectNode) celSchema.path("properties")).set("metadata", metadataSchema);
+    ObjectNode celObject = object.deepCopy();
+    celObject.set("metadata", metadata);
+    for (JsonNode validation : schema.path("x-kubernetes-validations")) {
+      CelRules.Failure f = cel.check(validation, celSchema, celObject);
+      if (f != null) {
+        out.add(new Violation("", f.message(), f.notChecked()));
+      }
     }
   }
 

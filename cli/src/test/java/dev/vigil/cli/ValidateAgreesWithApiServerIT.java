@@ -49,6 +49,8 @@ class ValidateAgreesWithApiServerIT {
     cases.put("name ending with a dot", channel("paging.") + webhook());
     cases.put("name of 253 characters", channel(longName(253)) + webhook());
     cases.put("name of 254 characters", channel(longName(254)) + webhook());
+    cases.put("log source name of 63 characters", organization("a".repeat(63), 1));
+    cases.put("log source name of 64 characters", organization("a".repeat(64), 1));
 
     KubeApiServer server = RealParts.kube();
     Map<String, Boolean> apiServer = new LinkedHashMap<>();
@@ -77,7 +79,7 @@ class ValidateAgreesWithApiServerIT {
         Path file = dir.resolve("case-" + i++ + ".yaml");
         Files.writeString(file, c.getValue() + "\n");
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new VigilCommand());
+        CommandLine cli = VigilCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(new StringWriter(), true));
         int exit =
@@ -98,6 +100,8 @@ class ValidateAgreesWithApiServerIT {
         .contains(":4: metadata.name: 'Paging' is not a DNS-1123 subdomain");
     assertThat(messages.get("name of 254 characters"))
         .contains("metadata.name: 254 characters, at most 253 allowed");
+    assertThat(messages.get("log source name of 64 characters"))
+        .contains("a LogSource name has at most 63 characters");
   }
 
   private static String channel(String name) {
