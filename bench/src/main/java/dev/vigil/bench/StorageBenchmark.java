@@ -46,7 +46,13 @@ import java.util.Map;
 public final class StorageBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<LogType> TYPES =
-      List.of(LogType.CLOUDTRAIL, LogType.VPCFLOW, LogType.WAF);
+      Arrays.stream(System.getProperty("bench.types", "cloudtrail,vpcflow,waf").split(","))
+          .map(
+              id ->
+                  LogType.fromId(id)
+                      .orElseThrow(
+                          () -> new IllegalArgumentException("bench.types: no log type " + id)))
+          .toList();
   private static final int BULK_DOCUMENTS = 5000;
 
   private final OpenSearchNode node;
