@@ -98,16 +98,19 @@ class LayoutAnswersIT {
         }
       }
     }
+    // One index per type and layout, created up front with time to spare: a node under load
+    // (shared CI machines) can take over a minute to auto-create each of dozens of daily indices.
+    for (LogType type : LogType.values()) {
+      for (String prefix : List.of(OLD, NEW)) {
+        send(node, "PUT", "/" + index(prefix, type) + "?master_timeout=5m&timeout=5m", "{}");
+      }
+    }
     BulkBody bulk = new BulkBody(1 << 20);
     for (ParsedDocument d : documents) {
       for (String prefix : List.of(OLD, NEW)) {
         bulk.add(
             new ParsedDocument(
-                d.type(),
-                d.index().replaceFirst("^vigil-", prefix + "-"),
-                d.id(),
-                d.timestamp(),
-                d.source()));
+                d.type(), index(prefix, d.type()), d.id(), d.timestamp(), d.source()));
       }
       if (bulk.documents() >= 2000) {
         bulk(node, bulk);
@@ -115,6 +118,10 @@ class LayoutAnswersIT {
     }
     bulk(node, bulk);
     send(node, "POST", "/" + OLD + "-*," + NEW + "-*/_refresh", "");
+  }
+
+  private static String index(String prefix, LogType type) {
+    return prefix + "-" + type.id() + "-layout";
   }
 
   private static void bulk(OpenSearchNode node, BulkBody bulk) throws Exception {
