@@ -1,7 +1,7 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
 
-.PHONY: demo build test images dist parts format crds bench bench-ratio bench-stream bench-ingester bench-geoip bench-alerting clean
+.PHONY: demo build test images dist parts format crds bench bench-ratio bench-stream bench-ingester bench-storage bench-geoip bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -57,6 +57,13 @@ bench-ingester:
 	$(MVN) -q -pl ingester -am install -DskipTests
 	$(MVN) -q -pl ingester dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	java -Dvigil.parts.logs=ingester/target/vigil-parts $(BENCH_ARGS) -cp ingester/target/test-classes:ingester/target/classes:$$(cat ingester/target/bench.classpath) dev.vigil.ingester.bench.IngesterBenchmark
+
+## What OpenSearch pays per event, old index layout (before #16) against today's, on one node in one run:
+## indexing CPU, bytes on disk after force-merge, mapped fields and query latency per 1,000 CloudTrail, VPC Flow and
+## WAF events (several minutes; sizes: BENCH_ARGS="-Dbench.events=20000 -Dbench.rounds=1").
+bench-storage:
+	$(MVN) -q -pl bench -am package -DskipTests
+	java $(BENCH_ARGS) -cp bench/target/benchmarks.jar dev.vigil.bench.StorageBenchmark
 
 ## What GeoIP enrichment costs: ns per address with and without the cache, WAF documents/s without and with a
 ## database (a test MaxMind DB of 20,000 networks; under a minute).

@@ -1,6 +1,9 @@
 package dev.vigil.core.dashboards;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.LogType;
+import dev.vigil.core.parse.PromotedFields;
+import dev.vigil.core.rules.FieldTypes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -143,6 +146,9 @@ public record DashboardDefinition(
     for (int i = 0; i < list.size(); i++) {
       panels.add(panel(list.get(i), "spec.panels[" + i + "]", patternNames, searchNames));
     }
+    for (int i = 0; i < panels.size(); i++) {
+      checkAggregatable(panels.get(i), "spec.panels[" + i + "]", patterns, searches);
+    }
     if (raw != null) {
       RawSavedObjects.parse(raw, "spec.rawObjects"); // fails early, naming the line
     }
@@ -243,6 +249,60 @@ public record DashboardDefinition(
         size,
         width,
         height);
+  }
+
+  /**
+   * Refuses a split or metric on a {@code flat_object} field or sub-path of any Vigil log type the
+   * panel's index pattern covers: Dashboards would draw an empty chart without an error.
+   */
+  private static void checkAggregatable(
+      Panel panel, String at, List<IndexPattern> patterns, List<Search> searches) {
+    String patternName =
+        panel.indexPattern() != null
+            ? panel.indexPattern()
+            : searches.stream()
+                .filter(s -> s.name().equals(panel.search()))
+                .findFirst()
+                .orElseThrow()
+                .indexPattern();
+    String pattern =
+        patterns.stream()
+            .filter(p -> p.name().equals(patternName))
+            .findFirst()
+            .orElseThrow()
+            .pattern();
+    check(panel.splitBy(), at + ".splitBy", pattern);
+    check(panel.metric().field(), at + ".metric.field", pattern);
+  }
+
+  private static void check(String field, String at, String pattern) {
+    if (field == null) {
+      return;
+    }
+    for (LogType type : LogType.values()) {
+      if (!covers(pattern, type)) {
+        continue;
+      }
+      FieldTypes.FieldType mapped = FieldTypes.of(type).type(field);
+      if (mapped.kind() == FieldTypes.Kind.FLAT_SUBPATH
+          || mapped.kind() == FieldTypes.Kind.FLAT_OBJECT) {
+        throw new DashboardException(
+            at + ": " + PromotedFields.refusal(type, field, mapped.flatRoot()));
+      }
+    }
+  }
+
+  /** Whether an index pattern (comma-separated globs) can match indices of {@code type}. */
+  private static boolean covers(String pattern, LogType type) {
+    for (String glob : pattern.split(",")) {
+      String regex = glob.trim().replace(".", "\\.").replace("*", ".*");
+      if (("vigil-" + type.id() + "-2026.01.01").matches(regex)
+          || (type.id() + "-2026.01.01").matches(regex)
+          || glob.contains("-" + type.id())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void known(Set<String> names, String name, String at, String list) {

@@ -53,7 +53,9 @@ public final class IndexTemplates {
     template
         .putObject("settings")
         .put("index.mapping.total_fields.limit", 2000)
-        .put("index.mapping.ignore_malformed", true);
+        .put("index.mapping.ignore_malformed", true)
+        .put("index.codec", CODEC)
+        .put("index.refresh_interval", refreshInterval(type));
     ObjectNode mappings = mappings(type.id());
     if (VALUES_AS_WRITTEN.contains(type)) {
       addRawValues(mappings.path("properties"));
@@ -61,6 +63,29 @@ public final class IndexTemplates {
     template.set("mappings", mappings);
     body.putObject("_meta").put("managed-by", "vigil").put("log_type", type.id());
     return body;
+  }
+
+  /**
+   * Stored fields (each document's {@code _source}) compressed with DEFLATE instead of LZ4: the
+   * largest part of a log index on disk, written once and read only for the hits shown.
+   */
+  static final String CODEC = "best_compression";
+
+  /**
+   * How soon an indexed document becomes searchable. Each refresh writes a small segment that
+   * merges then rewrite, so a longer interval is cheaper; low-latency detection is the streaming
+   * engine's job (it sees every document before it is indexed), and scheduled every-match rules
+   * look back their interval plus the late-arrival margin (15 minutes by default), so they miss
+   * nothing. Set from how late each source delivers anyway: CloudTrail 5–15 minutes, VPC Flow Logs
+   * and WAF through Firehose at least one buffer interval (60 s or more); findings are few and
+   * triaged by people, so they are visible sooner.
+   */
+  static String refreshInterval(LogType type) {
+    return switch (type) {
+      case CLOUDTRAIL, CLOUDWATCH -> "30s";
+      case VPCFLOW, WAF, ALB, S3ACCESS, ROUTE53RESOLVER -> "60s";
+      case GUARDDUTY, SECURITYHUB -> "5s";
+    };
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.IndexNaming;
+import dev.vigil.core.parse.PromotedFields;
 import dev.vigil.core.rules.FieldTypes.Kind;
 import dev.vigil.core.rules.sigma.SigmaConverter;
 import dev.vigil.core.rules.sigma.SigmaRule;
@@ -107,7 +108,7 @@ public final class RuleCompiler {
       window = Durations.parse(condition.window(), "condition.window");
       FieldTypes types = logType == null ? FieldTypes.unknown() : FieldTypes.of(logType);
       for (String field : condition.groupBy()) {
-        checkGroupable(field, types);
+        checkGroupable(field, types, logType);
       }
     }
     PostFilter.Split split = PostFilter.split(query);
@@ -129,17 +130,11 @@ public final class RuleCompiler {
         split.postFilter());
   }
 
-  private static void checkGroupable(String field, FieldTypes types) {
+  private static void checkGroupable(String field, FieldTypes types, LogType logType) {
     FieldTypes.FieldType type = types.type(field);
     if (type.kind() == Kind.FLAT_SUBPATH || type.kind() == Kind.FLAT_OBJECT) {
-      String leaf = field.substring(field.lastIndexOf('.') + 1);
       throw new RuleException(
-          "condition.groupBy: "
-              + field
-              + " is inside the flat_object field "
-              + type.flatRoot()
-              + ", which OpenSearch cannot aggregate; group by a mapped field"
-              + (field.startsWith("requestParameters.") ? " such as aws.request." + leaf : ""));
+          "condition.groupBy: " + PromotedFields.refusal(logType, field, type.flatRoot()));
     }
     if (type.kind() == Kind.TEXT) {
       throw new RuleException(

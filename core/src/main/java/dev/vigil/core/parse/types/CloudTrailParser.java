@@ -9,6 +9,7 @@ import dev.vigil.core.parse.JsonScanner;
 import dev.vigil.core.parse.JsonScanner.MalformedJsonException;
 import dev.vigil.core.parse.LogParser;
 import dev.vigil.core.parse.ParseContext;
+import dev.vigil.core.parse.PromotedFields;
 import dev.vigil.core.parse.RawGeo;
 import dev.vigil.core.parse.RawJsonWriter;
 import dev.vigil.core.parse.RecordCounter;
@@ -49,24 +50,7 @@ public final class CloudTrailParser implements LogParser {
    * requestParameters sub-fields rules group by and dashboards aggregate; see {@link
    * DocumentBuilder#promote}.
    */
-  static final Set<String> PROMOTED_REQUEST_FIELDS =
-      Set.of(
-          "bucketName",
-          "instanceType",
-          "roleName",
-          "userName",
-          "groupName",
-          "policyArn",
-          "policyName",
-          "keyId",
-          "functionName",
-          "secretId",
-          "name",
-          "logGroupName",
-          "detectorId",
-          "ruleName",
-          "trailName",
-          "roleArn");
+  static final Set<String> PROMOTED_REQUEST_FIELDS = PromotedFields.CLOUDTRAIL_REQUEST;
 
   private static final String[] REQUEST_NAME_LIST = PROMOTED_REQUEST_FIELDS.toArray(String[]::new);
   private static final JsonScanner.Names REQUEST_NAMES = new JsonScanner.Names(REQUEST_NAME_LIST);
