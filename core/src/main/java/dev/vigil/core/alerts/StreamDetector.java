@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,8 +44,37 @@ public final class StreamDetector {
   private final Map<LogType, List<StreamRule>> byType = new EnumMap<>(LogType.class);
   private final Map<LogType, RuleMatcher> matchers = new EnumMap<>(LogType.class);
 
-  /** Per log type and rule: the field ids of the rule's alert key, as its matcher reads them. */
-  private final Map<LogType, int[][]> keyFields = new EnumMap<>(LogType.class);
+  /** Per log type and rule: its alert key's fields, as the matcher reads them. */
+  private final Map<LogType, KeyFields[]> keyFields = new EnumMap<>(LogType.class);
+
+  /**
+   * A rule's alert key fields, sorted, with their ids in the matcher: the key's name ({@link
+   * RecentAlerts#name}) is made from the values without a map.
+   */
+  private record KeyFields(String prefix, String[] names, int[] ids) {
+    static KeyFields of(AlertRule rule, RuleMatcher matcher) {
+      String[] names = new java.util.TreeSet<>(rule.key()).toArray(String[]::new);
+      int[] ids = java.util.Arrays.stream(names).mapToInt(matcher::keyField).toArray();
+      return new KeyFields(rule.namespace() + "/" + rule.name() + "{", names, ids);
+    }
+
+    /** As {@code RecentAlerts.name(rule, key)}; null when a field has several values. */
+    String name(Values doc) {
+      if (ids.length == 0) {
+        return prefix + "}";
+      }
+      StringBuilder out = new StringBuilder(prefix);
+      for (int i = 0; i < ids.length; i++) {
+        List<String> values = doc.of(ids[i]);
+        if (values.size() > 1) {
+          return null;
+        }
+        out.append(i == 0 ? "" : ", ").append(names[i]).append('=');
+        out.append(values.isEmpty() ? "" : values.get(0));
+      }
+      return out.append('}').toString();
+    }
+  }
 
   public StreamDetector(List<StreamRule> rules) {
     for (StreamRule rule : rules) {
@@ -58,11 +86,9 @@ public final class StreamDetector {
               new RuleMatcher(
                   list.stream().map(StreamRule::compiled).toList(), FieldTypes.of(type));
           matchers.put(type, matcher);
-          int[][] keys = new int[list.size()][];
-          for (int i = 0; i < keys.length; i++) {
-            keys[i] = list.get(i).alerts().key().stream().mapToInt(matcher::keyField).toArray();
-          }
-          keyFields.put(type, keys);
+          keyFields.put(
+              type,
+              list.stream().map(r -> KeyFields.of(r.alerts(), matcher)).toArray(KeyFields[]::new));
         });
   }
 
@@ -137,17 +163,17 @@ public final class StreamDetector {
         return List.of();
       }
       List<StreamRule> rules = byType.get(type);
-      int[][] keys = keyFields.get(type);
+      KeyFields[] keys = keyFields.get(type);
       JsonNode tree = null;
       List<Alert> out = new ArrayList<>();
       for (int index : matching) {
         AlertRule rule = rules.get(index).alerts();
-        Map<String, String> key = key(rule, keys[index], doc);
+        String key = keys[index].name(doc);
         if (key == null) { // a key field read more than once (dotted keys): as the engine reads it
           tree = tree == null ? JSON.readTree(source, 0, length) : tree;
-          key = Triggers.keyOf(rule, tree);
+          key = RecentAlerts.name(rule, Triggers.keyOf(rule, tree));
         }
-        if (!recent.claim(RecentAlerts.name(rule, key), now)) {
+        if (!recent.claim(key, now)) {
           continue;
         }
         tree = tree == null ? JSON.readTree(source, 0, length) : tree;
@@ -157,19 +183,6 @@ public final class StreamDetector {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** The alert key read from the matcher's values; null when a field has several values. */
-  private static Map<String, String> key(AlertRule rule, int[] ids, Values doc) {
-    Map<String, String> key = new LinkedHashMap<>();
-    for (int i = 0; i < ids.length; i++) {
-      List<String> values = doc.of(ids[i]);
-      if (values.size() > 1) {
-        return null;
-      }
-      key.put(rule.key().get(i), values.isEmpty() ? "" : values.get(0));
-    }
-    return key;
   }
 
   /** The positions (among this type's rules) of the rules the document's source matches. */
