@@ -52,7 +52,8 @@ bench-stream:
 	java -Xms1g -Xmx1g -cp bench/target/benchmarks.jar dev.vigil.bench.StreamRatio $(BENCH_ARGS)
 
 ## Measure the ingester end to end (S3 objects in moto to searchable documents) against the same node's raw
-## _bulk ceiling; prints docs/s, the ratio and the ingester's RSS (a few minutes; sizes: BENCH_ARGS=-Dbench.objects=16).
+## _bulk ceiling; prints docs/s, the ratio and the ingester's RSS (a few minutes; sizes: BENCH_ARGS=-Dbench.objects=16;
+## BENCH_ARGS=-Dbench.stream=true adds an ingester streaming every shipped rule and prints its rate against streaming off).
 bench-ingester:
 	$(MVN) -q -pl ingester -am install -DskipTests
 	$(MVN) -q -pl ingester dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test

@@ -3,8 +3,11 @@ package dev.vigil.core.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.LogType;
+import dev.vigil.core.parse.Members;
+import dev.vigil.core.parse.ParsedDocument;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.Durations;
+import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.core.rules.FieldTypes;
 import dev.vigil.core.rules.QueryEvaluator;
 import dev.vigil.core.rules.RuleCompiler;
@@ -41,21 +44,66 @@ public final class StreamDetector {
   private final Map<LogType, List<StreamRule>> byType = new EnumMap<>(LogType.class);
   private final Map<LogType, RuleMatcher> matchers = new EnumMap<>(LogType.class);
 
+  /** Per log type and rule: its alert key's fields, as the matcher reads them. */
+  private final Map<LogType, KeyFields[]> keyFields = new EnumMap<>(LogType.class);
+
+  /**
+   * A rule's alert key fields, sorted, with their ids in the matcher: the key's name ({@link
+   * RecentAlerts#name}) is made from the values without a map.
+   */
+  private record KeyFields(String prefix, String[] names, int[] ids) {
+    static KeyFields of(AlertRule rule, RuleMatcher matcher) {
+      String[] names = new java.util.TreeSet<>(rule.key()).toArray(String[]::new);
+      int[] ids = java.util.Arrays.stream(names).mapToInt(matcher::keyField).toArray();
+      return new KeyFields(rule.namespace() + "/" + rule.name() + "{", names, ids);
+    }
+
+    /** As {@code RecentAlerts.name(rule, key)}; null when a field has several values. */
+    String name(Values doc) {
+      if (ids.length == 0) {
+        return prefix + "}";
+      }
+      StringBuilder out = new StringBuilder(prefix);
+      for (int i = 0; i < ids.length; i++) {
+        List<String> values = doc.of(ids[i]);
+        if (values.size() > 1) {
+          return null;
+        }
+        out.append(i == 0 ? "" : ", ").append(names[i]).append('=');
+        out.append(values.isEmpty() ? "" : values.get(0));
+      }
+      return out.append('}').toString();
+    }
+  }
+
   public StreamDetector(List<StreamRule> rules) {
     for (StreamRule rule : rules) {
       byType.computeIfAbsent(rule.compiled().logType(), t -> new ArrayList<>()).add(rule);
     }
     byType.forEach(
-        (type, list) ->
-            matchers.put(
-                type,
-                new RuleMatcher(
-                    list.stream().map(StreamRule::compiled).toList(), FieldTypes.of(type))));
+        (type, list) -> {
+          RuleMatcher matcher =
+              new RuleMatcher(
+                  list.stream().map(StreamRule::compiled).toList(), FieldTypes.of(type));
+          matchers.put(type, matcher);
+          keyFields.put(
+              type,
+              list.stream().map(r -> KeyFields.of(r.alerts(), matcher)).toArray(KeyFields[]::new));
+        });
   }
 
   /** Whether any rule reads documents of this type (if not, the document need not be parsed). */
   public boolean watches(LogType type) {
     return byType.containsKey(type);
+  }
+
+  /**
+   * The top-level names this type's rules read under (for {@link
+   * dev.vigil.core.parse.DocumentSink#memberNames}); null when no rule reads the type.
+   */
+  public String[] memberNames(LogType type) {
+    RuleMatcher matcher = matchers.get(type);
+    return matcher == null ? null : matcher.memberNames();
   }
 
   public int size() {
@@ -94,14 +142,65 @@ public final class StreamDetector {
     }
   }
 
-  /** The positions (among this type's rules) of the rules the document's source matches. */
-  public List<Integer> matching(LogType type, byte[] source, int length) {
+  /**
+   * The alerts one parsed document raises, leaving out the matches whose alert key {@code recent}
+   * holds (so an alert is built only when it will be written): the document's fields are read only
+   * as rules ask for them, going straight to its top-level members when the parser noted them, and
+   * a tree is built only for an alert. {@code source[0, length)} is the document's source (a copy
+   * of it, the parser's buffer being borrowed).
+   */
+  public List<Alert> inspect(
+      ParsedDocument document, byte[] source, int length, Instant now, RecentAlerts recent) {
+    LogType type = document.type();
     RuleMatcher matcher = matchers.get(type);
     if (matcher == null) {
       return List.of();
     }
     try {
-      return matcher.matching(matcher.read(source, length));
+      Values doc = matcher.read(source, length, document.members());
+      List<Integer> matching = matcher.matching(doc);
+      if (matching.isEmpty()) {
+        return List.of();
+      }
+      List<StreamRule> rules = byType.get(type);
+      KeyFields[] keys = keyFields.get(type);
+      JsonNode tree = null;
+      List<Alert> out = new ArrayList<>();
+      for (int index : matching) {
+        AlertRule rule = rules.get(index).alerts();
+        String key = keys[index].name(doc);
+        if (key == null) { // a key field read more than once (dotted keys): as the engine reads it
+          tree = tree == null ? JSON.readTree(source, 0, length) : tree;
+          key = RecentAlerts.name(rule, Triggers.keyOf(rule, tree));
+        }
+        if (!recent.claim(key, now)) {
+          continue;
+        }
+        tree = tree == null ? JSON.readTree(source, 0, length) : tree;
+        out.add(alert(rules.get(index), document.id(), tree, now));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The positions (among this type's rules) of the rules the document's source matches. */
+  public List<Integer> matching(LogType type, byte[] source, int length) {
+    return matching(type, source, length, null);
+  }
+
+  /**
+   * As {@link #matching(LogType, byte[], int)}, reading only the top-level members rules ask for
+   * ({@code members}: where they start, as the parser noted; null to read the whole source).
+   */
+  public List<Integer> matching(LogType type, byte[] source, int length, Members members) {
+    RuleMatcher matcher = matchers.get(type);
+    if (matcher == null) {
+      return List.of();
+    }
+    try {
+      return matcher.matching(matcher.read(source, length, members));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -112,20 +211,23 @@ public final class StreamDetector {
     List<StreamRule> rules = byType.get(type);
     List<Alert> out = new ArrayList<>();
     for (int index : matching) {
-      StreamRule rule = rules.get(index);
-      Instant at = Triggers.timestamp(document);
-      Trigger trigger =
-          new Trigger(
-              Triggers.keyOf(rule.alerts(), document),
-              1,
-              at == null ? now : at,
-              List.of(documentId),
-              document);
-      Alert alert = AlertLifecycle.newAlert(rule.alerts(), trigger, AlertLifecycle.time(now));
-      alert.source = STREAM;
-      out.add(alert);
+      out.add(alert(rules.get(index), documentId, document, now));
     }
     return out;
+  }
+
+  private static Alert alert(StreamRule rule, String documentId, JsonNode document, Instant now) {
+    Instant at = Triggers.timestamp(document);
+    Trigger trigger =
+        new Trigger(
+            Triggers.keyOf(rule.alerts(), document),
+            1,
+            at == null ? now : at,
+            List.of(documentId),
+            document);
+    Alert alert = AlertLifecycle.newAlert(rule.alerts(), trigger, AlertLifecycle.time(now));
+    alert.source = STREAM;
+    return alert;
   }
 
   /**

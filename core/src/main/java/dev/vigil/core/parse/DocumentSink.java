@@ -21,4 +21,13 @@ public interface DocumentSink {
   default boolean readsDocumentsInPlace() {
     return false;
   }
+
+  /**
+   * The top-level names whose values this sink reads from documents of {@code type} (null: none): a
+   * parser that writes documents itself notes where they lie ({@link ParsedDocument#members()}), so
+   * the sink need not scan the document again to find them. Asked once per object.
+   */
+  default String[] memberNames(dev.vigil.core.LogType type) {
+    return null;
+  }
 }

@@ -76,6 +76,29 @@ public final class JsonScanner {
     this.buf = new byte[known > 0 && known < 4 * READ ? known + 1 : 4 * READ];
   }
 
+  private JsonScanner(byte[] bytes, int length) {
+    this.in = null;
+    this.buf = bytes;
+    this.end = length;
+    this.eof = true;
+  }
+
+  /**
+   * A scanner over {@code bytes[0, length)} in place (no copy, never written to): for reading parts
+   * of a document already in memory, in any order, with {@link #seek}.
+   */
+  public static JsonScanner over(byte[] bytes, int length) {
+    return new JsonScanner(bytes, length);
+  }
+
+  /** Goes to {@code offset} of a scanner made {@link #over} an array (line counts are not kept). */
+  public void seek(long offset) {
+    if (in != null || offset < 0 || offset > end) {
+      throw new IllegalArgumentException("cannot seek to " + offset);
+    }
+    pos = (int) offset;
+  }
+
   /** Stream offset of the next byte. */
   public long offset() {
     return base + pos;

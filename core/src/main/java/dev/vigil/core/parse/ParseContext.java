@@ -68,6 +68,11 @@ public final class ParseContext {
     return ids;
   }
 
+  /** The top-level names the sink wants located in documents of {@code type} (null: none). */
+  public String[] memberNames(LogType type) {
+    return nested == null ? sink.memberNames(type) : null;
+  }
+
   public IndexNaming naming() {
     return naming;
   }
@@ -90,11 +95,25 @@ public final class ParseContext {
    * place get it without a copy, so the writer must not be touched until this returns.
    */
   public void emit(LogType type, String id, Instant timestamp, RawJsonWriter source) {
+    emit(type, id, timestamp, source, null);
+  }
+
+  /**
+   * As {@link #emit(LogType, String, Instant, RawJsonWriter)}, with where the source's top-level
+   * members start (see {@link Members}; null when not noted).
+   */
+  public void emit(
+      LogType type, String id, Instant timestamp, RawJsonWriter source, Members members) {
     String index = naming.index(type, timestamp);
-    sink.document(
-        sink.readsDocumentsInPlace()
+    boolean inPlace = sink.readsDocumentsInPlace();
+    ParsedDocument document =
+        inPlace
             ? ParsedDocument.borrowed(type, index, id, timestamp, source.buffer(), source.length())
-            : new ParsedDocument(type, index, id, timestamp, source.toByteArray()));
+            : new ParsedDocument(type, index, id, timestamp, source.toByteArray());
+    if (members != null) {
+      document.withMembers(inPlace ? members : members.copy());
+    }
+    sink.document(document);
     documents++;
   }
 

@@ -22,6 +22,7 @@ public final class ParsedDocument {
   private final byte[] buffer;
   private final int length;
   private byte[] owned;
+  private Members members;
 
   /** A document that owns {@code source}. */
   public ParsedDocument(LogType type, String index, String id, Instant timestamp, byte[] source) {
@@ -76,6 +77,19 @@ public final class ParsedDocument {
   /** Copies the source into {@code target} at {@code at}, without an intermediate array. */
   public void copySourceTo(byte[] target, int at) {
     System.arraycopy(buffer, 0, target, at, length);
+  }
+
+  /**
+   * Where the source's top-level members start, when the parser noted it (else null): valid only
+   * during the sink's call, like a borrowed source.
+   */
+  public Members members() {
+    return members;
+  }
+
+  ParsedDocument withMembers(Members members) {
+    this.members = members;
+    return this;
   }
 
   /** Whether the source still lies in the parser's buffer (for tests). */

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.vigil.core.parse.JsonScanner;
+import dev.vigil.core.parse.Members;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,10 +29,23 @@ public final class FieldReader {
   private final Map<String, Integer> ids = new HashMap<>();
   private final List<String> paths = new ArrayList<>();
   private final Trie root = new Trie();
+  private volatile int[] groups;
 
   /** The id of a field: its values are the scalar leaves at {@code path}, or below it too. */
   int id(String path, boolean descend) {
-    String key = (descend ? "+" : "=") + path;
+    return id(path, descend ? '+' : '=');
+  }
+
+  /**
+   * The id of a field read as an alert key reads it ({@code DocumentFields.text}): the scalar at
+   * {@code path} when no array lies on the way (an array there reads as no value).
+   */
+  int scalarId(String path) {
+    return id(path, '!');
+  }
+
+  private int id(String path, char kind) {
+    String key = kind + path;
     Integer known = ids.get(key);
     if (known != null) {
       return known;
@@ -42,10 +57,10 @@ public final class FieldReader {
     for (String segment : path.split("\\.", -1)) {
       node = node.children.computeIfAbsent(segment, s -> new Trie());
     }
-    if (descend) {
-      node.flat = append(node.flat, id);
-    } else {
-      node.exact = append(node.exact, id);
+    switch (kind) {
+      case '+' -> node.flat = append(node.flat, id);
+      case '=' -> node.exact = append(node.exact, id);
+      default -> node.scalar = append(node.scalar, id);
     }
     return id;
   }
@@ -102,9 +117,11 @@ public final class FieldReader {
         s.advance();
         return;
       }
+      out.arrays++;
       do {
         scan(s, node, active, out);
       } while (separator(s, ']'));
+      out.arrays--;
     } else if (c == 'n') {
       s.skipValue();
     } else if (active.length == 0 && (node == null || node.idle())) {
@@ -120,6 +137,11 @@ public final class FieldReader {
         }
         for (int id : node.flat) {
           out.add(id, text);
+        }
+        if (out.arrays == 0) {
+          for (int id : node.scalar) {
+            out.add(id, text);
+          }
         }
       }
     }
@@ -161,6 +183,47 @@ public final class FieldReader {
     return length < 19 ? Long.toString(Long.parseLong(number)) : new BigInteger(number).toString();
   }
 
+  /**
+   * The values of every field in the JSON document {@code source[0, length)}, read lazily: where
+   * its top-level members start is known ({@code members}, null when not), so a field's values are
+   * read only when a rule first asks for them, from the members its path begins in. The source must
+   * stay unchanged while the values are used.
+   */
+  public Values read(byte[] source, int length, Members members) throws IOException {
+    if (members == null
+        || !members.complete()
+        || members.names() != root.lookup().keys()
+        || root.flat.length > 0) {
+      return read(source, length); // not noted for these fields, or a field takes every leaf
+    }
+    return new Values(paths.size(), root.lookup(), groups(), source, length, members);
+  }
+
+  /**
+   * For each field, the index (in the root's lookup) of the top-level name its path starts with.
+   */
+  private int[] groups() {
+    int[] g = groups;
+    if (g == null) {
+      Trie.Lookup top = root.lookup();
+      g = new int[paths.size()];
+      for (int id = 0; id < g.length; id++) {
+        Trie first = root.children.get(paths.get(id).split("\\.", -1)[0]);
+        g[id] = Arrays.asList(top.nodes()).indexOf(first);
+      }
+      groups = g;
+    }
+    return g;
+  }
+
+  /**
+   * The top-level names the fields' paths begin with, for {@link Members}: noted members refer to
+   * them by index (this very array).
+   */
+  public String[] memberNames() {
+    return root.lookup().keys();
+  }
+
   /** The values of every field in the document the parser stands before (at its first token). */
   public Values read(JsonParser parser) throws IOException {
     Values out = new Values(paths.size());
@@ -193,9 +256,11 @@ public final class FieldReader {
       }
       case START_ARRAY -> {
         JsonToken t;
+        out.arrays++;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
           read(p, t, node, active, out);
         }
+        out.arrays--;
       }
       case VALUE_NULL -> {}
       default -> {
@@ -212,6 +277,11 @@ public final class FieldReader {
           }
           for (int id : node.flat) {
             out.add(id, text);
+          }
+          if (out.arrays == 0) {
+            for (int id : node.scalar) {
+              out.add(id, text);
+            }
           }
         }
       }
@@ -252,10 +322,11 @@ public final class FieldReader {
     final Map<String, Trie> children = new HashMap<>();
     int[] exact = NONE;
     int[] flat = NONE;
+    int[] scalar = NONE;
     private volatile Lookup lookup;
 
     /** The children's names as the scanner matches them, and the child of each index. */
-    record Lookup(JsonScanner.Names names, Trie[] nodes) {}
+    record Lookup(String[] keys, JsonScanner.Names names, Trie[] nodes) {}
 
     /** Built when first read (rules are all prepared by then); a race only builds it twice. */
     Lookup lookup() {
@@ -266,7 +337,7 @@ public final class FieldReader {
         for (int i = 0; i < keys.length; i++) {
           nodes[i] = children.get(keys[i]);
         }
-        l = new Lookup(new JsonScanner.Names(keys), nodes);
+        l = new Lookup(keys, new JsonScanner.Names(keys), nodes);
         lookup = l;
       }
       return l;
@@ -290,7 +361,7 @@ public final class FieldReader {
 
     /** Whether no field takes a scalar here (so its text need not even be read). */
     boolean idle() {
-      return exact.length == 0 && flat.length == 0;
+      return exact.length == 0 && flat.length == 0 && scalar.length == 0;
     }
 
     /**
@@ -318,13 +389,39 @@ public final class FieldReader {
     }
   }
 
-  /** The values read from one document, per field id. */
+  /**
+   * The values read from one document, per field id: all of them at once, or (with {@link Members})
+   * the fields under one top-level name at a time, when first asked for.
+   */
   public static final class Values {
     private final List<String>[] values;
+    int arrays; // how many arrays enclose the value being read
+
+    // Lazy reading: the source, where its members' values start, and which top-level names were
+    // read.
+    private final Trie.Lookup top;
+    private final int[] groups;
+    private final byte[] source;
+    private final int length;
+    private final Members members;
+    private boolean[] loaded;
+    private JsonScanner scanner;
+
+    Values(int fields) {
+      this(fields, null, null, null, 0, null);
+    }
 
     @SuppressWarnings("unchecked")
-    Values(int fields) {
+    Values(int fields, Trie.Lookup top, int[] groups, byte[] source, int length, Members members) {
       values = new List[fields];
+      this.top = top;
+      this.groups = groups;
+      this.source = source;
+      this.length = length;
+      this.members = members;
+      if (source != null) {
+        loaded = new boolean[top.nodes().length];
+      }
     }
 
     void add(int id, String text) {
@@ -338,8 +435,33 @@ public final class FieldReader {
 
     /** The texts of field {@code id} (empty when the document has none). */
     public List<String> of(int id) {
+      if (loaded != null) {
+        load(groups[id]);
+      }
       List<String> list = values[id];
       return list == null ? List.of() : list;
+    }
+
+    /** Reads the members under top-level name {@code group} (an index in the root's lookup). */
+    private void load(int group) {
+      if (group < 0 || loaded[group]) {
+        return;
+      }
+      loaded[group] = true;
+      if (scanner == null) {
+        scanner = JsonScanner.over(source, length);
+      }
+      Trie node = top.nodes()[group];
+      try {
+        for (int i = 0; i < members.count(); i++) {
+          if (members.group(i) == group) {
+            scanner.seek(members.start(i));
+            scan(scanner, node, NONE, this);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.core.rules;
 
 import com.fasterxml.jackson.core.JsonParser;
+import dev.vigil.core.parse.Members;
 import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.core.rules.PreparedQuery.Requirement;
 import java.io.IOException;
@@ -118,6 +119,14 @@ public final class RuleMatcher {
     return unindexed.length;
   }
 
+  /** The paths of every field the rules read. */
+  public List<String> fieldPaths() {
+    return java.util.stream.IntStream.range(0, fields.size())
+        .mapToObj(fields::path)
+        .distinct()
+        .toList();
+  }
+
   /** The field paths rules are indexed by. */
   public List<String> indexedFields() {
     return index.keySet().stream().sorted().map(fields::path).toList();
@@ -126,6 +135,27 @@ public final class RuleMatcher {
   /** Reads the values the rules need from the JSON document {@code source[0, length)}. */
   public Values read(byte[] source, int length) throws IOException {
     return fields.read(source, length);
+  }
+
+  /**
+   * Reads the values the rules need from the JSON document {@code source[0, length)} whose
+   * top-level members start where {@code members} says (null: unknown), each only when first used.
+   */
+  public Values read(byte[] source, int length, Members members) throws IOException {
+    return fields.read(source, length, members);
+  }
+
+  /**
+   * Registers a field read as an alert key reads it (the scalar at the path, none under an array):
+   * its id for {@link Values#of}. Call before the first document is read.
+   */
+  public int keyField(String path) {
+    return fields.scalarId(path);
+  }
+
+  /** The top-level names rules read under: {@link Members} noted for them make reads lazy. */
+  public String[] memberNames() {
+    return fields.memberNames();
   }
 
   /** Reads the values the rules need from the document the parser stands before. */

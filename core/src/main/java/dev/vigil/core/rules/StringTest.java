@@ -1,5 +1,7 @@
 package dev.vigil.core.rules;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -29,19 +31,33 @@ abstract class StringTest {
   }
 
   /**
-   * A glob of literals and {@code *} only (the common {@code *Pacu*}) is matched by searching its
-   * literal pieces in order — what the regular expression {@code .*Pacu.*} decides, without the
-   * backtracking; anything else ({@code ?}, escapes) runs the evaluator's pattern.
+   * A glob of literals (escaped or not) and {@code *} only (the common {@code *Pacu*}, {@code *S3\
+   * Browser*}) is matched by searching its literal pieces in order — what the regular expression
+   * {@code .*Pacu.*} decides, without the backtracking; a glob with {@code ?} runs the evaluator's
+   * pattern.
    */
   private static StringTest wildcard(String glob) {
-    if (glob.indexOf('?') >= 0 || glob.indexOf('\\') >= 0) {
-      return pattern(QueryEvaluator.wildcardPattern(glob));
+    List<String> list = new ArrayList<>();
+    StringBuilder piece = new StringBuilder();
+    for (int i = 0; i < glob.length(); i++) {
+      char c = glob.charAt(i);
+      if (c == '\\' && i + 1 < glob.length()) {
+        piece.append(glob.charAt(++i)); // as wildcardPattern: the next character, literally
+      } else if (c == '*') {
+        list.add(piece.toString());
+        piece.setLength(0);
+      } else if (c == '?') {
+        return pattern(QueryEvaluator.wildcardPattern(glob));
+      } else {
+        piece.append(c);
+      }
     }
-    String[] pieces = glob.split("\\*", -1);
+    list.add(piece.toString());
+    String[] pieces = list.toArray(String[]::new);
     String first = pieces[0];
     String last = pieces[pieces.length - 1];
     if (pieces.length == 1) {
-      return text(glob::equals);
+      return text(first::equals);
     }
     return text(
         t -> {
@@ -64,11 +80,18 @@ abstract class StringTest {
   }
 
   private static StringTest regexp(String regex, String field) {
+    Pattern pattern;
     try {
-      return pattern(Regexps.toJava(regex, field));
+      pattern = Regexps.toJava(regex, field);
     } catch (RuntimeException e) {
       return failing(e);
     }
+    String required = Regexps.requiredLiteral(regex);
+    if (required.length() < 2) {
+      return pattern(pattern);
+    }
+    // A value without the literal every match holds is no match: decided without the pattern.
+    return text(t -> t.contains(required) && pattern.matcher(t).matches());
   }
 
   private static StringTest text(java.util.function.Predicate<String> test) {

@@ -50,6 +50,11 @@ class RuleMatcherDifferentialTest {
     FieldTypes types = FieldTypes.of(type);
     QueryEvaluator reference = new QueryEvaluator(types);
     RuleMatcher matcher = new RuleMatcher(rules.stream().map(Rule::compiled).toList(), types);
+    // Fields read as alert keys (the stream's suppression check): every field rules read.
+    Map<String, Integer> keys = new java.util.TreeMap<>();
+    for (String path : matcher.fieldPaths()) {
+      keys.put(path, matcher.keyField(path));
+    }
 
     List<String> disagreements = new ArrayList<>();
     BitSet everMatched = new BitSet();
@@ -88,6 +93,53 @@ class RuleMatcherDifferentialTest {
         }
       }
     }
+    // The parser's documents, read through the members it noted (the ingester's path): verdicts are
+    // the reference's on the document, and alert keys DocumentFields' reading of it.
+    long noted = 0;
+    long documents = 0;
+    if (type == LogType.CLOUDTRAIL) {
+      for (JsonNode event : events) {
+        for (var document : parsed(event, matcher)) {
+          documents++;
+          noted += document.members() != null && document.members().complete() ? 1 : 0;
+          JsonNode tree = JSON.readTree(document.source());
+          Values values =
+              matcher.read(document.source(), document.sourceLength(), document.members());
+          BitSet met = matcher.candidates(values);
+          for (int i = 0; i < rules.size(); i++) {
+            CompiledRule rule = rules.get(i).compiled();
+            String expected = verdict(() -> rule.matches(reference, tree));
+            int index = i;
+            String actual = met.get(i) ? verdict(() -> matcher.matches(index, values)) : "false";
+            if (!expected.equals(actual)) {
+              disagreements.add(
+                  rules.get(i).name()
+                      + ": evaluator "
+                      + expected
+                      + ", matcher on the parser's members "
+                      + actual
+                      + " on "
+                      + tree);
+            }
+          }
+          keys.forEach(
+              (path, id) -> {
+                List<String> read = values.of(id);
+                String expected = dev.vigil.core.alerts.DocumentFields.text(tree, path);
+                // Several values: the stream reads the key from the tree instead.
+                if (read.size() < 2
+                    && !read.equals(expected == null ? List.of() : List.of(expected))) {
+                  disagreements.add(
+                      "alert key " + path + ": " + expected + " but read " + read + " on " + tree);
+                }
+              });
+        }
+      }
+      // The members path is taken, not its full-scan fallback.
+      assertThat(noted).isGreaterThan(documents * 9 / 10);
+    }
+    System.out.printf(
+        "%s: %d parsed documents (%d read through noted members)%n", type.id(), documents, noted);
     System.out.printf(
         "%s: %d rules (%d always run, indexed by %s), %d events, %d matches, %.1f candidates/event%n",
         type.id(),
@@ -106,6 +158,44 @@ class RuleMatcherDifferentialTest {
         assertThat(everMatched.get(i)).as(rules.get(i).name() + " matches some event").isTrue();
       }
     }
+  }
+
+  /**
+   * The documents the CloudTrail parser makes of the event (none when it rejects it), for a sink
+   * that wants the members the matcher reads.
+   */
+  private static List<dev.vigil.core.parse.ParsedDocument> parsed(
+      JsonNode event, RuleMatcher matcher) throws IOException {
+    List<dev.vigil.core.parse.ParsedDocument> out = new ArrayList<>();
+    // Back to a raw event: without the names Vigil writes, which the parser writes again.
+    ObjectNode raw = event.deepCopy();
+    raw.remove(dev.vigil.core.parse.DocumentBuilder.RESERVED);
+    if (!raw.has("eventTime") && event.has("@timestamp")) {
+      raw.set("eventTime", event.get("@timestamp"));
+    }
+    byte[] object =
+        JSON.writeValueAsBytes(
+            JSON.createObjectNode().set("Records", JSON.createArrayNode().add(raw)));
+    dev.vigil.core.parse.ObjectParser.standard()
+        .parse(
+            new java.io.ByteArrayInputStream(object),
+            new ObjectRef("b", "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/27/x.json"),
+            LogType.CLOUDTRAIL,
+            new dev.vigil.core.parse.DocumentSink() {
+              @Override
+              public void document(dev.vigil.core.parse.ParsedDocument document) {
+                out.add(document);
+              }
+
+              @Override
+              public void rejected(dev.vigil.core.parse.Rejection rejection) {}
+
+              @Override
+              public String[] memberNames(LogType type) {
+                return matcher.memberNames();
+              }
+            });
+    return out;
   }
 
   private static String verdict(java.util.function.BooleanSupplier match) {

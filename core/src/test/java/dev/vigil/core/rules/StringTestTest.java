@@ -22,6 +22,9 @@ class StringTestTest {
             "a**b",
             "a*b*b",
             "*S3 Browser*",
+            "*S3\\ Browser*",
+            "a\\*b*",
+            "\\a*\\",
             "x*y*z");
     List<String> texts =
         List.of(
@@ -36,6 +39,10 @@ class StringTestTest {
             "Pacu",
             "pacu",
             "S3 Browser/1",
+            "a*bc",
+            "a*",
+            "ab\\",
+            "a\\",
             "xyz",
             "xzy",
             "xyyz",
@@ -56,5 +63,64 @@ class StringTestTest {
       }
     }
     assertThat(checked).isEqualTo(globs.size() * texts.size() * 2);
+  }
+
+  /** The literal the prepared regexp looks for first is in every value the pattern matches. */
+  @Test
+  void aRegexpsRequiredLiteralIsInEveryMatchAndTheVerdictIsThePatterns() {
+    List<String> regexes =
+        List.of(
+            ".+:assumed-role/aws:.+",
+            "abc",
+            "ab*c",
+            "ab+cd",
+            "ab?cd",
+            "a(bc)*de",
+            "a[bc]de",
+            "x{2}yz",
+            "(ab|cd)ef",
+            "ab|cd",
+            "a\\.b.c",
+            "[)]ab",
+            "ab+?c",
+            ".*ab.*cd");
+    List<String> texts =
+        List.of(
+            "arn:aws:sts::1:assumed-role/aws:ec2/i-1",
+            "arn:aws:sts::1:assumed-role/admin/x",
+            "abc",
+            "ac",
+            "abbbc",
+            "abcd",
+            "abbcd",
+            "acd",
+            "abccd",
+            "ade",
+            "abcbcde",
+            "abde",
+            "xxyz",
+            "yz",
+            "abef",
+            "cdef",
+            "ef",
+            "cd",
+            "a.bxc",
+            "a.b",
+            ")ab",
+            "abbc",
+            "zzabzzcd");
+    for (String regex : regexes) {
+      String required = Regexps.requiredLiteral(regex);
+      StringTest test = StringTest.of("regexp", "f", regex, false);
+      for (String text : texts) {
+        boolean matches = Regexps.toJava(regex, "f").matcher(text).matches();
+        assertThat(!matches || text.contains(required))
+            .as("'%s' matches %s but lacks '%s'", text, regex, required)
+            .isTrue();
+        assertThat(test.matches(text)).as("%s on '%s'", regex, text).isEqualTo(matches);
+      }
+    }
+    assertThat(Regexps.requiredLiteral(".+:assumed-role/aws:.+")).isEqualTo(":assumed-role/aws:");
+    assertThat(Regexps.requiredLiteral("ab|cd")).isEmpty();
   }
 }

@@ -287,6 +287,11 @@ public final class ObjectIngester {
     }
 
     @Override
+    public String[] memberNames(LogType type) {
+      return hook.memberNames(type);
+    }
+
+    @Override
     public void rejected(Rejection rejection) {
       rejected++;
       if (rejection.isSkippedRange()) {

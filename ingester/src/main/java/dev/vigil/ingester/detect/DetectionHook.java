@@ -1,5 +1,6 @@
 package dev.vigil.ingester.detect;
 
+import dev.vigil.core.LogType;
 import dev.vigil.core.parse.ParsedDocument;
 
 /**
@@ -16,4 +17,12 @@ public interface DetectionHook {
   DetectionHook NONE = document -> {};
 
   void inspect(ParsedDocument document);
+
+  /**
+   * The top-level names the hook reads from documents of {@code type}, for the parser to note where
+   * they lie ({@link ParsedDocument#members()}); null (the default) when it reads none that way.
+   */
+  default String[] memberNames(LogType type) {
+    return null;
+  }
 }

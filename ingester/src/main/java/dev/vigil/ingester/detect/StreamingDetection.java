@@ -1,6 +1,8 @@
 package dev.vigil.ingester.detect;
 
+import dev.vigil.core.LogType;
 import dev.vigil.core.alerts.Alert;
+import dev.vigil.core.alerts.RecentAlerts;
 import dev.vigil.core.alerts.StreamDetector;
 import dev.vigil.core.parse.ParsedDocument;
 import dev.vigil.core.rules.RuleCompiler;
@@ -12,14 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -44,7 +42,7 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
   private final Clock clock;
   private final MeterRegistry metrics;
   private final BlockingQueue<Alert> pending = new ArrayBlockingQueue<>(10_000);
-  private final Map<String, Instant> recent = new ConcurrentHashMap<>();
+  private final RecentAlerts recent;
   private final Thread writer;
 
   /** Per parsing thread: the document's source, copied out of the parser's buffer. */
@@ -58,6 +56,7 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
     this.store = store;
     this.clock = clock;
     this.metrics = metrics;
+    this.recent = new RecentAlerts(REMEMBER, () -> count("suppressed"));
     this.writer = new Thread(this::writeLoop, "vigil-stream-alerts");
     writer.setDaemon(true);
     writer.start();
@@ -96,13 +95,19 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
       scratch.set(source);
     }
     document.copySourceTo(source, 0);
+    // Matches whose key was raised in the last REMEMBER are not even made into alerts.
     for (Alert alert :
-        detector.inspect(
-            document.type(), document.id(), source, document.sourceLength(), clock.instant())) {
+        detector.inspect(document, source, document.sourceLength(), clock.instant(), recent)) {
       if (!pending.offer(alert)) {
+        recent.forget(RecentAlerts.name(alert));
         count("dropped"); // the writer is far behind; the scheduled run will still raise it
       }
     }
+  }
+
+  @Override
+  public String[] memberNames(LogType type) {
+    return detector.memberNames(type);
   }
 
   private void writeLoop() {
@@ -120,13 +125,6 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
   }
 
   private void write(Alert alert) {
-    String key = alert.rule.namespace + "/" + alert.rule.name + new TreeMap<>(alert.key);
-    Instant now = clock.instant();
-    Instant until = recent.get(key);
-    if (until != null && now.isBefore(until)) {
-      count("suppressed");
-      return;
-    }
     try {
       if (store.hasOpen(alert)) {
         count("open");
@@ -138,13 +136,13 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
       } else {
         count("duplicate");
       }
-      recent.put(key, now.plus(REMEMBER));
     } catch (IOException e) {
-      // Not retried here: the scheduled run raises the same alert (same id) at its next run.
+      // Not retried here: the scheduled run raises the same alert (same id) at its next run, and
+      // the stream's next match of the key tries again.
+      recent.forget(RecentAlerts.name(alert));
       count("failed");
       LOG.warnf("stream alert %s not written: %s", alert.id, e.getMessage());
     }
-    recent.entrySet().removeIf(e -> e.getValue().isBefore(now));
   }
 
   private void count(String outcome) {

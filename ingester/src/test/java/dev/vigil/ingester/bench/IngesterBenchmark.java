@@ -54,7 +54,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * </ol>
  *
  * Prints documents/s of both, the ratio and the ingester's peak RSS. Sizes: {@code
- * -Dbench.objects=16 -Dbench.events=25000}.
+ * -Dbench.objects=16 -Dbench.events=25000}. With {@code -Dbench.stream=true} a second ingester runs
+ * every shipped DetectionRule of {@code samples/} on the stream (its own queue), interleaved with
+ * the first, and the report adds its rate and CPU against streaming off (target: at least 0.9).
  */
 public final class IngesterBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +77,10 @@ public final class IngesterBenchmark {
     s3.createBucket(b -> b.bucket(bucket));
     s3.createBucket(b -> b.bucket("bench-dead-letters"));
     String queue = sqs.createQueue(q -> q.queueName("bench-notifications")).queueUrl();
+    boolean stream = Boolean.getBoolean("bench.stream");
+    String streamQueue =
+        stream ? sqs.createQueue(q -> q.queueName("bench-notifications-stream")).queueUrl() : null;
+    System.out.printf("load average before: %s", Files.readString(Path.of("/proc/loadavg")));
 
     List<String> keys = new ArrayList<>();
     long gzBytes = 0;
@@ -111,21 +117,37 @@ public final class IngesterBenchmark {
 
     System.out.println("warm-up (not counted):");
     ceiling(node, bulks, total, "ceiling");
-    IngesterProcess process = startIngester(node, moto, queue);
+    IngesterProcess process = startIngester(node, moto, queue, null);
+    IngesterProcess streaming =
+        stream ? startIngester(node, moto, streamQueue, SHIPPED_RULES.toAbsolutePath()) : null;
     try {
       ingesterRun(node, sqs, queue, bucket, List.of(warmKey), events, process);
+      if (stream) {
+        ingesterRun(node, sqs, streamQueue, bucket, List.of(warmKey), events, streaming);
+      }
       System.out.println("interleaved runs:");
       List<Run> ceilings = new ArrayList<>();
       List<Run> ingesters = new ArrayList<>();
+      List<Run> streamed = new ArrayList<>();
       int rounds = Integer.getInteger("bench.rounds", 2);
       for (int round = 0; round < rounds; round++) {
         ceilings.add(ceiling(node, bulks, total, "ceiling"));
         ingesters.add(ingesterRun(node, sqs, queue, bucket, keys, total, process));
+        if (stream) {
+          streamed.add(ingesterRun(node, sqs, streamQueue, bucket, keys, total, streaming));
+        }
       }
       ceilings.add(ceiling(node, bulks, total, "ceiling"));
       report(objects, total, ceilings, ingesters);
+      if (stream) {
+        reportStreaming(ingesters, streamed, streaming);
+      }
+      System.out.printf("load average after: %s", Files.readString(Path.of("/proc/loadavg")));
     } finally {
       process.terminate(Duration.ofSeconds(20));
+      if (streaming != null) {
+        streaming.terminate(Duration.ofSeconds(20));
+      }
       RealParts.stopAll();
     }
     System.exit(0);
@@ -182,6 +204,57 @@ public final class IngesterBenchmark {
         Locale.ROOT,
         "ingester peak RSS:    %d MiB (-Xmx512m)%n",
         ingesters.stream().mapToLong(Run::peakRssMiB).max().orElse(0));
+  }
+
+  /** Every shipped DetectionRule (the stream takes those of every log type it can run). */
+  private static final Path SHIPPED_RULES =
+      Files.isDirectory(Path.of("samples")) ? Path.of("samples") : Path.of("../samples");
+
+  /**
+   * Streaming on against off: best rate of each (as above), and the ingester's CPU seconds per run,
+   * which the machine's other work does not inflate the way it stretches wall time.
+   */
+  private static void reportStreaming(List<Run> off, List<Run> on, IngesterProcess streaming) {
+    Run bestOff = off.stream().max(java.util.Comparator.comparingDouble(Run::docsPerSecond)).get();
+    Run bestOn = on.stream().max(java.util.Comparator.comparingDouble(Run::docsPerSecond)).get();
+    double cpuOff = off.stream().mapToDouble(Run::ingesterCpu).min().orElse(0);
+    double cpuOn = on.stream().mapToDouble(Run::ingesterCpu).min().orElse(0);
+    System.out.println();
+    System.out.println("## Streaming detection on (every shipped DetectionRule) vs off");
+    System.out.printf(
+        Locale.ROOT,
+        "streaming off:        %.0f docs/s (best of %s)%n",
+        bestOff.docsPerSecond,
+        rates(off));
+    System.out.printf(
+        Locale.ROOT,
+        "streaming on:         %.0f docs/s (best of %s)%n",
+        bestOn.docsPerSecond,
+        rates(on));
+    System.out.printf(
+        Locale.ROOT,
+        "rate ratio on/off:    %.2f (target >= 0.90)%n",
+        bestOn.docsPerSecond / bestOff.docsPerSecond);
+    System.out.printf(
+        Locale.ROOT,
+        "ingester CPU s/run:   off %.1f, on %.1f (least of each); CPU ratio off/on %.2f%n",
+        cpuOff,
+        cpuOn,
+        cpuOff / cpuOn);
+    System.out.printf(Locale.ROOT, "stream log:           %s%n", alertLines(streaming));
+  }
+
+  /** What the streaming ingester logged about its rules and alerts. */
+  private static String alertLines(IngesterProcess streaming) {
+    try {
+      return Files.readAllLines(streaming.log()).stream()
+          .filter(l -> l.contains("stream detection:") || l.contains("raised by the stream"))
+          .limit(3)
+          .map(l -> l.length() > 160 ? l.substring(0, 160) : l)
+          .collect(java.util.stream.Collectors.joining(" | "));
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   private static String rates(List<Run> runs) {
@@ -291,8 +364,12 @@ public final class IngesterBenchmark {
       double motoCpu,
       long peakRssMiB) {}
 
-  private static IngesterProcess startIngester(OpenSearchNode node, MotoServer moto, String queue) {
+  private static IngesterProcess startIngester(
+      OpenSearchNode node, MotoServer moto, String queue, Path rules) {
     Map<String, String> props = new HashMap<>();
+    if (rules != null) {
+      props.put("vigil.ingester.detection.rules", rules.toString());
+    }
     props.put("vigil.ingester.queues.logs.url", queue);
     props.put("vigil.ingester.aws.region", MotoServer.REGION.id());
     props.put("vigil.ingester.aws.endpoint-override", moto.endpoint().toString());
@@ -307,7 +384,10 @@ public final class IngesterBenchmark {
     if (!extra.isEmpty()) {
       jvm.addAll(List.of(extra.split("\\s+")));
     }
-    return IngesterProcess.start("ingester-bench", props, jvm.toArray(String[]::new))
+    return IngesterProcess.start(
+            rules == null ? "ingester-bench" : "ingester-bench-stream",
+            props,
+            jvm.toArray(String[]::new))
         .awaitReady(Duration.ofMinutes(2));
   }
 

@@ -8,6 +8,7 @@ import dev.vigil.core.parse.JsonCopy;
 import dev.vigil.core.parse.JsonScanner;
 import dev.vigil.core.parse.JsonScanner.MalformedJsonException;
 import dev.vigil.core.parse.LogParser;
+import dev.vigil.core.parse.Members;
 import dev.vigil.core.parse.ParseContext;
 import dev.vigil.core.parse.PromotedFields;
 import dev.vigil.core.parse.RawGeo;
@@ -16,7 +17,9 @@ import dev.vigil.core.parse.RecordCounter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -73,12 +76,18 @@ public final class CloudTrailParser implements LogParser {
     "userIdentity",
     "requestParameters"
   };
-  private static final JsonScanner.Names TOP_NAMES =
-      new JsonScanner.Names(
-          Stream.concat(
-                  Arrays.stream(READ_OR_CAPTURED),
-                  DocumentBuilder.RESERVED.stream().filter(n -> !n.equals("@timestamp")))
-              .toArray(String[]::new));
+  private static final String[] TOP_NAME_LIST =
+      Stream.concat(
+              Arrays.stream(READ_OR_CAPTURED),
+              DocumentBuilder.RESERVED.stream().filter(n -> !n.equals("@timestamp")))
+          .toArray(String[]::new);
+  private static final JsonScanner.Names TOP_NAMES = new JsonScanner.Names(TOP_NAME_LIST);
+
+  /** The top-level members the fast path splices after the event's own, in order. */
+  private static final String[] SPLICED = {
+    "@timestamp", "event", "cloud", "source", "user", "user_agent", "related", "aws", "vigil"
+  };
+
   private static final int USER_IDENTITY = 10;
   private static final int REQUEST_PARAMETERS = 11;
   private static final int FIRST_RESERVED = READ_OR_CAPTURED.length;
@@ -175,10 +184,75 @@ public final class CloudTrailParser implements LogParser {
     private final RawJsonWriter out = new RawJsonWriter();
     private final byte[] vigilFields;
 
+    // Noting the members the sink wants (null when it wants none): top-level names are looked up
+    // once, in TOP_NAMES followed by the wanted names it lacks; group: a name's index among the
+    // wanted ones, or -1.
+    private final Members members;
+    private final JsonScanner.Names names;
+    private final int[] group;
+    private final int[] splicedGroup;
+
     Run(JsonScanner in, ParseContext context) {
       this.in = in;
       this.context = context;
       this.vigilFields = vigilFields(context);
+      String[] wanted = context.memberNames(LogType.CLOUDTRAIL);
+      if (wanted == null) {
+        members = null;
+        names = TOP_NAMES;
+        group = null;
+        splicedGroup = null;
+        return;
+      }
+      members = new Members(wanted);
+      List<String> all = new ArrayList<>(Arrays.asList(TOP_NAME_LIST));
+      Arrays.stream(wanted).filter(n -> !all.contains(n)).forEach(all::add);
+      names = new JsonScanner.Names(all.toArray(String[]::new));
+      List<String> wantedList = Arrays.asList(wanted);
+      group = all.stream().mapToInt(wantedList::indexOf).toArray();
+      splicedGroup = Arrays.stream(SPLICED).mapToInt(wantedList::indexOf).toArray();
+    }
+
+    /** The parser's own index of a name found in {@link #names} (-1: not one it reads). */
+    private int own(int name) {
+      return name < TOP_NAME_LIST.length ? name : -1;
+    }
+
+    /**
+     * Notes a top-level member whose name (index {@code name} in {@link #names}, its opening quote
+     * at {@code from}) was just read; its value follows.
+     */
+    private void member(int name, long from, long opening) {
+      if (members == null) {
+        return;
+      }
+      if (name >= 0 && group[name] >= 0) {
+        members.add((int) (in.offset() - opening), group[name]);
+      } else if (name < 0 && !plainWithoutDot(from)) {
+        members.incomplete();
+      }
+    }
+
+    /** Whether the name whose opening quote is at {@code from} has neither dots nor escapes. */
+    private boolean plainWithoutDot(long from) {
+      for (long i = from + 1; ; i++) {
+        int b = in.byteAt(i);
+        if (b == '"') {
+          return true;
+        }
+        if (b == '.' || b == '\\') {
+          return false;
+        }
+      }
+    }
+
+    /**
+     * Notes spliced member {@code k} of {@link #SPLICED}, about to be written with a comma or not.
+     */
+    private void spliced(int k, boolean comma) {
+      if (members != null && splicedGroup[k] >= 0) {
+        members.add(out.length() + (comma ? 1 : 0) + SPLICED[k].length() + 3, splicedGroup[k]);
+      }
     }
 
     /** Reads every root value, resuming after damage until the input ends. */
@@ -270,7 +344,7 @@ public final class CloudTrailParser implements LogParser {
         return null;
       }
       // One event per root (newline-delimited JSON): its first name is read already.
-      event(opening, breaks, record.next(), TOP_NAMES.find(first));
+      event(opening, breaks, record.next(), names.find(first));
       record.done();
       return null;
     }
@@ -448,26 +522,43 @@ public final class CloudTrailParser implements LogParser {
     void event(long opening, int breaks, long number, int firstName) throws IOException {
       in.retainFrom(opening);
       Event e = event.reset();
+      if (members != null) {
+        members.reset();
+      }
       int name = firstName;
       if (name == NO_NAME_READ) {
         if (in.peek() == '}') {
           name = END;
         } else {
-          name = in.name(TOP_NAMES);
+          name = name(opening);
         }
+      } else if (members != null) {
+        members.incomplete(); // the first name was read as text already: not noted
       }
       while (name != END) {
         e.fields++;
-        field(name, e);
+        field(own(name), e);
         if (!separator('}')) {
           break;
         }
-        name = in.name(TOP_NAMES);
+        name = name(opening);
       }
       long closing = in.offset() - 1; // the event's closing brace
       e.multiline = in.lineBreaks() != breaks;
       emit(e, opening, closing, number);
       in.retainFrom(closing + 1);
+    }
+
+    /** Reads a top-level name and its colon, noting the member; its index in {@link #names}. */
+    private int name(long opening) throws IOException {
+      if (members == null) {
+        return in.name(names);
+      }
+      in.peek();
+      long from = in.offset();
+      int name = in.name(names);
+      member(name, from, opening);
+      return name;
     }
 
     /** One top-level field's value: read, captured, or skipped (checked all the same). */
@@ -591,7 +682,11 @@ public final class CloudTrailParser implements LogParser {
         context.emit(LogType.CLOUDTRAIL, id);
       } else {
         context.emit(
-            LogType.CLOUDTRAIL, id, instant, splice(e, time, instant, user, opening, closing));
+            LogType.CLOUDTRAIL,
+            id,
+            instant,
+            splice(e, time, instant, user, opening, closing),
+            members);
       }
     }
 
@@ -606,17 +701,21 @@ public final class CloudTrailParser implements LogParser {
       if (e.multiline) {
         out.flattenLineBreaks(0);
       }
+      // Each spliced top-level member is noted (if wanted), after the event's own.
+      spliced(0, e.fields > 0);
       out.bytes(e.fields > 0 ? NEXT_TIMESTAMP : FIRST_TIMESTAMP);
       if (Times.utcText(time.text) != null) {
         out.raw(in, time.from, time.to);
       } else {
         out.string(instant.toString());
       }
+      spliced(1, true);
       out.bytes(EVENT_KIND);
       field(PROVIDER, e.eventSource);
       field(ACTION, e.eventName);
       field(ID, e.eventId);
       out.bytes(!e.errorCode.present ? SUCCESS : FAILURE);
+      spliced(2, true);
       out.bytes(CLOUD_AWS);
       Token account = e.account.present ? e.account : e.identityAccount;
       if (account.present) {
@@ -626,6 +725,7 @@ public final class CloudTrailParser implements LogParser {
       out.bytes(CLOSE_OBJECT);
       boolean ip = isIp(e.sourceIp);
       if (ip) {
+        spliced(3, true);
         out.bytes(SOURCE_IP).raw(in, e.sourceIp.from, e.sourceIp.to);
         if (context.geo() != null) {
           RawGeo.write(out, context.geo().locate(text(e.sourceIp)));
@@ -633,16 +733,19 @@ public final class CloudTrailParser implements LogParser {
         out.bytes(CLOSE_OBJECT);
       }
       if (user != null) {
+        spliced(4, true);
         out.bytes(USER_NAME);
         userValue(e, user);
         out.bytes(CLOSE_OBJECT);
       }
       if (e.userAgent.present) {
+        spliced(5, true);
         out.bytes(USER_AGENT).raw(in, e.userAgent.from, e.userAgent.to).bytes(CLOSE_OBJECT);
       }
       boolean arn = e.arn.text != null && !e.arn.text.isEmpty() && !e.arn.text.equals(user);
       boolean named = user != null && !user.isEmpty();
       if (ip || named || arn) {
+        spliced(6, true);
         out.bytes(RELATED);
         if (ip) {
           out.bytes(RELATED_IPS).raw(in, e.sourceIp.from, e.sourceIp.to).bytes(CLOSE_ARRAY);
@@ -660,6 +763,7 @@ public final class CloudTrailParser implements LogParser {
         out.bytes(CLOSE_OBJECT);
       }
       if (e.promoted > 0) {
+        spliced(7, true);
         out.bytes(AWS_REQUEST);
         for (int i = 0; i < e.promoted; i++) {
           Token t = e.requestTokens[i];
@@ -669,6 +773,7 @@ public final class CloudTrailParser implements LogParser {
         }
         out.bytes(CLOSE_TWO);
       }
+      spliced(8, true);
       return out.bytes(vigilFields);
     }
 
