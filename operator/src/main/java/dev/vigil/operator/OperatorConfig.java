@@ -37,6 +37,34 @@ public interface OperatorConfig {
   /** How the operator reaches AWS for LogSources. */
   Aws aws();
 
+  /** The lease that picks the one replica running reconcilers (prod profile). */
+  LeaderElection leaderElection();
+
+  /**
+   * Liveness fails when the operator has not started (its informers watching) this long after the
+   * process started — e.g. the API server was unreachable at start and the start gave up, which the
+   * operator never retries on its own: the kubelet restarts the pod instead.
+   */
+  @WithDefault("3m")
+  Duration startTimeout();
+
+  interface LeaderElection {
+    /** How long a lease holds without renewal before another replica may take it. */
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    /**
+     * The leader gives up leading when it could not renew for this long (shorter than the lease, so
+     * it stops reconciling before anyone else may start).
+     */
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    /** Pause between attempts to acquire or renew the lease. */
+    @WithDefault("2s")
+    Duration retryPeriod();
+  }
+
   /** The ingester workloads the operator runs for LogSources. */
   Ingesters ingesters();
 
@@ -53,6 +81,18 @@ public interface OperatorConfig {
     /** Path-style S3 addressing (emulators on an IP address need it). */
     @WithDefault("false")
     boolean s3PathStyle();
+
+    /**
+     * Longest time one AWS call may take, retries included: a hung endpoint fails the reconcile
+     * with the call's name (e.g. {@code sts:AssumeRole timed out after 30 s}) instead of holding
+     * it.
+     */
+    @WithDefault("30s")
+    Duration apiCallTimeout();
+
+    /** Longest time one attempt of an AWS call may take before the SDK tries again. */
+    @WithDefault("10s")
+    Duration apiCallAttemptTimeout();
   }
 
   interface Ingesters {

@@ -10,6 +10,7 @@ import dev.vigil.ingester.detect.DetectionHook;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
 import dev.vigil.testing.DamagedCloudTrail;
+import dev.vigil.testing.GateProxy;
 import dev.vigil.testing.IdSets;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;

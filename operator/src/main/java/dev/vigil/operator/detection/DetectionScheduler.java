@@ -1,6 +1,7 @@
 package dev.vigil.operator.detection;
 
 import dev.vigil.operator.common.Backoff;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -22,10 +24,16 @@ import org.jboss.logging.Logger;
  * Re-registering an unchanged interval swaps the rule in place (the next run uses it) without
  * moving its timer.
  *
+ * <p>Each rule has exactly one pending run: a run plans the next one when it ends — after {@code
+ * interval} when it succeeded, after the rule's backoff delay (capped exponential with jitter,
+ * never later than {@code interval}) when it failed. (A fixed-rate timer plus a retry per failure
+ * stacked a new retry chain on every interval while a cluster was down: runs came faster the longer
+ * it stayed down.) The log says when a rule starts failing, when its error changes and when it
+ * recovers — not every attempt; metrics count the rules backing off.
+ *
  * <p>After each run the outcome is kept for the reconciler to copy into status; {@code
  * onOutcomeChanged} is told when the result or the active alert count changed, or when the
- * published run time is older than the status refresh period, so steady rules cost few writes. A
- * failed run is retried with capped exponential backoff before the next interval comes round.
+ * published run time is older than the status refresh period, so steady rules cost few writes.
  */
 public final class DetectionScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DetectionScheduler.class);
@@ -42,15 +50,17 @@ public final class DetectionScheduler implements AutoCloseable {
   private volatile Consumer<ScheduledRule> onOutcomeChanged = rule -> {};
 
   private static final class Entry {
-    final java.util.concurrent.atomic.AtomicBoolean running =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    final AtomicBoolean running = new AtomicBoolean();
     // Set by unschedule. (Not "is this still the map's entry": a first run can start before the
     // map's compute that scheduled it has returned, and would then see no entry and skip itself.)
     volatile boolean removed;
     volatile ScheduledRule rule;
-    volatile ScheduledFuture<?> future;
+    // The one pending run; replaced under the entry's lock.
+    ScheduledFuture<?> next;
     volatile RunOutcome outcome;
     volatile RunOutcome published;
+    // The last failed run's result while failing (null while runs succeed): logs state changes.
+    volatile String failing;
   }
 
   public DetectionScheduler(
@@ -82,6 +92,12 @@ public final class DetectionScheduler implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    Gauge.builder(
+            "vigil_detection_rules_backing_off",
+            entries,
+            all -> all.values().stream().filter(e -> e.failing != null).count())
+        .description("Built-in engine rules whose last run failed, retried with backoff")
+        .register(metrics);
   }
 
   public void onOutcomeChanged(Consumer<ScheduledRule> listener) {
@@ -98,17 +114,12 @@ public final class DetectionScheduler implements AutoCloseable {
             return entry;
           }
           Entry next = entry == null ? new Entry() : entry;
-          if (entry != null) {
-            entry.future.cancel(false);
-          }
           next.rule = rule;
           long period = rule.interval().toMillis();
           long jitter =
               ThreadLocalRandom.current()
                   .nextLong(Math.min(period / 4, maxFirstRunJitter.toMillis()) + 1);
-          next.future =
-              executor.scheduleWithFixedDelay(
-                  () -> runOnce(next), jitter, period, TimeUnit.MILLISECONDS);
+          plan(next, jitter);
           LOG.infof(
               "DetectionRule %s: scheduled every %s in the built-in engine", key, rule.interval());
           return next;
@@ -119,9 +130,22 @@ public final class DetectionScheduler implements AutoCloseable {
     Entry entry = entries.remove(key);
     if (entry != null) {
       entry.removed = true;
-      entry.future.cancel(false);
+      synchronized (entry) {
+        entry.next.cancel(false);
+      }
+      retries.succeeded(key);
       LOG.infof("DetectionRule %s: removed from the built-in engine", key);
     }
+  }
+
+  /** Unschedules every rule (this replica stopped leading: another one runs the schedule now). */
+  public void clear() {
+    entries.keySet().forEach(this::unschedule);
+  }
+
+  /** Failed runs of the rule since its last good one (0 when it runs well or is not scheduled). */
+  public int consecutiveFailures(String key) {
+    return retries.failures(key);
   }
 
   public boolean isScheduled(String key) {
@@ -142,29 +166,45 @@ public final class DetectionScheduler implements AutoCloseable {
     return Optional.of(entry.outcome);
   }
 
+  /** Replaces the entry's pending run by one after {@code delayMillis}. */
+  private void plan(Entry entry, long delayMillis) {
+    synchronized (entry) {
+      if (entry.next != null) {
+        entry.next.cancel(false);
+      }
+      if (!entry.removed && !executor.isShutdown()) {
+        entry.next = executor.schedule(() -> runOnce(entry), delayMillis, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
   private void runOnce(Entry entry) {
-    // A retry and the timer may meet: one run of a rule at a time.
+    // A run planned by a re-registration may meet the run in progress: that one plans the next.
     if (!entry.running.compareAndSet(false, true)) {
       return;
     }
     try {
-      run(entry);
+      Duration next = run(entry);
+      if (next != null) {
+        plan(entry, next.toMillis());
+      }
     } finally {
       entry.running.set(false);
     }
   }
 
-  private void run(Entry entry) {
+  /** Runs the rule once; returns when to run it next (null: it was unscheduled). */
+  private Duration run(Entry entry) {
     ScheduledRule rule = entry.rule;
     if (entry.removed) {
-      return;
+      return null;
     }
     RunOutcome outcome;
     Timer.Sample sample = Timer.start(metrics);
     try {
       outcome = engine.run(rule);
     } catch (RuntimeException e) {
-      // Never let one rule's bug kill its timer: report it like a failed run.
+      // Never let one rule's bug end its schedule: report it like a failed run.
       LOG.errorf(e, "DetectionRule %s: run failed", rule.key());
       outcome = new RunOutcome(java.time.Instant.now(), "Error: " + e, null);
     }
@@ -176,16 +216,26 @@ public final class DetectionScheduler implements AutoCloseable {
     metrics.counter("vigil_detection_runs_total", "result", result).increment();
     RunOutcome previous = entry.published;
     entry.outcome = outcome;
-    if (outcome.failed() && (previous == null || !previous.failed())) {
-      LOG.warnf("DetectionRule %s: %s", rule.key(), outcome.result());
-    }
+    Duration next = rule.interval();
     if (outcome.failed()) {
-      // A failed run is tried again soon (capped backoff), not only at the next interval.
+      // Tried again soon, not only at the next interval; never more often than the backoff allows.
       Duration retry = retries.failed(rule.key());
-      if (retry.compareTo(rule.interval()) < 0) {
-        executor.schedule(() -> runOnce(entry), retry.toMillis(), TimeUnit.MILLISECONDS);
+      if (retry.compareTo(next) < 0) {
+        next = retry;
       }
+      if (!outcome.result().equals(entry.failing)) {
+        LOG.warnf(
+            "DetectionRule %s: %s — retrying with backoff (next run in %d ms)",
+            rule.key(), outcome.result(), next.toMillis());
+      }
+      entry.failing = outcome.result();
     } else {
+      if (entry.failing != null) {
+        LOG.infof(
+            "DetectionRule %s: runs again after %d failed runs",
+            rule.key(), retries.failures(rule.key()));
+      }
+      entry.failing = null;
       retries.succeeded(rule.key());
     }
     boolean stale =
@@ -194,6 +244,7 @@ public final class DetectionScheduler implements AutoCloseable {
     if (!entry.removed && (!outcome.sameAs(previous) || stale)) {
       onOutcomeChanged.accept(rule);
     }
+    return entry.removed ? null : next;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.vigil.operator.logsource;
 
+import dev.vigil.operator.common.AwsCallLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.util.Optional;
@@ -25,7 +26,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * The AWS clients of one (region, role) pair: every call a LogSource makes runs with the
  * credentials of its role (assumed with STS, refreshed before expiry), or with the operator's own
  * (IRSA / default chain) when it names none. Each call is counted as {@code
- * vigil_aws_calls_total{service,operation,outcome}} — what docs/iam.md must allow.
+ * vigil_aws_calls_total{service,operation,outcome}} — what docs/iam.md must allow — and bounded in
+ * time by {@link AwsCallLimits}.
  */
 public final class AwsClients implements AutoCloseable {
   private final Region region;
@@ -34,6 +36,7 @@ public final class AwsClients implements AutoCloseable {
   private final StsClient baseSts;
   private final AwsCredentialsProvider credentials;
   private final MeterRegistry metrics;
+  private final AwsCallLimits limits;
 
   public final SqsClient sqs;
   public final S3Client s3;
@@ -49,12 +52,15 @@ public final class AwsClients implements AutoCloseable {
       boolean pathStyle,
       String roleArn,
       String externalId,
+      AwsCallLimits limits,
       MeterRegistry metrics) {
     this.region = region;
+    this.limits = limits;
     this.endpoint = endpoint;
     this.metrics = metrics;
     this.override =
-        ClientOverrideConfiguration.builder()
+        limits
+            .apply(ClientOverrideConfiguration.builder())
             .addExecutionInterceptor(new CallCounter(metrics))
             .build();
     this.baseSts = build(StsClient.builder(), DefaultCredentialsProvider.builder().build());
@@ -91,7 +97,7 @@ public final class AwsClients implements AutoCloseable {
 
   /** AWS Organizations with these credentials (the management or a delegated admin account). */
   public OrganizationsApi organizations() {
-    return new OrganizationsApi(endpoint.orElse(null), credentials, metrics);
+    return new OrganizationsApi(endpoint.orElse(null), credentials, limits, metrics);
   }
 
   /** Account id of that identity. */

@@ -7,6 +7,7 @@ import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogSourceStatus;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.AwsCallLimits;
 import dev.vigil.operator.common.Backoff;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.DriftRepairs;
@@ -474,6 +475,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
                 config.aws().s3PathStyle(),
                 role,
                 externalId,
+                AwsCallLimits.of(config.aws()),
                 metrics));
   }
 

@@ -3,6 +3,7 @@ package dev.vigil.operator.logsource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.operator.common.AwsCallLimits;
 import dev.vigil.operator.opensearch.RequestAuth;
 import dev.vigil.operator.opensearch.SigV4Auth;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,11 +40,17 @@ public final class OrganizationsApi {
   private final URI endpoint;
   private final RequestAuth auth;
   private final MeterRegistry metrics;
+  private final AwsCallLimits limits;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   /** {@code endpoint}: an override (tests: the AWS emulator), or null for the global endpoint. */
-  public OrganizationsApi(URI endpoint, AwsCredentialsProvider credentials, MeterRegistry metrics) {
+  public OrganizationsApi(
+      URI endpoint,
+      AwsCredentialsProvider credentials,
+      AwsCallLimits limits,
+      MeterRegistry metrics) {
+    this.limits = limits;
     this.endpoint = endpoint == null ? GLOBAL_ENDPOINT : endpoint;
     this.auth = new SigV4Auth(credentials, SIGNING_REGION, "organizations");
     this.metrics = metrics;
@@ -92,7 +99,7 @@ public final class OrganizationsApi {
     }
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(endpoint)
-            .timeout(Duration.ofSeconds(30))
+            .timeout(limits.apiCall())
             .header("Content-Type", "application/x-amz-json-1.1")
             .header("X-Amz-Target", TARGET_PREFIX + operation)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -108,11 +115,18 @@ public final class OrganizationsApi {
       outcome = "success";
       return answer;
     } catch (IOException e) {
+      String what =
+          e instanceof java.net.http.HttpTimeoutException
+              ? "timed out after "
+                  + limits.apiCall().toSeconds()
+                  + " s (vigil.operator.aws.api-call-timeout)"
+              : "at " + endpoint + " failed: " + e.getMessage();
       throw SdkClientException.create(
-          "Organizations " + operation + " at " + endpoint + ": " + e.getMessage(), e);
+          AwsCallLimits.call("Organizations", operation) + " " + what, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw SdkClientException.create("Organizations " + operation + ": interrupted", e);
+      throw SdkClientException.create(
+          AwsCallLimits.call("Organizations", operation) + ": interrupted", e);
     } finally {
       metrics
           .counter(

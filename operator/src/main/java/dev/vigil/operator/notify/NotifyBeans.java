@@ -32,7 +32,9 @@ public class NotifyBeans {
             ChannelType.Teams, webhook,
             ChannelType.Webhook, webhook,
             ChannelType.SNS,
-                new SnsSender(config.aws().endpointOverride().map(java.net.URI::create)),
+                new SnsSender(
+                    config.aws().endpointOverride().map(java.net.URI::create),
+                    dev.vigil.operator.common.AwsCallLimits.of(config.aws())),
             ChannelType.Email,
                 new SmtpSender(SEND_TIMEOUT, (SSLSocketFactory) SSLSocketFactory.getDefault()));
     return new ChannelDelivery(

@@ -2,12 +2,14 @@ package dev.vigil.operator.notify;
 
 import dev.vigil.core.alerts.Alert;
 import dev.vigil.core.alerts.NotificationPayloads;
+import dev.vigil.operator.common.AwsCallLimits;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
@@ -23,10 +25,12 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  */
 public final class SnsSender implements ChannelSender {
   private final Optional<URI> endpointOverride;
+  private final AwsCallLimits limits;
   private final Map<String, SnsClient> clients = new ConcurrentHashMap<>();
 
-  public SnsSender(Optional<URI> endpointOverride) {
+  public SnsSender(Optional<URI> endpointOverride, AwsCallLimits limits) {
     this.endpointOverride = endpointOverride;
+    this.limits = limits;
   }
 
   @Override
@@ -64,7 +68,11 @@ public final class SnsSender implements ChannelSender {
   private SnsClient client(Region region, String roleArn) {
     AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
     if (roleArn != null) {
-      var sts = StsClient.builder().region(region).credentialsProvider(credentials);
+      var sts =
+          StsClient.builder()
+              .region(region)
+              .credentialsProvider(credentials)
+              .overrideConfiguration(limits.apply(ClientOverrideConfiguration.builder()).build());
       endpointOverride.ifPresent(sts::endpointOverride);
       credentials =
           StsAssumeRoleCredentialsProvider.builder()
@@ -72,7 +80,11 @@ public final class SnsSender implements ChannelSender {
               .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("vigil-notifications"))
               .build();
     }
-    var builder = SnsClient.builder().region(region).credentialsProvider(credentials);
+    var builder =
+        SnsClient.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .overrideConfiguration(limits.apply(ClientOverrideConfiguration.builder()).build());
     endpointOverride.ifPresent(builder::endpointOverride);
     return builder.build();
   }

@@ -705,6 +705,8 @@ class LogSourceIT {
         new OrganizationsApi(
             moto.endpoint(),
             StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")),
+            new dev.vigil.operator.common.AwsCallLimits(
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10)),
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     try {
       organizations.call("CreateOrganization", JSON.createObjectNode().put("FeatureSet", "ALL"));

@@ -24,6 +24,16 @@ final class TestSettings {
       public boolean s3PathStyle() {
         return false;
       }
+
+      @Override
+      public Duration apiCallTimeout() {
+        return Duration.ofSeconds(30);
+      }
+
+      @Override
+      public Duration apiCallAttemptTimeout() {
+        return Duration.ofSeconds(10);
+      }
     };
   }
 

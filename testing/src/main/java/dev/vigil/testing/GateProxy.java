@@ -1,4 +1,4 @@
-package dev.vigil.ingester.it;
+package dev.vigil.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
