@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
+import dev.vigil.operator.common.AwsCallLimits;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.RealPartsExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -195,7 +197,13 @@ class BucketNotificationWritersIT {
 
   private AwsClients clients(InterleavingS3Proxy proxy) {
     return new AwsClients(
-        MotoServer.REGION, Optional.of(proxy.uri()), true, null, null, new SimpleMeterRegistry());
+        MotoServer.REGION,
+        Optional.of(proxy.uri()),
+        true,
+        null,
+        null,
+        new AwsCallLimits(Duration.ofSeconds(30), Duration.ofSeconds(10)),
+        new SimpleMeterRegistry());
   }
 
   private LogSource source(String name) {
