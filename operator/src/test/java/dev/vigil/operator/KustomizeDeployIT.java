@@ -92,6 +92,52 @@ class KustomizeDeployIT {
   }
 
   /**
+   * The policies component (the operator's PodDisruptionBudget and NetworkPolicy) on the eks
+   * overlay: the real API server accepts both (server-side dry run; nothing here enforces the
+   * NetworkPolicy).
+   */
+  @org.junit.jupiter.api.Test
+  void policiesComponentIsAcceptedWithTheEksOverlay(KubeApiServer server) throws Exception {
+    try (KubernetesClient client = server.adminClient()) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("vigil-system")
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
+    }
+    Path root = KubeApiServerResource.repositoryRoot();
+    Path overlay = Files.createTempDirectory(Path.of("target"), "policies-").toAbsolutePath();
+    Files.writeString(
+        overlay.resolve("kustomization.yaml"),
+        """
+        resources: [%s]
+        components: [%s]
+        """
+            .formatted(
+                overlay.relativize(root.resolve("deploy/kustomize/overlays/eks")),
+                overlay.relativize(root.resolve("deploy/kustomize/components/policies"))));
+    Result result =
+        run(
+            List.of(
+                server.kubectl().toString(),
+                "--kubeconfig",
+                server.kubeconfig().toString(),
+                "apply",
+                "-k",
+                overlay.toString(),
+                "--dry-run=server"));
+    assertThat(result.exit()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("poddisruptionbudget.policy/vigil-operator created (server dry run)")
+        .contains("networkpolicy.networking.k8s.io/vigil-operator created (server dry run)")
+        .contains("deployment.apps/vigil-operator");
+  }
+
+  /**
    * kustomize's {@code images:} sets the operator's image and the ingester image it runs (the env
    * var VIGIL_OPERATOR_INGESTERS_IMAGE, rewritten through the base's image-fields.yaml): the kind
    * overlay names this build's tags, and a user's overlay can move both to another registry.
