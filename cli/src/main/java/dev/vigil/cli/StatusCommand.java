@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.api.v1alpha1.Groups;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -29,15 +30,8 @@ import picocli.CommandLine.Option;
       "cannot be read."
     })
 final class StatusCommand implements Callable<Integer> {
-  static final String API_VERSION = "siem.vigil.dev/v1alpha1";
-  static final List<String> KINDS =
-      List.of(
-          "OpenSearchConnection",
-          "LogSource",
-          "DetectionRule",
-          "NotificationChannel",
-          "Dashboard",
-          "SnapshotPolicy");
+  static final String API_VERSION = Groups.API_VERSION;
+  static final List<String> KINDS = Groups.KINDS;
 
   @Mixin KubeOptions kube;
 

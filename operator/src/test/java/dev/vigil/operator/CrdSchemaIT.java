@@ -3,6 +3,7 @@ package dev.vigil.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.vigil.api.v1alpha1.Groups;
 import dev.vigil.testing.KubeApiServer;
 import dev.vigil.testing.RealPartsExtension;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -119,18 +120,11 @@ class CrdSchemaIT {
   @Test
   void everyKindIsInTheVigilCategorySoKubectlGetVigilListsThemAll() {
     List<String> inCategory =
-        client.getApiResources("siem.vigil.dev/v1alpha1").getResources().stream()
+        client.getApiResources(Groups.API_VERSION).getResources().stream()
             .filter(r -> r.getCategories() != null && r.getCategories().contains("vigil"))
             .map(r -> r.getKind())
             .toList();
-    assertThat(inCategory)
-        .containsExactlyInAnyOrder(
-            "OpenSearchConnection",
-            "LogSource",
-            "DetectionRule",
-            "NotificationChannel",
-            "Dashboard",
-            "SnapshotPolicy");
+    assertThat(inCategory).containsExactlyInAnyOrderElementsOf(Groups.KINDS);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.vigil.cli.demo;
 
+import dev.vigil.api.v1alpha1.Groups;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashMap;
@@ -12,15 +13,8 @@ import java.util.Optional;
  * the resources generically, so it shows whatever the operator of this build does with every kind.
  */
 final class ResourceStatusFeed {
-  static final String API_VERSION = "siem.vigil.dev/v1alpha1";
-  static final List<String> KINDS =
-      List.of(
-          "OpenSearchConnection",
-          "LogSource",
-          "NotificationChannel",
-          "DetectionRule",
-          "Dashboard",
-          "SnapshotPolicy");
+  static final String API_VERSION = Groups.API_VERSION;
+  static final List<String> KINDS = Groups.KINDS;
 
   /** The Ready condition of one resource; null fields when it has no status yet. */
   record Ready(String kind, String name, String status, String reason, String message) {

@@ -5,6 +5,7 @@ import dev.vigil.api.v1alpha1.DetectionRuleStatus;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.operator.common.Conditions;
+import dev.vigil.operator.common.ConnectionWatch;
 import dev.vigil.operator.common.DesiredStateHash;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
@@ -14,7 +15,6 @@ import dev.vigil.operator.connection.EndpointResolver;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -25,7 +25,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -34,8 +33,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Compiles each DetectionRule, chooses its executor and hands it over: the built-in engine's
@@ -50,7 +47,6 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "detectionrule", generationAwareEventProcessing = false)
 public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Cleaner<DetectionRule> {
-  static final String CONNECTION_INDEX = "vigil-connection";
   static final String ALERT_COUNT = "AlertCount";
 
   private final DetectionScheduler scheduler;
@@ -96,29 +92,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   @Override
   public List<EventSource<?, DetectionRule>> prepareEventSources(
       EventSourceContext<DetectionRule> context) {
-    context.getPrimaryCache().addIndexer(CONNECTION_INDEX, rule -> List.of(connectionKey(rule)));
-    var connections =
-        new InformerEventSource<OpenSearchConnection, DetectionRule>(
-            InformerEventSourceConfiguration.from(OpenSearchConnection.class, DetectionRule.class)
-                .withSecondaryToPrimaryMapper(
-                    connection ->
-                        context
-                            .getPrimaryCache()
-                            .byIndex(
-                                CONNECTION_INDEX,
-                                connection.getMetadata().getNamespace()
-                                    + "/"
-                                    + connection.getMetadata().getName())
-                            .stream()
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper(
-                    (DetectionRule rule) ->
-                        Set.of(
-                            new ResourceID(
-                                RuleSpecs.connectionName(rule), rule.getMetadata().getNamespace())))
-                .build(),
-            context);
+    var connections = ConnectionWatch.of(context, DetectionRule.class, RuleSpecs::connectionName);
     SimpleInboundEventSource<DetectionRule> runs = new SimpleInboundEventSource<>("detection-runs");
     scheduler.onOutcomeChanged(
         rule -> runs.propagateEvent(new ResourceID(rule.name(), rule.namespace())));
@@ -332,9 +306,5 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
 
   private static String key(DetectionRule rule) {
     return rule.getMetadata().getNamespace() + "/" + rule.getMetadata().getName();
-  }
-
-  private static String connectionKey(DetectionRule rule) {
-    return rule.getMetadata().getNamespace() + "/" + RuleSpecs.connectionName(rule);
   }
 }

@@ -10,6 +10,7 @@ import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.AwsCallLimits;
 import dev.vigil.operator.common.Backoff;
 import dev.vigil.operator.common.Conditions;
+import dev.vigil.operator.common.ConnectionWatch;
 import dev.vigil.operator.common.DriftRepairs;
 import dev.vigil.operator.common.Durations;
 import dev.vigil.operator.common.ExternalCleanup;
@@ -18,7 +19,6 @@ import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
 import dev.vigil.operator.common.StatusUpdates;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -26,9 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -37,9 +35,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -63,7 +59,6 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   static final String INGESTER_READY = "IngesterReady";
   static final String ACCOUNTS_READY = "AccountsReady";
   static final String CONNECTION_NOT_FOUND = "ConnectionNotFound";
-  private static final String CONNECTION_INDEX = "vigil-connection";
 
   private final KubernetesClient client;
   private final MeterRegistry metrics;
@@ -101,33 +96,8 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   @Override
   public List<EventSource<?, LogSource>> prepareEventSources(
       EventSourceContext<LogSource> context) {
-    context
-        .getPrimaryCache()
-        .addIndexer(
-            CONNECTION_INDEX,
-            source -> List.of(source.getMetadata().getNamespace() + "/" + connectionName(source)));
     return List.of(
-        new InformerEventSource<OpenSearchConnection, LogSource>(
-            InformerEventSourceConfiguration.from(OpenSearchConnection.class, LogSource.class)
-                .withSecondaryToPrimaryMapper(
-                    connection ->
-                        context
-                            .getPrimaryCache()
-                            .byIndex(
-                                CONNECTION_INDEX,
-                                connection.getMetadata().getNamespace()
-                                    + "/"
-                                    + connection.getMetadata().getName())
-                            .stream()
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper(
-                    (LogSource source) ->
-                        Set.of(
-                            new ResourceID(
-                                connectionName(source), source.getMetadata().getNamespace())))
-                .build(),
-            context));
+        ConnectionWatch.of(context, LogSource.class, LogSourceReconciler::connectionName));
   }
 
   private static String connectionName(LogSource source) {

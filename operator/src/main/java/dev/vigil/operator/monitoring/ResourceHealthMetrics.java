@@ -41,15 +41,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ResourceHealthMetrics {
   private static final Logger LOG = Logger.getLogger(ResourceHealthMetrics.class);
-  static final String API_VERSION = Groups.SIEM + "/" + Groups.VERSION;
-  static final List<String> KINDS =
-      List.of(
-          "OpenSearchConnection",
-          "LogSource",
-          "DetectionRule",
-          "NotificationChannel",
-          "Dashboard",
-          "SnapshotPolicy");
+  static final String API_VERSION = Groups.API_VERSION;
+  static final List<String> KINDS = Groups.KINDS;
 
   private final KubernetesClient client;
 
