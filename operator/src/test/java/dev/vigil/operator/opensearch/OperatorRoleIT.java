@@ -188,10 +188,15 @@ class OperatorRoleIT {
     assertRefused(() -> rest.delete("elsewhere-operator"));
     assertRefused(() -> rest.post("elsewhere-operator/_search", JSON.createObjectNode()));
     // Log data is the ingesters' to write; the operator reads it and deletes whole indices only.
+    String logs = "vigil-cloudtrail-2026.10.05";
+    admin("PUT", "/" + logs + "/_doc/real?refresh=true", "{\"n\":1}");
+    assertRefused(() -> rest.put(logs + "/_doc/forged", JSON.createObjectNode()));
+    assertRefused(() -> rest.delete(logs + "/_doc/real"));
     assertRefused(
-        () -> rest.put("vigil-cloudtrail-2026.10.05/_doc/forged", JSON.createObjectNode()));
+        () -> rest.put("vigil-cloudtrail-2026.10.06/_doc/forged", JSON.createObjectNode()));
     assertThat(admin("HEAD", "/elsewhere-operator", null).statusCode()).isEqualTo(200);
-    assertThat(admin("HEAD", "/vigil-cloudtrail-2026.10.05", null).statusCode()).isEqualTo(404);
+    assertThat(admin("HEAD", "/" + logs + "/_doc/real", null).statusCode()).isEqualTo(200);
+    assertThat(admin("HEAD", "/" + logs + "/_doc/forged", null).statusCode()).isEqualTo(404);
   }
 
   private interface Call {
