@@ -51,6 +51,10 @@ public final class OpenSearchNode implements AutoCloseable {
   private final int httpPort;
   private final int transportPort;
   private final String name;
+  private String clusterName = "vigil-test";
+  // Single node unless OpenSearchCluster sets seed hosts and the initial cluster managers.
+  private String discovery = "discovery.type: single-node";
+  private String heap = "512m";
   private ManagedProcess process;
 
   private OpenSearchNode(String name, Path base, Path home, boolean secured) {
@@ -75,6 +79,14 @@ public final class OpenSearchNode implements AutoCloseable {
   }
 
   private static OpenSearchNode create(String name, boolean secured) {
+    OpenSearchNode node = unpacked(name, secured);
+    node.configure();
+    node.start();
+    return node;
+  }
+
+  /** A copy of the distribution with its ports chosen, neither configured nor started. */
+  static OpenSearchNode unpacked(String name, boolean secured) {
     Path zip =
         artifact(
             "org/opensearch/distribution/integ-test-zip/opensearch",
@@ -86,29 +98,50 @@ public final class OpenSearchNode implements AutoCloseable {
               Path.of(System.getProperty("java.io.tmpdir")), "vigil-" + name + "-");
       unzip(zip, base);
       Path home = base.resolve("opensearch-" + VERSION);
-      OpenSearchNode node = new OpenSearchNode(name, base, home, secured);
-      node.configure();
-      node.start();
-      return node;
+      return new OpenSearchNode(name, base, home, secured);
     } catch (IOException e) {
       throw new PartStartException(
           "cannot prepare OpenSearch from " + zip + ": " + e.getMessage(), e);
     }
   }
 
-  private void configure() throws IOException {
+  /** Joins a cluster instead of running alone (before {@link #configure()}). */
+  void joinCluster(String clusterName, String discovery, String heap) {
+    this.clusterName = clusterName;
+    this.discovery = discovery;
+    this.heap = heap;
+  }
+
+  int transportPort() {
+    return transportPort;
+  }
+
+  String name() {
+    return name;
+  }
+
+  void configure() {
+    try {
+      writeConfiguration();
+    } catch (IOException e) {
+      throw new PartStartException(
+          "cannot configure OpenSearch in " + home + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeConfiguration() throws IOException {
     Path data = Files.createDirectories(base.resolve("data"));
     Path logs = Files.createDirectories(base.resolve("logs"));
     Path repo = Files.createDirectories(base.resolve("snapshots"));
     String settings =
         String.join(
             "\n",
-            "cluster.name: vigil-test",
+            "cluster.name: " + clusterName,
             "node.name: " + name,
             "network.host: 127.0.0.1",
             "http.port: " + httpPort,
             "transport.port: " + transportPort,
-            "discovery.type: single-node",
+            discovery,
             "path.data: " + data,
             "path.logs: " + logs,
             "path.repo: [\"" + repo + "\"]",
@@ -119,7 +152,7 @@ public final class OpenSearchNode implements AutoCloseable {
     Files.writeString(home.resolve("config/opensearch.yml"), settings, StandardCharsets.UTF_8);
     Files.writeString(
         home.resolve("config/jvm.options.d/vigil.options"),
-        "-Xms512m\n-Xmx512m\n",
+        "-Xms" + heap + "\n-Xmx" + heap + "\n",
         StandardCharsets.UTF_8);
     installGeoModule();
     if (secured) {
@@ -189,6 +222,12 @@ public final class OpenSearchNode implements AutoCloseable {
     if (process != null && process.isAlive()) {
       return;
     }
+    launch();
+    awaitHealthy();
+  }
+
+  /** Starts the process without waiting (cluster members wait only once all are running). */
+  synchronized void launch() {
     List<String> command = new ArrayList<>();
     if (isRoot()) {
       command.addAll(
@@ -196,7 +235,17 @@ public final class OpenSearchNode implements AutoCloseable {
     }
     command.add(home.resolve("bin/opensearch").toString());
     process = ManagedProcess.start(name, command, home, environment());
+  }
+
+  void awaitHealthy() {
     process.awaitReady("answering on " + uri(), START_TIMEOUT, this::healthy);
+  }
+
+  /** SIGKILL, as a crash would; its data stays for a later {@link #start()}. */
+  public synchronized void kill() {
+    if (process != null) {
+      process.kill();
+    }
   }
 
   /** Stops the node gracefully; its data stays for a later {@link #start()}. */

@@ -13,10 +13,10 @@ import java.time.Duration;
 import java.util.List;
 
 /** SnapshotPolicy objects and clients for tests. */
-final class SnapshotPolicies {
+public final class SnapshotPolicies {
   private SnapshotPolicies() {}
 
-  static SnapshotPolicy fs(String namespace, String name, String location, String schedule) {
+  public static SnapshotPolicy fs(String namespace, String name, String location, String schedule) {
     SnapshotPolicy policy = new SnapshotPolicy();
     policy.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     SnapshotPolicySpec spec = new SnapshotPolicySpec();
@@ -30,7 +30,8 @@ final class SnapshotPolicies {
     return policy;
   }
 
-  static SnapshotPolicySpec.Retention retention(String maxAge, Integer maxCount, Integer minCount) {
+  public static SnapshotPolicySpec.Retention retention(
+      String maxAge, Integer maxCount, Integer minCount) {
     SnapshotPolicySpec.Retention retention = new SnapshotPolicySpec.Retention();
     retention.maxAge = maxAge;
     retention.maxCount = maxCount;
@@ -38,7 +39,7 @@ final class SnapshotPolicies {
     return retention;
   }
 
-  static HotRetention hot(
+  public static HotRetention hot(
       LogTypeName type, String pattern, String maxAge, boolean requireSnapshot) {
     HotRetention rule = new HotRetention();
     rule.logType = type;

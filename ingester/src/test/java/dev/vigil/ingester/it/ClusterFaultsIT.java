@@ -1,0 +1,104 @@
+package dev.vigil.ingester.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.ingester.Ingester;
+import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.support.Objects;
+import dev.vigil.ingester.support.TestConfigs;
+import dev.vigil.testing.MotoServer;
+import dev.vigil.testing.OpenSearchCluster;
+import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.testing.RealPartsExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The ingester against a three-node OpenSearch cluster (one replica per shard, OpenSearch's
+ * default): a data node killed mid-ingest (half the objects arrive while it is gone) and started
+ * again costs no document and duplicates none, and the cluster goes yellow and back to green.
+ */
+@ExtendWith(RealPartsExtension.class)
+class ClusterFaultsIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(4);
+  private static final String PREFIX = "cluster";
+
+  @Test
+  void aDataNodeKilledMidIngestAndBroughtBackLosesAndDuplicatesNothing(MotoServer moto)
+      throws Exception {
+    try (OpenSearchCluster cluster = OpenSearchCluster.start(3)) {
+      OpenSearchNode entry = cluster.node(0);
+      OpenSearchNode victim = cluster.node(2);
+      AwsSetup aws = new AwsSetup(moto, "fault-cluster", Duration.ofSeconds(20));
+      Map<String, String> props = new HashMap<>(aws.ingesterProperties());
+      props.put("vigil.ingester.opensearch.endpoint", entry.uri().toString());
+      props.put("vigil.ingester.opensearch.probe-interval", "1s");
+      props.put("vigil.ingester.index-prefix", PREFIX);
+      props.put("vigil.ingester.receive.wait-time", "1s");
+      props.put("vigil.ingester.visibility.timeout", "20s");
+      props.put("vigil.ingester.bulk.max-documents", "1000");
+      props.put("vigil.ingester.bulk.flush-interval", "200ms");
+      props.put("vigil.ingester.bulk.retry-max", "3s");
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      try (Ingester ingester =
+          Ingester.create(
+              TestConfigs.from(props), registry, DetectionHook.NONE, AwsSetup.credentials())) {
+        ingester.startQueues();
+        Map<String, JsonNode> expected = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+          put(aws, i, expected);
+        }
+        await()
+            .atMost(TIMEOUT)
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> Documents.count(entry, PREFIX + "-*") > 3000);
+
+        long before = Documents.count(entry, PREFIX + "-*");
+        victim.kill();
+        // Half the objects arrive while the node is gone, and are indexed while it comes back.
+        for (int i = 3; i < 6; i++) {
+          put(aws, i, expected);
+        }
+        await().atMost(TIMEOUT).until(() -> "yellow".equals(cluster.health()));
+        victim.start();
+
+        await()
+            .atMost(TIMEOUT)
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> aws.messagesLeft() == 0);
+        assertThat(Documents.count(entry, PREFIX + "-*")).isEqualTo(expected.size());
+        assertThat(Documents.all(entry, PREFIX + "-*", false).keySet())
+            .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        assertThat(aws.deadLetterKeys()).isEmpty();
+        await().atMost(TIMEOUT).until(() -> "green".equals(cluster.health()));
+        assertThat(Documents.count(victim, PREFIX + "-*")).isEqualTo(expected.size());
+        System.out.printf(
+            "cluster fault: %s killed with %d of %d documents indexed; %.0f bulk retries (%s)%n",
+            victim,
+            before,
+            expected.size(),
+            registry.find("vigil.ingester.bulk.retries").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum(),
+            registry.find("vigil.ingester.bulk.retries").counters().stream()
+                .map(c -> c.getId().getTag("reason") + "=" + (long) c.count())
+                .toList());
+      }
+    }
+  }
+
+  private static void put(AwsSetup aws, int i, Map<String, JsonNode> expected) {
+    String key = Objects.cloudTrailKey("2026/11/27", "20261127T12" + i + "0Z_c" + i);
+    byte[] object = Objects.cloudTrail(10_000, 80 + i, Instant.parse("2026-11-27T12:00:00Z"));
+    expected.putAll(Documents.expected(PREFIX, aws.bucket, key, object));
+    aws.put(key, object);
+  }
+}
