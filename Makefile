@@ -1,7 +1,9 @@
 # Vigil's entry points. `make demo` runs Vigil locally; `make test` runs every test (what CI runs).
 MVN := ./mvnw -B
+# bash, for pipefail in `make faults`.
+SHELL := /bin/bash
 
-.PHONY: demo build test images dist parts format crds bench bench-ratio bench-stream bench-ingester bench-storage bench-geoip bench-alerting clean
+.PHONY: demo build test images dist faults parts format crds bench bench-ratio bench-stream bench-ingester bench-storage bench-geoip bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -26,6 +28,18 @@ images:
 dist:
 	$(MVN) -q -pl cli -am package -DskipTests
 	bash deploy/dist/build-dist.sh
+
+## The fault suite on the real parts, on demand (about 15 minutes; all of it also runs in `make test`): damaged
+## objects, SIGKILL/SIGTERM takeovers, OpenSearch frozen/down/back, a dead-letter destination gone, a data node killed
+## in a three-node cluster, lost updates of bucket notifications, lease loss, a hung AWS endpoint, an API server
+## unreachable at start, OpenSearch down under the engine. Prints each scenario's expected/found/missing/extra ids and
+## the test verdicts (full log: target/faults.log).
+FAULT_ITS := DeliveryFaultsIT,IngesterProcessIT,ClusterFaultsIT,LogSourceFaultsIT,BucketNotificationWritersIT,LeaseLossIT,HungAwsEndpointIT,UnreachableAtStartIT,DetectionOutageIT
+faults: parts
+	mkdir -p target
+	set -o pipefail; $(MVN) verify -pl ingester,operator -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test='$(FAULT_ITS)' 2>&1 | tee target/faults.log \
+	  | grep -E '^(ids |cluster fault|HungAwsEndpointIT|\[(INFO|ERROR)\] Tests run:)'
 
 ## Prepare the AWS emulator, Kubernetes, Helm, promtool, Argo CD's Lua runner and the node's packages in the cache (idempotent; shows progress the first
 ## time). The node needs root: as another user its tests fail saying so, and the demo runs without it.

@@ -25,10 +25,7 @@ public final class IdSets {
     List<String> extra =
         actualSet.stream().filter(id -> !expectedSet.contains(id)).sorted().toList();
     int duplicates = actual.size() - actualSet.size();
-    if (missing.isEmpty() && extra.isEmpty() && duplicates == 0) {
-      return;
-    }
-    throw new AssertionError(
+    String report =
         String.format(
             "%s: expected %d ids, found %d; missing %d %s, extra %d %s, duplicates %d",
             what,
@@ -38,7 +35,11 @@ public final class IdSets {
             first(missing),
             extra.size(),
             first(extra),
-            duplicates));
+            duplicates);
+    System.out.println("ids " + report);
+    if (!missing.isEmpty() || !extra.isEmpty() || duplicates != 0) {
+      throw new AssertionError(report);
+    }
   }
 
   private static List<String> first(List<String> ids) {

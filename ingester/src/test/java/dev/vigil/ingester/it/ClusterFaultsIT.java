@@ -8,6 +8,7 @@ import dev.vigil.ingester.Ingester;
 import dev.vigil.ingester.detect.DetectionHook;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
+import dev.vigil.testing.IdSets;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchCluster;
 import dev.vigil.testing.OpenSearchNode;
@@ -75,8 +76,10 @@ class ClusterFaultsIT {
             .pollInterval(Duration.ofMillis(500))
             .until(() -> aws.messagesLeft() == 0);
         assertThat(Documents.count(entry, PREFIX + "-*")).isEqualTo(expected.size());
-        assertThat(Documents.all(entry, PREFIX + "-*", false).keySet())
-            .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        IdSets.assertSame(
+            "cluster fault " + PREFIX + "-*",
+            Documents.all(entry, PREFIX + "-*", false).keySet(),
+            expected.keySet());
         assertThat(aws.deadLetterKeys()).isEmpty();
         await().atMost(TIMEOUT).until(() -> "green".equals(cluster.health()));
         assertThat(Documents.count(victim, PREFIX + "-*")).isEqualTo(expected.size());
