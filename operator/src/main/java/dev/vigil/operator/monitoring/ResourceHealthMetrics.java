@@ -66,7 +66,7 @@ public class ResourceHealthMetrics {
       OperatorConfig config,
       @ConfigProperty(name = "quarkus.operator-sdk.namespaces") Optional<List<String>> namespaces) {
     this.client = client;
-    this.watched = WatchedNamespaces.of(namespaces);
+    this.watched = WatchedNamespaces.of(namespaces, client.getNamespace());
     this.config = config;
     this.ready =
         MultiGauge.builder("vigil_resource_ready")

@@ -102,16 +102,29 @@ class ConnectionAlarmsIT {
         .get();
   }
 
+  /**
+   * Changes the spec as a user would, again on a conflict: the operator writes the same object (its
+   * finalizer, right after creation), and an edit of a stale version is refused with 409.
+   */
   private void edit(java.util.function.Consumer<OpenSearchConnection> change) {
-    client
-        .resources(OpenSearchConnection.class)
-        .inNamespace(NAMESPACE)
-        .withName("default")
-        .edit(
-            c -> {
-              change.accept(c);
-              return c;
-            });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .resources(OpenSearchConnection.class)
+            .inNamespace(NAMESPACE)
+            .withName("default")
+            .edit(
+                c -> {
+                  change.accept(c);
+                  return c;
+                });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static List<String> names(CloudWatchQueryApi cloudWatch, String prefix) throws Exception {
