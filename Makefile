@@ -3,7 +3,7 @@ MVN := ./mvnw -B
 # bash, for pipefail in `make faults`.
 SHELL := /bin/bash
 
-.PHONY: demo build test images dist faults parts format crds bench bench-ratio bench-stream bench-ingester bench-storage bench-geoip bench-alerting clean
+.PHONY: demo build test images dist faults parts format crds coverage bench bench-ratio bench-stream bench-ingester bench-storage bench-geoip bench-alerting clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -95,6 +95,10 @@ bench-alerting:
 ## Regenerate crds/ from the Java classes in api/ (the build fails while they differ).
 crds:
 	$(MVN) -q -pl api test -Dtest=CrdsAreCommittedTest -Dvigil.updateCrds=true -Dsurefire.failIfNoSpecifiedTests=false
+
+## Regenerate docs/detections/coverage.md (the ATT&CK coverage map) from the shipped rules' spec.mitre.
+coverage:
+	$(MVN) -q -pl cli -am test -Dtest=CoverageMapTest -Dvigil.updateCoverage=true -Dsurefire.failIfNoSpecifiedTests=false
 
 ## Rewrite sources to the enforced format.
 format:

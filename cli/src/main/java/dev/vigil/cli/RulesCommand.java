@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
     name = "rules",
     mixinStandardHelpOptions = true,
     description = "Test and run DetectionRule manifests locally, without a cluster.",
-    subcommands = {RulesCommand.Test.class, RulesCommand.Eval.class})
+    subcommands = {RulesCommand.Test.class, RulesCommand.Eval.class, RulesCommand.Coverage.class})
 final class RulesCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,6 +95,33 @@ final class RulesCommand implements Runnable {
           manifests.size(), passed + failed, passed, failed, untested, errors[0]);
       err.flush();
       return failed > 0 || errors[0] > 0 || manifests.isEmpty() ? 1 : 0;
+    }
+  }
+
+  @Command(
+      name = "coverage",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print the MITRE ATT&CK coverage map (Markdown) of the DetectionRules under PATH:",
+        "per tactic, each technique with its rules, log types and test counts."
+      })
+  static final class Coverage implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Manifest files or directories.")
+    List<Path> paths;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      int[] errors = {0};
+      List<RuleManifest> manifests = RuleFiles.read(paths, spec.commandLine().getErr(), errors);
+      spec.commandLine()
+          .getOut()
+          .print(
+              CoverageMap.markdown(
+                  manifests, String.join(" ", paths.stream().map(Path::toString).toList())));
+      spec.commandLine().getOut().flush();
+      return errors[0] > 0 ? ExitCodes.NOT_OK : ExitCodes.OK;
     }
   }
 

@@ -45,9 +45,19 @@ final class SigmaManifests {
     y.append("spec:\n");
     y.append("  description: ").append(quote(a.title())).append('\n');
     y.append("  severity: ").append(parsed.severity()).append('\n');
-    if (!parsed.tags().isEmpty()) {
+    SigmaTags tags = SigmaTags.of(parsed.tags());
+    if (!tags.other().isEmpty()) {
       y.append("  tags:\n");
-      parsed.tags().forEach(t -> y.append("    - ").append(quote(t)).append('\n'));
+      tags.other().forEach(t -> y.append("    - ").append(quote(t)).append('\n'));
+    }
+    if (!tags.mitre().isEmpty()) {
+      y.append("  mitre:\n");
+      for (SigmaTags.Entry e : tags.mitre()) {
+        y.append("    - tactic: ").append(e.tactic().name()).append('\n');
+        if (e.technique() != null) {
+          y.append("      technique: ").append(e.technique()).append('\n');
+        }
+      }
     }
     if (index != null) {
       y.append("  indexPattern: ").append(quote(index)).append('\n');

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +44,17 @@ public class DetectionRuleSpec {
   @JsonPropertyDescription("Severity 1 (highest) to 5 (lowest), as OpenSearch Alerting counts.")
   public Integer severity;
 
-  @JsonPropertyDescription("Tags, e.g. MITRE ATT&CK ids (attack.t1562.008).")
+  @JsonPropertyDescription(
+      "Free-form tags, copied into every alert (e.g. team or compliance labels). ATT&CK"
+          + " techniques go in mitre.")
   public List<String> tags;
+
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "MITRE ATT&CK tactics and techniques the rule detects, e.g. [{tactic: TA0005, technique:"
+          + " T1562.008}]. Written into alerts as ECS threat.* fields and into the coverage map"
+          + " (docs/detections/coverage.md).")
+  public List<Attack> mitre;
 
   @JsonPropertyDescription("Log type whose indices the rule reads (resolved to <prefix>-<type>-*).")
   public LogTypeName logType;
@@ -83,6 +93,7 @@ public class DetectionRuleSpec {
   @JsonPropertyDescription("NotificationChannels to tell.")
   public List<Action> actions;
 
+  @Size(max = 64)
   @JsonPropertyDescription(
       "Sample events with the expected verdict; run by `vigil rules test` and in CI.")
   public List<RuleTest> tests;
@@ -140,6 +151,10 @@ public class DetectionRuleSpec {
    * alert?). `vigil rules test` reports a case that mixes the two forms at its line.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value =
+          "(has(self.event) ? 1 : 0) + (has(self.line) ? 1 : 0) + (has(self.events) ? 1 : 0) == 1",
+      message = "set exactly one of event, line (one record) or events (a sequence)")
   public static class RuleTest {
     @Required
     @JsonPropertyDescription("What the case shows.")
@@ -148,9 +163,16 @@ public class DetectionRuleSpec {
     @PreserveUnknownFields
     @JsonPropertyDescription(
         "A raw log record of the rule's log type (e.g. one CloudTrail event), as AWS writes it;"
-            + " with expect Match or NoMatch. Set event or events, not both.")
+            + " with expect Match or NoMatch. Set one of event, line or events.")
     public Map<String, JsonNode> event;
 
+    @JsonPropertyDescription(
+        "A raw text record of a line-oriented log type as AWS writes it (one ALB or S3 server"
+            + " access log line; for VPC Flow Logs the header line, a newline, then the record),"
+            + " instead of event; with expect Match or NoMatch.")
+    public String line;
+
+    @Size(max = 64)
     @JsonPropertyDescription(
         "A timed sequence of raw log records, in the order given, each at its own time (e.g."
             + " eventTime) and optionally repeated; with expect Alert or NoAlert: the whole rule"
@@ -169,12 +191,35 @@ public class DetectionRuleSpec {
     public List<String> groups;
   }
 
+  /** One ATT&CK tactic and, optionally, the technique of it that the rule detects. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public static class TestEvent {
+  public static class Attack {
     @Required
+    @JsonPropertyDescription(
+        "ATT&CK Enterprise tactic id, e.g. TA0005 (Defense Evasion); see"
+            + " https://attack.mitre.org/tactics/enterprise/.")
+    public AttackTactic tactic;
+
+    @Pattern("^T[0-9]{4}(\\.[0-9]{3})?$")
+    @JsonPropertyDescription(
+        "ATT&CK technique or sub-technique id under that tactic, e.g. T1562 or T1562.008; omit"
+            + " when the rule shows the tactic without one technique.")
+    public String technique;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "has(self.event) != has(self.line)",
+      message = "set one of event (a record as a mapping) or line (a raw text record)")
+  public static class TestEvent {
     @PreserveUnknownFields
     @JsonPropertyDescription("A raw log record of the rule's log type, as AWS writes it.")
     public Map<String, JsonNode> event;
+
+    @JsonPropertyDescription(
+        "A raw text record of a line-oriented log type (ALB, S3 server access, VPC Flow Logs with"
+            + " its header line first), instead of event.")
+    public String line;
 
     @Min(1)
     @Max(100000)

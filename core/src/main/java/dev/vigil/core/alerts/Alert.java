@@ -3,6 +3,7 @@ package dev.vigil.core.alerts;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vigil.core.rules.Attack;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,9 @@ public final class Alert {
   public String errorMessage;
   public List<String> tags = new ArrayList<>();
 
+  /** The rule's MITRE ATT&CK tactics and techniques, as ECS writes them; null without any. */
+  public Threat threat;
+
   /**
    * Which path raised it: {@code scheduled} (the engine's run) or {@code stream} (the ingester).
    */
@@ -59,6 +63,58 @@ public final class Alert {
   public static final class Rule {
     public String namespace;
     public String name;
+  }
+
+  /**
+   * ECS {@code threat.*}: the framework, tactic ids, technique ids and sub-technique ids (each list
+   * distinct, in the rule's order).
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static final class Threat {
+    public static final String FRAMEWORK = "MITRE ATT&CK";
+
+    public String framework = FRAMEWORK;
+    public Ids tactic = new Ids();
+    public Technique technique = new Technique();
+
+    /** The threat fields of these entries, or null for none. */
+    public static Threat of(List<Attack> mitre) {
+      if (mitre.isEmpty()) {
+        return null;
+      }
+      Threat threat = new Threat();
+      for (Attack attack : mitre) {
+        addOnce(threat.tactic.id, attack.tactic());
+        addOnce(threat.technique.id, attack.parentTechnique());
+        if (attack.isSubtechnique()) {
+          if (threat.technique.subtechnique == null) {
+            threat.technique.subtechnique = new Ids();
+          }
+          addOnce(threat.technique.subtechnique.id, attack.technique());
+        }
+      }
+      return threat;
+    }
+
+    private static void addOnce(List<String> list, String value) {
+      if (value != null && !list.contains(value)) {
+        list.add(value);
+      }
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class Ids {
+    public List<String> id = new ArrayList<>();
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static final class Technique extends Ids {
+    /** Null when no entry names a sub-technique. */
+    public Ids subtechnique;
   }
 
   /** Adds document ids, keeping the first {@link #MAX_DOCUMENT_IDS} distinct ones. */

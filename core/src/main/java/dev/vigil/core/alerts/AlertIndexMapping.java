@@ -40,6 +40,16 @@ public final class AlertIndexMapping {
             "notifiedTime")) {
       properties.putObject(date).put("type", "date");
     }
+    ObjectNode threat = properties.putObject("threat").putObject("properties");
+    threat.putObject("framework").put("type", "keyword");
+    threat.putObject("tactic").putObject("properties").putObject("id").put("type", "keyword");
+    ObjectNode technique = threat.putObject("technique").putObject("properties");
+    technique.putObject("id").put("type", "keyword");
+    technique
+        .putObject("subtechnique")
+        .putObject("properties")
+        .putObject("id")
+        .put("type", "keyword");
     properties.putObject("key").put("type", "flat_object");
     properties.putObject("message").put("type", "text");
     properties.putObject("errorMessage").put("type", "text");

@@ -117,6 +117,7 @@ public final class AlertLifecycle {
     alert.severity = rule.severity();
     alert.trigger = rule.trigger();
     alert.tags.addAll(rule.tags());
+    alert.threat = Alert.Threat.of(rule.mitre());
     alert.timestamp = at;
     alert.startTime = at;
     alert.lastSeenTime = at;

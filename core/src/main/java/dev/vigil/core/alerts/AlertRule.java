@@ -1,5 +1,6 @@
 package dev.vigil.core.alerts;
 
+import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.List;
  * @param namespace the DetectionRule's namespace
  * @param name the DetectionRule's name
  * @param severity 1 (highest) to 5
+ * @param tags free-form tags copied into each alert
+ * @param mitre the ATT&CK tactics and techniques the rule detects
  * @param trigger a short description of the condition, e.g. {@code count > 20 in 15m by
  *     userIdentity.arn}
  * @param message the message template ({@code {{field}}}, {@code {{count}}}), or null
@@ -23,12 +26,14 @@ public record AlertRule(
     String name,
     int severity,
     List<String> tags,
+    List<Attack> mitre,
     String trigger,
     String message,
     Duration suppressionWindow,
     List<String> key) {
   public AlertRule {
     tags = tags == null ? List.of() : List.copyOf(tags);
+    mitre = mitre == null ? List.of() : List.copyOf(mitre);
     key = key == null ? List.of() : List.copyOf(key);
     if (suppressionWindow == null || suppressionWindow.isZero() || suppressionWindow.isNegative()) {
       throw new IllegalArgumentException("suppressionWindow must be positive");
@@ -44,6 +49,7 @@ public record AlertRule(
       String name,
       int severity,
       List<String> tags,
+      List<Attack> mitre,
       String message,
       CompiledRule compiled,
       Duration suppressionWindow,
@@ -57,6 +63,7 @@ public record AlertRule(
         name,
         severity,
         tags,
+        mitre,
         describe(compiled),
         message,
         suppressionWindow != null ? suppressionWindow : compiled.window(),

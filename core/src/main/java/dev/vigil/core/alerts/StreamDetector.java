@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.Members;
 import dev.vigil.core.parse.ParsedDocument;
+import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.Durations;
 import dev.vigil.core.rules.FieldReader.Values;
@@ -277,6 +278,7 @@ public final class StreamDetector {
         manifest.name(),
         manifest.severity() == 0 ? 3 : manifest.severity(),
         tags,
+        Attack.fromSpec(spec),
         spec.path("message").isTextual() ? spec.path("message").asText() : null,
         compiled,
         window,

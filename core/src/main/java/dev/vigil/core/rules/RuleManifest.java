@@ -110,14 +110,10 @@ public record RuleManifest(
                     : ""),
             tree.line(pointer + "/expect"));
       }
-      if (!t.path("event").isObject()) {
-        throw new RuleException(
-            "spec.tests[" + i + "].event must be a log record (a mapping)", tree.line(pointer));
-      }
       cases.add(
           new Case(
               t.path("name").asText("case " + (i + 1)),
-              t.get("event"),
+              record(t, "spec.tests[" + i + "]", tree.line(pointer)),
               expect.equals("Match"),
               tree.line(pointer)));
     }
@@ -127,11 +123,11 @@ public record RuleManifest(
   private static Case sequenceCase(YamlTree tree, JsonNode t, int i) {
     String pointer = "/spec/tests/" + i;
     String where = "spec.tests[" + i + "]";
-    if (t.has("event")) {
+    if (t.has("event") || t.has("line")) {
       throw new RuleException(
           where
-              + ": set event (one record, Match/NoMatch) or events (a sequence, Alert/NoAlert),"
-              + " not both",
+              + ": set event or line (one record, Match/NoMatch) or events (a sequence,"
+              + " Alert/NoAlert), not both",
           tree.line(pointer));
     }
     String expect = t.path("expect").asText("");
@@ -150,9 +146,7 @@ public record RuleManifest(
       JsonNode e = events.get(j);
       String at = where + ".events[" + j + "]";
       int line = tree.line(pointer + "/events/" + j);
-      if (!e.path("event").isObject()) {
-        throw new RuleException(at + ".event must be a log record (a mapping)", line);
-      }
+      JsonNode record = record(e, at, line);
       JsonNode repeat = e.path("repeat");
       if (!repeat.isMissingNode() && (!repeat.isIntegralNumber() || repeat.asInt() < 1)) {
         throw new RuleException(at + ".repeat must be a whole number of at least 1", line);
@@ -166,7 +160,7 @@ public record RuleManifest(
       } catch (RuleException ex) {
         throw new RuleException(ex.getMessage(), line);
       }
-      steps.add(new Step(e.get("event"), repeat.isMissingNode() ? 1 : repeat.asInt(), every));
+      steps.add(new Step(record, repeat.isMissingNode() ? 1 : repeat.asInt(), every));
     }
     List<String> groups = null;
     if (t.has("groups")) {
@@ -185,6 +179,28 @@ public record RuleManifest(
         false,
         tree.line(pointer),
         new Sequence(steps, expect.equals("Alert"), groups));
+  }
+
+  /**
+   * A case's raw record: {@code event} (a mapping, as JSON log types write a record) or {@code
+   * line} (the text of a line-oriented log type), returned as a text node.
+   */
+  private static JsonNode record(JsonNode t, String where, int line) {
+    if (t.has("event") && t.has("line")) {
+      throw new RuleException(where + ": set event or line, not both", line);
+    }
+    if (t.has("line")) {
+      if (!t.get("line").isTextual() || t.get("line").asText().isBlank()) {
+        throw new RuleException(where + ".line must be a raw log line (text)", line);
+      }
+      return t.get("line");
+    }
+    if (!t.path("event").isObject()) {
+      throw new RuleException(
+          where + ".event must be a log record (a mapping), or set line to a raw text record",
+          line);
+    }
+    return t.get("event");
   }
 
   private static String text(JsonNode spec, String field) {

@@ -11,6 +11,7 @@ import dev.vigil.core.parse.Rejection;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,7 +181,7 @@ public final class RuleTester {
       header.append(header.isEmpty() ? "" : " ").append(e.getKey());
       record.append(record.isEmpty() ? "" : " ").append(value);
     }
-    return (header + "\n" + record + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return (header + "\n" + record + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
   /** The normalized documents Vigil's parser makes of one raw record. */
@@ -188,7 +189,10 @@ public final class RuleTester {
     List<JsonNode> docs = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     try {
-      byte[] raw = type == LogType.VPCFLOW ? flowLogRecord(event) : JSON.writeValueAsBytes(event);
+      byte[] raw =
+          event.isTextual()
+              ? (event.asText().stripTrailing() + "\n").getBytes(StandardCharsets.UTF_8)
+              : type == LogType.VPCFLOW ? flowLogRecord(event) : JSON.writeValueAsBytes(event);
       parser.parse(
           new ByteArrayInputStream(raw),
           ObjectRef.file(origin == null ? "test-event.json" : origin),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.rules.Attack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +20,43 @@ class AlertLifecycleTest {
           "sec",
           "s3-denied",
           3,
-          List.of("attack.discovery"),
+          List.of("team.cloud"),
+          List.of(
+              new Attack("TA0007", "T1619"),
+              new Attack("TA0009", "T1530"),
+              new Attack("TA0007", null)),
           "count > 20 in 15m by userIdentity.arn",
           "{{userIdentity.arn}} was denied {{count}} calls",
           Duration.ofHours(1),
           List.of("userIdentity.arn"));
   private static final Instant T0 = Instant.parse("2026-11-27T10:05:00Z");
+
+  @Test
+  void anAlertCarriesTheRulesAttackEntriesAsEcsThreatFields() throws Exception {
+    Alert alert =
+        AlertLifecycle.afterRun(RULE, T0, List.of(trigger("mallory", 25)), List.of(), Set.of())
+            .create()
+            .get(0);
+
+    assertThat(JSON.valueToTree(alert).path("threat"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"framework\":\"MITRE ATT&CK\",\"tactic\":{\"id\":[\"TA0007\",\"TA0009\"]},"
+                    + "\"technique\":{\"id\":[\"T1619\",\"T1530\"]}}"));
+    assertThat(alert.tags).containsExactly("team.cloud");
+  }
+
+  @Test
+  void aSubtechniqueIsWrittenUnderItsParentTechnique() throws Exception {
+    Alert.Threat threat =
+        Alert.Threat.of(
+            List.of(new Attack("TA0005", "T1562.008"), new Attack("TA0005", "T1562.001")));
+
+    assertThat(threat.tactic.id).containsExactly("TA0005");
+    assertThat(threat.technique.id).containsExactly("T1562");
+    assertThat(threat.technique.subtechnique.id).containsExactly("T1562.008", "T1562.001");
+    assertThat(Alert.Threat.of(List.of())).isNull();
+  }
 
   @Test
   void aKeyThatFiresWithoutAnOpenAlertRaisesAnActiveAlertWithItsRenderedMessage() {

@@ -21,7 +21,7 @@ class TriggersTest {
     CompiledRule rule =
         COMPILER.compile(RuleSource.query("stop", "cloudtrail", "eventName:StopLogging"));
     AlertRule alerts =
-        AlertRule.of("ns", "stop", 1, null, null, rule, null, List.of("userIdentity.arn"));
+        AlertRule.of("ns", "stop", 1, null, null, null, rule, null, List.of("userIdentity.arn"));
     JsonNode response =
         JSON.readTree(
             """
@@ -75,7 +75,7 @@ class TriggersTest {
                     {"bool":{"must_not":[{"vigil_field_equals":
                       {"field":"user.name","other_field":"aws.request.userName"}}]}}
                     """));
-    AlertRule alerts = AlertRule.of("ns", "other", 2, null, null, rule, null, List.of());
+    AlertRule alerts = AlertRule.of("ns", "other", 2, null, null, null, rule, null, List.of());
     JsonNode response =
         JSON.readTree(
             """
@@ -99,7 +99,7 @@ class TriggersTest {
   void noHitsNoTrigger() throws Exception {
     CompiledRule rule =
         COMPILER.compile(RuleSource.query("stop", "cloudtrail", "eventName:StopLogging"));
-    AlertRule alerts = AlertRule.of("ns", "stop", 1, null, null, rule, null, null);
+    AlertRule alerts = AlertRule.of("ns", "stop", 1, null, null, null, rule, null, null);
     assertThat(Triggers.evaluate(rule, alerts, JSON.readTree("{\"hits\":{\"hits\":[]}}")))
         .isEmpty();
   }
@@ -110,7 +110,7 @@ class TriggersTest {
         COMPILER.compile(
             RuleSource.query("denied", "cloudtrail", "errorCode:AccessDenied")
                 .withCondition(new RuleSource.Threshold(2, "10m", null)));
-    AlertRule alerts = AlertRule.of("ns", "denied", 3, null, null, rule, null, null);
+    AlertRule alerts = AlertRule.of("ns", "denied", 3, null, null, null, rule, null, null);
     String hits = "\"hits\":[{\"_id\":\"x\",\"_source\":{}}]";
     JsonNode three =
         JSON.readTree(
@@ -136,7 +136,8 @@ class TriggersTest {
             RuleSource.query("denied", "cloudtrail", "errorCode:AccessDenied")
                 .withCondition(new RuleSource.Threshold(20, "15m", List.of("userIdentity.arn"))));
     AlertRule alerts =
-        AlertRule.of("ns", "denied", 3, null, null, rule, Duration.ofHours(1), List.of("other"));
+        AlertRule.of(
+            "ns", "denied", 3, null, null, null, rule, Duration.ofHours(1), List.of("other"));
     JsonNode response =
         JSON.readTree(
             """

@@ -41,6 +41,8 @@ public final class AlertIndex {
       if (e.status() != 400 || !e.getMessage().matches("(?s).*already.exists.*")) {
         throw e;
       }
+      // Made by an older Vigil or the ingester: add what this version maps (additions only).
+      rest.put("/" + NAME + "/_mapping", AlertIndexMapping.body().path("mappings"));
     }
     // A search racing the new index's shard allocation answers 503: wait for the primary.
     rest.get("/_cluster/health/" + NAME + "?wait_for_status=yellow&timeout=30s");

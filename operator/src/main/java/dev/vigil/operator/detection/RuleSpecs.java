@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.core.alerts.AlertRule;
+import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.Durations;
 import dev.vigil.core.rules.RuleCompiler;
@@ -74,10 +75,20 @@ public final class RuleSpecs {
         rule.getMetadata().getName(),
         spec.severity == null ? 3 : spec.severity,
         spec.tags,
+        attacks(spec),
         spec.message,
         compiled,
         window,
         key);
+  }
+
+  private static List<Attack> attacks(DetectionRuleSpec spec) {
+    if (spec.mitre == null) {
+      return List.of();
+    }
+    return spec.mitre.stream()
+        .map(m -> new Attack(m.tactic == null ? null : m.tactic.name(), m.technique))
+        .toList();
   }
 
   public static Duration interval(DetectionRule rule) throws InvalidSpecException {
