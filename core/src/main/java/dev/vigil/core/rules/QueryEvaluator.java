@@ -1,11 +1,11 @@
 package dev.vigil.core.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.geo.IpLiterals;
 import dev.vigil.core.rules.FieldTypes.FieldType;
 import dev.vigil.core.rules.FieldTypes.Kind;
 import java.math.BigDecimal;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -508,12 +508,21 @@ public final class QueryEvaluator {
   static final class Cidr {
     private Cidr() {}
 
+    /**
+     * Whether {@code address} lies in {@code spec} (an address or CIDR). Only literals count: a
+     * document value that is a host name is no address to OpenSearch (and resolving it would ask
+     * DNS for every such value).
+     */
     static boolean contains(String spec, String address) {
       try {
-        byte[] addr = InetAddress.getByName(address).getAddress();
         int slash = spec.indexOf('/');
-        byte[] net =
-            InetAddress.getByName(slash < 0 ? spec : spec.substring(0, slash)).getAddress();
+        InetAddress value = IpLiterals.parse(address);
+        InetAddress network = IpLiterals.parse(slash < 0 ? spec : spec.substring(0, slash));
+        if (value == null || network == null) {
+          return false;
+        }
+        byte[] addr = value.getAddress();
+        byte[] net = network.getAddress();
         if (addr.length != net.length) {
           return false;
         }
@@ -525,7 +534,7 @@ public final class QueryEvaluator {
           }
         }
         return true;
-      } catch (UnknownHostException | RuntimeException e) {
+      } catch (RuntimeException e) {
         return false;
       }
     }

@@ -63,6 +63,15 @@ class QueryEvaluatorTest {
   }
 
   @Test
+  void anIpValueThatIsAHostNameIsInNoNetworkAndIsNeverResolved() throws Exception {
+    // "localhost" resolves to 127.0.0.1 without DNS (the hosts file): a resolving check would
+    // match.
+    JsonNode doc = JSON.readTree("{\"source\":{\"ip\":\"localhost\"}}");
+    assertThat(eval.matches(JSON.readTree("{\"term\":{\"source.ip\":\"127.0.0.0/8\"}}"), doc))
+        .isFalse();
+  }
+
+  @Test
   void textFieldsMatchAnalyzedWords() throws Exception {
     assertThat(m("{\"match_phrase\":{\"errorMessage\":\"failed Authentication\"}}")).isTrue();
     assertThat(m("{\"term\":{\"errorMessage\":\"Failed authentication for user\"}}")).isFalse();
