@@ -154,7 +154,7 @@ class SigV4ThroughVerifyingProxyIT {
   }
 
   @Test
-  void irsaSessionsOfTwelveSecondsFromTheEmulatorsStsRotateWhileBulkRequestsKeepPassing(
+  void irsaSessionsTheProxyLearnsFromTheEmulatorsStsAnswersRotateEvery12sWhileBulkRequestsPass(
       @TempDir Path dir) throws Exception {
     sts = StsWitness.start(RealParts.moto().endpoint());
     proxy = SigV4VerifyingProxy.start(node.uri(), REGION, "es", sts, dir);

@@ -161,7 +161,7 @@ class SigV4ThroughVerifyingProxyIT {
   }
 
   @Test
-  void irsaSessionsOfTwelveSecondsFromTheEmulatorsStsRotateWhileTheOperatorKeepsSigning(
+  void irsaSessionsTheProxyLearnsFromTheEmulatorsStsAnswersRotateEvery12sWhileTheOperatorSigns(
       @TempDir Path dir) throws Exception {
     proxy = SigV4VerifyingProxy.start(node.uri(), REGION, "es", sts, dir);
     Path token = Files.writeString(dir.resolve("token"), "eyJ-projected-service-account-token");
