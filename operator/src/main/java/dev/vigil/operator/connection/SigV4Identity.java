@@ -64,14 +64,26 @@ public final class SigV4Identity {
    * …), whose STS-free sources have their own short time-outs.
    */
   public static SigV4Identity of(OperatorConfig.Aws config) {
+    return of(
+        config,
+        SdkSystemSetting.AWS_ROLE_ARN.getStringValue(),
+        SdkSystemSetting.AWS_WEB_IDENTITY_TOKEN_FILE.getStringValue());
+  }
+
+  static SigV4Identity of(
+      OperatorConfig.Aws config, Optional<String> roleArn, Optional<String> tokenFile) {
     AwsCallLimits limits = AwsCallLimits.of(config);
     Optional<URI> endpoint = config.endpointOverride().map(URI::create);
-    Optional<String> role = SdkSystemSetting.AWS_ROLE_ARN.getStringValue();
-    Optional<String> tokenFile = SdkSystemSetting.AWS_WEB_IDENTITY_TOKEN_FILE.getStringValue();
     AwsCredentialsProvider own =
-        role.isPresent() && tokenFile.isPresent()
+        roleArn.isPresent() && tokenFile.isPresent()
             ? webIdentity(
-                sts(limits, endpoint, defaultRegion()), role.get(), Path.of(tokenFile.get()), null)
+                sts(
+                    limits,
+                    endpoint,
+                    config.region().map(Region::of).orElseGet(SigV4Identity::defaultRegion)),
+                roleArn.get(),
+                Path.of(tokenFile.get()),
+                null)
             : DefaultCredentialsProvider.builder().build();
     return new SigV4Identity(own, limits, endpoint);
   }

@@ -229,6 +229,57 @@ class SigV4ThroughVerifyingProxyIT {
   }
 
   @Test
+  void theOperatorsIrsaEnvironmentSignsThroughTheBoundedStsAtTheEndpointOverride(@TempDir Path dir)
+      throws Exception {
+    proxy = SigV4VerifyingProxy.start(node.uri(), REGION, "es", sts, dir);
+    Path token = Files.writeString(dir.resolve("token"), "eyJ-projected-service-account-token");
+    // What EKS sets in the pod (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE), with the emulator as
+    // vigil.operator.aws.endpoint-override.
+    SigV4Identity identity =
+        SigV4Identity.of(aws(sts.uri()), Optional.of(ROLE), Optional.of(token.toString()));
+    OpenSearchRest rest =
+        new OpenSearchRest(new EndpointResolver(null, () -> identity).resolve(connection(null)));
+
+    assertThat(ClusterProbe.probe(rest).version()).isEqualTo(OpenSearchNode.VERSION);
+    Set<String> issued =
+        sts.issued().stream().map(StsWitness.Issued::accessKeyId).collect(Collectors.toSet());
+    assertThat(issued).isNotEmpty();
+    assertThat(proxy.verdicts())
+        .isNotEmpty()
+        .allMatch(SigV4VerifyingProxy.Verdict::accepted)
+        .allMatch(v -> issued.contains(v.accessKeyId()));
+  }
+
+  private static dev.vigil.operator.OperatorConfig.Aws aws(java.net.URI endpoint) {
+    return new dev.vigil.operator.OperatorConfig.Aws() {
+      @Override
+      public Optional<String> region() {
+        return Optional.of(REGION);
+      }
+
+      @Override
+      public Optional<String> endpointOverride() {
+        return Optional.of(endpoint.toString());
+      }
+
+      @Override
+      public boolean s3PathStyle() {
+        return true;
+      }
+
+      @Override
+      public Duration apiCallTimeout() {
+        return LIMITS.apiCall();
+      }
+
+      @Override
+      public Duration apiCallAttemptTimeout() {
+        return LIMITS.attempt();
+      }
+    };
+  }
+
+  @Test
   void aHungStsFailsTheRequestWithinTheCallTimeOutNamingTheCall(@TempDir Path dir)
       throws Exception {
     proxy = SigV4VerifyingProxy.start(node.uri(), REGION, "es", sts, dir);
