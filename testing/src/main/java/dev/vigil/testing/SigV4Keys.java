@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
@@ -32,11 +31,5 @@ public interface SigV4Keys {
                     c -> new Key(c.secretAccessKey(), null, null),
                     (a, b) -> a));
     return id -> Optional.ofNullable(keys.get(id));
-  }
-
-  /** Either source: the first that knows the key answers. */
-  default SigV4Keys or(SigV4Keys other) {
-    Function<String, Optional<Key>> first = this::find;
-    return id -> first.apply(id).or(() -> other.find(id));
   }
 }
