@@ -31,6 +31,7 @@ import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.util.Timeout;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch.generic.Body;
 import org.opensearch.client.opensearch.generic.OpenSearchGenericClient;
 import org.opensearch.client.opensearch.generic.Requests;
@@ -185,6 +186,8 @@ public final class OpenSearchConnection implements AutoCloseable {
         // The Apache transport throws for the statuses it treats as a node failure (429, 502,
         // 503, 504); they are answers all the same, and the sender retries them.
         return new BulkTransport.Reply(e.status(), body(e));
+      } catch (OpenSearchException e) {
+        return new BulkTransport.Reply(e.status(), body(e));
       }
     };
   }
@@ -205,6 +208,8 @@ public final class OpenSearchConnection implements AutoCloseable {
                 json == null ? null : Body.from(json, "application/json")))) {
       return new BulkTransport.Reply(response.getStatus(), body(response));
     } catch (ResponseException e) {
+      return new BulkTransport.Reply(e.status(), body(e));
+    } catch (OpenSearchException e) {
       return new BulkTransport.Reply(e.status(), body(e));
     }
   }
@@ -278,6 +283,15 @@ public final class OpenSearchConnection implements AutoCloseable {
 
   /** The exception's message, which quotes the response body (the response class is hidden). */
   private static byte[] body(ResponseException e) {
+    return String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The AWS SDK transport throws for a 401/403 it can read — Amazon's own SigV4 refusals among them
+   * ({@code {"message": "The security token included in the request is expired"}}); an answer all
+   * the same, which the sender retries (credentials being rotated), not an error that ends it.
+   */
+  private static byte[] body(OpenSearchException e) {
     return String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
   }
 

@@ -20,15 +20,12 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * Turns an OpenSearchConnection (and the Secrets it references) into an {@link OpenSearchEndpoint}.
@@ -36,14 +33,17 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * field or Secret key.
  */
 public final class EndpointResolver {
-  /** IRSA web identity, instance profile or environment: resolved once, refreshed by the SDK. */
-  private static final AwsCredentialsProvider DEFAULT_CREDENTIALS =
-      DefaultCredentialsProvider.builder().build();
-
   private final SecretValues secrets;
+  private final Supplier<SigV4Identity> identity;
 
+  /** With the operator's process-wide AWS identity, configured on first SigV4 use. */
   public EndpointResolver(KubernetesClient client) {
+    this(client, SigV4Identity::shared);
+  }
+
+  public EndpointResolver(KubernetesClient client, Supplier<SigV4Identity> identity) {
     this.secrets = new SecretValues(client);
+    this.identity = identity;
   }
 
   public OpenSearchEndpoint resolve(OpenSearchConnection connection) throws InvalidSpecException {
@@ -83,15 +83,9 @@ public final class EndpointResolver {
     if (sigv4 == null || sigv4.region == null) {
       throw new InvalidSpecException("spec.auth.sigv4.region is required for SigV4 auth");
     }
-    AwsCredentialsProvider credentials = DEFAULT_CREDENTIALS;
-    if (sigv4.roleArn != null) {
-      // Cross-account domains: the operator's own identity (IRSA) assumes the named role first.
-      credentials =
-          StsAssumeRoleCredentialsProvider.builder()
-              .stsClient(StsClient.builder().region(Region.of(sigv4.region)).build())
-              .refreshRequest(r -> r.roleArn(sigv4.roleArn).roleSessionName("vigil-operator"))
-              .build();
-    }
+    SigV4Identity identities = identity.get();
+    AwsCredentialsProvider credentials =
+        sigv4.roleArn == null ? identities.own() : identities.role(sigv4.roleArn, sigv4.region);
     return new SigV4Auth(credentials, sigv4.region, sigv4.service == null ? "es" : sigv4.service);
   }
 

@@ -3,7 +3,7 @@ package dev.vigil.operator.opensearch;
 /**
  * A request to OpenSearch failed. {@code reason} is a CamelCase condition reason users see in
  * status: Unreachable, Unauthorized, Forbidden, TlsFailure, NotFound, Conflict, BadRequest,
- * ServerError.
+ * ServerError, CredentialsUnavailable (no SigV4 credentials could be obtained).
  */
 public final class OpenSearchException extends Exception {
   private final String reason;

@@ -83,7 +83,11 @@ public final class OpenSearchRest {
       request.header("Content-Type", contentType);
     }
     headers.forEach(request::header);
-    endpoint.auth().authenticate(request, method, uri, bytes);
+    try {
+      endpoint.auth().authenticate(request, method, uri, bytes);
+    } catch (RequestAuth.CredentialsUnavailable e) {
+      throw new OpenSearchException("CredentialsUnavailable", 0, e.getMessage(), e);
+    }
     HttpResponse<String> response;
     try {
       response =

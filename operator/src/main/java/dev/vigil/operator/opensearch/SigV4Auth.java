@@ -6,7 +6,9 @@ import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -31,6 +33,15 @@ public final class SigV4Auth implements RequestAuth {
     this.service = service;
   }
 
+  private AwsCredentials credentials() {
+    try {
+      return credentials.resolveCredentials();
+    } catch (SdkException e) {
+      // Bounded STS calls name themselves (AwsCallLimits): "sts:AssumeRole timed out after …".
+      throw new CredentialsUnavailable("no SigV4 credentials: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void authenticate(HttpRequest.Builder request, String method, URI uri, byte[] body) {
     SdkHttpRequest unsigned =
@@ -39,7 +50,7 @@ public final class SigV4Auth implements RequestAuth {
         AwsV4HttpSigner.create()
             .sign(
                 r ->
-                    r.identity(credentials.resolveCredentials())
+                    r.identity(credentials())
                         .request(unsigned)
                         .payload(
                             ContentStreamProvider.fromInputStreamSupplier(
