@@ -76,6 +76,7 @@ final class AlertingContractServer implements AutoCloseable {
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger reads = new AtomicInteger();
   private final List<String> rejections = new ArrayList<>();
+  private Runnable beforeConfigCreate;
 
   static {
     // Small responses written as headers + body would otherwise wait on delayed ACKs (~40 ms each).
@@ -170,6 +171,11 @@ final class AlertingContractServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Runs once, inside the next config create, before the server looks at it (a race). */
+  synchronized void beforeNextConfigCreate(Runnable race) {
+    this.beforeConfigCreate = race;
   }
 
   synchronized void handCreateConfig(String id, ObjectNode config) {
@@ -374,6 +380,11 @@ final class AlertingContractServer implements AutoCloseable {
         if (!method.equals("POST")) {
           reply(ex, 405, error("method not allowed"));
           return;
+        }
+        if (beforeConfigCreate != null) {
+          Runnable race = beforeConfigCreate;
+          beforeConfigCreate = null;
+          race.run();
         }
         CreateNotificationConfigRequest request = PluginModels.createConfig(body(ex));
         checkEmailReferences(request.getNotificationConfig());

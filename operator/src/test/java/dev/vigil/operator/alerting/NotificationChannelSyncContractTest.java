@@ -171,6 +171,22 @@ class NotificationChannelSyncContractTest {
   }
 
   @Test
+  void aConfigCreatedMeanwhileByAnotherSyncIsComparedNotFailed() throws Exception {
+    // The channel and each rule using it sync the same config: one of two concurrent creates
+    // meets 409 Conflict and compares with the config the other wrote.
+    var desired =
+        NotificationChannelSync.render("vigil", "chat", spec(ChannelType.Slack), RESOLVER);
+    server.beforeNextConfigCreate(
+        () -> server.handCreateConfig(desired.configId(), desired.configs().get(0).config()));
+    var result = NotificationChannelSync.sync(rest, desired);
+    assertThat(result.action()).isEqualTo(SyncAction.UNCHANGED);
+    assertThat(server.configs()).containsOnlyKeys(desired.configId());
+    assertThat(server.rejections()).singleElement().asString().contains("\"status\":409");
+    server.close();
+    server = new AlertingContractServer(); // the conflict was the point; start clean for stop()
+  }
+
+  @Test
   void changingTheTypeReplacesTheConfigAndDropsTheSmtpAccount() throws Exception {
     NotificationChannelSync.sync(
         rest, NotificationChannelSync.render("vigil", "ops", spec(ChannelType.Email), RESOLVER));
