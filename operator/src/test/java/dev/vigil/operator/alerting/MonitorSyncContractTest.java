@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Monitor sync against {@link AlertingContractServer}, a strict stand-in for the Alerting plugin
- * (which cannot run here): every request body must follow the published API, or the test fails.
+ * Monitor sync against {@link AlertingContractServer}, which parses every request body with the
+ * Alerting plugin's own {@code Monitor} model and answers with its serialization (the plugin itself
+ * cannot run here): a body the plugin would refuse fails the test.
  */
 class MonitorSyncContractTest {
   private static final List<ChannelTarget> SLACK =
@@ -69,6 +70,46 @@ class MonitorSyncContractTest {
     assertThat(server.writes()).as("writes in the steady state").isZero();
     assertThat(server.reads()).isEqualTo(2);
     assertThat(server.monitors()).hasSize(1);
+  }
+
+  @Test
+  void whatVigilReadsBackIsThePluginsSerializationAndDriftDetectionSeesNoDrift() throws Exception {
+    DesiredMonitor desired = stopLogging();
+    MonitorSync.Result created = MonitorSync.sync(rest, desired);
+    JsonNode stored =
+        rest.get("/_plugins/_alerting/monitors/" + created.monitorId()).path("monitor");
+    // Not what Vigil sent: the model adds defaults and stamps, OpenSearch's builders rewrite the
+    // DSL.
+    assertThat(stored).isNotEqualTo(desired.body());
+    assertThat(stored.path("last_update_time").isNumber()).isTrue();
+    assertThat(stored.path("enabled_time").isNumber()).isTrue();
+    assertThat(stored.path("triggers").get(0).has("query_level_trigger")).isTrue();
+    JsonNode range =
+        stored
+            .path("inputs")
+            .get(0)
+            .path("search")
+            .path("query")
+            .path("query")
+            .path("bool")
+            .path("filter")
+            .get(1)
+            .path("range")
+            .path("@timestamp");
+    assertThat(range.has("from") && range.has("include_lower") && range.has("boost")).isTrue();
+    assertThat(range.has("gte")).isFalse();
+    assertThat(
+            stored
+                .path("inputs")
+                .get(0)
+                .path("search")
+                .path("query")
+                .path("track_total_hits")
+                .isNumber())
+        .as("track_total_hits as a number")
+        .isTrue();
+    // Yet the drift comparison finds nothing to repair in that shape.
+    assertThat(MonitorDrift.differences(desired.body(), stored)).isEmpty();
   }
 
   @Test
