@@ -91,6 +91,7 @@ class CrdSchemaIT {
         "rule with nothing to match | DetectionRule | {severity: 2, logType: cloudtrail} | set exactly one of query, dsl or sigma",
         "rule severity out of range | DetectionRule | {severity: 7, logType: cloudtrail, query: 'a:b'} | spec.severity",
         "rule without logs | DetectionRule | {severity: 2, query: 'a:b'} | set logType or indexPattern",
+        "unknown monitor kind | DetectionRule | {severity: 2, logType: cloudtrail, query: 'a:b', monitorType: PerDocument} | spec.monitorType",
         "log source max below min | LogSource | {logType: cloudtrail, s3: {bucket: my-logs}, ingester: {minReplicas: 3, maxReplicas: 2}} | maxReplicas must be at least",
         "cloudwatch without groups | LogSource | {logType: cloudwatch, s3: {bucket: my-logs}} | needs cloudWatchLogs",
         "unknown log type | LogSource | {logType: syslog, s3: {bucket: my-logs}} | spec.logType",

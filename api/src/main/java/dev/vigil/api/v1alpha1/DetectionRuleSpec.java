@@ -35,6 +35,16 @@ public class DetectionRuleSpec {
           + " BuiltIn. Default: Auto.")
   public Engine engine = Engine.Auto;
 
+  @JsonPropertyDescription(
+      "The kind of OpenSearch Alerting monitor the rule becomes (engine Alerting, or Auto on a"
+          + " cluster with the plugin; the built-in engine ignores it). Auto: BucketLevel when the"
+          + " condition has groupBy, else QueryLevel. QueryLevel: one search per interval over the"
+          + " window, one alert while the count is over the threshold. BucketLevel: one alert per"
+          + " groupBy value over the threshold (needs condition.groupBy). DocumentLevel: each new"
+          + " document is checked once, one alert per matching document, no window (needs a query:"
+          + " rule without condition). Default: Auto.")
+  public MonitorType monitorType = MonitorType.Auto;
+
   @JsonPropertyDescription("What the rule detects and why it matters; shown in alerts.")
   public String description;
 
@@ -106,6 +116,13 @@ public class DetectionRuleSpec {
     Auto,
     Alerting,
     BuiltIn
+  }
+
+  public enum MonitorType {
+    Auto,
+    QueryLevel,
+    BucketLevel,
+    DocumentLevel
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

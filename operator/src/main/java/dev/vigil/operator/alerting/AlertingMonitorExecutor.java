@@ -33,7 +33,6 @@ public class AlertingMonitorExecutor implements MonitorExecutor {
 
   private final KubernetesClient client;
   private final SecretValues secrets;
-  private final MonitorRenderer renderer = new MonitorRenderer();
 
   private final Duration resync;
 
@@ -57,6 +56,12 @@ public class AlertingMonitorExecutor implements MonitorExecutor {
   public String sync(DetectionRule rule, CompiledRule compiled, OpenSearchRest rest)
       throws OpenSearchException, InvalidSpecException {
     String namespace = rule.getMetadata().getNamespace();
+    // The renderer the rule asks for (spec.monitorType), checked before anything is written.
+    MonitorRenderer renderer = new MonitorRenderer(rule.getSpec().monitorType);
+    String unfit = renderer.unfit(compiled);
+    if (unfit != null) {
+      throw new InvalidSpecException(unfit);
+    }
     List<ChannelTarget> targets = new ArrayList<>();
     for (String name : RuleSpecs.channels(rule)) {
       NotificationChannel channel =

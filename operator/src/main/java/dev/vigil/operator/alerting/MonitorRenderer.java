@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.api.v1alpha1.DetectionRuleSpec.MonitorType;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.RuleSource;
 import dev.vigil.operator.common.DesiredStateHash;
@@ -17,17 +18,22 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>every match (no condition) → {@code query_level_monitor}, trigger {@code hits.total.value >
- *       0}; or, with {@link #preferDocumentLevel}, a {@code doc_level_monitor} when the rule is a
- *       Lucene query (the form doc-level queries take);
+ *       0};
  *   <li>a count threshold without groupBy → {@code query_level_monitor}, trigger {@code
  *       hits.total.value > threshold};
  *   <li>a threshold with groupBy → {@code bucket_level_monitor} over a composite aggregation (one
- *       terms source per field), trigger {@code params._count > threshold} per bucket.
+ *       terms source per field), trigger {@code params._count > threshold} per bucket;
+ *   <li>a rule's {@code spec.monitorType: DocumentLevel} → {@code doc_level_monitor} for a Lucene
+ *       query rule without condition (the form doc-level queries take).
  * </ul>
  *
- * The search runs over {@code [period_end - window, period_end]} ({@code {{period_end}}} is filled
- * in by Alerting on each run). Severity is the rule's 1–5; one action per NotificationChannel that
- * receives that severity; the rule's suppression window becomes the action throttle.
+ * The kind follows the rule's {@code spec.monitorType} ({@link MonitorType}); Auto picks by the
+ * condition as above. A kind the rule cannot take is reported by {@link #unfit}.
+ *
+ * <p>The search runs over {@code [period_end - window, period_end]} ({@code {{period_end}}} is
+ * filled in by Alerting on each run). Severity is the rule's 1–5; one action per
+ * NotificationChannel that receives that severity; the rule's suppression window becomes the action
+ * throttle.
  */
 public final class MonitorRenderer {
   static final String COMPOSITE = "composite_agg";
@@ -36,31 +42,66 @@ public final class MonitorRenderer {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_@.]+)\\s*}}");
 
-  private final boolean preferDocumentLevel;
+  private final MonitorType kind;
 
+  /** Picks the kind by the rule's condition (monitorType Auto). */
   public MonitorRenderer() {
-    this(false);
+    this(MonitorType.Auto);
   }
 
   /**
-   * @param preferDocumentLevel render every-match Lucene rules as document-level monitors (one
-   *     alert per matching document, no time window) instead of query-level ones
+   * @param kind the rule's {@code spec.monitorType}; null is Auto
    */
-  public MonitorRenderer(boolean preferDocumentLevel) {
-    this.preferDocumentLevel = preferDocumentLevel;
+  public MonitorRenderer(MonitorType kind) {
+    this.kind = kind == null ? MonitorType.Auto : kind;
   }
 
+  /** Why the rule cannot become this kind of monitor (a message naming spec fields), or null. */
+  public String unfit(CompiledRule compiled) {
+    boolean grouped = compiled.condition() != null && !compiled.condition().groupBy().isEmpty();
+    return switch (kind) {
+      case Auto -> null;
+      case QueryLevel ->
+          grouped
+              ? "spec.monitorType QueryLevel counts all matches together: remove"
+                  + " condition.groupBy, or use BucketLevel"
+              : null;
+      case BucketLevel ->
+          grouped ? null : "spec.monitorType BucketLevel needs condition.groupBy (the buckets)";
+      case DocumentLevel ->
+          compiled.condition() != null
+              ? "spec.monitorType DocumentLevel alerts per document: it takes no condition"
+              : luceneQuery(compiled) == null
+                  ? "spec.monitorType DocumentLevel needs the match written as query: (Lucene"
+                      + " query_string), the form document-level monitor queries take"
+                  : null;
+    };
+  }
+
+  /** The Alerting {@code monitor_type} this renderer gives the rule. */
+  String monitorType(CompiledRule compiled) {
+    return switch (kind) {
+      case QueryLevel -> "query_level_monitor";
+      case BucketLevel -> "bucket_level_monitor";
+      case DocumentLevel -> "doc_level_monitor";
+      case Auto ->
+          compiled.condition() != null && !compiled.condition().groupBy().isEmpty()
+              ? "bucket_level_monitor"
+              : "query_level_monitor";
+    };
+  }
+
+  /**
+   * @throws IllegalArgumentException when the rule cannot take the kind ({@link #unfit})
+   */
   public DesiredMonitor render(CompiledRule compiled, RuleInfo rule, List<ChannelTarget> channels) {
+    String problem = unfit(compiled);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
     String name = VigilMarker.monitorName(rule.namespace(), rule.name());
     RuleSource.Threshold condition = compiled.condition();
-    String type;
-    if (condition != null && !condition.groupBy().isEmpty()) {
-      type = "bucket_level_monitor";
-    } else if (condition == null && preferDocumentLevel && luceneQuery(compiled) != null) {
-      type = "doc_level_monitor";
-    } else {
-      type = "query_level_monitor";
-    }
+    String type = monitorType(compiled);
     ObjectNode body = NODES.objectNode();
     body.put("type", "monitor");
     body.put("name", name);

@@ -217,8 +217,20 @@ public final class NotificationChannelSync {
       ObjectNode create = NODES.objectNode();
       create.put("config_id", body.configId());
       create.set("config", body.config());
-      rest.post(CONFIGS, create);
-      return SyncAction.CREATED;
+      try {
+        rest.post(CONFIGS, create);
+        return SyncAction.CREATED;
+      } catch (OpenSearchException e) {
+        if (e.status() != 409) {
+          throw e;
+        }
+        // Created meanwhile by a concurrent sync (the channel and the rules using it each sync
+        // it): compare with that one instead.
+        actual = get(rest, body.configId());
+        if (actual == null) {
+          throw e;
+        }
+      }
     }
     SyncAction action;
     if (!isOurs(actual, desired.namespace(), desired.name())) {

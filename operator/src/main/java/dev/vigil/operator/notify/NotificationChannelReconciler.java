@@ -3,6 +3,7 @@ package dev.vigil.operator.notify;
 import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.api.v1alpha1.NotificationChannelStatus;
 import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.alerting.NotificationChannelSync;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
@@ -38,6 +39,9 @@ import java.util.List;
 public class NotificationChannelReconciler
     implements Reconciler<NotificationChannel>, Cleaner<NotificationChannel> {
   static final String DELIVERING = "Delivering";
+
+  /** Whether the Notifications plugin took the channel's configs (only on clusters with it). */
+  static final String PLUGIN_CONFIG = "NotificationsConfig";
 
   private final ChannelResolver resolver;
   private final ChannelRegistry registry;
@@ -125,6 +129,7 @@ public class NotificationChannelReconciler
       registry.remove(key);
       ready(channel, status, false, "InvalidSpec", e.getMessage());
     }
+    pluginConfig(channel, status);
     registry
         .stats(key)
         .ifPresent(
@@ -159,6 +164,43 @@ public class NotificationChannelReconciler
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(recheck);
     }
     return DeleteControl.defaultDelete();
+  }
+
+  /**
+   * Syncs the channel's Notifications plugin configs where the connection has the plugin, and says
+   * in {@link #PLUGIN_CONFIG} whether the plugin took them, with its message when it did not.
+   */
+  private void pluginConfig(NotificationChannel channel, NotificationChannelStatus status) {
+    try {
+      NotificationChannelSync.Result result = pluginConfigs.sync(channel);
+      if (result == null) {
+        status.conditions.removeIf(c -> c.getType().equals(PLUGIN_CONFIG));
+        return;
+      }
+      conditions.set(
+          status.conditions,
+          PLUGIN_CONFIG,
+          true,
+          "Synced",
+          "Notifications plugin config " + result.configId(),
+          status.observedGeneration);
+    } catch (OpenSearchException e) {
+      conditions.set(
+          status.conditions,
+          PLUGIN_CONFIG,
+          false,
+          e.reason(),
+          e.getMessage(),
+          status.observedGeneration);
+    } catch (InvalidSpecException e) {
+      conditions.set(
+          status.conditions,
+          PLUGIN_CONFIG,
+          false,
+          "InvalidSpec",
+          e.getMessage(),
+          status.observedGeneration);
+    }
   }
 
   private static String describe(ChannelTarget target) {

@@ -10,12 +10,14 @@ import dev.vigil.operator.opensearch.OpenSearchEndpoint;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import dev.vigil.operator.opensearch.RequestAuth;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,37 +26,57 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.commons.alerting.action.GetMonitorResponse;
+import org.opensearch.commons.alerting.action.IndexMonitorResponse;
+import org.opensearch.commons.alerting.model.Monitor;
+import org.opensearch.commons.notifications.action.CreateNotificationConfigRequest;
+import org.opensearch.commons.notifications.action.CreateNotificationConfigResponse;
+import org.opensearch.commons.notifications.action.GetNotificationConfigResponse;
+import org.opensearch.commons.notifications.action.UpdateNotificationConfigRequest;
+import org.opensearch.commons.notifications.model.ConfigType;
+import org.opensearch.commons.notifications.model.Email;
+import org.opensearch.commons.notifications.model.NotificationConfig;
+import org.opensearch.commons.notifications.model.NotificationConfigInfo;
+import org.opensearch.commons.notifications.model.NotificationConfigSearchResult;
+import org.opensearch.core.rest.RestStatus;
 
 /**
  * A loopback stand-in for the OpenSearch Alerting and Notifications plugins, which cannot run on
- * these machines. It serves the documented endpoints Vigil uses, keeps monitors and configs in
- * memory, answers in the documented shapes, and REJECTS (400) every body that breaks the published
- * schema ({@link AlertingContract}, {@link NotificationsContract}).
+ * these machines, built on the plugins' own request models ({@link PluginModels}): every body Vigil
+ * sends is parsed by the parser the plugin's REST handler calls, checked as the plugin checks it,
+ * and refused with the plugin's status and message ({@code {"error": {...}, "status": 400}}, as
+ * OpenSearch writes errors). What is stored and answered is the model's own serialization ({@code
+ * GetMonitorResponse}, {@code IndexMonitorResponse}, {@code GetNotificationConfigResponse}), so
+ * what Vigil reads back has the shape the plugin gives it: defaults added, the query DSL normalized
+ * by OpenSearch's query builders, times stamped.
  *
  * <p>Endpoints (https://docs.opensearch.org/latest/observing-your-data/alerting/api/): {@code POST
  * _plugins/_alerting/monitors}, {@code GET|PUT|DELETE _plugins/_alerting/monitors/<id>}, {@code
- * GET|POST _plugins/_alerting/monitors/_search}. Like the real API it returns monitors
- * re-serialized: query-level triggers wrapped in {@code query_level_trigger}, ids added to triggers
- * and actions, {@code lang} added to templates, and in the search query {@code gte/lte} rewritten
- * to {@code from/to/include_lower/include_upper} and {@code boost} added (as the documented
- * responses show). Notifications
+ * GET|POST _plugins/_alerting/monitors/_search}; Notifications
  * (https://docs.opensearch.org/latest/observing-your-data/notifications/api/): {@code POST
  * _plugins/_notifications/configs}, {@code GET|PUT|DELETE _plugins/_notifications/configs/<id>}.
+ * What stays hand-written: storage and ids, the search evaluation (a term/match on the monitor
+ * name, or match_all, parsed first by OpenSearch's SearchSourceBuilder), and the delete responses.
  */
 final class AlertingContractServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MONITORS = "/_plugins/_alerting/monitors";
   private static final String CONFIGS = "/_plugins/_notifications/configs";
 
+  /** A stored monitor: {@code monitor} is the model's serialization (what GET returns). */
   record Stored(String id, long version, ObjectNode monitor) {}
+
+  private record StoredConfig(NotificationConfig config, Instant created, Instant updated) {}
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final Map<String, Stored> monitors = new LinkedHashMap<>();
-  private final Map<String, ObjectNode> configs = new LinkedHashMap<>();
+  private final Map<String, StoredConfig> configs = new LinkedHashMap<>();
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger reads = new AtomicInteger();
   private final List<String> rejections = new ArrayList<>();
+  private Runnable beforeConfigCreate;
 
   static {
     // Small responses written as headers + body would otherwise wait on delayed ACKs (~40 ms each).
@@ -102,6 +124,7 @@ final class AlertingContractServer implements AutoCloseable {
     reads.set(0);
   }
 
+  /** Each refused request: method, path and the plugin's error body. */
   synchronized List<String> rejections() {
     return List.copyOf(rejections);
   }
@@ -110,43 +133,62 @@ final class AlertingContractServer implements AutoCloseable {
     return new LinkedHashMap<>(monitors);
   }
 
+  /** Each config as GET returns its {@code config} object. */
   synchronized Map<String, ObjectNode> configs() {
-    return new LinkedHashMap<>(configs);
+    Map<String, ObjectNode> out = new LinkedHashMap<>();
+    configs.forEach((id, c) -> out.put(id, PluginModels.json(c.config())));
+    return out;
   }
 
-  /** Someone edits a monitor by hand (through the API: the version moves). */
+  /** Someone edits a monitor by hand, through the API: parsed like any update, version moves. */
   synchronized void handEdit(String id, Consumer<ObjectNode> edit) {
     Stored s = monitors.get(id);
     ObjectNode copy = s.monitor().deepCopy();
     edit.accept(copy);
-    monitors.put(id, new Stored(id, s.version() + 1, copy));
+    monitors.put(id, new Stored(id, s.version() + 1, accepted(copy, id)));
   }
 
   synchronized void handDelete(String id) {
     monitors.remove(id);
   }
 
-  /** Someone creates a monitor by hand (validated like any request). */
+  /** Someone creates a monitor by hand (parsed and checked like any request). */
   synchronized String handCreate(ObjectNode monitor) {
-    List<String> errors = AlertingContract.validateMonitor(monitor);
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException(errors.toString());
-    }
     String id = UUID.randomUUID().toString();
-    monitors.put(id, new Stored(id, 1, normalize(monitor)));
+    monitors.put(id, new Stored(id, 1, accepted(monitor, Monitor.NO_ID)));
     return id;
   }
 
   synchronized void handEditConfig(String id, Consumer<ObjectNode> edit) {
-    edit.accept(configs.get(id));
+    ObjectNode config = PluginModels.json(configs.get(id).config());
+    edit.accept(config);
+    ObjectNode body = JSON.createObjectNode();
+    body.set("config", config);
+    try {
+      UpdateNotificationConfigRequest request = PluginModels.updateConfig(bytes(body), id);
+      StoredConfig old = configs.get(id);
+      configs.put(id, new StoredConfig(request.getNotificationConfig(), old.created(), now()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs once, inside the next config create, before the server looks at it (a race). */
+  synchronized void beforeNextConfigCreate(Runnable race) {
+    this.beforeConfigCreate = race;
   }
 
   synchronized void handCreateConfig(String id, ObjectNode config) {
-    List<String> errors = NotificationsContract.validateConfig(config, this::configType);
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException(errors.toString());
+    ObjectNode body = JSON.createObjectNode();
+    body.put("config_id", id);
+    body.set("config", config);
+    try {
+      NotificationConfig parsed = PluginModels.createConfig(bytes(body)).getNotificationConfig();
+      checkEmailReferences(parsed);
+      configs.put(id, new StoredConfig(parsed, now(), now()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    configs.put(id, config.deepCopy());
   }
 
   @Override
@@ -158,12 +200,13 @@ final class AlertingContractServer implements AutoCloseable {
   // ---- Alerting ----
 
   private synchronized void monitors(HttpExchange ex) throws IOException {
+    String method = ex.getRequestMethod();
+    String rest = ex.getRequestURI().getPath().substring(MONITORS.length());
     try {
-      String method = ex.getRequestMethod();
-      String rest = ex.getRequestURI().getPath().substring(MONITORS.length());
       if (ex.getRequestURI().getQuery() != null) {
-        reply(ex, 400, error("undocumented query parameters: " + ex.getRequestURI().getQuery()));
-        return;
+        // Vigil sends none; the plugin's would be if_seq_no, if_primary_term, refresh.
+        throw new IllegalArgumentException(
+            "query parameters Vigil does not send: " + ex.getRequestURI().getQuery());
       }
       if (rest.equals("/_search")) {
         reads.incrementAndGet();
@@ -176,14 +219,15 @@ final class AlertingContractServer implements AutoCloseable {
           reply(ex, 405, error("method not allowed"));
           return;
         }
-        JsonNode body = body(ex);
-        if (reject(ex, AlertingContract.validateMonitor(body))) {
-          return;
-        }
+        Monitor monitor = PluginModels.monitor(body(ex), Monitor.NO_ID);
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        Stored stored = new Stored(id, 1, normalize((ObjectNode) body));
+        Stored stored = new Stored(id, 1, stamped(monitor));
         monitors.put(id, stored);
-        reply(ex, 201, response(stored));
+        reply(
+            ex,
+            201,
+            PluginModels.json(
+                new IndexMonitorResponse(id, 1, 1, 1, model(stored.monitor(), id, 1))));
         return;
       }
       String id = rest.substring(1);
@@ -192,65 +236,106 @@ final class AlertingContractServer implements AutoCloseable {
         case "GET" -> {
           reads.incrementAndGet();
           if (stored == null) {
-            reply(ex, 404, error("Monitor not found."));
-          } else {
-            reply(ex, 200, response(stored));
+            throw new OpenSearchStatusException("Monitor not found.", RestStatus.NOT_FOUND);
           }
+          reply(
+              ex,
+              200,
+              PluginModels.json(
+                  new GetMonitorResponse(
+                      id,
+                      stored.version(),
+                      stored.version(),
+                      1,
+                      model(stored.monitor(), id, stored.version()),
+                      null)));
         }
         case "PUT" -> {
           writes.incrementAndGet();
-          JsonNode body = body(ex);
-          if (reject(ex, AlertingContract.validateMonitor(body))) {
-            return;
-          }
+          Monitor monitor = PluginModels.monitor(body(ex), id);
           if (stored == null) {
-            reply(ex, 404, error("Monitor with " + id + " is not found"));
-            return;
+            throw new OpenSearchStatusException(
+                "Monitor with " + id + " is not found", RestStatus.NOT_FOUND);
           }
-          Stored updated = new Stored(id, stored.version() + 1, normalize((ObjectNode) body));
+          Stored updated = new Stored(id, stored.version() + 1, stamped(monitor));
           monitors.put(id, updated);
-          reply(ex, 200, response(updated));
+          reply(
+              ex,
+              200,
+              PluginModels.json(
+                  new IndexMonitorResponse(
+                      id,
+                      updated.version(),
+                      updated.version(),
+                      1,
+                      model(updated.monitor(), id, updated.version()))));
         }
         case "DELETE" -> {
           writes.incrementAndGet();
           if (monitors.remove(id) == null) {
-            reply(ex, 404, error("Monitor " + id + " is not found"));
-          } else {
-            ObjectNode r = JSON.createObjectNode();
-            r.put("_index", ".opendistro-alerting-config").put("_id", id).put("result", "deleted");
-            reply(ex, 200, r);
+            throw new OpenSearchStatusException(
+                "Monitor " + id + " is not found", RestStatus.NOT_FOUND);
           }
+          ObjectNode r = JSON.createObjectNode();
+          r.put("_index", ".opendistro-alerting-config").put("_id", id).put("result", "deleted");
+          reply(ex, 200, r);
         }
         default -> reply(ex, 405, error("method not allowed"));
       }
     } catch (Exception e) {
-      reply(ex, 500, error(e.toString()));
+      refuse(ex, e);
     }
   }
 
+  /** A monitor accepted as the plugin accepts it: parsed, checked, stamped, re-serialized. */
+  private static ObjectNode accepted(ObjectNode body, String id) {
+    try {
+      return stamped(PluginModels.monitor(bytes(body), id));
+    } catch (Exception e) {
+      throw new IllegalArgumentException(
+          "the plugin would refuse this monitor: " + PluginModels.error(e), e);
+    }
+  }
+
+  /**
+   * The stored form: the model's serialization with {@code last_update_time} set to now
+   * (RestIndexMonitorAction copies the parsed monitor with {@code lastUpdateTime = Instant.now()}).
+   */
+  private static ObjectNode stamped(Monitor monitor) {
+    ObjectNode json = PluginModels.json(monitor);
+    json.put("last_update_time", System.currentTimeMillis());
+    return json;
+  }
+
+  /** The stored monitor read back as the plugin reads its scheduled-jobs index. */
+  private static Monitor model(ObjectNode stored, String id, long version) throws IOException {
+    var parser = PluginModels.parser(bytes(stored));
+    parser.nextToken();
+    return Monitor.parse(parser, id, version);
+  }
+
   /** Supports the searches the docs show: a match/term on the monitor name, or match_all. */
-  private void search(HttpExchange ex) throws IOException {
-    JsonNode body = body(ex);
+  private void search(HttpExchange ex) throws Exception {
+    byte[] raw = body(ex);
+    PluginModels.search(raw); // refused as the plugin's SearchSourceBuilder would refuse it
+    JsonNode body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
     JsonNode query = body.path("query");
     String name = null;
     JsonNode filter = query.path("bool").path("filter");
     JsonNode term = filter.isArray() ? filter.path(0).path("term") : filter.path("term");
     if (term.has("monitor.name.keyword")) {
-      name = term.path("monitor.name.keyword").asText();
+      JsonNode value = term.path("monitor.name.keyword");
+      name = value.isObject() ? value.path("value").asText() : value.asText();
     } else if (query.path("match").has("monitor.name")) {
       name = query.path("match").path("monitor.name").asText();
     } else if (!query.has("match_all") && !query.isMissingNode()) {
-      reply(
-          ex,
-          400,
-          error(
-              "the contract server supports term monitor.name.keyword, match monitor.name or match_all"));
-      return;
+      throw new IllegalStateException(
+          "the contract server evaluates term monitor.name.keyword, match monitor.name or"
+              + " match_all only");
     }
     if (monitors.isEmpty()) {
       // The scheduled-jobs index is created with the first monitor.
-      reply(ex, 404, error("no such index [.opendistro-alerting-config]"));
-      return;
+      throw new org.opensearch.index.IndexNotFoundException(".opendistro-alerting-config");
     }
     ObjectNode response = JSON.createObjectNode();
     ArrayNode hits = response.putObject("hits").putArray("hits");
@@ -268,6 +353,7 @@ final class AlertingContractServer implements AutoCloseable {
         if (body.path("version").asBoolean(false)) {
           hit.put("_version", s.version());
         }
+        // RestSearchMonitorAction re-serializes each hit with Monitor.toXContent.
         hit.set("_source", s.monitor().deepCopy());
       }
     }
@@ -278,121 +364,16 @@ final class AlertingContractServer implements AutoCloseable {
     reply(ex, 200, response);
   }
 
-  private static ObjectNode response(Stored s) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("_id", s.id())
-        .put("_version", s.version())
-        .put("_seq_no", s.version())
-        .put("_primary_term", 1);
-    r.set("monitor", s.monitor().deepCopy());
-    return r;
-  }
-
-  /** Re-serializes a monitor the way the documented responses show it. */
-  private static ObjectNode normalize(ObjectNode in) {
-    ObjectNode m = in.deepCopy();
-    m.put("schema_version", 5);
-    m.put("last_update_time", System.currentTimeMillis());
-    if (!m.has("monitor_type")) {
-      m.put("monitor_type", "query_level_monitor");
-    }
-    if (m.path("enabled").asBoolean(true)) {
-      m.put("enabled", true);
-      if (!m.has("enabled_time")) {
-        m.put("enabled_time", System.currentTimeMillis());
-      }
-    }
-    for (JsonNode input : m.path("inputs")) {
-      JsonNode query = input.path("search").path("query");
-      if (query.isObject()) {
-        rewriteQuery(query);
-        if (query.path("track_total_hits").isBoolean()) {
-          // SearchSourceBuilder writes "accurate" back as the integer it stands for.
-          ((ObjectNode) query)
-              .put(
-                  "track_total_hits",
-                  query.path("track_total_hits").asBoolean() ? Integer.MAX_VALUE : 10000);
-        }
-      }
-    }
-    ArrayNode triggers = JSON.createArrayNode();
-    for (JsonNode t : m.path("triggers")) {
-      ObjectNode wrapped;
-      ObjectNode body;
-      if (t.size() == 1 && t.fieldNames().next().endsWith("_trigger")) {
-        wrapped = (ObjectNode) t.deepCopy();
-        body = (ObjectNode) wrapped.elements().next();
-      } else {
-        wrapped = JSON.createObjectNode();
-        body = wrapped.putObject("query_level_trigger");
-        body.setAll((ObjectNode) t.deepCopy());
-      }
-      if (!body.has("id")) {
-        body.put("id", UUID.randomUUID().toString());
-      }
-      if (body.path("condition").has("buckets_path")) {
-        ((ObjectNode) body.path("condition")).put("gap_policy", "skip");
-      }
-      for (JsonNode a : body.path("actions")) {
-        ObjectNode action = (ObjectNode) a;
-        if (!action.has("id")) {
-          action.put("id", UUID.randomUUID().toString());
-        }
-        for (String template : List.of("message_template", "subject_template")) {
-          if (action.path(template).isObject() && !action.path(template).has("lang")) {
-            ((ObjectNode) action.get(template)).put("lang", "mustache");
-          }
-        }
-        if (!action.has("throttle_enabled")) {
-          action.put("throttle_enabled", false);
-        }
-      }
-      triggers.add(wrapped);
-    }
-    m.set("triggers", triggers);
-    return m;
-  }
-
-  /** gte/lte → from/to + include_lower/include_upper; bool gets boost and adjust_pure_negative. */
-  private static void rewriteQuery(JsonNode node) {
-    if (node.isObject()) {
-      ObjectNode o = (ObjectNode) node;
-      if (o.has("bool") && o.get("bool").isObject()) {
-        ((ObjectNode) o.get("bool")).put("adjust_pure_negative", true).put("boost", 1.0);
-      }
-      if (o.has("range") && o.get("range").isObject()) {
-        for (JsonNode field : o.get("range")) {
-          ObjectNode r = (ObjectNode) field;
-          if (r.has("gte")) {
-            r.set("from", r.remove("gte"));
-            r.put("include_lower", true);
-          }
-          if (r.has("lte")) {
-            r.set("to", r.remove("lte"));
-            r.put("include_upper", true);
-          }
-          r.put("boost", 1.0);
-        }
-      }
-      Iterator<JsonNode> children = o.elements();
-      while (children.hasNext()) {
-        rewriteQuery(children.next());
-      }
-    } else if (node.isArray()) {
-      node.forEach(AlertingContractServer::rewriteQuery);
-    }
-  }
-
   // ---- Notifications ----
 
   private synchronized void configs(HttpExchange ex) throws IOException {
+    String method = ex.getRequestMethod();
+    String rest = ex.getRequestURI().getPath().substring(CONFIGS.length());
+    String id = rest.replaceAll("^/+|/+$", "");
     try {
-      String method = ex.getRequestMethod();
-      String rest = ex.getRequestURI().getPath().substring(CONFIGS.length());
-      String id = rest.replaceAll("^/+|/+$", "");
       if (ex.getRequestURI().getQuery() != null) {
-        reply(ex, 400, error("undocumented query parameters: " + ex.getRequestURI().getQuery()));
-        return;
+        throw new IllegalArgumentException(
+            "query parameters Vigil does not send: " + ex.getRequestURI().getQuery());
       }
       if (id.isEmpty()) {
         writes.incrementAndGet();
@@ -400,107 +381,147 @@ final class AlertingContractServer implements AutoCloseable {
           reply(ex, 405, error("method not allowed"));
           return;
         }
-        JsonNode body = body(ex);
-        List<String> errors = new ArrayList<>();
-        body.fieldNames()
-            .forEachRemaining(
-                f -> {
-                  if (!List.of("config_id", "config").contains(f)) {
-                    errors.add("unknown field " + f);
-                  }
-                });
-        errors.addAll(NotificationsContract.validateConfig(body.path("config"), this::configType));
-        if (reject(ex, errors)) {
-          return;
+        if (beforeConfigCreate != null) {
+          Runnable race = beforeConfigCreate;
+          beforeConfigCreate = null;
+          race.run();
         }
-        String newId = body.path("config_id").asText(UUID.randomUUID().toString());
+        CreateNotificationConfigRequest request = PluginModels.createConfig(body(ex));
+        checkEmailReferences(request.getNotificationConfig());
+        String newId =
+            request.getConfigId() == null || request.getConfigId().isEmpty()
+                ? UUID.randomUUID().toString()
+                : request.getConfigId();
         if (configs.containsKey(newId)) {
-          reply(ex, 409, error("version conflict, document already exists"));
-          return;
+          throw new OpenSearchStatusException(
+              "[" + newId + "]: version conflict, document already exists (current version [1])",
+              RestStatus.CONFLICT);
         }
-        configs.put(newId, (ObjectNode) body.get("config").deepCopy());
-        reply(ex, 200, JSON.createObjectNode().put("config_id", newId));
+        configs.put(newId, new StoredConfig(request.getNotificationConfig(), now(), now()));
+        reply(ex, 200, PluginModels.json(new CreateNotificationConfigResponse(newId)));
         return;
       }
-      ObjectNode stored = configs.get(id);
+      StoredConfig stored = configs.get(id);
       switch (method) {
         case "GET" -> {
           reads.incrementAndGet();
           if (stored == null) {
-            reply(ex, 404, error("NotificationConfig " + id + " not found"));
-            return;
+            throw new OpenSearchStatusException(
+                "NotificationConfig " + id + " not found", RestStatus.NOT_FOUND);
           }
-          ObjectNode r = JSON.createObjectNode();
-          r.put("start_index", 0).put("total_hits", 1).put("total_hit_relation", "eq");
-          ObjectNode entry = r.putArray("config_list").addObject();
-          entry.put("config_id", id).put("last_updated_time_ms", 1).put("created_time_ms", 1);
-          entry.set("config", stored.deepCopy());
-          reply(ex, 200, r);
+          reply(
+              ex,
+              200,
+              PluginModels.json(
+                  new GetNotificationConfigResponse(
+                      new NotificationConfigSearchResult(
+                          new NotificationConfigInfo(
+                              id, stored.updated(), stored.created(), stored.config())))));
         }
         case "PUT" -> {
           writes.incrementAndGet();
-          JsonNode body = body(ex);
-          List<String> errors = new ArrayList<>();
-          body.fieldNames()
-              .forEachRemaining(
-                  f -> {
-                    if (!f.equals("config")) {
-                      errors.add("unknown field " + f);
-                    }
-                  });
-          errors.addAll(
-              NotificationsContract.validateConfig(body.path("config"), this::configType));
-          if (reject(ex, errors)) {
-            return;
-          }
+          UpdateNotificationConfigRequest request = PluginModels.updateConfig(body(ex), id);
+          checkEmailReferences(request.getNotificationConfig());
           if (stored == null) {
-            reply(ex, 404, error("NotificationConfig " + id + " not found"));
-            return;
+            throw new OpenSearchStatusException(
+                "NotificationConfig " + id + " not found", RestStatus.NOT_FOUND);
           }
-          configs.put(id, (ObjectNode) body.get("config").deepCopy());
+          if (stored.config().getConfigType() != request.getNotificationConfig().getConfigType()) {
+            throw new OpenSearchStatusException(
+                "Config type cannot be changed after creation", RestStatus.CONFLICT);
+          }
+          configs.put(
+              id, new StoredConfig(request.getNotificationConfig(), stored.created(), now()));
           reply(ex, 200, JSON.createObjectNode().put("config_id", id));
         }
         case "DELETE" -> {
           writes.incrementAndGet();
           if (configs.remove(id) == null) {
-            reply(ex, 404, error("NotificationConfig " + id + " not found"));
-          } else {
-            ObjectNode r = JSON.createObjectNode();
-            r.putObject("delete_response_list").put(id, "OK");
-            reply(ex, 200, r);
+            throw new OpenSearchStatusException(
+                "NotificationConfig " + id + " not found", RestStatus.NOT_FOUND);
           }
+          ObjectNode r = JSON.createObjectNode();
+          r.putObject("delete_response_list").put(id, "OK");
+          reply(ex, 200, r);
         }
         default -> reply(ex, 405, error("method not allowed"));
       }
     } catch (Exception e) {
-      reply(ex, 500, error(e.toString()));
+      refuse(ex, e);
     }
   }
 
-  private String configType(String id) {
-    ObjectNode c = configs.get(id);
-    return c == null ? null : c.path("config_type").asText();
+  /**
+   * ConfigIndexingActions.validateEmailConfig: an email channel's account and groups must exist,
+   * the account an smtp_account or ses_account, the groups email_groups.
+   */
+  private void checkEmailReferences(NotificationConfig config) {
+    if (!(config.getConfigData() instanceof Email email)) {
+      return;
+    }
+    if (email.getEmailGroupIds().contains(email.getEmailAccountID())) {
+      throw new OpenSearchStatusException(
+          "Config IDs "
+              + email.getEmailAccountID()
+              + " is in both emailAccountID and emailGroupIds",
+          RestStatus.BAD_REQUEST);
+    }
+    List<String> ids = new ArrayList<>();
+    ids.add(email.getEmailAccountID());
+    ids.addAll(email.getEmailGroupIds());
+    List<String> missing = ids.stream().filter(i -> !configs.containsKey(i)).toList();
+    if (!missing.isEmpty()) {
+      throw new OpenSearchStatusException("Config IDs not found:" + missing, RestStatus.NOT_FOUND);
+    }
+    for (String ref : ids) {
+      ConfigType type = configs.get(ref).config().getConfigType();
+      boolean account = ref.equals(email.getEmailAccountID());
+      String problem =
+          switch (type) {
+            case EMAIL_GROUP -> account ? "is not a valid email account ID" : null;
+            case SMTP_ACCOUNT, SES_ACCOUNT -> account ? null : "is not a valid email group ID";
+            default -> "is not a valid email group ID or email account ID";
+          };
+      if (problem != null) {
+        throw new OpenSearchStatusException(
+            "configId " + ref + " " + problem, RestStatus.NOT_ACCEPTABLE);
+      }
+    }
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(System.currentTimeMillis());
   }
 
   // ---- plumbing ----
 
-  private boolean reject(HttpExchange ex, List<String> errors) throws IOException {
-    if (errors.isEmpty()) {
-      return false;
+  /** Answers a failure as OpenSearch's RestController does, and records it. */
+  private void refuse(HttpExchange ex, Exception e) throws IOException {
+    ObjectNode error = PluginModels.error(e);
+    int status = PluginModels.status(e);
+    // Not found is an answer, not a refusal, for lookups (and an already deleted object).
+    boolean lookup =
+        ex.getRequestMethod().equals("GET")
+            || ex.getRequestMethod().equals("DELETE")
+            || ex.getRequestURI().getPath().endsWith("/_search");
+    if (status != 404 || !lookup) {
+      rejections.add(ex.getRequestMethod() + " " + ex.getRequestURI() + ": " + error);
     }
-    rejections.add(ex.getRequestMethod() + " " + ex.getRequestURI() + ": " + errors);
-    reply(ex, 400, error(String.join("; ", errors)));
-    return true;
+    reply(ex, status, error);
   }
 
-  private static JsonNode body(HttpExchange ex) throws IOException {
+  private static byte[] body(HttpExchange ex) throws IOException {
     byte[] bytes = ex.getRequestBody().readAllBytes();
     if (bytes.length > 0
         && !String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"))
             .startsWith("application/json")) {
-      throw new IOException("Content-Type must be application/json");
+      throw new IllegalArgumentException("Content-Type must be application/json");
     }
-    return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+    return bytes;
+  }
+
+  private static byte[] bytes(JsonNode json) {
+    return json.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static ObjectNode error(String reason) {

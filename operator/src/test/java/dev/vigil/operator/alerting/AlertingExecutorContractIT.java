@@ -3,6 +3,7 @@ package dev.vigil.operator.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.api.v1alpha1.Condition;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
@@ -21,6 +22,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,9 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Contract test (the Alerting and Notifications plugins cannot run here): the DetectionRule
- * reconciler, in-process on the real API server, syncs a rule forced to {@code engine: Alerting}
- * and its webhook channel to {@link AlertingContractServer}, which follows the plugins' documented
- * REST APIs and rejects bodies that do not.
+ * reconciler, in-process on the real API server, syncs rules forced to {@code engine: Alerting} and
+ * their channels to {@link AlertingContractServer}, which parses every body with the plugins' own
+ * request models and refuses what the plugins refuse, with their messages.
  */
 @QuarkusTest
 @QuarkusTestResource(KubeApiServerResource.class)
@@ -99,7 +101,9 @@ class AlertingExecutorContractIT {
     assertThat(Conditions.find(synced.getStatus().conditions, Conditions.READY).get().getReason())
         .isEqualTo("MonitorSynced");
     assertThat(synced.getStatus().executor).isEqualTo("Alerting");
-    assertThat(plugins.rejections()).isEmpty();
+    // The channel and the rule both sync the channel's config; when their creates race, one meets
+    // 409 Conflict and compares instead. Nothing else may be refused.
+    assertThat(plugins.rejections()).allMatch(r -> r.contains("\"status\":409"));
     assertThat(plugins.monitors()).containsKey(synced.getStatus().monitorId);
     assertThat(plugins.monitors().get(synced.getStatus().monitorId).monitor().path("name").asText())
         .isEqualTo(VigilMarker.monitorName(namespace, "stop-logging"));
@@ -140,6 +144,153 @@ class AlertingExecutorContractIT {
                         .get()
                     == null);
     assertThat(plugins.configs()).isEmpty();
+  }
+
+  @Test
+  void whatThePluginRefusesShowsInTheRulesStatusWithThePluginsMessage() {
+    // A suppression window over the plugin's maximum throttle (24h): TransportIndexMonitorAction
+    // refuses it, and the rule says so.
+    DetectionRule longSuppression = alertingRule("long-suppression");
+    longSuppression.getSpec().suppression = new DetectionRuleSpec.Suppression();
+    longSuppression.getSpec().suppression.window = "2d";
+    longSuppression.getSpec().actions = List.of(action(webhookChannel("soc")));
+    client.resource(longSuppression).create();
+
+    // A Slack channel whose URL is not Slack's: the Notifications plugin refuses the config.
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("not-slack")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withStringData(Map.of("url", "https://chat.example.com/hooks/soc"))
+                .build())
+        .create();
+    NotificationChannel slack = new NotificationChannel();
+    slack.getMetadata().setName("chat");
+    slack.getMetadata().setNamespace(namespace);
+    slack.setSpec(new NotificationChannelSpec());
+    slack.getSpec().type = NotificationChannelSpec.ChannelType.Slack;
+    slack.getSpec().webhook = new NotificationChannelSpec.Webhook();
+    slack.getSpec().webhook.urlSecretRef = new SecretKeyRef("not-slack", "url");
+    client.resource(slack).create();
+    DetectionRule toSlack = alertingRule("to-slack");
+    toSlack.getSpec().actions = List.of(action("chat"));
+    client.resource(toSlack).create();
+
+    assertThat(notReady("long-suppression").getMessage())
+        .contains("answered 400: Can only set throttle period less than or equal to 1d");
+    assertThat(notReady("to-slack").getMessage())
+        .contains(
+            "answered 400: Wrong Slack url. Should contain \"hooks.slack.com/services/\" or"
+                + " \"hooks.gov-slack.com/services/\"");
+    // The channel says so too: it syncs its own config where the connection has the plugin.
+    Condition refused =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    Optional.ofNullable(
+                            client
+                                .resources(NotificationChannel.class)
+                                .inNamespace(namespace)
+                                .withName("chat")
+                                .get()
+                                .getStatus())
+                        .flatMap(s -> Conditions.find(s.conditions, "NotificationsConfig"))
+                        .orElse(null),
+                c -> c != null && "False".equals(c.getStatus()));
+    assertThat(refused.getReason()).isEqualTo("BadRequest");
+    assertThat(refused.getMessage()).contains("answered 400: Wrong Slack url.");
+    assertThat(plugins.monitors()).isEmpty();
+    assertThat(plugins.rejections()).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void monitorTypeSelectsTheKindOfMonitorAndAKindTheRuleCannotTakeIsInvalidSpec() {
+    DetectionRule perDocument = alertingRule("per-document");
+    perDocument.getSpec().monitorType = DetectionRuleSpec.MonitorType.DocumentLevel;
+    client.resource(perDocument).create();
+    DetectionRule grouped = alertingRule("grouped-per-document");
+    grouped.getSpec().monitorType = DetectionRuleSpec.MonitorType.DocumentLevel;
+    grouped.getSpec().condition = new DetectionRuleSpec.AlertCondition();
+    grouped.getSpec().condition.threshold = 5;
+    grouped.getSpec().condition.window = "10m";
+    grouped.getSpec().condition.groupBy = List.of("userIdentity.arn");
+    client.resource(grouped).create();
+
+    DetectionRule synced =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> get("per-document"),
+                r ->
+                    r.getStatus() != null
+                        && Conditions.isTrue(r.getStatus().conditions, Conditions.READY));
+    assertThat(plugins.monitors().get(synced.getStatus().monitorId).monitor().path("monitor_type"))
+        .hasToString("\"doc_level_monitor\"");
+    Condition invalid = notReady("grouped-per-document");
+    assertThat(invalid.getReason()).isEqualTo("InvalidSpec");
+    assertThat(invalid.getMessage())
+        .contains("spec.monitorType DocumentLevel")
+        .contains("condition");
+    assertThat(plugins.rejections()).isEmpty();
+  }
+
+  private DetectionRule alertingRule(String name) {
+    DetectionRule rule = new DetectionRule();
+    rule.getMetadata().setName(name);
+    rule.getMetadata().setNamespace(namespace);
+    rule.setSpec(new DetectionRuleSpec());
+    rule.getSpec().severity = 2;
+    rule.getSpec().logType = LogTypeName.cloudtrail;
+    rule.getSpec().query = "eventName:StopLogging";
+    rule.getSpec().engine = DetectionRuleSpec.Engine.Alerting;
+    return rule;
+  }
+
+  private String webhookChannel(String name) {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name + "-hook")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withStringData(Map.of("url", "https://hooks.example.com/" + name))
+                .build())
+        .create();
+    NotificationChannel channel = new NotificationChannel();
+    channel.getMetadata().setName(name);
+    channel.getMetadata().setNamespace(namespace);
+    channel.setSpec(new NotificationChannelSpec());
+    channel.getSpec().type = NotificationChannelSpec.ChannelType.Webhook;
+    channel.getSpec().webhook = new NotificationChannelSpec.Webhook();
+    channel.getSpec().webhook.urlSecretRef = new SecretKeyRef(name + "-hook", "url");
+    client.resource(channel).create();
+    return name;
+  }
+
+  private static DetectionRuleSpec.Action action(String channel) {
+    DetectionRuleSpec.Action action = new DetectionRuleSpec.Action();
+    action.channel = channel;
+    return action;
+  }
+
+  /** The rule's Ready condition once it is False. */
+  private Condition notReady(String name) {
+    DetectionRule rule =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () -> get(name),
+                r ->
+                    r.getStatus() != null
+                        && Conditions.find(r.getStatus().conditions, Conditions.READY)
+                            .filter(c -> "False".equals(c.getStatus()))
+                            .isPresent());
+    return Conditions.find(rule.getStatus().conditions, Conditions.READY).get();
   }
 
   private DetectionRule get(String name) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec;
+import dev.vigil.api.v1alpha1.DetectionRuleSpec.MonitorType;
 import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec;
 import dev.vigil.core.rules.CompiledRule;
@@ -125,12 +126,15 @@ class MonitorRendererTest {
                         new com.fasterxml.jackson.databind.ObjectMapper()
                             .createObjectNode()
                             .put("eventName", "X"))));
-    assertThat(
-            new MonitorRenderer(true)
-                .render(dsl, info(Duration.ofMinutes(5), null), List.of())
-                .type())
+    assertThat(new MonitorRenderer(MonitorType.DocumentLevel).unfit(dsl))
         .as("a DSL rule has no query string for a doc-level query")
-        .isEqualTo("query_level_monitor");
+        .contains("needs the match written as query:");
+    assertThatThrownBy(
+            () ->
+                new MonitorRenderer(MonitorType.DocumentLevel)
+                    .render(dsl, info(Duration.ofMinutes(5), null), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spec.monitorType DocumentLevel");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.IndexNaming;
 import dev.vigil.core.parse.IndexTemplates;
@@ -179,8 +180,10 @@ class MonitorSearchIT {
     }
 
     // Where the rule fits a document-level monitor, its query string runs on OpenSearch too.
-    DesiredMonitor docLevel = sample.render(new MonitorRenderer(true), List.of());
-    if (docLevel.type().equals("doc_level_monitor")) {
+    MonitorRenderer documentLevel =
+        new MonitorRenderer(DetectionRuleSpec.MonitorType.DocumentLevel);
+    if (documentLevel.unfit(sample.compiled()) == null) {
+      DesiredMonitor docLevel = sample.render(documentLevel, List.of());
       String query =
           docLevel
               .body()

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.api.v1alpha1.DeletionPolicy;
+import dev.vigil.api.v1alpha1.DetectionRuleSpec.MonitorType;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import java.util.List;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Monitor sync against {@link AlertingContractServer}, a strict stand-in for the Alerting plugin
- * (which cannot run here): every request body must follow the published API, or the test fails.
+ * Monitor sync against {@link AlertingContractServer}, which parses every request body with the
+ * Alerting plugin's own {@code Monitor} model and answers with its serialization (the plugin itself
+ * cannot run here): a body the plugin would refuse fails the test.
  */
 class MonitorSyncContractTest {
   private static final List<ChannelTarget> SLACK =
@@ -68,6 +70,46 @@ class MonitorSyncContractTest {
     assertThat(server.writes()).as("writes in the steady state").isZero();
     assertThat(server.reads()).isEqualTo(2);
     assertThat(server.monitors()).hasSize(1);
+  }
+
+  @Test
+  void whatVigilReadsBackIsThePluginsSerializationAndDriftDetectionSeesNoDrift() throws Exception {
+    DesiredMonitor desired = stopLogging();
+    MonitorSync.Result created = MonitorSync.sync(rest, desired);
+    JsonNode stored =
+        rest.get("/_plugins/_alerting/monitors/" + created.monitorId()).path("monitor");
+    // Not what Vigil sent: the model adds defaults and stamps, OpenSearch's builders rewrite the
+    // DSL.
+    assertThat(stored).isNotEqualTo(desired.body());
+    assertThat(stored.path("last_update_time").isNumber()).isTrue();
+    assertThat(stored.path("enabled_time").isNumber()).isTrue();
+    assertThat(stored.path("triggers").get(0).has("query_level_trigger")).isTrue();
+    JsonNode range =
+        stored
+            .path("inputs")
+            .get(0)
+            .path("search")
+            .path("query")
+            .path("query")
+            .path("bool")
+            .path("filter")
+            .get(1)
+            .path("range")
+            .path("@timestamp");
+    assertThat(range.has("from") && range.has("include_lower") && range.has("boost")).isTrue();
+    assertThat(range.has("gte")).isFalse();
+    assertThat(
+            stored
+                .path("inputs")
+                .get(0)
+                .path("search")
+                .path("query")
+                .path("track_total_hits")
+                .isNumber())
+        .as("track_total_hits as a number")
+        .isTrue();
+    // Yet the drift comparison finds nothing to repair in that shape.
+    assertThat(MonitorDrift.differences(desired.body(), stored)).isEmpty();
   }
 
   @Test
@@ -310,6 +352,7 @@ class MonitorSyncContractTest {
     assertThat(server.writes()).isZero();
   }
 
+  /** Every shipped rule, as the plugin's Monitor model parses it, and its round trip. */
   @Test
   void everySampleRuleSyncsWithinTheContractAndThenStaysStill() throws Exception {
     List<SampleRules.Sample> samples = SampleRules.all();
@@ -330,9 +373,31 @@ class MonitorSyncContractTest {
   }
 
   @Test
-  void documentLevelMonitorsForEveryMatchQueryRulesWhenPreferred() throws Exception {
+  void everySampleRuleThatCanBeDocumentLevelIsAcceptedAsADocumentLevelMonitor() throws Exception {
+    MonitorRenderer documentLevel = new MonitorRenderer(MonitorType.DocumentLevel);
+    List<SampleRules.Sample> fitting =
+        SampleRules.all().stream().filter(s -> documentLevel.unfit(s.compiled()) == null).toList();
+    assertThat(fitting).hasSizeGreaterThanOrEqualTo(10);
+    for (SampleRules.Sample s : fitting) {
+      MonitorSync.Result created = MonitorSync.sync(rest, s.render(documentLevel, SLACK));
+      assertThat(created.action()).as(s.toString()).isEqualTo(SyncAction.CREATED);
+      assertThat(server.monitors().get(created.monitorId()).monitor().path("monitor_type").asText())
+          .isEqualTo("doc_level_monitor");
+    }
+    server.resetCounts();
+    for (SampleRules.Sample s : fitting) {
+      assertThat(MonitorSync.sync(rest, s.render(documentLevel, SLACK)).action())
+          .as(s.toString())
+          .isEqualTo(SyncAction.UNCHANGED);
+    }
+    assertThat(server.writes()).isZero();
+  }
+
+  @Test
+  void monitorTypeDocumentLevelMakesADocumentLevelMonitor() throws Exception {
     DesiredMonitor desired =
-        SampleRules.named("cloudtrail-tampering").render(new MonitorRenderer(true), SLACK);
+        SampleRules.named("cloudtrail-tampering")
+            .render(new MonitorRenderer(MonitorType.DocumentLevel), SLACK);
     assertThat(desired.type()).isEqualTo("doc_level_monitor");
     MonitorSync.Result created = MonitorSync.sync(rest, desired);
     JsonNode m = server.monitors().get(created.monitorId()).monitor();
@@ -371,27 +436,77 @@ class MonitorSyncContractTest {
   }
 
   @Test
-  void theContractServerRejectsBodiesOutsideThePublishedSchema() {
-    ObjectNode bad = stopLogging().body().deepCopy();
-    ((ObjectNode) bad.path("triggers").get(0).path("actions").get(0)).put("destination", "x");
-    assertThatThrownBy(() -> rest.post("/_plugins/_alerting/monitors", bad))
-        .isInstanceOf(OpenSearchException.class)
-        .hasMessageContaining("unexpected field destination");
+  void thePluginsModelsRefuseBrokenMonitorsWithThePluginsMessages() {
+    ObjectNode unknownActionField = stopLogging().body().deepCopy();
+    ((ObjectNode) unknownActionField.path("triggers").get(0).path("actions").get(0))
+        .put("destination", "x");
+    // Action.parse throws IllegalStateException, which AlertingException.wrap answers with 500.
+    assertThat(refusal(unknownActionField))
+        .contains("answered 500: Unexpected field: destination, while parsing action");
+
     ObjectNode noSeverity = stopLogging().body().deepCopy();
     ((ObjectNode) noSeverity.path("triggers").get(0)).remove("severity");
-    assertThatThrownBy(() -> rest.post("/_plugins/_alerting/monitors", noSeverity))
-        .isInstanceOf(OpenSearchException.class)
-        .hasMessageContaining("severity");
-    ObjectNode bucketWithoutAggs =
+    // QueryLevelTrigger.parse leaves the lateinit severity unset: the plugin answers 500.
+    assertThat(refusal(noSeverity))
+        .contains("answered 500: lateinit property severity has not been initialized");
+
+    ObjectNode unknownQuery = stopLogging().body().deepCopy();
+    ObjectNode filter =
+        (ObjectNode)
+            unknownQuery
+                .path("inputs")
+                .get(0)
+                .path("search")
+                .path("query")
+                .path("query")
+                .path("bool")
+                .path("filter")
+                .get(0);
+    filter.removeAll();
+    filter.putObject("no_such_query").put("field", "x");
+    // The search input is parsed by OpenSearch's own query parsers (SearchModule's registry); the
+    // plugin's AlertingException.wrap keeps only the outer message, not "unknown query [...]".
+    assertThat(refusal(unknownQuery))
+        .contains("answered 400: [1:")
+        .contains("[bool] failed to parse field [filter]");
+
+    ObjectNode longThrottle = stopLogging().body().deepCopy();
+    ((ObjectNode) longThrottle.path("triggers").get(0).path("actions").get(0))
+        .put("throttle_enabled", true)
+        .putObject("throttle")
+        .put("value", 2 * 24 * 60)
+        .put("unit", "MINUTES");
+    // TransportIndexMonitorAction: plugins.alerting.action_throttle_max_value, 24h by default.
+    assertThat(refusal(longThrottle))
+        .contains("answered 400: Can only set throttle period less than or equal to 1d");
+
+    ObjectNode wrongTrigger =
         SampleRules.named("s3-access-denied-spike").render(renderer, SLACK).body().deepCopy();
-    ((ObjectNode) bucketWithoutAggs.path("inputs").get(0).path("search").path("query"))
-        .remove("aggregations");
-    assertThatThrownBy(() -> rest.post("/_plugins/_alerting/monitors", bucketWithoutAggs))
-        .isInstanceOf(OpenSearchException.class)
-        .hasMessageContaining("aggregation");
-    assertThat(server.rejections()).hasSize(3);
+    wrongTrigger.put("monitor_type", "query_level_monitor");
+    assertThat(refusal(wrongTrigger)).contains("answered 400");
+
+    ObjectNode badQueryName =
+        SampleRules.named("cloudtrail-tampering")
+            .render(new MonitorRenderer(MonitorType.DocumentLevel), SLACK)
+            .body()
+            .deepCopy();
+    ObjectNode docQuery =
+        (ObjectNode)
+            badQueryName.path("inputs").get(0).path("doc_level_input").path("queries").get(0);
+    docQuery.put("name", "_hidden");
+    // RestIndexMonitorAction.validateDocLevelQueryName, on top of the model.
+    assertThat(refusal(badQueryName))
+        .contains("answered 400: Doc level query name may not start with [_, +, -]");
+    assertThat(server.rejections()).hasSize(6);
     server.close();
     server = null;
+  }
+
+  private String refusal(ObjectNode monitor) {
+    return assertThatThrownBy(() -> rest.post("/_plugins/_alerting/monitors", monitor))
+        .isInstanceOf(OpenSearchException.class)
+        .actual()
+        .getMessage();
   }
 
   private static void replaceText(JsonNode node, String from, String to) {

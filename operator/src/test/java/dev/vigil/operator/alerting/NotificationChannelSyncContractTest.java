@@ -20,14 +20,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * NotificationChannel sync against {@link AlertingContractServer}, a strict stand-in for the
- * Notifications plugin (which cannot run here).
+ * NotificationChannel sync against {@link AlertingContractServer}, which parses every config with
+ * the Notifications plugin's own request models and checks it as the plugin does (the plugin itself
+ * cannot run here). Webhook URLs have the shapes the plugin demands of each type.
  */
 class NotificationChannelSyncContractTest {
   private static final Map<String, String> SECRETS =
       Map.of(
-          "hooks/url", "https://hooks.example.com/services/T000/B000/XXXX",
-          "hooks/other", "https://hooks.example.com/services/T000/B000/YYYY");
+          "hooks/Webhook", "https://hooks.example.com/soc",
+          "hooks/Slack", "https://hooks.slack.com/services/T000/B000/XXXX",
+          "hooks/other", "https://hooks.slack.com/services/T000/B000/YYYY",
+          "hooks/Chime", "https://hooks.chime.aws/incomingwebhooks/a1b2?token=c3d4",
+          "hooks/Teams", "https://example.webhook.office.com/webhookb2/a1b2",
+          "hooks/not-slack", "https://hooks.example.com/services/T000/B000/XXXX");
   private static final NotificationChannelSync.SecretResolver RESOLVER =
       ref -> SECRETS.get(ref.name + "/" + ref.key);
 
@@ -63,7 +68,7 @@ class NotificationChannelSyncContractTest {
       }
       default -> {
         spec.webhook = new NotificationChannelSpec.Webhook();
-        spec.webhook.urlSecretRef = new SecretKeyRef("hooks", "url");
+        spec.webhook.urlSecretRef = new SecretKeyRef("hooks", type.name());
         if (type == ChannelType.Webhook) {
           spec.webhook.headers = Map.of("X-Team", "secops");
         }
@@ -104,13 +109,14 @@ class NotificationChannelSyncContractTest {
             .containsExactly("secops@example.com", "ciso@example.com");
       }
       case Webhook -> {
-        assertThat(config.path("webhook").path("url").asText()).isEqualTo(SECRETS.get("hooks/url"));
+        assertThat(config.path("webhook").path("url").asText())
+            .isEqualTo(SECRETS.get("hooks/Webhook"));
         assertThat(config.path("webhook").path("header_params").path("X-Team").asText())
             .isEqualTo("secops");
       }
       default ->
           assertThat(config.path(pluginType).path("url").asText())
-              .isEqualTo(SECRETS.get("hooks/url"));
+              .isEqualTo(SECRETS.get("hooks/" + type.name()));
     }
     server.resetCounts();
     var again =
@@ -138,7 +144,7 @@ class NotificationChannelSyncContractTest {
 
     server.handEditConfig(
         created.configId(),
-        c -> ((ObjectNode) c.get("slack")).put("url", "https://evil.example.com/x"));
+        c -> ((ObjectNode) c.get("slack")).put("url", "https://hooks.slack.com/services/EVIL"));
     var repaired =
         NotificationChannelSync.sync(
             rest, NotificationChannelSync.render("vigil", "chat", spec, RESOLVER));
@@ -152,7 +158,7 @@ class NotificationChannelSyncContractTest {
     String id = VigilMarker.channelConfigId("vigil", "chat");
     ObjectNode handMade = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     handMade.put("name", "hand made").put("config_type", "slack").put("is_enabled", true);
-    handMade.putObject("slack").put("url", "https://hooks.example.com/old");
+    handMade.putObject("slack").put("url", "https://hooks.slack.com/services/old");
     server.handCreateConfig(id, handMade);
     var adopted =
         NotificationChannelSync.sync(
@@ -162,6 +168,22 @@ class NotificationChannelSyncContractTest {
     assertThat(server.configs()).containsOnlyKeys(id);
     assertThat(server.configs().get(id).path("description").asText())
         .startsWith("Managed by Vigil: vigil/chat");
+  }
+
+  @Test
+  void aConfigCreatedMeanwhileByAnotherSyncIsComparedNotFailed() throws Exception {
+    // The channel and each rule using it sync the same config: one of two concurrent creates
+    // meets 409 Conflict and compares with the config the other wrote.
+    var desired =
+        NotificationChannelSync.render("vigil", "chat", spec(ChannelType.Slack), RESOLVER);
+    server.beforeNextConfigCreate(
+        () -> server.handCreateConfig(desired.configId(), desired.configs().get(0).config()));
+    var result = NotificationChannelSync.sync(rest, desired);
+    assertThat(result.action()).isEqualTo(SyncAction.UNCHANGED);
+    assertThat(server.configs()).containsOnlyKeys(desired.configId());
+    assertThat(server.rejections()).singleElement().asString().contains("\"status\":409");
+    server.close();
+    server = new AlertingContractServer(); // the conflict was the point; start clean for stop()
   }
 
   @Test
@@ -185,7 +207,7 @@ class NotificationChannelSyncContractTest {
         rest, NotificationChannelSync.render("vigil", "ops", spec(ChannelType.Email), RESOLVER));
     ObjectNode foreign = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
     foreign.put("name", "someone else's").put("config_type", "chime");
-    foreign.putObject("chime").put("url", "https://hooks.chime.aws/x");
+    foreign.putObject("chime").put("url", "https://hooks.chime.aws/incomingwebhooks/x?token=y");
     server.handCreateConfig("foreign", foreign);
     assertThat(NotificationChannelSync.delete(rest, "vigil", "ops", DeletionPolicy.Retain))
         .isZero();
@@ -224,9 +246,28 @@ class NotificationChannelSyncContractTest {
             List.of(desired.configs().get(1)),
             desired.hash(),
             List.of());
+    // ConfigIndexingActions.validateEmailConfig answers 404 for an account that does not exist.
     assertThatThrownBy(() -> NotificationChannelSync.sync(rest, emailOnly))
-        .hasMessageContaining("is not an smtp_account");
-    assertThat(server.rejections()).hasSize(1);
+        .hasMessageContaining(
+            "answered 404: Config IDs not found:[" + desired.configId() + "-smtp]");
+    // A Slack channel whose URL is not Slack's: the plugin's own message.
+    NotificationChannelSpec notSlack = spec(ChannelType.Slack);
+    notSlack.webhook.urlSecretRef = new SecretKeyRef("hooks", "not-slack");
+    assertThatThrownBy(
+            () ->
+                NotificationChannelSync.sync(
+                    rest, NotificationChannelSync.render("vigil", "chat", notSlack, RESOLVER)))
+        .hasMessageContaining(
+            "answered 400: Wrong Slack url. Should contain \"hooks.slack.com/services/\"");
+    // An address the model refuses (EmailRecipient validates each recipient).
+    NotificationChannelSpec badRecipient = spec(ChannelType.Email);
+    badRecipient.email.to = List.of("secops at example.com");
+    assertThatThrownBy(
+            () ->
+                NotificationChannelSync.sync(
+                    rest, NotificationChannelSync.render("vigil", "mail", badRecipient, RESOLVER)))
+        .hasMessageContaining("answered 400: Invalid email address");
+    assertThat(server.rejections()).hasSize(3);
     server.close();
     server = new AlertingContractServer(); // the rejection was the point; start clean for stop()
   }

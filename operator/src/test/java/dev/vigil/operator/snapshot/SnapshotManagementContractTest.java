@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The plugin path (Snapshot Management policies and ISM hot retention) against a strict contract
- * server of the Index Management plugin's documented APIs.
+ * server of the Index Management plugin's documented APIs. Unlike Alerting and Notifications (held
+ * to the plugins' own request models, see PluginModels), Index Management publishes no request
+ * model: these bodies are checked against the documented schema only, as the test names say.
  */
 class SnapshotManagementContractTest {
   private final IndexManagementContractServer server;
@@ -44,7 +46,7 @@ class SnapshotManagementContractTest {
   }
 
   @Test
-  void snapshotManagementPolicyIsCreatedOnceUpdatedWithItsSequenceNumberAndExplained()
+  void documentedSchemaSnapshotPolicyIsCreatedOnceUpdatedBySequenceNumberAndExplained()
       throws Exception {
     PolicySettings settings = settings("0 3 * * *");
     assertThat(SnapshotManagementPolicies.ensure(api, settings)).isTrue();
@@ -89,7 +91,7 @@ class SnapshotManagementContractTest {
   }
 
   @Test
-  void noRetentionMeansNoDeletionBlock() throws Exception {
+  void documentedSchemaNoRetentionMeansNoDeletionBlock() throws Exception {
     SnapshotPolicy policy = SnapshotPolicies.fs("security", "keepall", "/snapshots", "0 3 * * *");
     PolicySettings settings = PolicySettings.from(policy);
     SnapshotManagementPolicies.ensure(api, settings);
@@ -97,7 +99,7 @@ class SnapshotManagementContractTest {
   }
 
   @Test
-  void hotRetentionBecomesOneIsmPolicyPerRuleAttachedToExistingIndices() throws Exception {
+  void documentedSchemaHotRetentionBecomesOneIsmPolicyPerRuleOnExistingIndices() throws Exception {
     PolicySettings settings = settings("0 3 * * *");
     assertThat(IsmHotRetention.ensure(api, settings)).isEqualTo(2);
     var cloudtrail = server.ismPolicies.get("vigil-security-nightly-hot-cloudtrail").body();

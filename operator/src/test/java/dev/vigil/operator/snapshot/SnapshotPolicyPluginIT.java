@@ -40,7 +40,7 @@ class SnapshotPolicyPluginIT {
   @Inject KubernetesClient client;
 
   @Test
-  void autoEngineUsesSnapshotManagementAndIsmWhereTheConnectionReportsThem() throws Exception {
+  void autoEngineUsesSnapshotManagementAndIsmWhereReportedDocumentedSchemaOnly() throws Exception {
     OpenSearchNode node = RealParts.openSearch();
     try (IndexManagementContractServer cluster = new IndexManagementContractServer(node.uri())) {
       client
