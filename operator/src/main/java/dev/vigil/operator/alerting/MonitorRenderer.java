@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec.MonitorType;
+import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.RuleSource;
 import dev.vigil.operator.common.DesiredStateHash;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -140,6 +144,7 @@ public final class MonitorRenderer {
         q.put("query", luceneQuery(compiled));
         ArrayNode tags = q.putArray("tags");
         rule.tags().stream().map(MonitorRenderer::docQueryName).forEach(tags::add);
+        attackIds(rule).forEach(tags::add);
         ObjectNode trigger = triggers.addObject().putObject("document_level_trigger");
         trigger.put("id", triggerId).put("name", triggerName);
         trigger.put("severity", Integer.toString(rule.severity()));
@@ -233,10 +238,7 @@ public final class MonitorRenderer {
       action.put("id", VigilMarker.digest(monitorName + "/" + channel.configId(), 12) + "-action");
       action.put("name", "notify " + channel.channel());
       action.put("destination_id", channel.configId());
-      action
-          .putObject("subject_template")
-          .put("source", "[Vigil] severity " + rule.severity() + ": " + rule.name())
-          .put("lang", "mustache");
+      action.putObject("subject_template").put("source", subject(rule)).put("lang", "mustache");
       action
           .putObject("message_template")
           .put("source", perAlert ? perAlertMessage(rule) : queryMessage(rule))
@@ -296,6 +298,21 @@ public final class MonitorRenderer {
         + describe(rule)
         + " New: {{#ctx.newAlerts}}{{bucket_keys}}{{related_doc_ids}} {{/ctx.newAlerts}}"
         + " Ongoing: {{#ctx.dedupedAlerts}}{{bucket_keys}}{{related_doc_ids}} {{/ctx.dedupedAlerts}}";
+  }
+
+  /** E.g. {@code [Vigil] severity 1: cloudtrail-tampering (ATT&CK TA0005 T1562.008)}. */
+  static String subject(RuleInfo rule) {
+    String subject = "[Vigil] severity " + rule.severity() + ": " + rule.name();
+    List<String> ids = attackIds(rule);
+    return ids.isEmpty() ? subject : subject + " (ATT&CK " + String.join(" ", ids) + ")";
+  }
+
+  /** The rule's distinct tactic and technique ids, tactics first, in the rule's order. */
+  static List<String> attackIds(RuleInfo rule) {
+    Set<String> ids = new LinkedHashSet<>();
+    rule.mitre().forEach(a -> ids.add(a.tactic()));
+    rule.mitre().stream().map(Attack::technique).filter(Objects::nonNull).forEach(ids::add);
+    return List.copyOf(ids);
   }
 
   private static String describe(RuleInfo rule) {

@@ -82,7 +82,8 @@ public final class RuleSpecs {
         key);
   }
 
-  private static List<Attack> attacks(DetectionRuleSpec spec) {
+  /** The spec's ATT&CK entries ({@code spec.mitre}), in order; empty without any. */
+  public static List<Attack> attacks(DetectionRuleSpec spec) {
     if (spec.mitre == null) {
       return List.of();
     }

@@ -9,6 +9,7 @@ import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec.MonitorType;
 import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec;
+import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleSource;
@@ -92,6 +93,49 @@ class MonitorRendererTest {
             "r (severity 2): {{ctx.results.0.hits.total.value}} events, e.g."
                 + " {{ctx.results.0.hits.hits.0._source.userIdentity.arn}} calling"
                 + " {{ctx.results.0.hits.hits.0._source.eventName}}");
+  }
+
+  @Test
+  void theRulesAttackEntriesAreInTheSubjectAndTheDocLevelQueryTags() {
+    RuleInfo rule =
+        new RuleInfo(
+            "ns",
+            "trail",
+            1,
+            null,
+            List.of("team-a"),
+            List.of(new Attack("TA0005", "T1562.008"), new Attack("TA0005", null)),
+            Duration.ofMinutes(5),
+            null,
+            null);
+    DesiredMonitor m =
+        new MonitorRenderer(MonitorType.DocumentLevel)
+            .render(
+                compile(RuleSource.query("trail", "cloudtrail", "eventName:StopLogging")),
+                rule,
+                List.of(new ChannelTarget("x", "cfg-x", Set.of())));
+
+    assertThat(
+            m.body()
+                .path("inputs")
+                .get(0)
+                .path("doc_level_input")
+                .path("queries")
+                .get(0)
+                .path("tags"))
+        .extracting(JsonNode::asText)
+        .containsExactly("team-a", "TA0005", "T1562.008");
+    assertThat(
+            m.body()
+                .path("triggers")
+                .get(0)
+                .path("document_level_trigger")
+                .path("actions")
+                .get(0)
+                .path("subject_template")
+                .path("source")
+                .asText())
+        .isEqualTo("[Vigil] severity 1: trail (ATT&CK TA0005 T1562.008)");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.vigil.operator.alerting;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.Durations;
 import dev.vigil.core.rules.RuleCompiler;
@@ -77,6 +78,7 @@ final class SampleRules {
             m.severity(),
             spec.path("description").asText(null),
             tags,
+            Attack.fromSpec(spec),
             Durations.parse(spec.path("interval").asText("5m"), "interval"),
             spec.path("message").asText(null),
             suppression == null ? null : Durations.parse(suppression, "suppression.window"));
