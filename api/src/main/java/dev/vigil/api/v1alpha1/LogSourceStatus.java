@@ -3,6 +3,7 @@ package dev.vigil.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
 @JsonClassDescription("What the operator provisioned and how ingestion is doing.")
@@ -30,8 +31,32 @@ public class LogSourceStatus extends VigilStatus {
   public String lastScaleDecision;
 
   @JsonPropertyDescription(
-      "Per-account results with aws.allOrganizationAccounts (the member accounts provisioned).")
-  public List<AccountResult> accounts;
+      "With aws.allOrganizationAccounts: how many member accounts are provisioned, and the ones"
+          + " that are not (at most 20 listed; each change of an account is also an Event"
+          + " AccountNotReady/AccountReady). A bounded summary: it does not grow with the"
+          + " organization.")
+  public MemberAccounts memberAccounts;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class MemberAccounts {
+    /** How many accounts are listed by name in {@link #notReady} at most. */
+    public static final int LISTED = 20;
+
+    @JsonPropertyDescription(
+        "Member accounts the LogSource covers (the organization's active ones,"
+            + " less excludedAccounts).")
+    public int total;
+
+    @JsonPropertyDescription("Accounts where every piece is in place.")
+    public int ready;
+
+    @Size(max = LISTED)
+    @JsonPropertyDescription("Accounts that are not ready, with why (the first 20 by account id).")
+    public List<AccountResult> notReady;
+
+    @JsonPropertyDescription("Accounts not ready beyond those listed in notReady.")
+    public Integer notReadyNotListed;
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class AccountResult {

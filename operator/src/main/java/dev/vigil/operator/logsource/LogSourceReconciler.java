@@ -64,6 +64,11 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   private final MeterRegistry metrics;
   private final OperatorConfig config;
   private final StatusUpdates statusUpdates;
+
+  /** Items named in a condition message at most (accounts, log groups): messages stay short. */
+  private static final int MESSAGE_ITEMS = 10;
+
+  private final AccountTransitions accountTransitions = new AccountTransitions();
   private final KubeEvents events;
   private final DriftRepairs drift;
   private final Conditions conditions;
@@ -228,14 +233,23 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
         all
             ? result.subscribed().size() + " log groups subscribed"
             : "not subscribed (AWS allows 2 subscription filters per group): "
-                + String.join("; ", result.skipped()),
+                + MemberAccounts.joinCapped(result.skipped(), MESSAGE_ITEMS),
         generation);
   }
 
   /** allOrganizationAccounts: the account pieces in every member account, one result each. */
   private void organization(LogSource source, LogSourceStatus status, Long generation) {
     MemberAccounts.Rollout rollout = members.apply(source, organizationClients(source.getSpec()));
-    status.accounts = rollout.accounts();
+    status.memberAccounts = MemberAccounts.summary(rollout.accounts());
+    AccountTransitions.Changes changes =
+        accountTransitions.pass(source.getMetadata().getUid(), rollout.accounts());
+    for (var account : changes.notReady()) {
+      events.warning(
+          source, "AccountNotReady", "account " + account.accountId + ": " + account.message);
+    }
+    for (String account : changes.recovered()) {
+      events.normal(source, "AccountReady", "account " + account + ": provisioned");
+    }
     List<String> failed = rollout.failed();
     conditions.set(
         status.conditions,
@@ -248,7 +262,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
                 + " of "
                 + rollout.accounts().size()
                 + " member accounts failed: "
-                + String.join("; ", failed),
+                + MemberAccounts.joinCapped(failed, MESSAGE_ITEMS),
         generation);
     subscriptions(status, rollout.subscriptions(), generation);
   }
@@ -381,6 +395,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
 
   @Override
   public DeleteControl cleanup(LogSource source, Context<LogSource> context) {
+    accountTransitions.forget(source.getMetadata().getUid());
     try {
       return ExternalCleanup.apply(
           source.getSpec().deletionPolicy,

@@ -2,6 +2,7 @@ package dev.vigil.operator.logsource;
 
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
+import dev.vigil.api.v1alpha1.LogSourceStatus;
 import dev.vigil.api.v1alpha1.LogSourceStatus.AccountResult;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.operator.common.InvalidSpecException;
@@ -96,6 +97,27 @@ final class MemberAccounts {
     boolean cloudwatch = source.getSpec().logType == LogTypeName.cloudwatch;
     return new Rollout(
         results, cloudwatch ? new LogGroupSubscriptions.Result(subscribed, skipped) : null, failed);
+  }
+
+  /** The bounded summary of a pass for the status: counts and the first not-ready accounts. */
+  static LogSourceStatus.MemberAccounts summary(List<AccountResult> results) {
+    LogSourceStatus.MemberAccounts summary = new LogSourceStatus.MemberAccounts();
+    summary.total = results.size();
+    List<AccountResult> notReady = results.stream().filter(r -> !r.ready).toList();
+    summary.ready = summary.total - notReady.size();
+    int listed = LogSourceStatus.MemberAccounts.LISTED;
+    summary.notReady =
+        notReady.isEmpty()
+            ? null
+            : List.copyOf(notReady.subList(0, Math.min(listed, notReady.size())));
+    summary.notReadyNotListed = notReady.size() > listed ? notReady.size() - listed : null;
+    return summary;
+  }
+
+  /** The first {@code shown} items joined by "; ", and how many more there are. */
+  static String joinCapped(List<String> items, int shown) {
+    String joined = String.join("; ", items.subList(0, Math.min(shown, items.size())));
+    return items.size() > shown ? joined + "; and " + (items.size() - shown) + " more" : joined;
   }
 
   /** Removes the account pieces everywhere; throws on the first account that fails. */
