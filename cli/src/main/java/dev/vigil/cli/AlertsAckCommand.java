@@ -24,10 +24,10 @@ import picocli.CommandLine.Parameters;
     name = "ack",
     mixinStandardHelpOptions = true,
     description = {
-      "Acknowledge alerts by id: each ACTIVE one is added to its DetectionRule's acknowledge",
-      "annotation (as vigil ack does) and the operator's next run moves it to ACKNOWLEDGED.",
-      "Needs OpenSearch (to find the rules) and Kubernetes (to annotate them). Exit 5, changing",
-      "nothing, when an id is not an alert or its rule no longer exists."
+      "Acknowledge alerts by id: each ACTIVE one is added to its DetectionRule's acknowledge"
+          + " annotation (as vigil ack does) and the operator's next run moves it to ACKNOWLEDGED."
+          + " Needs OpenSearch (to find the rules) and Kubernetes (to annotate them). Exit 5, changing"
+          + " nothing, when an id is not an alert or its rule no longer exists."
     })
 final class AlertsAckCommand implements Callable<Integer> {
   @Mixin OpenSearchOptions openSearch;

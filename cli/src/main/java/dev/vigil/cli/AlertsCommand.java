@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
     name = "alerts",
     mixinStandardHelpOptions = true,
     description = {
-      "List, show and acknowledge the alerts in vigil-alerts. Reads OpenSearch directly (--opensearch,",
-      "your own credentials); acknowledging goes through the alert's DetectionRule, as vigil ack does.",
+      "List, show and acknowledge the alerts in vigil-alerts. Reads OpenSearch directly"
+          + " (--opensearch, your own credentials); acknowledging goes through the alert's"
+          + " DetectionRule, as vigil ack does.",
       "There is no close: the engine completes an alert when its condition clears (docs/cli.md)."
     },
     subcommands = {AlertsListCommand.class, AlertsShowCommand.class, AlertsAckCommand.class})

@@ -133,6 +133,9 @@ final class AlertsIndex {
   }
 
   private static String describe(IOException e) {
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused (is the port-forward running?)";
+    }
     String message = e.getMessage();
     return message == null ? e.getClass().getSimpleName() : message;
   }

@@ -48,7 +48,7 @@ final class AlertsListCommand implements Callable<Integer> {
 
   @Option(
       names = "--open",
-      description = "Only alerts still open (ACTIVE, ACKNOWLEDGED), as --state does.")
+      description = "Only alerts still open: adds ACTIVE and ACKNOWLEDGED to --state.")
   boolean open;
 
   @Option(
@@ -71,8 +71,10 @@ final class AlertsListCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "ACCOUNT_ID",
       description = {
-        "Alerts whose key holds this " + AlertQuery.ACCOUNT_FIELD + ": alerts of rules that group",
-        "or suppress by account. Alerts of other rules name no account and are left out."
+        "Alerts whose key holds this "
+            + AlertQuery.ACCOUNT_FIELD
+            + ": alerts of rules that group"
+            + " or suppress by account. Alerts of other rules name no account and are left out."
       })
   List<String> accounts = new ArrayList<>();
 

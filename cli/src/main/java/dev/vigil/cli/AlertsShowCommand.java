@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
     name = "show",
     mixinStandardHelpOptions = true,
     description = {
-      "One alert: rule, state and times, key, ATT&CK tactics and techniques, message and the ids",
-      "of its matching documents (at most "
+      "One alert: rule, state and times, key, ATT&CK tactics and techniques, message and the ids"
+          + " of its matching documents (at most "
           + Alert.MAX_DOCUMENT_IDS
           + "). Exit 5 when no alert has the id."
     })

@@ -38,8 +38,11 @@ final class OpenSearchOptions {
       paramLabel = "USER",
       defaultValue = "${env:" + USER_ENV + "}",
       description = {
-        "Basic-auth user (default: $" + USER_ENV + "); the password is read from $" + PASSWORD_ENV,
-        "or --opensearch-password-file. Without a user, no authentication."
+        "Basic-auth user (default: $"
+            + USER_ENV
+            + "); the password is read from $"
+            + PASSWORD_ENV
+            + " or --opensearch-password-file. Without a user, no authentication."
       })
   String user;
 

@@ -288,7 +288,9 @@ class AlertsCommandIT {
     int exit =
         cli.execute("alerts", "list", "--opensearch", "http://127.0.0.1:" + FreePorts.next());
     assertThat(exit).as(output.toString()).isEqualTo(ExitCodes.UNREACHABLE);
-    assertThat(output.toString()).contains("cannot reach OpenSearch at http://127.0.0.1:");
+    assertThat(output.toString())
+        .contains("cannot reach OpenSearch at http://127.0.0.1:")
+        .contains("connection refused");
   }
 
   private static AlertRule rule(String namespace, String name, int severity, List<Attack> mitre) {
