@@ -1,10 +1,12 @@
 package dev.vigil.cli;
 
+import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.core.alerts.Alert;
 import dev.vigil.core.alerts.AlertState;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,7 +46,7 @@ final class AlertsAckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Map<String, Alert> alerts;
     try {
-      alerts = new AlertsIndex(openSearch).get(List.copyOf(new java.util.LinkedHashSet<>(ids)));
+      alerts = new AlertsIndex(openSearch).get(List.copyOf(new LinkedHashSet<>(ids)));
     } catch (AlertsIndex.UnreachableException e) {
       err.println(e.getMessage());
       return ExitCodes.UNREACHABLE;
@@ -69,11 +71,7 @@ final class AlertsAckCommand implements Callable<Integer> {
     try (KubernetesClient client = kube.client()) {
       for (String rule : byRule.keySet()) {
         String[] parts = rule.split("/", 2);
-        if (client
-                .resources(dev.vigil.api.v1alpha1.DetectionRule.class)
-                .inNamespace(parts[0])
-                .withName(parts[1])
-                .get()
+        if (client.resources(DetectionRule.class).inNamespace(parts[0]).withName(parts[1]).get()
             == null) {
           err.println(
               "DetectionRule "

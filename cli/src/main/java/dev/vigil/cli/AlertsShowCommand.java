@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.core.alerts.Alert;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -79,7 +80,7 @@ final class AlertsShowCommand implements Callable<Integer> {
     line(out, "Count", String.valueOf(alert.count));
     if (alert.threat != null) {
       line(out, "Tactics", String.join(", ", alert.threat.tactic.id));
-      List<String> techniques = new java.util.ArrayList<>(alert.threat.technique.id);
+      List<String> techniques = new ArrayList<>(alert.threat.technique.id);
       if (alert.threat.technique.subtechnique != null) {
         techniques.addAll(alert.threat.technique.subtechnique.id);
       }
