@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -7,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,49 +57,65 @@ final class AcknowledgeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (KubernetesClient client = kube.client()) {
       String namespace = kube.namespace(client);
-      var resource = client.resources(DetectionRule.class).inNamespace(namespace).withName(rule);
-      for (int attempt = 1; ; attempt++) {
-        DetectionRule current = resource.get();
-        if (current == null) {
-          err.println("DetectionRule " + namespace + "/" + rule + " not found");
-          return ExitCodes.NOT_FOUND;
-        }
-        Map<String, String> annotations = current.getMetadata().getAnnotations();
-        Set<String> ids = ids(annotations == null ? null : annotations.get(key()));
-        int before = ids.size();
-        ids.addAll(alertIds);
-        // The resourceVersion makes the patch fail if someone else changed the rule meanwhile, so
-        // no id another user added is lost; then read again and retry.
-        String patch =
-            new ObjectMapper()
-                .writeValueAsString(
-                    Map.of(
-                        "metadata",
-                        Map.of(
-                            "resourceVersion",
-                            current.getMetadata().getResourceVersion(),
-                            "annotations",
-                            Map.of(key(), String.join(",", ids)))));
-        try {
-          resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-        } catch (KubernetesClientException e) {
-          if (e.getCode() == 409 && attempt < ATTEMPTS) {
-            continue;
-          }
-          throw e;
-        }
-        out.println(
-            "DetectionRule "
-                + namespace
-                + "/"
-                + rule
-                + ": "
-                + (ids.size() - before)
-                + " alert id(s) added, "
-                + ids.size()
-                + " to acknowledge; the next run moves those ACTIVE alerts to ACKNOWLEDGED");
-        return 0;
+      Added added = add(client, namespace, rule, alertIds);
+      if (added == null) {
+        err.println("DetectionRule " + namespace + "/" + rule + " not found");
+        return ExitCodes.NOT_FOUND;
       }
+      out.println("DetectionRule " + namespace + "/" + rule + ": " + added);
+      return ExitCodes.OK;
+    }
+  }
+
+  /** What {@link #add} changed: ids new to the annotation, and how many it holds now. */
+  record Added(int added, int total) {
+    @Override
+    public String toString() {
+      return added
+          + " alert id(s) added, "
+          + total
+          + " to acknowledge; the next run moves those ACTIVE alerts to ACKNOWLEDGED";
+    }
+  }
+
+  /**
+   * Adds alert ids to the rule's acknowledge annotation (also used by {@code vigil alerts ack});
+   * null when the rule does not exist.
+   */
+  static Added add(
+      KubernetesClient client, String namespace, String rule, Collection<String> alertIds)
+      throws JsonProcessingException {
+    var resource = client.resources(DetectionRule.class).inNamespace(namespace).withName(rule);
+    for (int attempt = 1; ; attempt++) {
+      DetectionRule current = resource.get();
+      if (current == null) {
+        return null;
+      }
+      Map<String, String> annotations = current.getMetadata().getAnnotations();
+      Set<String> ids = ids(annotations == null ? null : annotations.get(key()));
+      int before = ids.size();
+      ids.addAll(alertIds);
+      // The resourceVersion makes the patch fail if someone else changed the rule meanwhile, so
+      // no id another user added is lost; then read again and retry.
+      String patch =
+          new ObjectMapper()
+              .writeValueAsString(
+                  Map.of(
+                      "metadata",
+                      Map.of(
+                          "resourceVersion",
+                          current.getMetadata().getResourceVersion(),
+                          "annotations",
+                          Map.of(key(), String.join(",", ids)))));
+      try {
+        resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409 && attempt < ATTEMPTS) {
+          continue;
+        }
+        throw e;
+      }
+      return new Added(ids.size() - before, ids.size());
     }
   }
 

@@ -17,7 +17,10 @@ final class ExitCodes {
   /** The command line is wrong (picocli's usage error). */
   static final int USAGE = CommandLine.ExitCode.USAGE;
 
-  /** The Kubernetes API server could not be reached or refused the request. */
+  /**
+   * The Kubernetes API server (or, for {@code alerts}, OpenSearch) could not be reached or refused
+   * the request.
+   */
   static final int UNREACHABLE = 3;
 
   /** Waited for the operator's answer and got none in time. */
@@ -30,9 +33,10 @@ final class ExitCodes {
   static final int ERROR = 6;
 
   static final String HELP_LINE_1 =
-      "Exit codes: 0 OK, 1 not OK (not Ready, test failed, invalid), 2 usage error, 3 Kubernetes";
+      "Exit codes: 0 OK, 1 not OK (not Ready, test failed, invalid), 2 usage error, 3 Kubernetes (or";
   static final String HELP_LINE_2 =
-      "unreachable or refused, 4 timed out waiting for the operator, 5 not found or unreadable, 6 error.";
+      "OpenSearch) unreachable or refused, 4 timed out waiting for the operator, 5 not found or"
+          + " unreadable, 6 error.";
 
   private ExitCodes() {}
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       RestoreCommand.class,
       AcknowledgeCommand.class,
+      AlertsCommand.class,
       DashboardsCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
@@ -39,6 +40,7 @@ public final class VigilCommand implements Runnable {
   static CommandLine commandLine() {
     CommandLine line = new CommandLine(new VigilCommand());
     line.setExitCodeExceptionMapper(ExitCodes::of);
+    line.setCaseInsensitiveEnumValuesAllowed(true); // e.g. alerts list --state active
     line.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
     return line;
   }

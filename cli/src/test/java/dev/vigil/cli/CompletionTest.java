@@ -28,6 +28,8 @@ class CompletionTest {
     assertThat(complete(file, "vigil", "sta")).isEqualTo("status");
     assertThat(complete(file, "vigil", "status", "--out")).isEqualTo("--output");
     assertThat(complete(file, "vigil", "gen")).isEqualTo("generate-completion");
+    assertThat(complete(file, "vigil", "alerts", "sh")).isEqualTo("show");
+    assertThat(complete(file, "vigil", "alerts", "list", "--acc")).isEqualTo("--account");
   }
 
   /** What bash offers for the last word of {@code words}, one candidate per line. */
