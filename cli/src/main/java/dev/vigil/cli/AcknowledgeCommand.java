@@ -85,6 +85,20 @@ final class AcknowledgeCommand implements Callable<Integer> {
   static Added add(
       KubernetesClient client, String namespace, String rule, Collection<String> alertIds)
       throws JsonProcessingException {
+    return add(client, namespace, rule, DetectionRule.ACKNOWLEDGE_ANNOTATION, alertIds);
+  }
+
+  /**
+   * Adds alert ids to one of the rule's alert-id annotations (acknowledge, close), keeping those
+   * there; null when the rule does not exist.
+   */
+  static Added add(
+      KubernetesClient client,
+      String namespace,
+      String rule,
+      String annotation,
+      Collection<String> alertIds)
+      throws JsonProcessingException {
     var resource = client.resources(DetectionRule.class).inNamespace(namespace).withName(rule);
     for (int attempt = 1; ; attempt++) {
       DetectionRule current = resource.get();
@@ -92,7 +106,7 @@ final class AcknowledgeCommand implements Callable<Integer> {
         return null;
       }
       Map<String, String> annotations = current.getMetadata().getAnnotations();
-      Set<String> ids = ids(annotations == null ? null : annotations.get(key()));
+      Set<String> ids = ids(annotations == null ? null : annotations.get(annotation));
       int before = ids.size();
       ids.addAll(alertIds);
       // The resourceVersion makes the patch fail if someone else changed the rule meanwhile, so
@@ -106,7 +120,7 @@ final class AcknowledgeCommand implements Callable<Integer> {
                           "resourceVersion",
                           current.getMetadata().getResourceVersion(),
                           "annotations",
-                          Map.of(key(), String.join(",", ids)))));
+                          Map.of(annotation, String.join(",", ids)))));
       try {
         resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       } catch (KubernetesClientException e) {
@@ -117,10 +131,6 @@ final class AcknowledgeCommand implements Callable<Integer> {
       }
       return new Added(ids.size() - before, ids.size());
     }
-  }
-
-  private static String key() {
-    return DetectionRule.ACKNOWLEDGE_ANNOTATION;
   }
 
   /**

@@ -12,12 +12,16 @@ import picocli.CommandLine.Command;
     name = "alerts",
     mixinStandardHelpOptions = true,
     description = {
-      "List, show and acknowledge the alerts in vigil-alerts. Reads OpenSearch directly"
-          + " (--opensearch, your own credentials); acknowledging goes through the alert's"
-          + " DetectionRule, as vigil ack does.",
-      "There is no close: the engine completes an alert when its condition clears (docs/cli.md)."
+      "List, show, acknowledge and close the alerts in vigil-alerts. Reads OpenSearch directly"
+          + " (--opensearch, your own credentials); acknowledging and closing go through the"
+          + " alert's DetectionRule (as vigil ack does), and the operator's next run applies them."
     },
-    subcommands = {AlertsListCommand.class, AlertsShowCommand.class, AlertsAckCommand.class})
+    subcommands = {
+      AlertsListCommand.class,
+      AlertsShowCommand.class,
+      AlertsAckCommand.class,
+      AlertsCloseCommand.class
+    })
 final class AlertsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -187,7 +187,7 @@ class AlertsCommandIT {
    * engine's lifecycle, acknowledges the alert; an alert not ACTIVE is not sent.
    */
   @Test
-  void ackAnnotatesTheAlertsRuleSoTheEnginesNextRunAcknowledgesIt(KubeApiServer kube)
+  void ackAndCloseAnnotateTheAlertsRuleSoTheEnginesNextRunAppliesThem(KubeApiServer kube)
       throws Exception {
     AlertRule rule = rule("alerts-ack", "root-login", 1, List.of());
     List<Trigger> firing =
@@ -271,6 +271,39 @@ class AlertsCommandIT {
                   .get(DetectionRule.ACKNOWLEDGE_ANNOTATION))
           .as("nothing acknowledged when one id is unknown")
           .isEqualTo(annotation);
+
+      // close: the acknowledged alert, through the rule's close annotation and the engine's run.
+      Result closed =
+          run("alerts", "close", ids.get(0), "--kubeconfig", kube.kubeconfig().toString());
+      assertThat(closed.exit()).as(closed.output()).isZero();
+      String closeAnnotation =
+          client
+              .resources(DetectionRule.class)
+              .inNamespace("alerts-ack")
+              .withName("root-login")
+              .get()
+              .getMetadata()
+              .getAnnotations()
+              .get(DetectionRule.CLOSE_ANNOTATION);
+      write(
+          AlertLifecycle.afterRun(
+              rule,
+              T0.plusSeconds(600),
+              firing,
+              alerts(ids),
+              new AlertLifecycle.Requests(Set.of(), AcknowledgeCommand.ids(closeAnnotation))));
+      JsonNode first = JSON.readTree(run("alerts", "show", ids.get(0), "-o", "json").output());
+      assertThat(first.path("state").asText()).isEqualTo("COMPLETED");
+      assertThat(first.path("closedTime").asText()).isNotEmpty();
+      assertThat(
+              JSON.readTree(run("alerts", "show", ids.get(1), "-o", "json").output())
+                  .path("state")
+                  .asText())
+          .as("the other alert of the rule stays open")
+          .isEqualTo("ACTIVE");
+      Result closedAgain =
+          run("alerts", "close", ids.get(0), "--kubeconfig", kube.kubeconfig().toString());
+      assertThat(closedAgain.output()).contains(ids.get(0) + ": COMPLETED, nothing to close");
     }
   }
 

@@ -34,4 +34,10 @@ public class DetectionRule extends CustomResource<DetectionRuleSpec, DetectionRu
    * ack}): the built-in engine's next run moves those ACTIVE alerts to ACKNOWLEDGED.
    */
   public static final String ACKNOWLEDGE_ANNOTATION = Groups.SIEM + "/acknowledge";
+
+  /**
+   * Alert ids to close, comma- or space-separated ({@code vigil alerts close}): the built-in
+   * engine's next run moves those open alerts to COMPLETED with a {@code closedTime}.
+   */
+  public static final String CLOSE_ANNOTATION = Groups.SIEM + "/close";
 }

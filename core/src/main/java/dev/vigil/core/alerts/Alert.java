@@ -37,6 +37,9 @@ public final class Alert {
   public String endTime;
   public String acknowledgedTime;
 
+  /** When an analyst closed it ({@code vigil alerts close}); null when its condition cleared. */
+  public String closedTime;
+
   /**
    * When the rule's channels were told (by the operator's engine); null for an alert the stream
    * raised that the engine has not sent yet.

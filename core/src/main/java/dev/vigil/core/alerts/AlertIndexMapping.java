@@ -37,6 +37,7 @@ public final class AlertIndexMapping {
             "lastSeenTime",
             "endTime",
             "acknowledgedTime",
+            "closedTime",
             "notifiedTime")) {
       properties.putObject(date).put("type", "date");
     }

@@ -21,6 +21,9 @@ import java.util.TreeMap;
  *       writer's {@code create} fails with 409 and nothing new is raised: that is the suppression;
  *   <li>an open alert whose key no longer fires is COMPLETED;
  *   <li>ids listed for acknowledgement move from ACTIVE to ACKNOWLEDGED;
+ *   <li>ids an analyst closed move from any open state to COMPLETED with {@code closedTime}; while
+ *       the same burst goes on (same first event) it stays closed — its deterministic id exists, so
+ *       the writer's {@code create} is refused — and a new burst raises a new alert;
  *   <li>a failed run raises (or keeps) one ERROR alert, COMPLETED by the next good run.
  * </ul>
  */
@@ -32,12 +35,28 @@ public final class AlertLifecycle {
 
   private AlertLifecycle() {}
 
+  /** What analysts asked for by alert id: acknowledge (ACTIVE only) and close (any open state). */
+  public record Requests(Set<String> acknowledge, Set<String> close) {
+    public static final Requests NONE = new Requests(Set.of(), Set.of());
+
+    public Requests {
+      acknowledge = Set.copyOf(acknowledge);
+      close = Set.copyOf(close);
+    }
+  }
+
   public static Plan afterRun(
       AlertRule rule,
       Instant now,
       List<Trigger> triggers,
       List<Alert> open,
       Set<String> acknowledge) {
+    return afterRun(rule, now, triggers, open, new Requests(acknowledge, Set.of()));
+  }
+
+  public static Plan afterRun(
+      AlertRule rule, Instant now, List<Trigger> triggers, List<Alert> open, Requests requests) {
+    Set<String> acknowledge = requests.acknowledge();
     String at = time(now);
     List<Alert> create = new ArrayList<>();
     List<Alert> update = new ArrayList<>();
@@ -46,6 +65,10 @@ public final class AlertLifecycle {
       Alert existing = findOpen(open, trigger.key());
       if (existing != null) {
         seen.add(existing);
+        if (closeIfAsked(existing, requests.close(), at)) {
+          update.add(existing);
+          continue;
+        }
         existing.lastSeenTime = at;
         existing.count = trigger.count();
         existing.addDocumentIds(trigger.documentIds());
@@ -61,6 +84,7 @@ public final class AlertLifecycle {
       }
       if (alert.state == AlertState.ERROR || alert.state.isOpen()) {
         acknowledgeIfAsked(alert, acknowledge, at);
+        closeIfAsked(alert, requests.close(), at);
         alert.state = AlertState.COMPLETED;
         alert.endTime = at;
         update.add(alert);
@@ -71,11 +95,19 @@ public final class AlertLifecycle {
 
   public static Plan afterError(
       AlertRule rule, Instant now, String error, List<Alert> open, Set<String> acknowledge) {
+    return afterError(rule, now, error, open, new Requests(acknowledge, Set.of()));
+  }
+
+  public static Plan afterError(
+      AlertRule rule, Instant now, String error, List<Alert> open, Requests requests) {
+    Set<String> acknowledge = requests.acknowledge();
     String at = time(now);
     List<Alert> update = new ArrayList<>();
     Alert failing = null;
     for (Alert alert : open) {
-      if (alert.state == AlertState.ERROR) {
+      if (alert.state != AlertState.ERROR && closeIfAsked(alert, requests.close(), at)) {
+        update.add(alert);
+      } else if (alert.state == AlertState.ERROR) {
         failing = alert;
       } else if (acknowledgeIfAsked(alert, acknowledge, at)) {
         update.add(alert);
@@ -144,6 +176,16 @@ public final class AlertLifecycle {
     if (alert.state == AlertState.ACTIVE && acknowledge.contains(alert.id)) {
       alert.state = AlertState.ACKNOWLEDGED;
       alert.acknowledgedTime = at;
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean closeIfAsked(Alert alert, Set<String> close, String at) {
+    if (alert.state.isOpen() && close.contains(alert.id)) {
+      alert.state = AlertState.COMPLETED;
+      alert.closedTime = at;
+      alert.endTime = at;
       return true;
     }
     return false;

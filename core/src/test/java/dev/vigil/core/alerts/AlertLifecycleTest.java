@@ -169,6 +169,71 @@ class AlertLifecycleTest {
             });
   }
 
+  @Test
+  void anAlertAnAnalystClosedIsCompletedAndStaysClosedWhileItsBurstGoesOn() {
+    Alert alert =
+        AlertLifecycle.afterRun(RULE, T0, List.of(trigger("mallory", 25)), List.of(), Set.of())
+            .create()
+            .get(0);
+
+    var closed =
+        AlertLifecycle.afterRun(
+            RULE,
+            T0.plusSeconds(60),
+            List.of(trigger("mallory", 40)),
+            open(alert),
+            new AlertLifecycle.Requests(Set.of(), Set.of(alert.id)));
+    assertThat(closed.create()).isEmpty();
+    assertThat(closed.update())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.state).isEqualTo(AlertState.COMPLETED);
+              assertThat(a.closedTime).isEqualTo("2026-11-27T10:06:00Z");
+              assertThat(a.endTime).isEqualTo(a.closedTime);
+              assertThat(a.count).as("not updated by the run that closed it").isEqualTo(25);
+            });
+
+    // The next run no longer sees it open: the same burst asks to create the same id again,
+    // which the writer's create refuses (the suppression), so nothing is raised.
+    var next =
+        AlertLifecycle.afterRun(
+            RULE, T0.plusSeconds(120), List.of(trigger("mallory", 45)), List.of(), Set.of());
+    assertThat(next.create()).singleElement().satisfies(a -> assertThat(a.id).isEqualTo(alert.id));
+  }
+
+  @Test
+  void closingWorksOnAnAcknowledgedAlertDuringAFailedRunAndIgnoresUnknownIds() {
+    Alert alert =
+        AlertLifecycle.afterRun(RULE, T0, List.of(trigger("mallory", 25)), List.of(), Set.of())
+            .create()
+            .get(0);
+    alert.state = AlertState.ACKNOWLEDGED;
+
+    var failed =
+        AlertLifecycle.afterError(
+            RULE,
+            T0.plusSeconds(60),
+            "timeout",
+            open(alert),
+            new AlertLifecycle.Requests(Set.of(), Set.of(alert.id, "nope")));
+    assertThat(failed.update())
+        .singleElement()
+        .satisfies(a -> assertThat(a.state).isEqualTo(AlertState.COMPLETED));
+    assertThat(failed.create())
+        .singleElement()
+        .satisfies(a -> assertThat(a.state).isEqualTo(AlertState.ERROR));
+
+    var untouched =
+        AlertLifecycle.afterRun(
+            RULE,
+            T0.plusSeconds(60),
+            List.of(trigger("eve", 25)),
+            open(),
+            new AlertLifecycle.Requests(Set.of(), Set.of("nope")));
+    assertThat(untouched.update()).isEmpty();
+  }
+
   private static List<Alert> open(Alert... alerts) {
     return new ArrayList<>(List.of(alerts));
   }

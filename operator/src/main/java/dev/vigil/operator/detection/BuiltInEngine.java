@@ -60,11 +60,10 @@ public final class BuiltInEngine implements RuleRunner {
       List<Trigger> triggers =
           Triggers.evaluate(
               rule.compiled(), rule.alerts(), EngineSearch.postFiltered(rule.compiled(), response));
-      plan = AlertLifecycle.afterRun(rule.alerts(), now, triggers, open, rule.acknowledge());
+      plan = AlertLifecycle.afterRun(rule.alerts(), now, triggers, open, rule.requests());
       result = triggers.isEmpty() ? RunOutcome.NO_MATCH : RunOutcome.TRIGGERED;
     } catch (OpenSearchException e) {
-      plan =
-          AlertLifecycle.afterError(rule.alerts(), now, e.getMessage(), open, rule.acknowledge());
+      plan = AlertLifecycle.afterError(rule.alerts(), now, e.getMessage(), open, rule.requests());
       result = "Error: " + e.getMessage();
     }
     // Alerts the stream raised reach the channels through the first run that sees them open.

@@ -193,7 +193,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
             RuleSpecs.interval(rule),
             rest,
             RuleSpecs.channels(rule),
-            RuleSpecs.acknowledged(rule)));
+            RuleSpecs.requests(rule)));
     Optional<RunOutcome> outcome = scheduler.takeOutcome(key(rule));
     if (outcome.isEmpty()) {
       ready(

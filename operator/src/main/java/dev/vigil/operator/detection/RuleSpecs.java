@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec;
+import dev.vigil.core.alerts.AlertLifecycle;
 import dev.vigil.core.alerts.AlertRule;
 import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
@@ -110,8 +111,18 @@ public final class RuleSpecs {
 
   /** Alert ids in the acknowledge annotation (comma- or space-separated). */
   public static Set<String> acknowledged(DetectionRule rule) {
+    return alertIds(rule, DetectionRule.ACKNOWLEDGE_ANNOTATION);
+  }
+
+  /** What analysts asked of the rule's alerts: the acknowledge and close annotations. */
+  public static AlertLifecycle.Requests requests(DetectionRule rule) {
+    return new AlertLifecycle.Requests(
+        acknowledged(rule), alertIds(rule, DetectionRule.CLOSE_ANNOTATION));
+  }
+
+  private static Set<String> alertIds(DetectionRule rule, String annotation) {
     var annotations = rule.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(ScheduledRule.ACKNOWLEDGE);
+    String value = annotations == null ? null : annotations.get(annotation);
     if (value == null || value.isBlank()) {
       return Set.of();
     }

@@ -36,6 +36,11 @@ class RuleSpecsTest {
     assertThat(RuleSpecs.acknowledged(rule)).isEmpty();
     rule.getMetadata().setAnnotations(Map.of(ScheduledRule.ACKNOWLEDGE, " a1, b2  c3,"));
     assertThat(RuleSpecs.acknowledged(rule)).containsExactlyInAnyOrder("a1", "b2", "c3");
+    rule.getMetadata()
+        .setAnnotations(
+            Map.of(ScheduledRule.ACKNOWLEDGE, "a1", DetectionRule.CLOSE_ANNOTATION, "c3 d4"));
+    assertThat(RuleSpecs.requests(rule).acknowledge()).containsExactly("a1");
+    assertThat(RuleSpecs.requests(rule).close()).containsExactlyInAnyOrder("c3", "d4");
   }
 
   @Test
