@@ -293,6 +293,56 @@ class DetectionEngineIT {
     awaitRule("s3-denied", r -> "Triggered".equals(r.getStatus().lastResult));
     assertThat(alerts("s3-denied")).hasSize(1);
     assertThat(hookBodies.stream().filter(b -> b.contains("s3-denied")).count()).isEqualTo(1);
+
+    // A new burst raises a new alert; an analyst closes it while it still fires (vigil alerts
+    // close writes this annotation).
+    Instant later = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(20);
+    List<JsonNode> newBurst = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      newBurst.add(
+          cloudTrail(
+              "GetObject", "s3.amazonaws.com", MALLORY, "AccessDenied", later.plusSeconds(i % 15)));
+    }
+    indexAll(newBurst);
+    JsonNode second =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    alerts("s3-denied").stream()
+                        .filter(a -> a.path("state").asText().equals("ACTIVE"))
+                        .findFirst()
+                        .orElse(null),
+                a -> a != null);
+    String secondId = second.path("id").asText();
+    assertThat(secondId).isNotEqualTo(alertId);
+    client
+        .resources(DetectionRule.class)
+        .inNamespace(namespace)
+        .withName("s3-denied")
+        .edit(
+            r -> {
+              r.getMetadata().getAnnotations().put(DetectionRule.CLOSE_ANNOTATION, secondId);
+              return r;
+            });
+    JsonNode closed =
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    alerts("s3-denied").stream()
+                        .filter(a -> a.path("id").asText().equals(secondId))
+                        .findFirst()
+                        .orElse(null),
+                a -> a != null && a.path("state").asText().equals("COMPLETED"));
+    assertThat(closed.path("closedTime").asText()).isNotEmpty();
+    // Its burst still fires (Triggered), yet nothing is open: closed, not re-raised.
+    awaitRule(
+        "s3-denied",
+        r ->
+            "Triggered".equals(r.getStatus().lastResult)
+                && Integer.valueOf(0).equals(r.getStatus().activeAlerts));
+    assertThat(alerts("s3-denied")).hasSize(2);
   }
 
   @Test
