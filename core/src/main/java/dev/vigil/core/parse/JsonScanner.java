@@ -280,6 +280,17 @@ public final class JsonScanner {
         : text(from, to);
   }
 
+  /**
+   * The index in {@code names} of the string {@code [from, to)} (quotes included) scanned last, or
+   * -1: plain ASCII is looked up by its raw bytes, anything else decoded first.
+   */
+  public int lastStringIn(Names names, long from, long to) throws IOException {
+    int start = (int) (from - base) + 1;
+    return plainString
+        ? names.find(buf, start, start + (int) (to - from) - 2)
+        : names.find(text(from, to));
+  }
+
   /** Skips the value at hand, checking it. */
   public void skipValue() throws IOException {
     skipValue(0);
@@ -362,7 +373,11 @@ public final class JsonScanner {
 
   private void literal(String word) throws IOException {
     for (int i = 0; i < word.length(); i++) {
-      if (next("inside '" + word + "'") != word.charAt(i)) {
+      int c = nextOrEnd();
+      if (c < 0) {
+        throw malformed("the input ends inside '" + word + "'"); // the message only when thrown
+      }
+      if (c != word.charAt(i)) {
         pos--;
         throw unexpected("'" + word + "'");
       }

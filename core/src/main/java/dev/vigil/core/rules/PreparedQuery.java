@@ -138,7 +138,7 @@ public abstract class PreparedQuery {
         List<String> values = new ArrayList<>();
         e.getValue().forEach(v -> values.add(v.asText()));
         if (isExact(type)) {
-          return new ExactSet(id(field, type), type.ignoreAbove(), new LinkedHashSet<>(values));
+          return exact(field, type, type.ignoreAbove(), new LinkedHashSet<>(values));
         }
         List<PreparedQuery> each = new ArrayList<>();
         values.forEach(v -> each.add(guarded(() -> value("term", field, v, false))));
@@ -162,30 +162,30 @@ public abstract class PreparedQuery {
 
     private PreparedQuery value(String kind, String field, String value, boolean ci) {
       FieldType type = types.type(field);
-      int id = id(field, type);
       switch (type.kind()) {
         case TEXT -> {
-          return new TextMatch(id, kind, field, value, ci);
+          return new TextMatch(id(field, type), kind, field, value, ci);
         }
         case NUMBER -> {
           requireKind(kind, field);
-          return new NumberEquals(id, QueryEvaluator.number(value, field));
+          return new NumberEquals(id(field, type), QueryEvaluator.number(value, field));
         }
         case BOOLEAN -> {
           requireKind(kind, field);
-          return new ExactSet(id, Integer.MAX_VALUE, Set.of(value.toLowerCase(Locale.ROOT)));
+          return exact(field, type, Integer.MAX_VALUE, Set.of(value.toLowerCase(Locale.ROOT)));
         }
         case IP -> {
           requireKind(kind, field);
-          return new IpMatch(id, value);
+          return new IpMatch(id(field, type), value);
         }
         case DATE, OBJECT, OTHER -> throw QueryEvaluator.unsupportedFieldType(kind, field, type);
         default -> {
           boolean equality = kind.equals("term") || kind.startsWith("match");
           if (equality && !ci) {
-            return new ExactSet(id, type.ignoreAbove(), Set.of(value));
+            return exact(field, type, type.ignoreAbove(), Set.of(value));
           }
-          return new StringMatch(id, type.ignoreAbove(), StringTest.of(kind, field, value, ci));
+          return new StringMatch(
+              id(field, type), type.ignoreAbove(), StringTest.of(kind, field, value, ci));
         }
       }
     }
@@ -258,8 +258,17 @@ public abstract class PreparedQuery {
     }
 
     private int id(String field, FieldType type) {
-      boolean descend = type.kind() == Kind.FLAT_OBJECT || type.kind() == Kind.FLAT_SUBPATH;
-      return fields.id(field, descend);
+      return fields.id(field, descends(type));
+    }
+
+    /** A test for exact values: the reader gives it the constants' own instances. */
+    private ExactSet exact(String field, FieldType type, int ignoreAbove, Set<String> values) {
+      return new ExactSet(
+          fields.exactId(field, descends(type)), ignoreAbove, fields.constants(values));
+    }
+
+    private static boolean descends(FieldType type) {
+      return type.kind() == Kind.FLAT_OBJECT || type.kind() == Kind.FLAT_SUBPATH;
     }
 
     /** Whether a term compares the field's leaves as exact strings (keyword, flat_object). */
@@ -436,7 +445,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         if (text.length() <= ignoreAbove && values.contains(text)) {
           return true;
         }
@@ -464,7 +474,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         if (text.length() <= ignoreAbove && test.matches(text)) {
           return true;
         }
@@ -501,7 +512,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         List<String> tokens = QueryEvaluator.tokens(text);
         boolean hit =
             switch (kind) {
@@ -534,7 +546,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         java.math.BigDecimal n = QueryEvaluator.numberOrNull(text);
         if (n != null && n.compareTo(wanted) == 0) {
           return true;
@@ -555,7 +568,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         if (QueryEvaluator.Cidr.contains(spec, text)) {
           return true;
         }
@@ -575,7 +589,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         if (text.length() <= ignoreAbove) {
           return true;
         }

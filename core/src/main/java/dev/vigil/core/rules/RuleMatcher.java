@@ -6,6 +6,7 @@ import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.core.rules.PreparedQuery.Requirement;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,7 +27,10 @@ public final class RuleMatcher {
   private final FieldReader fields = new FieldReader();
   private final PreparedQuery[] queries;
   private final PreparedQuery[] postFilters;
-  private final Map<Integer, Map<String, int[]>> index = new HashMap<>();
+  // The index: per indexed field (its id), the rules under each value, by the value's constant
+  // index (what the reader found it equal to while reading, by its raw bytes).
+  private final int[] indexFields;
+  private final int[][][] indexRules;
   private final int[] unindexed;
 
   public RuleMatcher(List<CompiledRule> rules, FieldTypes types) {
@@ -79,13 +83,18 @@ public final class RuleMatcher {
                 }
               });
     }
-    building.forEach(
-        (field, byValue) -> {
-          Map<String, int[]> compact = new HashMap<>();
-          byValue.forEach(
-              (v, list) -> compact.put(v, list.stream().mapToInt(Integer::intValue).toArray()));
-          index.put(field, compact);
-        });
+    indexFields = building.keySet().stream().mapToInt(Integer::intValue).toArray();
+    indexRules = new int[indexFields.length][][];
+    for (int i = 0; i < indexFields.length; i++) {
+      int[][] byCode = new int[fields.constantCount()][];
+      building
+          .get(indexFields[i])
+          .forEach(
+              (v, list) ->
+                  byCode[fields.constantIndex(v)] =
+                      list.stream().mapToInt(Integer::intValue).toArray());
+      indexRules[i] = byCode;
+    }
     unindexed = always.stream().mapToInt(Integer::intValue).toArray();
   }
 
@@ -129,7 +138,7 @@ public final class RuleMatcher {
 
   /** The field paths rules are indexed by. */
   public List<String> indexedFields() {
-    return index.keySet().stream().sorted().map(fields::path).toList();
+    return Arrays.stream(indexFields).sorted().mapToObj(fields::path).toList();
   }
 
   /** Reads the values the rules need from the JSON document {@code source[0, length)}. */
@@ -169,10 +178,11 @@ public final class RuleMatcher {
     for (int rule : unindexed) {
       out.set(rule);
     }
-    for (Map.Entry<Integer, Map<String, int[]>> e : index.entrySet()) {
-      Map<String, int[]> byValue = e.getValue();
-      for (String value : doc.of(e.getKey())) {
-        int[] rules = byValue.get(value);
+    for (int i = 0; i < indexFields.length; i++) {
+      int[][] byCode = indexRules[i];
+      for (int v = doc.first(indexFields[i]); v != 0; v = doc.next(v)) {
+        int code = doc.code(v);
+        int[] rules = code < 0 ? null : byCode[code];
         if (rules != null) {
           for (int rule : rules) {
             out.set(rule);
