@@ -2,6 +2,9 @@ package dev.vigil.core.parse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -596,9 +599,14 @@ public final class JsonScanner {
 
   /** A fixed set of field names, found by their raw bytes without making a String. */
   public static final class Names {
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+
     private final byte[][] keys;
     private final int[] values;
     private final int mask;
+    private final int longest;
     private final Map<String, Integer> byText;
 
     /** Each name's value is its index in {@code names}. */
@@ -608,8 +616,10 @@ public final class JsonScanner {
       values = new int[size];
       mask = size - 1;
       byText = new java.util.HashMap<>();
+      int max = 0;
       for (int i = 0; i < names.length; i++) {
         byte[] key = names[i].getBytes(StandardCharsets.UTF_8);
+        max = Math.max(max, key.length);
         int slot = hash(key, 0, key.length) & mask;
         while (keys[slot] != null) {
           slot = (slot + 1) & mask;
@@ -618,9 +628,13 @@ public final class JsonScanner {
         values[slot] = i;
         byText.put(names[i], i);
       }
+      longest = max;
     }
 
     int find(byte[] bytes, int from, int to) {
+      if (to - from > longest) {
+        return -1;
+      }
       for (int slot = hash(bytes, from, to) & mask; keys[slot] != null; slot = (slot + 1) & mask) {
         if (Arrays.equals(keys[slot], 0, keys[slot].length, bytes, from, to)) {
           return values[slot];
@@ -633,12 +647,20 @@ public final class JsonScanner {
       return byText.getOrDefault(name, -1);
     }
 
+    /** Eight bytes at a time: names and values can be long, and each is hashed once per read. */
     private static int hash(byte[] bytes, int from, int to) {
-      int h = to - from;
-      for (int i = from; i < to; i++) {
-        h = 31 * h + bytes[i];
+      long h = to - from;
+      int i = from;
+      for (; i + 8 <= to; i += 8) {
+        h = (h ^ (long) LONGS.get(bytes, i)) * MIX;
+        h ^= h >>> 29;
       }
-      return h ^ (h >>> 16);
+      long tail = 0;
+      for (int k = to - 1; k >= i; k--) {
+        tail = (tail << 8) | (bytes[k] & 0xff);
+      }
+      h = (h ^ tail) * MIX;
+      return (int) (h ^ (h >>> 32));
     }
   }
 }

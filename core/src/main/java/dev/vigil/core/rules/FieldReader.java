@@ -47,6 +47,8 @@ public final class FieldReader {
 
   private volatile Constants lookup;
 
+  private final ThreadLocal<Values> reusable = new ThreadLocal<>();
+
   /** The id of a field: its values are the scalar leaves at {@code path}, or below it too. */
   int id(String path, boolean descend) {
     int id = id(path, descend ? '+' : '=');
@@ -274,7 +276,8 @@ public final class FieldReader {
    * The values of every field in the JSON document {@code source[0, length)}, read lazily: where
    * its top-level members start is known ({@code members}, null when not), so a field's values are
    * read only when a rule first asks for them, from the members its path begins in. The source must
-   * stay unchanged while the values are used.
+   * stay unchanged while the values are used, and they are valid until the thread reads the next
+   * document this way (one instance is reused: a document's values cost no allocation).
    */
   public Values read(byte[] source, int length, Members members) throws IOException {
     if (members == null
@@ -283,7 +286,13 @@ public final class FieldReader {
         || root.flat.length > 0) {
       return read(source, length); // not noted for these fields, or a field takes every leaf
     }
-    return new Values(paths.size(), constants(), root.lookup(), groups(), source, length, members);
+    Values reused = reusable.get();
+    if (reused == null || reused.fields() != paths.size()) {
+      reused = new Values(paths.size(), constants(), root.lookup(), groups(), null, 0, null);
+      reused.loaded = new boolean[root.lookup().nodes().length];
+      reusable.set(reused);
+    }
+    return reused.reuse(source, length, members);
   }
 
   /**
@@ -498,9 +507,9 @@ public final class FieldReader {
     // read.
     private final Trie.Lookup top;
     private final int[] groups;
-    private final byte[] source;
-    private final int length;
-    private final Members members;
+    private byte[] source;
+    private int length;
+    private Members members;
     private boolean[] loaded;
     private JsonScanner scanner;
 
@@ -527,6 +536,25 @@ public final class FieldReader {
       if (source != null) {
         loaded = new boolean[top.nodes().length];
       }
+    }
+
+    /** Empties these values for reading another document lazily, as the constructor does. */
+    Values reuse(byte[] source, int length, Members members) {
+      Arrays.fill(first, 0);
+      Arrays.fill(loaded, false);
+      size = 0;
+      arrays = 0;
+      if (source != this.source || length != this.length) {
+        scanner = null;
+      }
+      this.source = source;
+      this.length = length;
+      this.members = members;
+      return this;
+    }
+
+    int fields() {
+      return first.length;
     }
 
     /** Reads the scalar at hand ({@code c}: its first byte), to be given to fields. */

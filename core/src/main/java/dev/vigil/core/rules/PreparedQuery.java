@@ -263,8 +263,15 @@ public abstract class PreparedQuery {
 
     /** A test for exact values: the reader gives it the constants' own instances. */
     private ExactSet exact(String field, FieldType type, int ignoreAbove, Set<String> values) {
-      return new ExactSet(
-          fields.exactId(field, descends(type)), ignoreAbove, fields.constants(values));
+      Set<String> constants = fields.constants(values);
+      // A value equal to a constant has its length: one longer than ignore_above never matches.
+      int[] codes =
+          constants.stream()
+              .filter(v -> v.length() <= ignoreAbove)
+              .mapToInt(fields::constantIndex)
+              .sorted()
+              .toArray();
+      return new ExactSet(fields.exactId(field, descends(type)), constants, codes);
     }
 
     private static boolean descends(FieldType type) {
@@ -431,23 +438,38 @@ public abstract class PreparedQuery {
     }
   }
 
-  /** A leaf equal to one of a set of exact strings (term/terms/match on keyword, boolean). */
+  /**
+   * A leaf equal to one of a set of exact strings (term/terms/match on keyword, boolean), decided
+   * by the index of the constant the reader found each value equal to ({@link Values#code}).
+   */
   static final class ExactSet extends PreparedQuery {
     private final int field;
-    private final int ignoreAbove;
     private final Set<String> values;
+    private final int[] codes; // sorted: the values' constant indexes, within ignore_above
 
-    ExactSet(int field, int ignoreAbove, Set<String> values) {
+    ExactSet(int field, Set<String> values, int[] codes) {
       this.field = field;
-      this.ignoreAbove = ignoreAbove;
       this.values = Set.copyOf(values);
+      this.codes = codes;
     }
 
     @Override
     public boolean test(Values doc) {
       for (int v = doc.first(field); v != 0; v = doc.next(v)) {
-        String text = doc.text(v);
-        if (text.length() <= ignoreAbove && values.contains(text)) {
+        int code = doc.code(v);
+        if (code >= 0 && holds(code)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private boolean holds(int code) {
+      if (codes.length > 8) {
+        return java.util.Arrays.binarySearch(codes, code) >= 0;
+      }
+      for (int c : codes) {
+        if (c == code) {
           return true;
         }
       }

@@ -149,6 +149,7 @@ public final class RuleMatcher {
   /**
    * Reads the values the rules need from the JSON document {@code source[0, length)} whose
    * top-level members start where {@code members} says (null: unknown), each only when first used.
+   * Noted members' values are valid until the thread's next such read (the instance is reused).
    */
   public Values read(byte[] source, int length, Members members) throws IOException {
     return fields.read(source, length, members);
