@@ -607,11 +607,14 @@ public final class JsonScanner {
     private final int[] values;
     private final int mask;
     private final int longest;
+    private final boolean few;
     private final Map<String, Integer> byText;
 
     /** Each name's value is its index in {@code names}. */
     public Names(String... names) {
-      int size = Integer.highestOneBit(Math.max(names.length, 1) * 4) * 2;
+      few = names.length <= 4;
+      // A few names are kept in a list (compared in turn), more in an open-addressing table.
+      int size = few ? names.length : Integer.highestOneBit(names.length * 4) * 2;
       keys = new byte[size][];
       values = new int[size];
       mask = size - 1;
@@ -620,7 +623,7 @@ public final class JsonScanner {
       for (int i = 0; i < names.length; i++) {
         byte[] key = names[i].getBytes(StandardCharsets.UTF_8);
         max = Math.max(max, key.length);
-        int slot = hash(key, 0, key.length) & mask;
+        int slot = few ? i : hash(key, 0, key.length) & mask;
         while (keys[slot] != null) {
           slot = (slot + 1) & mask;
         }
@@ -635,12 +638,40 @@ public final class JsonScanner {
       if (to - from > longest) {
         return -1;
       }
+      if (few) { // comparing lengths first rejects most names sooner than hashing them
+        for (int slot = 0; slot < keys.length; slot++) {
+          if (same(keys[slot], bytes, from, to)) {
+            return values[slot];
+          }
+        }
+        return -1;
+      }
       for (int slot = hash(bytes, from, to) & mask; keys[slot] != null; slot = (slot + 1) & mask) {
-        if (Arrays.equals(keys[slot], 0, keys[slot].length, bytes, from, to)) {
+        if (same(keys[slot], bytes, from, to)) {
           return values[slot];
         }
       }
       return -1;
+    }
+
+    /** Whether {@code key} holds the bytes {@code [from, to)}, compared eight at a time. */
+    private static boolean same(byte[] key, byte[] bytes, int from, int to) {
+      int n = key.length;
+      if (n != to - from) {
+        return false;
+      }
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        if ((long) LONGS.get(key, i) != (long) LONGS.get(bytes, from + i)) {
+          return false;
+        }
+      }
+      for (; i < n; i++) {
+        if (key[i] != bytes[from + i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     public int find(String name) {
