@@ -472,6 +472,18 @@ public final class JsonScanner {
     return buf[pos++] & 0xff;
   }
 
+  /** Whether the retained bytes {@code [from, to)} hold {@code c}. */
+  public boolean holds(char c, long from, long to) {
+    int start = index(from, to);
+    int stop = start + (int) (to - from);
+    for (int i = start; i < stop; i++) {
+      if (buf[i] == c) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The value at {@code offset} (retained), as an unsigned byte. */
   public int byteAt(long offset) {
     return buf[index(offset, offset + 1)] & 0xff;

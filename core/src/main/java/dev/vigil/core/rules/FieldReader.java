@@ -160,6 +160,7 @@ public final class FieldReader {
       case '=' -> node.exact = append(node.exact, id);
       default -> node.scalar = append(node.scalar, id);
     }
+    node.idle = false;
     return id;
   }
 
@@ -222,7 +223,7 @@ public final class FieldReader {
       out.arrays--;
     } else if (c == 'n') {
       s.skipValue();
-    } else if (active.length == 0 && (node == null || node.idle())) {
+    } else if (active.length == 0 && (node == null || node.idle)) {
       s.skipValue();
     } else {
       out.scalar(s, c);
@@ -360,7 +361,7 @@ public final class FieldReader {
       }
       case VALUE_NULL -> {}
       default -> {
-        if (active.length == 0 && (node == null || node.idle())) {
+        if (active.length == 0 && (node == null || node.idle)) {
           return;
         }
         out.scalar(text(p, token));
@@ -411,6 +412,7 @@ public final class FieldReader {
     int[] exact = NONE;
     int[] flat = NONE;
     int[] scalar = NONE;
+    boolean idle = true; // no field takes a scalar here (so its text need not even be read)
     private volatile Lookup lookup;
 
     /** The children's names as the scanner matches them, and the child of each index. */
@@ -440,16 +442,7 @@ public final class FieldReader {
       while (s.byteAt(end - 1) != '"') {
         end--; // whitespace between the name and its colon
       }
-      boolean dot = false;
-      for (long i = from + 1; i < end - 1 && !dot; i++) {
-        dot = s.byteAt(i) == '.';
-      }
-      return dot ? child(s.lastStringText(from, end)) : null;
-    }
-
-    /** Whether no field takes a scalar here (so its text need not even be read). */
-    boolean idle() {
-      return exact.length == 0 && flat.length == 0 && scalar.length == 0;
+      return s.holds('.', from + 1, end - 1) ? child(s.lastStringText(from, end)) : null;
     }
 
     /**
@@ -512,6 +505,12 @@ public final class FieldReader {
     private Members members;
     private boolean[] loaded;
     private JsonScanner scanner;
+    // The noted members of each group, in order: chains through the members (1 + index; 0 ends),
+    // made on the first load of a document.
+    private int[] firstMember;
+    private int[] lastMember;
+    private int[] nextMember = new int[16];
+    private boolean chained;
 
     Values(int fields, Constants constants) {
       this(fields, constants, null, null, null, 0, null);
@@ -542,6 +541,7 @@ public final class FieldReader {
     Values reuse(byte[] source, int length, Members members) {
       Arrays.fill(first, 0);
       Arrays.fill(loaded, false);
+      chained = false;
       size = 0;
       arrays = 0;
       if (source != this.source || length != this.length) {
@@ -661,6 +661,31 @@ public final class FieldReader {
       return out;
     }
 
+    /** Chains the noted members of each group, in order. */
+    private void chain() {
+      int groups = loaded.length;
+      if (firstMember == null || firstMember.length != groups) {
+        firstMember = new int[groups];
+        lastMember = new int[groups];
+      } else {
+        Arrays.fill(firstMember, 0);
+      }
+      if (nextMember.length < members.count()) {
+        nextMember = new int[members.count() * 2];
+      }
+      for (int i = 0; i < members.count(); i++) {
+        int group = members.group(i);
+        nextMember[i] = 0;
+        if (firstMember[group] == 0) {
+          firstMember[group] = i + 1;
+        } else {
+          nextMember[lastMember[group] - 1] = i + 1;
+        }
+        lastMember[group] = i + 1;
+      }
+      chained = true;
+    }
+
     /** Reads the members under top-level name {@code group} (an index in the root's lookup). */
     private void load(int group) {
       if (group < 0 || loaded[group]) {
@@ -670,13 +695,14 @@ public final class FieldReader {
       if (scanner == null) {
         scanner = JsonScanner.over(source, length);
       }
+      if (!chained) {
+        chain();
+      }
       Trie node = top.nodes()[group];
       try {
-        for (int i = 0; i < members.count(); i++) {
-          if (members.group(i) == group) {
-            scanner.seek(members.start(i));
-            scan(scanner, node, NONE, this);
-          }
+        for (int m = firstMember[group]; m != 0; m = nextMember[m - 1]) {
+          scanner.seek(members.start(m - 1));
+          scan(scanner, node, NONE, this);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
