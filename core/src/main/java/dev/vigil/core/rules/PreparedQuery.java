@@ -23,19 +23,31 @@ import java.util.Set;
  */
 public abstract class PreparedQuery {
   /**
-   * For the query to match, some field of {@code anyOf} must hold one of its values: what lets a
-   * matcher skip the query for documents holding none of them.
+   * For the query to match, some field of {@code anyOf} must hold one of its values, or some value
+   * must contain one of the {@code literals}: what lets a matcher skip the query for documents
+   * meeting neither.
    */
-  public record Requirement(Map<Integer, Set<String>> anyOf) {
+  public record Requirement(Map<Integer, Set<String>> anyOf, List<Literal> literals) {
     static Requirement of(int field, Set<String> values) {
-      return new Requirement(Map.of(field, values));
+      return new Requirement(Map.of(field, values), List.of());
     }
 
-    /** How many values a document is looked up by. */
+    /** How many values and literals a document is looked up by. */
     public int size() {
-      return anyOf.values().stream().mapToInt(Set::size).sum();
+      return anyOf.values().stream().mapToInt(Set::size).sum() + literals.size();
+    }
+
+    /** For choosing among requirements: exact values before literals, then the fewest. */
+    int weight() {
+      return literals.size() * 1_000_000 + size();
     }
   }
+
+  /**
+   * A value of {@code field} contains {@code text} (lower-cased with {@code Locale.ROOT} first when
+   * {@code lowered}).
+   */
+  public record Literal(int field, String text, boolean lowered) {}
 
   /** Whether the document whose values these are matches. */
   public abstract boolean test(Values doc);
@@ -392,10 +404,11 @@ public abstract class PreparedQuery {
       return List.of();
     }
     Map<Integer, Set<String>> union = new HashMap<>();
+    List<Literal> literals = new ArrayList<>();
     for (PreparedQuery q : alternatives) {
       Requirement narrowest = null;
       for (Requirement r : q.requirements()) {
-        if (narrowest == null || r.size() < narrowest.size()) {
+        if (narrowest == null || r.weight() < narrowest.weight()) {
           narrowest = r;
         }
       }
@@ -403,10 +416,11 @@ public abstract class PreparedQuery {
         return List.of();
       }
       narrowest.anyOf().forEach((f, v) -> union.computeIfAbsent(f, k -> new HashSet<>()).addAll(v));
+      literals.addAll(narrowest.literals());
     }
     Map<Integer, Set<String>> frozen = new HashMap<>();
     union.forEach((f, v) -> frozen.put(f, Set.copyOf(v)));
-    return List.of(new Requirement(Map.copyOf(frozen)));
+    return List.of(new Requirement(Map.copyOf(frozen), List.copyOf(literals)));
   }
 
   /** terms on a field that is not exact: the reference tries each value in turn. */
@@ -508,6 +522,16 @@ public abstract class PreparedQuery {
     @Override
     public boolean canThrow() {
       return test.canThrow();
+    }
+
+    @Override
+    public List<Requirement> requirements() {
+      String literal = test.literal();
+      if (literal == null) {
+        return List.of();
+      }
+      return List.of(
+          new Requirement(Map.of(), List.of(new Literal(field, literal, test.lowers()))));
     }
   }
 

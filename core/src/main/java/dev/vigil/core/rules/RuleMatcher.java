@@ -31,6 +31,11 @@ public final class RuleMatcher {
   // index (what the reader found it equal to while reading, by its raw bytes).
   private final int[] indexFields;
   private final int[][][] indexRules;
+  // Rules indexed by literals their field's value must contain: per field, an automaton finding
+  // them all in one pass (one for literals compared as they are, one for lower-cased ones).
+  private final int[] substringFields;
+  private final Substrings[] substrings;
+  private final int literalRules;
   private final int[] unindexed;
 
   public RuleMatcher(List<CompiledRule> rules, FieldTypes types) {
@@ -64,7 +69,9 @@ public final class RuleMatcher {
                                     .computeIfAbsent(field, f -> new HashSet<>())
                                     .addAll(values))));
     List<Integer> always = new ArrayList<>();
+    int literalIndexed = 0;
     Map<Integer, Map<String, List<Integer>>> building = new HashMap<>();
+    Map<List<Integer>, Map<String, List<Integer>>> literals = new java.util.TreeMap<>(BY_PAIR);
     for (int i = 0; i < rules.size(); i++) {
       Requirement best = mostSelective(options.get(i), distinct);
       if (best == null) {
@@ -82,6 +89,28 @@ public final class RuleMatcher {
                       .add(rule);
                 }
               });
+      if (!best.literals().isEmpty()) {
+        literalIndexed++;
+      }
+      for (PreparedQuery.Literal literal : best.literals()) {
+        literals
+            .computeIfAbsent(
+                List.of(literal.field(), literal.lowered() ? 1 : 0), k -> new HashMap<>())
+            .computeIfAbsent(literal.text(), t -> new ArrayList<>())
+            .add(rule);
+      }
+    }
+    literalRules = literalIndexed;
+    substringFields = new int[literals.size()];
+    substrings = new Substrings[literals.size()];
+    int k = 0;
+    for (Map.Entry<List<Integer>, Map<String, List<Integer>>> e : literals.entrySet()) {
+      Map<String, int[]> byLiteral = new HashMap<>();
+      e.getValue()
+          .forEach(
+              (t, list) -> byLiteral.put(t, list.stream().mapToInt(Integer::intValue).toArray()));
+      substringFields[k] = e.getKey().get(0);
+      substrings[k++] = new Substrings(byLiteral, e.getKey().get(1) == 1);
     }
     indexFields = building.keySet().stream().mapToInt(Integer::intValue).toArray();
     indexRules = new int[indexFields.length][][];
@@ -98,9 +127,14 @@ public final class RuleMatcher {
     unindexed = always.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  private static final java.util.Comparator<List<Integer>> BY_PAIR =
+      java.util.Comparator.<List<Integer>>comparingInt(p -> p.get(0))
+          .thenComparingInt(p -> p.get(1));
+
   /**
    * The requirement that leaves the fewest candidates: few values on a field whose rules name many
-   * distinct values (eventName rather than eventSource).
+   * distinct values (eventName rather than eventSource); a literal to contain counts as a whole
+   * field's worth, so exact values are preferred.
    */
   private static Requirement mostSelective(
       List<Requirement> options, Map<Integer, Set<String>> distinct) {
@@ -111,6 +145,7 @@ public final class RuleMatcher {
       for (Map.Entry<Integer, Set<String>> e : r.anyOf().entrySet()) {
         score += (double) e.getValue().size() / distinct.get(e.getKey()).size();
       }
+      score += r.literals().size();
       if (score < bestScore) {
         best = r;
         bestScore = score;
@@ -123,7 +158,7 @@ public final class RuleMatcher {
     return queries.length;
   }
 
-  /** How many rules run on every document (no exact-value requirement found). */
+  /** How many rules run on every document (no exact-value or literal requirement found). */
   public int unindexed() {
     return unindexed.length;
   }
@@ -134,6 +169,16 @@ public final class RuleMatcher {
         .mapToObj(fields::path)
         .distinct()
         .toList();
+  }
+
+  /** How many rules are indexed by literals their values must contain. */
+  public int substringIndexed() {
+    return literalRules;
+  }
+
+  /** The field paths rules are indexed by literals their values must contain. */
+  public List<String> substringFields() {
+    return Arrays.stream(substringFields).sorted().distinct().mapToObj(fields::path).toList();
   }
 
   /** The field paths rules are indexed by. */
@@ -189,6 +234,11 @@ public final class RuleMatcher {
             out.set(rule);
           }
         }
+      }
+    }
+    for (int i = 0; i < substringFields.length; i++) {
+      for (int v = doc.first(substringFields[i]); v != 0; v = doc.next(v)) {
+        substrings[i].find(doc.text(v), out);
       }
     }
     return out;
