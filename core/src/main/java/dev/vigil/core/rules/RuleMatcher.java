@@ -39,6 +39,11 @@ public final class RuleMatcher {
   private final int[] unindexed;
 
   public RuleMatcher(List<CompiledRule> rules, FieldTypes types) {
+    this(rules, types, MIN_LITERAL_RULES);
+  }
+
+  /** With a substring index on each field at least {@code minLiteralRules} rules need. */
+  RuleMatcher(List<CompiledRule> rules, FieldTypes types, int minLiteralRules) {
     queries = new PreparedQuery[rules.size()];
     postFilters = new PreparedQuery[rules.size()];
     List<List<Requirement>> options = new ArrayList<>();
@@ -100,6 +105,28 @@ public final class RuleMatcher {
             .add(rule);
       }
     }
+    // A pass over a field's values pays only for many rules: a few run on every document instead
+    // (their tests look for the literal first anyway).
+    Set<Integer> few = new HashSet<>();
+    literals
+        .values()
+        .removeIf(
+            byText -> {
+              Set<Integer> needing = new HashSet<>();
+              byText.values().forEach(needing::addAll);
+              if (needing.size() >= minLiteralRules) {
+                return false;
+              }
+              few.addAll(needing);
+              return true;
+            });
+    for (int rule : few) {
+      if (!always.contains(rule)) {
+        always.add(rule);
+        literalIndexed--;
+      }
+    }
+    always.sort(null);
     literalRules = literalIndexed;
     substringFields = new int[literals.size()];
     substrings = new Substrings[literals.size()];
@@ -126,6 +153,9 @@ public final class RuleMatcher {
     }
     unindexed = always.stream().mapToInt(Integer::intValue).toArray();
   }
+
+  /** The fewest rules worth a substring index on a field. */
+  static final int MIN_LITERAL_RULES = 8;
 
   private static final java.util.Comparator<List<Integer>> BY_PAIR =
       java.util.Comparator.<List<Integer>>comparingInt(p -> p.get(0))

@@ -20,7 +20,9 @@ final class Substrings {
   private static final int SYMBOLS = 129;
 
   private final boolean fold;
-  private final int[][] next; // per state, per symbol: the state after it
+  // The transitions, a row of SYMBOLS per state: the next state's row offset, shifted left by one,
+  // with the low bit set when some literal ends at that state.
+  private final int[] table;
   private final int[][] found; // per state: the rules whose literal ends here
 
   /**
@@ -51,7 +53,7 @@ final class Substrings {
           }
         });
     int states = edges.size();
-    next = new int[states][];
+    int[][] next = new int[states][];
     found = new int[states][];
     int[] failure = new int[states];
     // Breadth first: a state's failure (its longest proper suffix that is a trie state) is known
@@ -84,6 +86,13 @@ final class Substrings {
       }
       found[state] = toArray(all);
     }
+    table = new int[states * SYMBOLS];
+    for (int state = 0; state < states; state++) {
+      for (int c = 0; c < SYMBOLS; c++) {
+        int target = next[state][c];
+        table[state * SYMBOLS + c] = (target * SYMBOLS) << 1 | (found[target].length > 0 ? 1 : 0);
+      }
+    }
   }
 
   private static int[] toArray(TreeSet<Integer> set) {
@@ -103,16 +112,19 @@ final class Substrings {
    * turn other characters into ASCII ones: a text holding any is taken to contain every literal.
    */
   void find(String text, BitSet into) {
-    int state = 0;
+    int row = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (fold && c >= OTHER) {
         all(into);
         return;
       }
-      state = next[state][symbol(c, fold)];
-      for (int rule : found[state]) {
-        into.set(rule);
+      int step = table[row + symbol(c, fold)];
+      row = step >>> 1;
+      if ((step & 1) != 0) {
+        for (int rule : found[row / SYMBOLS]) {
+          into.set(rule);
+        }
       }
     }
   }
@@ -127,6 +139,6 @@ final class Substrings {
 
   /** How many states the automaton has (for its size). */
   int states() {
-    return next.length;
+    return found.length;
   }
 }
