@@ -557,6 +557,18 @@ public final class FieldReader {
       return first.length;
     }
 
+    private long[] scratch = new long[0];
+
+    /** {@code words} longs, all clear, for a caller's bits about this document. */
+    long[] scratch(int words) {
+      if (scratch.length != words) {
+        scratch = new long[words];
+      } else {
+        Arrays.fill(scratch, 0);
+      }
+      return scratch;
+    }
+
     /** Reads the scalar at hand ({@code c}: its first byte), to be given to fields. */
     void scalar(JsonScanner s, int c) throws IOException {
       looked = false;

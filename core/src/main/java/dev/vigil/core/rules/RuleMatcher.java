@@ -250,9 +250,17 @@ public final class RuleMatcher {
 
   /** The rules the document may match (every rule it does match is among them). */
   public BitSet candidates(Values doc) {
-    BitSet out = new BitSet(queries.length);
+    return BitSet.valueOf(candidateWords(doc, new long[words()]));
+  }
+
+  private int words() {
+    return (queries.length + 63) >>> 6;
+  }
+
+  /** The candidates as bits of {@code out} (all clear), which it returns. */
+  private long[] candidateWords(Values doc, long[] out) {
     for (int rule : unindexed) {
-      out.set(rule);
+      out[rule >>> 6] |= 1L << rule;
     }
     for (int i = 0; i < indexFields.length; i++) {
       int[][] byCode = indexRules[i];
@@ -261,7 +269,7 @@ public final class RuleMatcher {
         int[] rules = code < 0 ? null : byCode[code];
         if (rules != null) {
           for (int rule : rules) {
-            out.set(rule);
+            out[rule >>> 6] |= 1L << rule;
           }
         }
       }
@@ -282,10 +290,13 @@ public final class RuleMatcher {
   /** The rules the document matches, in the order given. */
   public List<Integer> matching(Values doc) {
     List<Integer> out = new ArrayList<>();
-    BitSet candidates = candidates(doc);
-    for (int rule = candidates.nextSetBit(0); rule >= 0; rule = candidates.nextSetBit(rule + 1)) {
-      if (matches(rule, doc)) {
-        out.add(rule);
+    long[] candidates = candidateWords(doc, doc.scratch(words()));
+    for (int w = 0; w < candidates.length; w++) {
+      for (long bits = candidates[w]; bits != 0; bits &= bits - 1) {
+        int rule = (w << 6) + Long.numberOfTrailingZeros(bits);
+        if (matches(rule, doc)) {
+          out.add(rule);
+        }
       }
     }
     return out;

@@ -2,7 +2,6 @@ package dev.vigil.core.rules;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -107,11 +106,12 @@ final class Substrings {
   }
 
   /**
-   * Sets in {@code into} the rules whose literal {@code text} contains. A folding automaton stands
-   * for tests that lower-case the text first ({@code String.toLowerCase(Locale.ROOT)}), which may
-   * turn other characters into ASCII ones: a text holding any is taken to contain every literal.
+   * Sets in {@code into} (bits by rule) the rules whose literal {@code text} contains. A folding
+   * automaton stands for tests that lower-case the text first ({@code
+   * String.toLowerCase(Locale.ROOT)}), which may turn other characters into ASCII ones: a text
+   * holding any is taken to contain every literal.
    */
-  void find(String text, BitSet into) {
+  void find(String text, long[] into) {
     int row = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -123,16 +123,16 @@ final class Substrings {
       row = step >>> 1;
       if ((step & 1) != 0) {
         for (int rule : found[row / SYMBOLS]) {
-          into.set(rule);
+          into[rule >>> 6] |= 1L << rule;
         }
       }
     }
   }
 
-  private void all(BitSet into) {
+  private void all(long[] into) {
     for (int[] rules : found) {
       for (int rule : rules) {
-        into.set(rule);
+        into[rule >>> 6] |= 1L << rule;
       }
     }
   }

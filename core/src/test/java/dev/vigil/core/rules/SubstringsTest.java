@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 /** The substring index finds every literal a text contains, as {@code String.contains} would. */
 class SubstringsTest {
   private static BitSet find(Substrings automaton, String text) {
-    BitSet found = new BitSet();
+    long[] found = new long[2];
     automaton.find(text, found);
-    return found;
+    return BitSet.valueOf(found);
   }
 
   @Test
