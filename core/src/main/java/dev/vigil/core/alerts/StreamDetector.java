@@ -66,12 +66,12 @@ public final class StreamDetector {
       }
       StringBuilder out = new StringBuilder(prefix);
       for (int i = 0; i < ids.length; i++) {
-        List<String> values = doc.of(ids[i]);
-        if (values.size() > 1) {
+        int value = doc.first(ids[i]);
+        if (value != 0 && doc.next(value) != 0) {
           return null;
         }
         out.append(i == 0 ? "" : ", ").append(names[i]).append('=');
-        out.append(values.isEmpty() ? "" : values.get(0));
+        out.append(value == 0 ? "" : doc.text(value));
       }
       return out.append('}').toString();
     }

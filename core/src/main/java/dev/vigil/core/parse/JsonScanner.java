@@ -2,6 +2,9 @@ package dev.vigil.core.parse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -280,6 +283,17 @@ public final class JsonScanner {
         : text(from, to);
   }
 
+  /**
+   * The index in {@code names} of the string {@code [from, to)} (quotes included) scanned last, or
+   * -1: plain ASCII is looked up by its raw bytes, anything else decoded first.
+   */
+  public int lastStringIn(Names names, long from, long to) throws IOException {
+    int start = (int) (from - base) + 1;
+    return plainString
+        ? names.find(buf, start, start + (int) (to - from) - 2)
+        : names.find(text(from, to));
+  }
+
   /** Skips the value at hand, checking it. */
   public void skipValue() throws IOException {
     skipValue(0);
@@ -362,7 +376,11 @@ public final class JsonScanner {
 
   private void literal(String word) throws IOException {
     for (int i = 0; i < word.length(); i++) {
-      if (next("inside '" + word + "'") != word.charAt(i)) {
+      int c = nextOrEnd();
+      if (c < 0) {
+        throw malformed("the input ends inside '" + word + "'"); // the message only when thrown
+      }
+      if (c != word.charAt(i)) {
         pos--;
         throw unexpected("'" + word + "'");
       }
@@ -452,6 +470,18 @@ public final class JsonScanner {
       return -1;
     }
     return buf[pos++] & 0xff;
+  }
+
+  /** Whether the retained bytes {@code [from, to)} hold {@code c}. */
+  public boolean holds(char c, long from, long to) {
+    int start = index(from, to);
+    int stop = start + (int) (to - from);
+    for (int i = start; i < stop; i++) {
+      if (buf[i] == c) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The value at {@code offset} (retained), as an unsigned byte. */
@@ -581,21 +611,31 @@ public final class JsonScanner {
 
   /** A fixed set of field names, found by their raw bytes without making a String. */
   public static final class Names {
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+
     private final byte[][] keys;
     private final int[] values;
     private final int mask;
+    private final int longest;
+    private final boolean few;
     private final Map<String, Integer> byText;
 
     /** Each name's value is its index in {@code names}. */
     public Names(String... names) {
-      int size = Integer.highestOneBit(Math.max(names.length, 1) * 4) * 2;
+      few = names.length <= 4;
+      // A few names are kept in a list (compared in turn), more in an open-addressing table.
+      int size = few ? names.length : Integer.highestOneBit(names.length * 4) * 2;
       keys = new byte[size][];
       values = new int[size];
       mask = size - 1;
       byText = new java.util.HashMap<>();
+      int max = 0;
       for (int i = 0; i < names.length; i++) {
         byte[] key = names[i].getBytes(StandardCharsets.UTF_8);
-        int slot = hash(key, 0, key.length) & mask;
+        max = Math.max(max, key.length);
+        int slot = few ? i : hash(key, 0, key.length) & mask;
         while (keys[slot] != null) {
           slot = (slot + 1) & mask;
         }
@@ -603,27 +643,67 @@ public final class JsonScanner {
         values[slot] = i;
         byText.put(names[i], i);
       }
+      longest = max;
     }
 
     int find(byte[] bytes, int from, int to) {
+      if (to - from > longest) {
+        return -1;
+      }
+      if (few) { // comparing lengths first rejects most names sooner than hashing them
+        for (int slot = 0; slot < keys.length; slot++) {
+          if (same(keys[slot], bytes, from, to)) {
+            return values[slot];
+          }
+        }
+        return -1;
+      }
       for (int slot = hash(bytes, from, to) & mask; keys[slot] != null; slot = (slot + 1) & mask) {
-        if (Arrays.equals(keys[slot], 0, keys[slot].length, bytes, from, to)) {
+        if (same(keys[slot], bytes, from, to)) {
           return values[slot];
         }
       }
       return -1;
     }
 
+    /** Whether {@code key} holds the bytes {@code [from, to)}, compared eight at a time. */
+    private static boolean same(byte[] key, byte[] bytes, int from, int to) {
+      int n = key.length;
+      if (n != to - from) {
+        return false;
+      }
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        if ((long) LONGS.get(key, i) != (long) LONGS.get(bytes, from + i)) {
+          return false;
+        }
+      }
+      for (; i < n; i++) {
+        if (key[i] != bytes[from + i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     public int find(String name) {
       return byText.getOrDefault(name, -1);
     }
 
+    /** Eight bytes at a time: names and values can be long, and each is hashed once per read. */
     private static int hash(byte[] bytes, int from, int to) {
-      int h = to - from;
-      for (int i = from; i < to; i++) {
-        h = 31 * h + bytes[i];
+      long h = to - from;
+      int i = from;
+      for (; i + 8 <= to; i += 8) {
+        h = (h ^ (long) LONGS.get(bytes, i)) * MIX;
+        h ^= h >>> 29;
       }
-      return h ^ (h >>> 16);
+      long tail = 0;
+      for (int k = to - 1; k >= i; k--) {
+        tail = (tail << 8) | (bytes[k] & 0xff);
+      }
+      h = (h ^ tail) * MIX;
+      return (int) (h ^ (h >>> 32));
     }
   }
 }

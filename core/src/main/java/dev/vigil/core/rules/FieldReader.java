@@ -12,9 +12,12 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fields a set of prepared queries reads, and one streaming pass over a document that pulls
@@ -31,9 +34,67 @@ public final class FieldReader {
   private final Trie root = new Trie();
   private volatile int[] groups;
 
+  /** Fields some query reads as text: not only compared with exact values. */
+  private final BitSet textual = new BitSet();
+
+  /** Fields some query compares with exact values: their values are looked up among these. */
+  private final BitSet compared = new BitSet();
+
+  /** The exact values queries compare fields with, each as one instance, by its index. */
+  private final Map<String, Integer> constantIndex = new HashMap<>();
+
+  private final List<String> constants = new ArrayList<>();
+
+  private volatile Constants lookup;
+
+  private final ThreadLocal<Values> reusable = new ThreadLocal<>();
+
   /** The id of a field: its values are the scalar leaves at {@code path}, or below it too. */
   int id(String path, boolean descend) {
-    return id(path, descend ? '+' : '=');
+    int id = id(path, descend ? '+' : '=');
+    textual.set(id);
+    return id;
+  }
+
+  /**
+   * As {@link #id(String, boolean)}, for a field a query only compares with exact values ({@link
+   * #constants}): unless another query reads its text, a value of it is read as the instance of the
+   * constant it equals, looked up by its raw bytes, and a value equal to no constant is left out
+   * (no comparison with a constant could hold).
+   */
+  int exactId(String path, boolean descend) {
+    int id = id(path, descend ? '+' : '=');
+    compared.set(id);
+    return id;
+  }
+
+  /**
+   * The values as the instances reads give for fields of {@link #exactId}: comparing with them
+   * finds identical instances.
+   */
+  Set<String> constants(Set<String> values) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String v : values) {
+      out.add(constants.get(constantIndex(v)));
+    }
+    return out;
+  }
+
+  /**
+   * The index of a constant ({@link Values#code} of a value equal to it), registering it if new.
+   */
+  int constantIndex(String value) {
+    return constantIndex.computeIfAbsent(
+        value,
+        v -> {
+          constants.add(v);
+          return constants.size() - 1;
+        });
+  }
+
+  /** How many constants there are (codes are below it). */
+  int constantCount() {
+    return constants.size();
   }
 
   /**
@@ -41,7 +102,44 @@ public final class FieldReader {
    * {@code path} when no array lies on the way (an array there reads as no value).
    */
   int scalarId(String path) {
-    return id(path, '!');
+    int id = id(path, '!');
+    textual.set(id);
+    return id;
+  }
+
+  /**
+   * The constants by their bytes, and which fields read only them; built when first read (rules are
+   * all prepared by then; a race only builds it twice).
+   */
+  private Constants constants() {
+    Constants c = lookup;
+    if (c == null) {
+      String[] values = constants.toArray(String[]::new);
+      boolean[] exactOnly = new boolean[paths.size()];
+      boolean[] looksUp = new boolean[paths.size()];
+      for (int id = 0; id < exactOnly.length; id++) {
+        exactOnly[id] = !textual.get(id);
+        looksUp[id] = compared.get(id);
+      }
+      c = new Constants(values, new JsonScanner.Names(values), exactOnly, looksUp);
+      lookup = c;
+    }
+    return c;
+  }
+
+  /**
+   * Every constant, found by its raw bytes; and per field id, whether it reads only them, and
+   * whether its values are looked up among them.
+   */
+  private record Constants(
+      String[] values, JsonScanner.Names names, boolean[] exactOnly, boolean[] looksUp) {
+    boolean exactOnly(int id) {
+      return id < exactOnly.length && exactOnly[id];
+    }
+
+    boolean looksUp(int id) {
+      return id < looksUp.length && looksUp[id];
+    }
   }
 
   private int id(String path, char kind) {
@@ -62,6 +160,7 @@ public final class FieldReader {
       case '=' -> node.exact = append(node.exact, id);
       default -> node.scalar = append(node.scalar, id);
     }
+    node.idle = false;
     return id;
   }
 
@@ -79,7 +178,7 @@ public final class FieldReader {
    * field takes are decoded.
    */
   public Values read(byte[] source, int length) throws IOException {
-    Values out = new Values(paths.size());
+    Values out = new Values(paths.size(), constants());
     JsonScanner scanner = new JsonScanner(new ByteArrayInputStream(source, 0, length));
     scan(scanner, root, NONE, out);
     return out;
@@ -124,24 +223,16 @@ public final class FieldReader {
       out.arrays--;
     } else if (c == 'n') {
       s.skipValue();
-    } else if (active.length == 0 && (node == null || node.idle())) {
+    } else if (active.length == 0 && (node == null || node.idle)) {
       s.skipValue();
     } else {
-      String text = scalar(s, c);
-      for (int id : active) {
-        out.add(id, text);
-      }
+      out.scalar(s, c);
+      out.give(active);
       if (node != null) {
-        for (int id : node.exact) {
-          out.add(id, text);
-        }
-        for (int id : node.flat) {
-          out.add(id, text);
-        }
+        out.give(node.exact);
+        out.give(node.flat);
         if (out.arrays == 0) {
-          for (int id : node.scalar) {
-            out.add(id, text);
-          }
+          out.give(node.scalar);
         }
       }
     }
@@ -157,13 +248,12 @@ public final class FieldReader {
     return false;
   }
 
-  /** A scalar's text as {@code JsonNode.asText()} gives it after Jackson read the document. */
-  private static String scalar(JsonScanner s, int c) throws IOException {
+  /**
+   * The text of a scalar other than a string as {@code JsonNode.asText()} gives it after Jackson
+   * read the document.
+   */
+  private static String nonString(JsonScanner s, int c) throws IOException {
     long from = s.offset();
-    if (c == '"') {
-      s.string();
-      return s.lastStringText(from, s.offset());
-    }
     s.skipValue();
     if (c == 't') {
       return "true";
@@ -187,7 +277,8 @@ public final class FieldReader {
    * The values of every field in the JSON document {@code source[0, length)}, read lazily: where
    * its top-level members start is known ({@code members}, null when not), so a field's values are
    * read only when a rule first asks for them, from the members its path begins in. The source must
-   * stay unchanged while the values are used.
+   * stay unchanged while the values are used, and they are valid until the thread reads the next
+   * document this way (one instance is reused: a document's values cost no allocation).
    */
   public Values read(byte[] source, int length, Members members) throws IOException {
     if (members == null
@@ -196,7 +287,13 @@ public final class FieldReader {
         || root.flat.length > 0) {
       return read(source, length); // not noted for these fields, or a field takes every leaf
     }
-    return new Values(paths.size(), root.lookup(), groups(), source, length, members);
+    Values reused = reusable.get();
+    if (reused == null || reused.fields() != paths.size()) {
+      reused = new Values(paths.size(), constants(), root.lookup(), groups(), null, 0, null);
+      reused.loaded = new boolean[root.lookup().nodes().length];
+      reusable.set(reused);
+    }
+    return reused.reuse(source, length, members);
   }
 
   /**
@@ -226,7 +323,7 @@ public final class FieldReader {
 
   /** The values of every field in the document the parser stands before (at its first token). */
   public Values read(JsonParser parser) throws IOException {
-    Values out = new Values(paths.size());
+    Values out = new Values(paths.size(), constants());
     JsonToken first = parser.nextToken();
     if (first != null) {
       read(parser, first, root, NONE, out);
@@ -264,24 +361,16 @@ public final class FieldReader {
       }
       case VALUE_NULL -> {}
       default -> {
-        if (active.length == 0 && (node == null || node.idle())) {
+        if (active.length == 0 && (node == null || node.idle)) {
           return;
         }
-        String text = text(p, token);
-        for (int id : active) {
-          out.add(id, text);
-        }
+        out.scalar(text(p, token));
+        out.give(active);
         if (node != null) {
-          for (int id : node.exact) {
-            out.add(id, text);
-          }
-          for (int id : node.flat) {
-            out.add(id, text);
-          }
+          out.give(node.exact);
+          out.give(node.flat);
           if (out.arrays == 0) {
-            for (int id : node.scalar) {
-              out.add(id, text);
-            }
+            out.give(node.scalar);
           }
         }
       }
@@ -323,6 +412,7 @@ public final class FieldReader {
     int[] exact = NONE;
     int[] flat = NONE;
     int[] scalar = NONE;
+    boolean idle = true; // no field takes a scalar here (so its text need not even be read)
     private volatile Lookup lookup;
 
     /** The children's names as the scanner matches them, and the child of each index. */
@@ -352,16 +442,7 @@ public final class FieldReader {
       while (s.byteAt(end - 1) != '"') {
         end--; // whitespace between the name and its colon
       }
-      boolean dot = false;
-      for (long i = from + 1; i < end - 1 && !dot; i++) {
-        dot = s.byteAt(i) == '.';
-      }
-      return dot ? child(s.lastStringText(from, end)) : null;
-    }
-
-    /** Whether no field takes a scalar here (so its text need not even be read). */
-    boolean idle() {
-      return exact.length == 0 && flat.length == 0 && scalar.length == 0;
+      return s.holds('.', from + 1, end - 1) ? child(s.lastStringText(from, end)) : null;
     }
 
     /**
@@ -394,26 +475,58 @@ public final class FieldReader {
    * the fields under one top-level name at a time, when first asked for.
    */
   public static final class Values {
-    private final List<String>[] values;
+    // Each field's values as a chain through one array (no list per field): cursors are 1 + the
+    // index of a value, 0 ends a chain.
+    private final int[] first;
+    private final int[] last;
+    private String[] texts = new String[16];
+    private int[] codes = new int[16];
+    private int[] following = new int[16];
+    private int size;
+    private final Constants constants;
     int arrays; // how many arrays enclose the value being read
+
+    // The scalar being read: its text (null until needed, for a string), the index of the
+    // constant it equals (-1: none; looked up when first needed), where the string lies in the
+    // scanner.
+    private String text;
+    private int code;
+    private boolean looked;
+    private JsonScanner at;
+    private long from;
+    private long to;
 
     // Lazy reading: the source, where its members' values start, and which top-level names were
     // read.
     private final Trie.Lookup top;
     private final int[] groups;
-    private final byte[] source;
-    private final int length;
-    private final Members members;
+    private byte[] source;
+    private int length;
+    private Members members;
     private boolean[] loaded;
     private JsonScanner scanner;
+    // The noted members of each group, in order: chains through the members (1 + index; 0 ends),
+    // made on the first load of a document.
+    private int[] firstMember;
+    private int[] lastMember;
+    private int[] nextMember = new int[16];
+    private boolean chained;
 
-    Values(int fields) {
-      this(fields, null, null, null, 0, null);
+    Values(int fields, Constants constants) {
+      this(fields, constants, null, null, null, 0, null);
     }
 
-    @SuppressWarnings("unchecked")
-    Values(int fields, Trie.Lookup top, int[] groups, byte[] source, int length, Members members) {
-      values = new List[fields];
+    Values(
+        int fields,
+        Constants constants,
+        Trie.Lookup top,
+        int[] groups,
+        byte[] source,
+        int length,
+        Members members) {
+      first = new int[fields];
+      last = new int[fields];
+      this.constants = constants;
       this.top = top;
       this.groups = groups;
       this.source = source;
@@ -424,22 +537,165 @@ public final class FieldReader {
       }
     }
 
-    void add(int id, String text) {
-      List<String> list = values[id];
-      if (list == null) {
-        list = new ArrayList<>(2);
-        values[id] = list;
+    /** Empties these values for reading another document lazily, as the constructor does. */
+    Values reuse(byte[] source, int length, Members members) {
+      Arrays.fill(first, 0);
+      Arrays.fill(loaded, false);
+      chained = false;
+      size = 0;
+      arrays = 0;
+      if (source != this.source || length != this.length) {
+        scanner = null;
       }
-      list.add(text);
+      this.source = source;
+      this.length = length;
+      this.members = members;
+      return this;
+    }
+
+    int fields() {
+      return first.length;
+    }
+
+    private long[] scratch = new long[0];
+
+    /** {@code words} longs, all clear, for a caller's bits about this document. */
+    long[] scratch(int words) {
+      if (scratch.length != words) {
+        scratch = new long[words];
+      } else {
+        Arrays.fill(scratch, 0);
+      }
+      return scratch;
+    }
+
+    /** Reads the scalar at hand ({@code c}: its first byte), to be given to fields. */
+    void scalar(JsonScanner s, int c) throws IOException {
+      looked = false;
+      if (c == '"') {
+        from = s.offset();
+        s.string();
+        to = s.offset();
+        at = s;
+        text = null;
+      } else {
+        at = null;
+        text = nonString(s, c);
+      }
+    }
+
+    /** Takes {@code text} as the scalar at hand, to be given to fields. */
+    void scalar(String text) {
+      looked = false;
+      at = null;
+      this.text = text;
+    }
+
+    /**
+     * Adds the scalar at hand to each field of {@code ids}, as each reads it: a field compared with
+     * constants gets the constant's own instance and index when it equals one, and a field only
+     * compared with constants nothing when it equals none.
+     */
+    void give(int[] ids) throws IOException {
+      for (int id : ids) {
+        boolean lookup = constants.looksUp(id);
+        if (lookup && !looked) {
+          code =
+              at == null
+                  ? constants.names().find(text)
+                  : at.lastStringIn(constants.names(), from, to);
+          looked = true;
+        }
+        if (lookup && code >= 0) {
+          add(id, constants.values()[code], code);
+        } else if (!constants.exactOnly(id)) {
+          if (text == null) {
+            text = looked && code >= 0 ? constants.values()[code] : at.lastStringText(from, to);
+          }
+          add(id, text, -1);
+        }
+      }
+    }
+
+    void add(int id, String text, int code) {
+      if (size == texts.length) {
+        texts = Arrays.copyOf(texts, size * 2);
+        codes = Arrays.copyOf(codes, size * 2);
+        following = Arrays.copyOf(following, size * 2);
+      }
+      texts[size] = text;
+      codes[size] = code;
+      following[size] = 0;
+      int cursor = ++size;
+      if (first[id] == 0) {
+        first[id] = cursor;
+      } else {
+        following[last[id] - 1] = cursor;
+      }
+      last[id] = cursor;
+    }
+
+    /**
+     * The cursor on the first value of field {@code id} (0: none); {@link #next} moves on, {@link
+     * #text} reads: what queries use instead of {@link #of}, which makes a list.
+     */
+    public int first(int id) {
+      if (loaded != null) {
+        load(groups[id]);
+      }
+      return first[id];
+    }
+
+    /** The cursor on the value after the one at {@code cursor} of the same field (0: none). */
+    public int next(int cursor) {
+      return following[cursor - 1];
+    }
+
+    /** The text at {@code cursor}. */
+    public String text(int cursor) {
+      return texts[cursor - 1];
+    }
+
+    /**
+     * The index of the constant the value at {@code cursor} equals, for a field queries compare
+     * with constants ({@code -1}: it equals none, or the field is not compared).
+     */
+    int code(int cursor) {
+      return codes[cursor - 1];
     }
 
     /** The texts of field {@code id} (empty when the document has none). */
     public List<String> of(int id) {
-      if (loaded != null) {
-        load(groups[id]);
+      List<String> out = new ArrayList<>(2);
+      for (int v = first(id); v != 0; v = next(v)) {
+        out.add(text(v));
       }
-      List<String> list = values[id];
-      return list == null ? List.of() : list;
+      return out;
+    }
+
+    /** Chains the noted members of each group, in order. */
+    private void chain() {
+      int groups = loaded.length;
+      if (firstMember == null || firstMember.length != groups) {
+        firstMember = new int[groups];
+        lastMember = new int[groups];
+      } else {
+        Arrays.fill(firstMember, 0);
+      }
+      if (nextMember.length < members.count()) {
+        nextMember = new int[members.count() * 2];
+      }
+      for (int i = 0; i < members.count(); i++) {
+        int group = members.group(i);
+        nextMember[i] = 0;
+        if (firstMember[group] == 0) {
+          firstMember[group] = i + 1;
+        } else {
+          nextMember[lastMember[group] - 1] = i + 1;
+        }
+        lastMember[group] = i + 1;
+      }
+      chained = true;
     }
 
     /** Reads the members under top-level name {@code group} (an index in the root's lookup). */
@@ -451,13 +707,14 @@ public final class FieldReader {
       if (scanner == null) {
         scanner = JsonScanner.over(source, length);
       }
+      if (!chained) {
+        chain();
+      }
       Trie node = top.nodes()[group];
       try {
-        for (int i = 0; i < members.count(); i++) {
-          if (members.group(i) == group) {
-            scanner.seek(members.start(i));
-            scan(scanner, node, NONE, this);
-          }
+        for (int m = firstMember[group]; m != 0; m = nextMember[m - 1]) {
+          scanner.seek(members.start(m - 1));
+          scan(scanner, node, NONE, this);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);

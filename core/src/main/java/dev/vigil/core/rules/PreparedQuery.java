@@ -23,19 +23,31 @@ import java.util.Set;
  */
 public abstract class PreparedQuery {
   /**
-   * For the query to match, some field of {@code anyOf} must hold one of its values: what lets a
-   * matcher skip the query for documents holding none of them.
+   * For the query to match, some field of {@code anyOf} must hold one of its values, or some value
+   * must contain one of the {@code literals}: what lets a matcher skip the query for documents
+   * meeting neither.
    */
-  public record Requirement(Map<Integer, Set<String>> anyOf) {
+  public record Requirement(Map<Integer, Set<String>> anyOf, List<Literal> literals) {
     static Requirement of(int field, Set<String> values) {
-      return new Requirement(Map.of(field, values));
+      return new Requirement(Map.of(field, values), List.of());
     }
 
-    /** How many values a document is looked up by. */
+    /** How many values and literals a document is looked up by. */
     public int size() {
-      return anyOf.values().stream().mapToInt(Set::size).sum();
+      return anyOf.values().stream().mapToInt(Set::size).sum() + literals.size();
+    }
+
+    /** For choosing among requirements: exact values before literals, then the fewest. */
+    int weight() {
+      return literals.size() * 1_000_000 + size();
     }
   }
+
+  /**
+   * A value of {@code field} contains {@code text} (lower-cased with {@code Locale.ROOT} first when
+   * {@code lowered}).
+   */
+  public record Literal(int field, String text, boolean lowered) {}
 
   /** Whether the document whose values these are matches. */
   public abstract boolean test(Values doc);
@@ -138,7 +150,7 @@ public abstract class PreparedQuery {
         List<String> values = new ArrayList<>();
         e.getValue().forEach(v -> values.add(v.asText()));
         if (isExact(type)) {
-          return new ExactSet(id(field, type), type.ignoreAbove(), new LinkedHashSet<>(values));
+          return exact(field, type, type.ignoreAbove(), new LinkedHashSet<>(values));
         }
         List<PreparedQuery> each = new ArrayList<>();
         values.forEach(v -> each.add(guarded(() -> value("term", field, v, false))));
@@ -162,30 +174,30 @@ public abstract class PreparedQuery {
 
     private PreparedQuery value(String kind, String field, String value, boolean ci) {
       FieldType type = types.type(field);
-      int id = id(field, type);
       switch (type.kind()) {
         case TEXT -> {
-          return new TextMatch(id, kind, field, value, ci);
+          return new TextMatch(id(field, type), kind, field, value, ci);
         }
         case NUMBER -> {
           requireKind(kind, field);
-          return new NumberEquals(id, QueryEvaluator.number(value, field));
+          return new NumberEquals(id(field, type), QueryEvaluator.number(value, field));
         }
         case BOOLEAN -> {
           requireKind(kind, field);
-          return new ExactSet(id, Integer.MAX_VALUE, Set.of(value.toLowerCase(Locale.ROOT)));
+          return exact(field, type, Integer.MAX_VALUE, Set.of(value.toLowerCase(Locale.ROOT)));
         }
         case IP -> {
           requireKind(kind, field);
-          return new IpMatch(id, value);
+          return new IpMatch(id(field, type), value);
         }
         case DATE, OBJECT, OTHER -> throw QueryEvaluator.unsupportedFieldType(kind, field, type);
         default -> {
           boolean equality = kind.equals("term") || kind.startsWith("match");
           if (equality && !ci) {
-            return new ExactSet(id, type.ignoreAbove(), Set.of(value));
+            return exact(field, type, type.ignoreAbove(), Set.of(value));
           }
-          return new StringMatch(id, type.ignoreAbove(), StringTest.of(kind, field, value, ci));
+          return new StringMatch(
+              id(field, type), type.ignoreAbove(), StringTest.of(kind, field, value, ci));
         }
       }
     }
@@ -258,8 +270,24 @@ public abstract class PreparedQuery {
     }
 
     private int id(String field, FieldType type) {
-      boolean descend = type.kind() == Kind.FLAT_OBJECT || type.kind() == Kind.FLAT_SUBPATH;
-      return fields.id(field, descend);
+      return fields.id(field, descends(type));
+    }
+
+    /** A test for exact values: the reader gives it the constants' own instances. */
+    private ExactSet exact(String field, FieldType type, int ignoreAbove, Set<String> values) {
+      Set<String> constants = fields.constants(values);
+      // A value equal to a constant has its length: one longer than ignore_above never matches.
+      int[] codes =
+          constants.stream()
+              .filter(v -> v.length() <= ignoreAbove)
+              .mapToInt(fields::constantIndex)
+              .sorted()
+              .toArray();
+      return new ExactSet(fields.exactId(field, descends(type)), constants, codes);
+    }
+
+    private static boolean descends(FieldType type) {
+      return type.kind() == Kind.FLAT_OBJECT || type.kind() == Kind.FLAT_SUBPATH;
     }
 
     /** Whether a term compares the field's leaves as exact strings (keyword, flat_object). */
@@ -376,10 +404,11 @@ public abstract class PreparedQuery {
       return List.of();
     }
     Map<Integer, Set<String>> union = new HashMap<>();
+    List<Literal> literals = new ArrayList<>();
     for (PreparedQuery q : alternatives) {
       Requirement narrowest = null;
       for (Requirement r : q.requirements()) {
-        if (narrowest == null || r.size() < narrowest.size()) {
+        if (narrowest == null || r.weight() < narrowest.weight()) {
           narrowest = r;
         }
       }
@@ -387,10 +416,11 @@ public abstract class PreparedQuery {
         return List.of();
       }
       narrowest.anyOf().forEach((f, v) -> union.computeIfAbsent(f, k -> new HashSet<>()).addAll(v));
+      literals.addAll(narrowest.literals());
     }
     Map<Integer, Set<String>> frozen = new HashMap<>();
     union.forEach((f, v) -> frozen.put(f, Set.copyOf(v)));
-    return List.of(new Requirement(Map.copyOf(frozen)));
+    return List.of(new Requirement(Map.copyOf(frozen), List.copyOf(literals)));
   }
 
   /** terms on a field that is not exact: the reference tries each value in turn. */
@@ -422,22 +452,38 @@ public abstract class PreparedQuery {
     }
   }
 
-  /** A leaf equal to one of a set of exact strings (term/terms/match on keyword, boolean). */
+  /**
+   * A leaf equal to one of a set of exact strings (term/terms/match on keyword, boolean), decided
+   * by the index of the constant the reader found each value equal to ({@link Values#code}).
+   */
   static final class ExactSet extends PreparedQuery {
     private final int field;
-    private final int ignoreAbove;
     private final Set<String> values;
+    private final int[] codes; // sorted: the values' constant indexes, within ignore_above
 
-    ExactSet(int field, int ignoreAbove, Set<String> values) {
+    ExactSet(int field, Set<String> values, int[] codes) {
       this.field = field;
-      this.ignoreAbove = ignoreAbove;
       this.values = Set.copyOf(values);
+      this.codes = codes;
     }
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
-        if (text.length() <= ignoreAbove && values.contains(text)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        int code = doc.code(v);
+        if (code >= 0 && holds(code)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private boolean holds(int code) {
+      if (codes.length > 8) {
+        return java.util.Arrays.binarySearch(codes, code) >= 0;
+      }
+      for (int c : codes) {
+        if (c == code) {
           return true;
         }
       }
@@ -464,7 +510,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         if (text.length() <= ignoreAbove && test.matches(text)) {
           return true;
         }
@@ -475,6 +522,16 @@ public abstract class PreparedQuery {
     @Override
     public boolean canThrow() {
       return test.canThrow();
+    }
+
+    @Override
+    public List<Requirement> requirements() {
+      String literal = test.literal();
+      if (literal == null) {
+        return List.of();
+      }
+      return List.of(
+          new Requirement(Map.of(), List.of(new Literal(field, literal, test.lowers()))));
     }
   }
 
@@ -501,7 +558,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         List<String> tokens = QueryEvaluator.tokens(text);
         boolean hit =
             switch (kind) {
@@ -534,7 +592,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         java.math.BigDecimal n = QueryEvaluator.numberOrNull(text);
         if (n != null && n.compareTo(wanted) == 0) {
           return true;
@@ -555,7 +614,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         if (QueryEvaluator.Cidr.contains(spec, text)) {
           return true;
         }
@@ -575,7 +635,8 @@ public abstract class PreparedQuery {
 
     @Override
     public boolean test(Values doc) {
-      for (String text : doc.of(field)) {
+      for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+        String text = doc.text(v);
         if (text.length() <= ignoreAbove) {
           return true;
         }

@@ -49,7 +49,8 @@ final class Range extends PreparedQuery {
 
   @Override
   public boolean test(Values doc) {
-    for (String leaf : doc.of(field)) {
+    for (int v = doc.first(field); v != 0; v = doc.next(v)) {
+      String leaf = doc.text(v);
       boolean ok = true;
       for (Bound bound : bounds) {
         ok &= bound.holds(compare(leaf, bound));

@@ -6,6 +6,7 @@ import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.core.rules.PreparedQuery.Requirement;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,10 +27,23 @@ public final class RuleMatcher {
   private final FieldReader fields = new FieldReader();
   private final PreparedQuery[] queries;
   private final PreparedQuery[] postFilters;
-  private final Map<Integer, Map<String, int[]>> index = new HashMap<>();
+  // The index: per indexed field (its id), the rules under each value, by the value's constant
+  // index (what the reader found it equal to while reading, by its raw bytes).
+  private final int[] indexFields;
+  private final int[][][] indexRules;
+  // Rules indexed by literals their field's value must contain: per field, an automaton finding
+  // them all in one pass (one for literals compared as they are, one for lower-cased ones).
+  private final int[] substringFields;
+  private final Substrings[] substrings;
+  private final int literalRules;
   private final int[] unindexed;
 
   public RuleMatcher(List<CompiledRule> rules, FieldTypes types) {
+    this(rules, types, MIN_LITERAL_RULES);
+  }
+
+  /** With a substring index on each field at least {@code minLiteralRules} rules need. */
+  RuleMatcher(List<CompiledRule> rules, FieldTypes types, int minLiteralRules) {
     queries = new PreparedQuery[rules.size()];
     postFilters = new PreparedQuery[rules.size()];
     List<List<Requirement>> options = new ArrayList<>();
@@ -60,7 +74,9 @@ public final class RuleMatcher {
                                     .computeIfAbsent(field, f -> new HashSet<>())
                                     .addAll(values))));
     List<Integer> always = new ArrayList<>();
+    int literalIndexed = 0;
     Map<Integer, Map<String, List<Integer>>> building = new HashMap<>();
+    Map<List<Integer>, Map<String, List<Integer>>> literals = new java.util.TreeMap<>(BY_PAIR);
     for (int i = 0; i < rules.size(); i++) {
       Requirement best = mostSelective(options.get(i), distinct);
       if (best == null) {
@@ -78,20 +94,77 @@ public final class RuleMatcher {
                       .add(rule);
                 }
               });
+      if (!best.literals().isEmpty()) {
+        literalIndexed++;
+      }
+      for (PreparedQuery.Literal literal : best.literals()) {
+        literals
+            .computeIfAbsent(
+                List.of(literal.field(), literal.lowered() ? 1 : 0), k -> new HashMap<>())
+            .computeIfAbsent(literal.text(), t -> new ArrayList<>())
+            .add(rule);
+      }
     }
-    building.forEach(
-        (field, byValue) -> {
-          Map<String, int[]> compact = new HashMap<>();
-          byValue.forEach(
-              (v, list) -> compact.put(v, list.stream().mapToInt(Integer::intValue).toArray()));
-          index.put(field, compact);
-        });
+    // A pass over a field's values pays only for many rules: a few run on every document instead
+    // (their tests look for the literal first anyway).
+    Set<Integer> few = new HashSet<>();
+    literals
+        .values()
+        .removeIf(
+            byText -> {
+              Set<Integer> needing = new HashSet<>();
+              byText.values().forEach(needing::addAll);
+              if (needing.size() >= minLiteralRules) {
+                return false;
+              }
+              few.addAll(needing);
+              return true;
+            });
+    for (int rule : few) {
+      if (!always.contains(rule)) {
+        always.add(rule);
+        literalIndexed--;
+      }
+    }
+    always.sort(null);
+    literalRules = literalIndexed;
+    substringFields = new int[literals.size()];
+    substrings = new Substrings[literals.size()];
+    int k = 0;
+    for (Map.Entry<List<Integer>, Map<String, List<Integer>>> e : literals.entrySet()) {
+      Map<String, int[]> byLiteral = new HashMap<>();
+      e.getValue()
+          .forEach(
+              (t, list) -> byLiteral.put(t, list.stream().mapToInt(Integer::intValue).toArray()));
+      substringFields[k] = e.getKey().get(0);
+      substrings[k++] = new Substrings(byLiteral, e.getKey().get(1) == 1);
+    }
+    indexFields = building.keySet().stream().mapToInt(Integer::intValue).toArray();
+    indexRules = new int[indexFields.length][][];
+    for (int i = 0; i < indexFields.length; i++) {
+      int[][] byCode = new int[fields.constantCount()][];
+      building
+          .get(indexFields[i])
+          .forEach(
+              (v, list) ->
+                  byCode[fields.constantIndex(v)] =
+                      list.stream().mapToInt(Integer::intValue).toArray());
+      indexRules[i] = byCode;
+    }
     unindexed = always.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /** The fewest rules worth a substring index on a field. */
+  static final int MIN_LITERAL_RULES = 8;
+
+  private static final java.util.Comparator<List<Integer>> BY_PAIR =
+      java.util.Comparator.<List<Integer>>comparingInt(p -> p.get(0))
+          .thenComparingInt(p -> p.get(1));
+
   /**
    * The requirement that leaves the fewest candidates: few values on a field whose rules name many
-   * distinct values (eventName rather than eventSource).
+   * distinct values (eventName rather than eventSource); a literal to contain counts as a whole
+   * field's worth, so exact values are preferred.
    */
   private static Requirement mostSelective(
       List<Requirement> options, Map<Integer, Set<String>> distinct) {
@@ -102,6 +175,7 @@ public final class RuleMatcher {
       for (Map.Entry<Integer, Set<String>> e : r.anyOf().entrySet()) {
         score += (double) e.getValue().size() / distinct.get(e.getKey()).size();
       }
+      score += r.literals().size();
       if (score < bestScore) {
         best = r;
         bestScore = score;
@@ -114,7 +188,7 @@ public final class RuleMatcher {
     return queries.length;
   }
 
-  /** How many rules run on every document (no exact-value requirement found). */
+  /** How many rules run on every document (no exact-value or literal requirement found). */
   public int unindexed() {
     return unindexed.length;
   }
@@ -127,9 +201,19 @@ public final class RuleMatcher {
         .toList();
   }
 
+  /** How many rules are indexed by literals their values must contain. */
+  public int substringIndexed() {
+    return literalRules;
+  }
+
+  /** The field paths rules are indexed by literals their values must contain. */
+  public List<String> substringFields() {
+    return Arrays.stream(substringFields).sorted().distinct().mapToObj(fields::path).toList();
+  }
+
   /** The field paths rules are indexed by. */
   public List<String> indexedFields() {
-    return index.keySet().stream().sorted().map(fields::path).toList();
+    return Arrays.stream(indexFields).sorted().mapToObj(fields::path).toList();
   }
 
   /** Reads the values the rules need from the JSON document {@code source[0, length)}. */
@@ -140,6 +224,7 @@ public final class RuleMatcher {
   /**
    * Reads the values the rules need from the JSON document {@code source[0, length)} whose
    * top-level members start where {@code members} says (null: unknown), each only when first used.
+   * Noted members' values are valid until the thread's next such read (the instance is reused).
    */
   public Values read(byte[] source, int length, Members members) throws IOException {
     return fields.read(source, length, members);
@@ -165,19 +250,33 @@ public final class RuleMatcher {
 
   /** The rules the document may match (every rule it does match is among them). */
   public BitSet candidates(Values doc) {
-    BitSet out = new BitSet(queries.length);
+    return BitSet.valueOf(candidateWords(doc, new long[words()]));
+  }
+
+  private int words() {
+    return (queries.length + 63) >>> 6;
+  }
+
+  /** The candidates as bits of {@code out} (all clear), which it returns. */
+  private long[] candidateWords(Values doc, long[] out) {
     for (int rule : unindexed) {
-      out.set(rule);
+      out[rule >>> 6] |= 1L << rule;
     }
-    for (Map.Entry<Integer, Map<String, int[]>> e : index.entrySet()) {
-      Map<String, int[]> byValue = e.getValue();
-      for (String value : doc.of(e.getKey())) {
-        int[] rules = byValue.get(value);
+    for (int i = 0; i < indexFields.length; i++) {
+      int[][] byCode = indexRules[i];
+      for (int v = doc.first(indexFields[i]); v != 0; v = doc.next(v)) {
+        int code = doc.code(v);
+        int[] rules = code < 0 ? null : byCode[code];
         if (rules != null) {
           for (int rule : rules) {
-            out.set(rule);
+            out[rule >>> 6] |= 1L << rule;
           }
         }
+      }
+    }
+    for (int i = 0; i < substringFields.length; i++) {
+      for (int v = doc.first(substringFields[i]); v != 0; v = doc.next(v)) {
+        substrings[i].find(doc.text(v), out);
       }
     }
     return out;
@@ -191,10 +290,13 @@ public final class RuleMatcher {
   /** The rules the document matches, in the order given. */
   public List<Integer> matching(Values doc) {
     List<Integer> out = new ArrayList<>();
-    BitSet candidates = candidates(doc);
-    for (int rule = candidates.nextSetBit(0); rule >= 0; rule = candidates.nextSetBit(rule + 1)) {
-      if (matches(rule, doc)) {
-        out.add(rule);
+    long[] candidates = candidateWords(doc, doc.scratch(words()));
+    for (int w = 0; w < candidates.length; w++) {
+      for (long bits = candidates[w]; bits != 0; bits &= bits - 1) {
+        int rule = (w << 6) + Long.numberOfTrailingZeros(bits);
+        if (matches(rule, doc)) {
+          out.add(rule);
+        }
       }
     }
     return out;

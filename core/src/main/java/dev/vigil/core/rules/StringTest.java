@@ -17,12 +17,25 @@ abstract class StringTest {
     return false;
   }
 
+  /**
+   * A text this test matches contains this literal (null: none known): lower-cased first when
+   * {@link #lowers()}.
+   */
+  String literal() {
+    return null;
+  }
+
+  /** Whether the test lower-cases the text ({@code Locale.ROOT}) before comparing. */
+  boolean lowers() {
+    return false;
+  }
+
   static StringTest of(String kind, String field, String value, boolean caseInsensitive) {
     String v = caseInsensitive ? value.toLowerCase(Locale.ROOT) : value;
     StringTest exact =
         switch (kind) {
-          case "term", "match", "match_phrase" -> text(v::equals);
-          case "prefix" -> text(t -> t.startsWith(v));
+          case "term", "match", "match_phrase" -> text(v::equals, v);
+          case "prefix" -> text(t -> t.startsWith(v), v);
           case "wildcard" -> wildcard(v);
           case "regexp" -> regexp(v, field);
           default -> failing(new RuleException("unsupported query " + kind));
@@ -57,7 +70,11 @@ abstract class StringTest {
     String first = pieces[0];
     String last = pieces[pieces.length - 1];
     if (pieces.length == 1) {
-      return text(first::equals);
+      return text(first::equals, first);
+    }
+    String longest = "";
+    for (String p : pieces) {
+      longest = p.length() > longest.length() ? p : longest;
     }
     return text(
         t -> {
@@ -76,7 +93,8 @@ abstract class StringTest {
             at = found + pieces[i].length();
           }
           return true;
-        });
+        },
+        longest);
   }
 
   private static StringTest regexp(String regex, String field) {
@@ -91,14 +109,25 @@ abstract class StringTest {
       return pattern(pattern);
     }
     // A value without the literal every match holds is no match: decided without the pattern.
-    return text(t -> t.contains(required) && pattern.matcher(t).matches());
+    return text(t -> t.contains(required) && pattern.matcher(t).matches(), required);
   }
 
   private static StringTest text(java.util.function.Predicate<String> test) {
+    return text(test, null);
+  }
+
+  /** A test every match of which contains {@code literal} (empty or null: no literal). */
+  private static StringTest text(java.util.function.Predicate<String> test, String literal) {
+    String known = literal == null || literal.isEmpty() ? null : literal;
     return new StringTest() {
       @Override
       boolean matches(String text) {
         return test.test(text);
+      }
+
+      @Override
+      String literal() {
+        return known;
       }
     };
   }
@@ -126,6 +155,16 @@ abstract class StringTest {
       @Override
       boolean matches(String text) {
         return test.matches(text.toLowerCase(Locale.ROOT));
+      }
+
+      @Override
+      String literal() {
+        return test.literal();
+      }
+
+      @Override
+      boolean lowers() {
+        return true;
       }
 
       @Override

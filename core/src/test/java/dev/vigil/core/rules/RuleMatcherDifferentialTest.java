@@ -25,7 +25,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link RuleMatcher} against the reference, {@link QueryEvaluator}: every rule shipped in {@code
@@ -40,16 +41,43 @@ class RuleMatcherDifferentialTest {
 
   private record Rule(String name, CompiledRule compiled, List<JsonNode> tests) {}
 
+  /**
+   * Each log type with the matcher as built, and CloudTrail also with a substring index for every
+   * literal (the default leaves fields that few rules need a literal in to run those rules).
+   */
+  static Stream<Arguments> matchers() {
+    return Stream.of(
+        Arguments.of(LogType.CLOUDTRAIL, RuleMatcher.MIN_LITERAL_RULES),
+        Arguments.of(LogType.CLOUDTRAIL, 1),
+        Arguments.of(LogType.VPCFLOW, RuleMatcher.MIN_LITERAL_RULES),
+        Arguments.of(LogType.WAF, RuleMatcher.MIN_LITERAL_RULES));
+  }
+
   @ParameterizedTest
-  @EnumSource(
-      value = LogType.class,
-      names = {"CLOUDTRAIL", "VPCFLOW", "WAF"})
-  void everyRuleGetsTheReferenceVerdictOnEveryEvent(LogType type) throws Exception {
+  @MethodSource("matchers")
+  void everyRuleGetsTheReferenceVerdictOnEveryEvent(LogType type, int minLiteralRules)
+      throws Exception {
     List<Rule> rules = rules(type);
     List<JsonNode> events = events(type, rules);
+    if (type == LogType.CLOUDTRAIL) {
+      // A literal the substring index folds (added after the events: it does not steer them).
+      rules = new ArrayList<>(rules);
+      rules.add(
+          new Rule(
+              "spec/regex-ignorecase-literal",
+              RuleCompiler.defaults()
+                  .compile(
+                      RuleSource.sigma(
+                          "ci",
+                          "title: ci\nlogsource:\n  product: aws\n  service: cloudtrail\n"
+                              + "detection:\n  s:\n    userAgent|re|i: '.*KALI.*'\n"
+                              + "  condition: s\n")),
+              List.of()));
+    }
     FieldTypes types = FieldTypes.of(type);
     QueryEvaluator reference = new QueryEvaluator(types);
-    RuleMatcher matcher = new RuleMatcher(rules.stream().map(Rule::compiled).toList(), types);
+    RuleMatcher matcher =
+        new RuleMatcher(rules.stream().map(Rule::compiled).toList(), types, minLiteralRules);
     // Fields read as alert keys (the stream's suppression check): every field rules read.
     Map<String, Integer> keys = new java.util.TreeMap<>();
     for (String path : matcher.fieldPaths()) {
@@ -141,11 +169,13 @@ class RuleMatcherDifferentialTest {
     System.out.printf(
         "%s: %d parsed documents (%d read through noted members)%n", type.id(), documents, noted);
     System.out.printf(
-        "%s: %d rules (%d always run, indexed by %s), %d events, %d matches, %.1f candidates/event%n",
+        "%s: %d rules (%d always run, indexed by %s, by literals in %s), %d events, %d matches,"
+            + " %.1f candidates/event%n",
         type.id(),
         rules.size(),
         matcher.unindexed(),
         matcher.indexedFields(),
+        matcher.substringFields(),
         events.size(),
         matches,
         (double) candidates / events.size());
@@ -280,22 +310,23 @@ class RuleMatcherDifferentialTest {
 
   /** Sigma constructs the shared rules rarely use: keywords, neq, expand, utf16, regex flags. */
   private static final Map<String, String> SPECIFICATION_RULES =
-      Map.of(
-          "keywords",
-          "  keywords:\n    - AccessDenied\n    - 'aws-cli*'\n    - not authorized\n"
-              + "  condition: keywords\n",
-          "keywords-all-and-field",
-          "  k:\n    '|all': [s3, Get]\n  f:\n    readOnly: true\n  condition: k and f\n",
-          "neq",
-          "  s:\n    eventSource: s3.amazonaws.com\n    eventName|neq: [ListBuckets, GetObject]\n"
-              + "  condition: s\n",
-          "expand",
-          "  s:\n    eventName|expand: '%reads%'\n  condition: s\n",
-          "utf16",
-          "  s:\n    userAgent|utf16|base64offset|contains: evil\n  condition: s\n",
-          "regex-flags",
-          "  s:\n    - userAgent|re|m: '^aws-cli'\n    - userAgent|re|i|s: 'BOTO.*core$'\n"
-              + "  condition: s\n");
+      new java.util.TreeMap<>( // in a fixed order: the mutants drawn depend on it
+          Map.of(
+              "keywords",
+              "  keywords:\n    - AccessDenied\n    - 'aws-cli*'\n    - not authorized\n"
+                  + "  condition: keywords\n",
+              "keywords-all-and-field",
+              "  k:\n    '|all': [s3, Get]\n  f:\n    readOnly: true\n  condition: k and f\n",
+              "neq",
+              "  s:\n    eventSource: s3.amazonaws.com\n    eventName|neq: [ListBuckets, GetObject]\n"
+                  + "  condition: s\n",
+              "expand",
+              "  s:\n    eventName|expand: '%reads%'\n  condition: s\n",
+              "utf16",
+              "  s:\n    userAgent|utf16|base64offset|contains: evil\n  condition: s\n",
+              "regex-flags",
+              "  s:\n    - userAgent|re|m: '^aws-cli'\n    - userAgent|re|i|s: 'BOTO.*core$'\n"
+                  + "  condition: s\n"));
 
   private static List<Path> yaml(Path dir, String suffix) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
@@ -319,6 +350,22 @@ class RuleMatcherDifferentialTest {
       out.addAll(CollectingSink.parse(synthetic, ObjectRef.file("synthetic.json"), type).sources());
     }
     out.addAll(mutants(tests.isEmpty() ? out : tests, named(rules, type), new Random(16)));
+    if (type == LogType.CLOUDTRAIL) {
+      // Texts a case-insensitive test lower-cases into ASCII it did not hold (the Kelvin sign
+      // becomes 'k', 'İ' becomes "i̇"), and literals beyond ASCII: what the substring index must
+      // not miss.
+      for (String agent :
+          List.of(
+              "\u212Aali/2024",
+              "KAL\u0130",
+              "aws-cli/2 \u212Aali",
+              "S3 Browser \u00e9",
+              "Pacu\u00e9")) {
+        ObjectNode copy = out.get(out.size() - 1).deepCopy();
+        copy.put("userAgent", agent);
+        out.add(copy);
+      }
+    }
     return out;
   }
 
