@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.ingester.Ingester;
 import dev.vigil.ingester.detect.DetectionHook;
 import dev.vigil.ingester.support.Objects;
@@ -15,6 +16,7 @@ import dev.vigil.testing.IdSets;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
+import dev.vigil.testing.SyntheticCloudTrail;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -434,6 +436,70 @@ class DeliveryFaultsIT {
     String letters =
         String.join("\n", aws.deadLetterKeys().stream().map(aws::deadLetterObject).toList());
     assertThat(poison).allSatisfy(key -> assertThat(letters).contains(key));
+  }
+
+  /**
+   * Documents OpenSearch refuses for good (a string where the template maps {@code userIdentity} as
+   * an object: a mapping error on the item) wait for a failing dead-letter destination aside, not
+   * on the two bulk sender threads, which before held them in place: a good object's documents keep
+   * flowing meanwhile (the refused ones' messages left their object slots or come back later), and
+   * once the destination is back the refused documents are dead-lettered and nothing is lost or
+   * duplicated.
+   */
+  @Test
+  void refusedDocumentsWaitingForAFailingDeadLetterDestinationLeaveBulkSendingToGoodObjects(
+      MotoServer moto, OpenSearchNode openSearch) throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-aside", Duration.ofSeconds(20));
+    aws.s3.deleteBucket(b -> b.bucket(aws.deadLetterBucket)); // the destination is gone
+    start(
+        aws,
+        openSearch.uri().toString(),
+        "aside",
+        Map.of(
+            "vigil.ingester.concurrency", "4",
+            "vigil.ingester.visibility.timeout", "10s",
+            "vigil.ingester.bulk.max-documents", "40"));
+    Map<String, JsonNode> expected = new HashMap<>();
+    List<String> refused = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String key = Objects.cloudTrailKey("2026/11/27", "20261127T150" + i + "Z_refused" + i);
+      ObjectNode root =
+          (ObjectNode)
+              JSON.readTree(
+                  SyntheticCloudTrail.object(30, 500 + i, Instant.parse("2026-11-27T15:00:00Z")));
+      ObjectNode event = (ObjectNode) root.get("Records").get(3);
+      event.put("userIdentity", "not an object");
+      refused.add(event.get("eventID").asText());
+      byte[] object = Objects.gzip(JSON.writeValueAsBytes(root));
+      Documents.expected("aside", aws.bucket, key, object)
+          .forEach(
+              (id, source) -> {
+                if (!id.endsWith("/" + event.get("eventID").asText())) {
+                  expected.put(id, source);
+                }
+              });
+      aws.put(key, object);
+    }
+    await().atMost(TIMEOUT).until(() -> counter("vigil.ingester.dead.letter.write.failures") >= 4);
+
+    String good = Objects.cloudTrailKey("2026/11/27", "20261127T1510Z_good");
+    byte[] object = Objects.cloudTrail(600, 84, Instant.parse("2026-11-27T15:00:00Z"));
+    expected.putAll(Documents.expected("aside", aws.bucket, good, object));
+    aws.put(good, object);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> Documents.count(openSearch, "aside-*") == expected.size());
+    assertThat(counter("vigil.ingester.dead.letters")).as("destination still gone").isZero();
+
+    aws.s3.createBucket(b -> b.bucket(aws.deadLetterBucket));
+    assertExactly(aws, openSearch, "aside", expected);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> counter("vigil.ingester.dead.letters", "kind", "document") >= refused.size());
+    String letters =
+        String.join("\n", aws.deadLetterKeys().stream().map(aws::deadLetterObject).toList());
+    assertThat(refused).allSatisfy(id -> assertThat(letters).contains(id));
   }
 
   /**
