@@ -53,6 +53,7 @@ class ClusterFaultsIT {
           Ingester.create(
               TestConfigs.from(props), registry, DetectionHook.NONE, AwsSetup.credentials())) {
         ingester.startQueues();
+        Instant began = Instant.now();
         Map<String, JsonNode> expected = new LinkedHashMap<>();
         for (int i = 0; i < 3; i++) {
           put(aws, i, expected);
@@ -85,7 +86,8 @@ class ClusterFaultsIT {
         IdSets.assertSame(
             "cluster fault " + PREFIX + "-*",
             Documents.all(entry, PREFIX + "-*", false).keySet(),
-            expected.keySet());
+            expected.keySet(),
+            began);
         assertThat(aws.deadLetterKeys()).isEmpty();
         await().atMost(TIMEOUT).until(() -> "green".equals(cluster.health()));
         assertThat(Documents.count(victim, PREFIX + "-*")).isEqualTo(expected.size());
