@@ -19,6 +19,7 @@ import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Reads a stream of JSON root values — newline-delimited, concatenated with no delimiter (as
@@ -199,32 +200,17 @@ public final class JsonRecordReader implements Closeable {
 
   /**
    * Marks the array whose START_ARRAY the parser just read as an array of records, so damage in it
-   * costs only its damaged elements (see {@link #resumeInArray}). {@code siblings} are members (as
-   * JSON, each followed by a comma) of the object holding the array that the records need and that
-   * come before it, e.g. a payload's fields: a resumed array gets them again. Returns the mark,
+   * costs only its damaged elements (see {@link #resumeInArray}). {@code siblings} gives members
+   * (as JSON, each followed by a comma) of the object holding the array that the records need, e.g.
+   * a payload's fields: a resumed array gets them again; asked for only then. Returns the mark,
    * which the current root value keeps until it ends.
    */
-  public ArrayMark markArray(byte[] siblings) {
-    List<JsonStreamContext> chain = new ArrayList<>();
+  public ArrayMark markArray(Supplier<byte[]> siblings) {
+    List<String> names = new ArrayList<>(); // outermost first; null for an array
     for (JsonStreamContext c = parser.getParsingContext(); !c.inRoot(); c = c.getParent()) {
-      chain.add(0, c);
+      names.add(0, c.inArray() ? null : c.getCurrentName());
     }
-    ByteArrayOutputStream prefix = new ByteArrayOutputStream();
-    for (int i = 0; i < chain.size(); i++) {
-      JsonStreamContext c = chain.get(i);
-      if (c.inArray()) {
-        prefix.write('[');
-      } else {
-        prefix.write('{');
-        if (i == chain.size() - 2) {
-          prefix.writeBytes(siblings);
-        }
-        prefix.write('"');
-        prefix.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(c.getCurrentName()));
-        prefix.writeBytes(new byte[] {'"', ':'});
-      }
-    }
-    array = new ArrayMark(prefix.toByteArray(), position());
+    array = new ArrayMark(names, siblings, position());
     return array;
   }
 
@@ -243,12 +229,34 @@ public final class JsonRecordReader implements Closeable {
 
   /** An array of records being read: how to re-create its enclosing values, and its progress. */
   public static final class ArrayMark {
-    private final byte[] prefix;
+    private final List<String> names;
+    private final Supplier<byte[]> siblings;
     private long afterLastElement;
 
-    private ArrayMark(byte[] prefix, long afterOpening) {
-      this.prefix = prefix;
+    private ArrayMark(List<String> names, Supplier<byte[]> siblings, long afterOpening) {
+      this.names = names;
+      this.siblings = siblings;
       this.afterLastElement = afterOpening;
+    }
+
+    /** The enclosing values up to the array's '[', e.g. {@code {"detail":{"findings":[}. */
+    private byte[] prefix() {
+      ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        if (name == null) {
+          prefix.write('[');
+          continue;
+        }
+        prefix.write('{');
+        if (i == names.size() - 2) {
+          prefix.writeBytes(siblings.get());
+        }
+        prefix.write('"');
+        prefix.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(name));
+        prefix.writeBytes(new byte[] {'"', ':'});
+      }
+      return prefix.toByteArray();
     }
 
     /** Where the last element read ends (just after the '[' before any). */
@@ -403,16 +411,17 @@ public final class JsonRecordReader implements Closeable {
 
   /** Reads on at the element at {@code at}, behind the array's re-created enclosing values. */
   private void resume(ArrayMark mark, long at, long line) throws IOException {
+    byte[] prefix = mark.prefix();
     input.rewind(at);
     array = null;
-    baseOffset = at - mark.prefix.length;
+    baseOffset = at - prefix.length;
     baseLine = line;
     floor = at;
     rootOffset = at;
     rootLine = line;
     parser =
         ParseContext.JSON.createParser(
-            new SequenceInputStream(new ByteArrayInputStream(mark.prefix), input));
+            new SequenceInputStream(new ByteArrayInputStream(prefix), input));
   }
 
   /** The line of a kept byte, counted from the current root value's start (when kept). */

@@ -11,6 +11,7 @@ import dev.vigil.ingester.detect.DetectionHook;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
 import dev.vigil.testing.DamagedCloudTrail;
+import dev.vigil.testing.DamagedRecordArrays;
 import dev.vigil.testing.GateProxy;
 import dev.vigil.testing.IdSets;
 import dev.vigil.testing.MotoServer;
@@ -44,6 +45,8 @@ class DeliveryFaultsIT {
 
   private Ingester ingester;
   private SimpleMeterRegistry registry;
+  // When the scenario's ingester started: its time to drain is reported from there.
+  private Instant began;
 
   @AfterEach
   void stop() {
@@ -75,6 +78,7 @@ class DeliveryFaultsIT {
         Ingester.create(
             TestConfigs.from(props), registry, DetectionHook.NONE, AwsSetup.credentials());
     ingester.startQueues();
+    began = Instant.now();
   }
 
   @Test
@@ -206,6 +210,68 @@ class DeliveryFaultsIT {
     assertThat(counter("vigil.ingester.damage.skipped.events")).isEqualTo(skippedEvents);
     assertThat(counter("vigil.ingester.objects", "outcome", "partial")).isEqualTo(corpora.size());
     assertThat(counter("vigil.ingester.objects", "outcome", "dead_lettered")).isEqualTo(1);
+  }
+
+  /**
+   * The same through the real ingester for arrays of records inside values: Security Hub findings
+   * in EventBridge events (as Firehose concatenates them), ASFF and GuardDuty findings lists, and
+   * CloudWatch Logs payloads' {@code logEvents}, each with syntax errors, stray elements, garbage
+   * and truncation ({@link DamagedRecordArrays}): OpenSearch holds exactly the records whose own
+   * bytes are sound, and a dead letter covers every damaged one.
+   */
+  @Test
+  void damagedFindingsArraysAndLogEventsIndexExactlyTheirWellFormedRecords(
+      MotoServer moto, OpenSearchNode openSearch) throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-arrays", Duration.ofSeconds(20));
+    start(aws, openSearch.uri().toString(), "arrays", Map.of());
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    Map<String, DamagedRecordArrays.Corpus> corpora = new LinkedHashMap<>();
+    long seed = 2027;
+    for (DamagedRecordArrays.Container container : DamagedRecordArrays.Container.values()) {
+      DamagedRecordArrays.Corpus corpus =
+          DamagedRecordArrays.generate(seed++, container, 4, 40, 8, container.ordinal() % 2 == 0);
+      String folder =
+          switch (container) {
+            case SECURITY_HUB_EVENTBRIDGE, ASFF_FINDINGS -> "securityhub";
+            case GUARDDUTY_FINDINGS -> "guardduty";
+            case CLOUDWATCH_LOG_EVENTS -> "cloudwatch";
+          };
+      String key = folder + "/2026/11/27/10/" + container.name().toLowerCase() + ".gz";
+      byte[] object = Objects.gzip(corpus.bytes());
+      Map<String, JsonNode> documents = Documents.expected("arrays", aws.bucket, key, object);
+      assertThat(documents.values().stream().map(d -> d.path(container.idField()).asText()))
+          .as("%s: the parser's documents are the well-formed records", container)
+          .containsExactlyInAnyOrderElementsOf(corpus.wellFormedIds());
+      expected.putAll(documents);
+      corpora.put(key, corpus);
+      aws.put(key, object);
+    }
+
+    assertExactly(aws, openSearch, "arrays", expected);
+    List<JsonNode> letters = new ArrayList<>();
+    for (String key : aws.deadLetterKeys()) {
+      for (String line : aws.deadLetterObject(key).split("\n")) {
+        letters.add(JSON.readTree(line));
+      }
+    }
+    long skippedEvents = 0;
+    for (Map.Entry<String, DamagedRecordArrays.Corpus> object : corpora.entrySet()) {
+      List<JsonNode> records =
+          letters.stream()
+              .filter(l -> l.at("/origin/key").asText().equals(object.getKey()))
+              .peek(l -> assertThat(l.path("kind").asText()).isEqualTo("record"))
+              .toList();
+      for (DamagedRecordArrays.Written record : object.getValue().damagedRecords()) {
+        assertThat(records)
+            .as(
+                "%s: a dead letter covers the damaged record at byte %d",
+                object.getKey(), record.offset())
+            .anySatisfy(l -> assertThat(covers(l, record.offset())).isTrue());
+      }
+      skippedEvents += records.stream().mapToLong(l -> l.path("skippedEvents").asLong(0)).sum();
+    }
+    assertThat(skippedEvents).isPositive();
+    assertThat(counter("vigil.ingester.damage.skipped.events")).isEqualTo(skippedEvents);
   }
 
   /** Whether a record dead letter stands for the bytes at {@code offset}. */
@@ -548,7 +614,7 @@ class DeliveryFaultsIT {
    * Waits until the queue is empty and OpenSearch holds {@code expected.size()} documents, then
    * checks that they are exactly the expected indices and ids.
    */
-  private static void assertExactly(
+  private void assertExactly(
       AwsSetup aws, OpenSearchNode openSearch, String prefix, Map<String, JsonNode> expected) {
     await()
         .atMost(TIMEOUT)
@@ -557,7 +623,10 @@ class DeliveryFaultsIT {
     long count = Documents.count(openSearch, prefix + "-*");
     assertThat(count).as("documents in %s-*", prefix).isEqualTo(expected.size());
     IdSets.assertSame(
-        prefix + "-*", Documents.all(openSearch, prefix + "-*", false).keySet(), expected.keySet());
+        prefix + "-*",
+        Documents.all(openSearch, prefix + "-*", false).keySet(),
+        expected.keySet(),
+        began);
   }
 
   private double counter(String name, String... tags) {

@@ -395,7 +395,7 @@ public final class CloudWatchLogsParser implements LogParser {
         in.skipChildren();
         return true;
       }
-      JsonRecordReader.ArrayMark array = reader.markArray(fieldsReadSoFar());
+      JsonRecordReader.ArrayMark array = reader.markArray(this::fieldsReadSoFar);
       while (true) {
         long element = -1;
         try {
@@ -428,7 +428,7 @@ public final class CloudWatchLogsParser implements LogParser {
      * The payload's fields read so far, as JSON members each followed by a comma: log events read
      * after damage get them again.
      */
-    private byte[] fieldsReadSoFar() throws IOException {
+    private byte[] fieldsReadSoFar() {
       ByteArrayBuilder bytes = new ByteArrayBuilder(256);
       try (JsonGenerator out = ParseContext.JSON.createGenerator(bytes)) {
         out.writeStartObject();
@@ -445,6 +445,8 @@ public final class CloudWatchLogsParser implements LogParser {
         }
         writeIfPresent(out, "policyLevel", policyLevel);
         out.writeEndObject();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e); // writing to memory
       }
       byte[] object = bytes.toByteArray();
       if (object.length <= 2) {

@@ -158,7 +158,7 @@ abstract class FindingsParser implements LogParser {
    */
   private void findings(JsonRecordReader reader, ParseContext context, RecordCounter record)
       throws IOException {
-    JsonRecordReader.ArrayMark array = reader.markArray(NO_SIBLINGS);
+    JsonRecordReader.ArrayMark array = reader.markArray(() -> NO_SIBLINGS);
     JsonParser in = reader.parser();
     long stray = -1; // where an element that is no object starts, until what follows is read
     JsonToken strayToken = null;
