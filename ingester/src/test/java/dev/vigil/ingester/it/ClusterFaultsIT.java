@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The ingester against a three-node OpenSearch cluster (one replica per shard, OpenSearch's
- * default): a data node killed mid-ingest (half the objects arrive while it is gone) and started
- * again costs no document and duplicates none, and the cluster goes yellow and back to green.
+ * The ingester against a three-node OpenSearch cluster (one replica per shard: the templates'
+ * default {@code 0-1} with more than one data node): a data node killed mid-ingest (half the
+ * objects arrive while it is gone) and started again costs no document and duplicates none, and the
+ * cluster goes yellow and back to green.
  */
 @ExtendWith(RealPartsExtension.class)
 class ClusterFaultsIT {
