@@ -32,9 +32,10 @@ dist:
 ## The fault suite on the real parts, on demand (about 15 minutes; all of it also runs in `make test`): damaged
 ## objects, SIGKILL/SIGTERM takeovers, OpenSearch frozen/down/back, a dead-letter destination gone, a data node killed
 ## in a three-node cluster, lost updates of bucket notifications, lease loss, a hung AWS endpoint, an API server
-## unreachable at start, OpenSearch down under the engine. Prints each scenario's expected/found/missing/extra ids and
-## the test verdicts (full log: target/faults.log).
-FAULT_ITS := DeliveryFaultsIT,IngesterProcessIT,ClusterFaultsIT,LogSourceFaultsIT,BucketNotificationWritersIT,LeaseLossIT,HungAwsEndpointIT,UnreachableAtStartIT,DetectionOutageIT
+## unreachable at start, OpenSearch down under the engine, an OpenSearchConnection following a cluster yellow and green.
+## Prints each ingest scenario's expected/found/missing/extra ids with its time to drain, and the test verdicts (full
+## log: target/faults.log).
+FAULT_ITS := DeliveryFaultsIT,IngesterProcessIT,ClusterFaultsIT,LogSourceFaultsIT,BucketNotificationWritersIT,LeaseLossIT,HungAwsEndpointIT,UnreachableAtStartIT,DetectionOutageIT,ConnectionClusterHealthIT
 faults: parts
 	mkdir -p target
 	set -o pipefail; $(MVN) verify -pl ingester,operator -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \

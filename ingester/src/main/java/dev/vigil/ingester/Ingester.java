@@ -268,7 +268,7 @@ public final class Ingester implements AutoCloseable {
 
   /** Installs the templates for {@code naming}, retrying until done or stopping. */
   private boolean installTemplates(IndexNaming naming) {
-    IndexTemplates templates = new IndexTemplates(naming);
+    IndexTemplates templates = new IndexTemplates(naming, config.opensearch().replicas());
     for (int attempt = 0; !stopping; attempt++) {
       try {
         openSearch.installTemplates(templates);

@@ -1,5 +1,7 @@
 package dev.vigil.testing;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +20,20 @@ public final class IdSets {
   /** Fails unless {@code actual} holds exactly the ids of {@code expected}, each once. */
   public static void assertSame(
       String what, Collection<String> actual, Collection<String> expected) {
+    assertSame(what, actual, expected, null);
+  }
+
+  /**
+   * As {@link #assertSame(String, Collection, Collection)}, also reporting the time to drain: from
+   * {@code since} (the fault scenario's start) to now, when everything has arrived.
+   */
+  public static void assertSame(
+      String what, Collection<String> actual, Collection<String> expected, Instant since) {
+    String drained =
+        since == null
+            ? ""
+            : String.format(
+                "; drained in %.1f s", Duration.between(since, Instant.now()).toMillis() / 1000.0);
     Set<String> actualSet = new HashSet<>(actual);
     Set<String> expectedSet = new HashSet<>(expected);
     List<String> missing =
@@ -27,15 +43,16 @@ public final class IdSets {
     int duplicates = actual.size() - actualSet.size();
     String report =
         String.format(
-            "%s: expected %d ids, found %d; missing %d %s, extra %d %s, duplicates %d",
-            what,
-            expectedSet.size(),
-            actual.size(),
-            missing.size(),
-            first(missing),
-            extra.size(),
-            first(extra),
-            duplicates);
+                "%s: expected %d ids, found %d; missing %d %s, extra %d %s, duplicates %d",
+                what,
+                expectedSet.size(),
+                actual.size(),
+                missing.size(),
+                first(missing),
+                extra.size(),
+                first(extra),
+                duplicates)
+            + drained;
     System.out.println("ids " + report);
     if (!missing.isEmpty() || !extra.isEmpty() || duplicates != 0) {
       throw new AssertionError(report);

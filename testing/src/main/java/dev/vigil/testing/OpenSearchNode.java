@@ -116,7 +116,8 @@ public final class OpenSearchNode implements AutoCloseable {
     return transportPort;
   }
 
-  String name() {
+  /** The node's {@code node.name} in its cluster. */
+  public String name() {
     return name;
   }
 

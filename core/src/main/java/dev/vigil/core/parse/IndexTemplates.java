@@ -21,10 +21,35 @@ import java.util.Set;
 public final class IndexTemplates {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Replicas of a log index by default ({@code index.auto_expand_replicas}): one once the cluster
+   * has a second data node, none on a single node (whose indices would otherwise stay yellow for a
+   * replica that can never be allocated). Losing a data node then loses no acknowledged document.
+   */
+  public static final String DEFAULT_REPLICAS = "0-1";
+
+  /** What a replicas setting may be: a count, or a range {@code min-max} (max may be "all"). */
+  public static final java.util.regex.Pattern REPLICAS =
+      java.util.regex.Pattern.compile("\\d{1,3}(-(\\d{1,3}|all))?");
+
   private final IndexNaming naming;
+  private final String replicas;
 
   public IndexTemplates(IndexNaming naming) {
+    this(naming, DEFAULT_REPLICAS);
+  }
+
+  /**
+   * @param replicas replicas of each log index: a count ({@code index.number_of_replicas}) or a
+   *     range that follows the data nodes ({@code index.auto_expand_replicas}, e.g. "0-1")
+   */
+  public IndexTemplates(IndexNaming naming, String replicas) {
+    if (!REPLICAS.matcher(replicas).matches()) {
+      throw new IllegalArgumentException(
+          "replicas must be a count or a range such as 0-1 or 1-all, is '" + replicas + "'");
+    }
     this.naming = naming;
+    this.replicas = replicas;
   }
 
   public String componentName() {
@@ -50,8 +75,13 @@ public final class IndexTemplates {
     body.putArray("composed_of").add(componentName());
     body.put("priority", 200);
     ObjectNode template = body.putObject("template");
-    template
-        .putObject("settings")
+    ObjectNode settings = template.putObject("settings");
+    if (replicas.contains("-")) {
+      settings.put("index.auto_expand_replicas", replicas);
+    } else {
+      settings.put("index.number_of_replicas", Integer.parseInt(replicas));
+    }
+    settings
         .put("index.mapping.total_fields.limit", 2000)
         .put("index.mapping.ignore_malformed", true)
         .put("index.codec", CODEC)

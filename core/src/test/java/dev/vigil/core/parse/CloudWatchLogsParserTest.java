@@ -304,9 +304,36 @@ class CloudWatchLogsParserTest {
             r ->
                 assertThat(r.toList().get(1).toString())
                     .contains("malformed JSON")
-                    .contains("line 3"));
+                    .contains("(the damaged log event); reading resumed at byte "));
     assertThat(sink.rejections.get(1).byteOffset())
         .isEqualTo(noEvents.toString().length() + 1 + good.indexOf("{\"id\":\"bad\""));
+  }
+
+  @Test
+  void damagedLogEventCostsOnlyItselfAndTheEventsAfterItKeepTheirPayloadsFields() {
+    ArrayNode events = JSON.createArrayNode();
+    events.add(logEvent("e1", 1L, "a"));
+    events.add(logEvent("e2", 2L, "b"));
+    events.add(logEvent("e3", 3L, "c"));
+    String good = payload("orders", events).toString();
+    String damaged = good.replace("\"id\":\"e2\"", "\"id\"\"e2\"");
+    CollectingSink sink =
+        CollectingSink.parse(damaged.getBytes(StandardCharsets.UTF_8), KEY, LogType.CLOUDWATCH);
+
+    assertThat(sink.sources())
+        .extracting(d -> d.get("id").asText(), d -> d.get("logGroup").asText())
+        .containsExactly(tuple("e1", "orders"), tuple("e3", "orders"));
+    assertThat(sink.rejections)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.record()).isEqualTo(2);
+              assertThat(r.byteOffset()).isEqualTo(damaged.indexOf("{\"id\"\"e2\""));
+              assertThat(r.skippedBytes())
+                  .isEqualTo(damaged.indexOf("{\"id\":\"e3\"") - r.byteOffset());
+              assertThat(r.skippedEvents()).isEqualTo(1);
+              assertThat(r.reason()).contains("(the damaged log event)");
+            });
   }
 
   @Test

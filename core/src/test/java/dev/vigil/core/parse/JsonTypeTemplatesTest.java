@@ -14,6 +14,29 @@ class JsonTypeTemplatesTest {
   }
 
   @Test
+  void logIndicesGetAReplicaOnceThereIsASecondDataNodeByDefaultOrTheCountGiven() {
+    JsonNode settings = templates.indexTemplate(LogType.CLOUDTRAIL).at("/template/settings");
+    assertThat(settings.path("index.auto_expand_replicas").asText()).isEqualTo("0-1");
+    assertThat(settings.has("index.number_of_replicas")).isFalse();
+
+    JsonNode two =
+        new IndexTemplates(IndexNaming.defaults(), "2")
+            .indexTemplate(LogType.WAF)
+            .at("/template/settings");
+    assertThat(two.path("index.number_of_replicas").asInt()).isEqualTo(2);
+    assertThat(two.has("index.auto_expand_replicas")).isFalse();
+    assertThat(
+            new IndexTemplates(IndexNaming.defaults(), "1-all")
+                .indexTemplate(LogType.WAF)
+                .at("/template/settings/index.auto_expand_replicas")
+                .asText())
+        .isEqualTo("1-all");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new IndexTemplates(IndexNaming.defaults(), "some"))
+        .hasMessageContaining("replicas must be a count or a range");
+  }
+
+  @Test
   void typedFieldsOfLogsJsonKeepTheValueAsWrittenInARawKeyword() {
     JsonNode cloudTrail = properties(LogType.CLOUDTRAIL);
     assertThat(cloudTrail.at("/readOnly/fields/raw/type").asText()).isEqualTo("keyword");

@@ -174,9 +174,15 @@ class SecurityHubParserTest {
         .singleElement()
         .satisfies(
             r -> {
+              // The cut finding costs only its own bytes, up to the next event.
               assertThat(r.record()).isEqualTo(2);
-              assertThat(r.byteOffset()).isEqualTo(envelope.length() + 1);
-              assertThat(r.reason()).contains("malformed JSON").contains("line 2");
+              assertThat(r.byteOffset()).isGreaterThan(envelope.length() + 1);
+              assertThat(r.skippedEvents()).isEqualTo(1);
+              assertThat(r.reason())
+                  .contains("malformed JSON")
+                  .contains(
+                      "(the damaged finding); reading resumed at byte "
+                          + (text.length() - multiSelectLine().length()));
             });
   }
 

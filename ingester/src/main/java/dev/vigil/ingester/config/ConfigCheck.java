@@ -134,6 +134,11 @@ public final class ConfigCheck {
     os.tls().caFile().ifPresent(f -> readable("opensearch.tls.ca-file", f));
     positive("opensearch.probe-interval", os.probeInterval());
     positive("opensearch.probe-timeout", os.probeTimeout());
+    if (!dev.vigil.core.parse.IndexTemplates.REPLICAS.matcher(os.replicas()).matches()) {
+      problem(
+          "opensearch.replicas",
+          "must be a count or a range such as 0-1 or 1-all, is '" + os.replicas() + "'");
+    }
     positive("opensearch.request-timeout", os.requestTimeout());
     aws.endpointOverride().ifPresent(e -> url("aws.endpoint-override", e, false));
   }

@@ -108,6 +108,14 @@ public interface IngesterConfig {
     /** Connect and response timeout of each request. */
     @WithDefault("60s")
     Duration requestTimeout();
+
+    /**
+     * Replicas of each log index, set by the index templates: a count, or a range that follows the
+     * cluster's data nodes ({@code 0-1}: one replica once there are two data nodes, none on a
+     * single node, so it stays green). Applies to indices created after a change.
+     */
+    @WithDefault(dev.vigil.core.parse.IndexTemplates.DEFAULT_REPLICAS)
+    String replicas();
   }
 
   enum AuthType {

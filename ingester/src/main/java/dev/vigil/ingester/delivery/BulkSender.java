@@ -4,9 +4,12 @@ import dev.vigil.core.LogType;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +25,7 @@ import org.jboss.logging.Logger;
  * and 5xx items — or the whole request when OpenSearch cannot be reached, throttles or fails — are
  * sent again after a capped, jittered exponential backoff (cut short when OpenSearch becomes
  * reachable again), for as long as the ingester runs; items that can never succeed go to the
- * dead-letter destination with their error.
+ * dead-letter destination with their error — waiting aside, not on a sender thread, while it fails.
  */
 public final class BulkSender implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(BulkSender.class);
@@ -218,7 +221,11 @@ public final class BulkSender implements AutoCloseable {
     perOwner.forEach((owner, count) -> owner.settled(count[0], 0));
   }
 
-  /** Writes the items to the dead letters (retrying until stored), then settles them. */
+  /**
+   * Writes the items to the dead letters, then settles them. While the destination fails they wait
+   * aside (see {@link DeadLetterWriter#writeAside}), not on this thread: bulk requests of good
+   * objects go on meanwhile.
+   */
   private void deadLetter(
       Batch batch,
       List<Integer> items,
@@ -226,7 +233,11 @@ public final class BulkSender implements AutoCloseable {
       IntFunction<String> reason,
       IntFunction<String> reasonType) {
     List<DeadLetter> letters = new ArrayList<>(items.size());
-    for (int i : items) {
+    ObjectWork[] owners = new ObjectWork[items.size()];
+    LogType[] types = new LogType[items.size()];
+    String[] reasonTypes = new String[items.size()];
+    for (int k = 0; k < items.size(); k++) {
+      int i = items.get(k);
       String[] target = batch.target(i);
       letters.add(
           DeadLetter.document(
@@ -236,22 +247,32 @@ public final class BulkSender implements AutoCloseable {
               status.applyAsInt(i),
               reason.apply(i),
               batch.source(i)));
+      owners[k] = batch.owner(i);
+      types[k] = batch.type(i);
+      reasonTypes[k] = reasonType.apply(i);
     }
-    deadLetters.write(letters); // retries until stored, or throws Abandoned
-    DeadLetter first = letters.get(0);
-    LOG.warnf(
-        "%d documents dead-lettered to %s; first bucket=%s key=%s id=%s status=%d reason=%s",
-        letters.size(),
-        deadLetters.describe(),
-        first.origin().bucket(),
-        first.origin().key(),
-        first.id(),
-        first.status(),
-        first.reason());
-    for (int i : items) {
-      metrics.failed(batch.type(i), reasonType.apply(i), 1);
-      batch.owner(i).settled(0, 1);
-    }
+    Set<ObjectWork> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+    distinct.addAll(Arrays.asList(owners));
+    deadLetters.writeAside(
+        letters,
+        distinct,
+        () -> {
+          DeadLetter first = letters.get(0);
+          LOG.warnf(
+              "%d documents dead-lettered to %s; first bucket=%s key=%s id=%s status=%d reason=%s",
+              letters.size(),
+              deadLetters.describe(),
+              first.origin().bucket(),
+              first.origin().key(),
+              first.id(),
+              first.status(),
+              first.reason());
+          for (int k = 0; k < owners.length; k++) {
+            metrics.failed(types[k], reasonTypes[k], 1);
+            owners[k].settled(0, 1);
+          }
+        },
+        failure -> distinct.forEach(owner -> owner.fail(failure)));
   }
 
   private static void failAll(Batch batch, Throwable cause) {

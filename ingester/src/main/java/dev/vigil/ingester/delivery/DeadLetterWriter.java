@@ -1,8 +1,12 @@
 package dev.vigil.ingester.delivery;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -15,6 +19,11 @@ import org.jboss.logging.Logger;
  * (see {@link #leavingSlot}) and waits outside it, at most {@code waiters} at once; beyond that the
  * write throws {@link Unavailable} and the message is left to come back after its visibility
  * timeout. Memory stays bounded: at most {@code waiters} lists of letters wait.
+ *
+ * <p>Documents OpenSearch refuses for good are dead-lettered by a bulk sender thread, which must
+ * not wait either (good objects' bulk requests would queue behind it): {@link #writeAside} tries
+ * once and, when the destination fails, lets the letters wait on this writer's own thread — their
+ * messages leaving their object slots under the same bound — or has the messages come back later.
  */
 public final class DeadLetterWriter {
   private static final Logger LOG = Logger.getLogger(DeadLetterWriter.class);
@@ -25,6 +34,14 @@ public final class DeadLetterWriter {
   private final IngesterMetrics metrics;
   private final Semaphore waiters;
   private final ThreadLocal<Runnable> slot = new ThreadLocal<>();
+  private final Semaphore asideLists;
+  private final ExecutorService aside =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "vigil-dead-letters-aside");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * @param waiters how many messages may wait for a failing destination outside their slot
@@ -36,6 +53,81 @@ public final class DeadLetterWriter {
     this.abort = abort;
     this.metrics = metrics;
     this.waiters = new Semaphore(waiters);
+    this.asideLists = new Semaphore(Math.max(1, waiters));
+  }
+
+  /**
+   * What the calling worker runs to give up its object slot (see {@link #leavingSlot}), or null:
+   * kept with an object's documents, whose dead letters a bulk sender may write later.
+   */
+  public Runnable slotLeaver() {
+    return slot.get();
+  }
+
+  /**
+   * Writes the dead letters of documents of {@code owners} without holding the calling (bulk
+   * sender) thread while the destination fails: one attempt here; if it fails, the letters wait on
+   * this writer's own thread, their owners' messages leaving their object slots, and {@code stored}
+   * runs once they are stored, {@code failed} on shutdown. When enough lists or messages wait
+   * already, nothing waits: {@code failed} gets {@link Unavailable} at once (the messages come back
+   * after their visibility timeout). Memory stays bounded: at most {@code waiters} lists wait.
+   */
+  void writeAside(
+      List<DeadLetter> letters,
+      Collection<ObjectWork> owners,
+      Runnable stored,
+      Consumer<RuntimeException> failed) {
+    try {
+      abort.check();
+      sink.write(letters);
+      counted(letters);
+      stored.run();
+      return;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof Abort.Abandoned abandoned) {
+        failed.accept(abandoned);
+        return;
+      }
+      metrics.deadLetterWriteFailed();
+      LOG.warnf(
+          "cannot write %d dead letters to %s (retrying aside): %s",
+          letters.size(), sink.describe(), e.toString());
+      boolean placed = asideLists.tryAcquire();
+      if (!placed || !leaveSlots(owners)) {
+        if (placed) {
+          asideLists.release();
+        }
+        failed.accept(
+            new Unavailable(
+                "dead-letter destination "
+                    + sink.describe()
+                    + " failing ("
+                    + e
+                    + ") and other documents already wait for it"));
+        return;
+      }
+    }
+    aside.execute(
+        () -> {
+          try {
+            write(letters);
+            stored.run();
+          } catch (RuntimeException e) {
+            failed.accept(e);
+          } finally {
+            asideLists.release();
+          }
+        });
+  }
+
+  /** Lets the owners' messages wait outside their object slots; false when too many wait. */
+  private boolean leaveSlots(Collection<ObjectWork> owners) {
+    for (ObjectWork owner : owners) {
+      if (!owner.leaveSlot(waiters::tryAcquire, waiters::release)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -77,13 +169,7 @@ public final class DeadLetterWriter {
         abort.check();
         try {
           sink.write(letters);
-          letters.stream()
-              .map(DeadLetter::kind)
-              .distinct()
-              .forEach(
-                  kind ->
-                      metrics.deadLetters(
-                          kind.id(), letters.stream().filter(l -> l.kind() == kind).count()));
+          counted(letters);
           return;
         } catch (IOException | RuntimeException e) {
           metrics.deadLetterWriteFailed();
@@ -101,6 +187,16 @@ public final class DeadLetterWriter {
         waiters.release();
       }
     }
+  }
+
+  private void counted(List<DeadLetter> letters) {
+    letters.stream()
+        .map(DeadLetter::kind)
+        .distinct()
+        .forEach(
+            kind ->
+                metrics.deadLetters(
+                    kind.id(), letters.stream().filter(l -> l.kind() == kind).count()));
   }
 
   /**

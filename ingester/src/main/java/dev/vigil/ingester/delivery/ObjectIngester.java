@@ -112,6 +112,7 @@ public final class ObjectIngester {
       return new Result(ref, type, Outcome.OWN_DEAD_LETTER, 0, 0, 0, 0, since(start));
     }
     ObjectWork work = new ObjectWork(ref);
+    work.leaveSlotWith(deadLetters.slotLeaver());
     Sink sink = new Sink(work);
     SourceStream source = null;
     ParseSummary summary = null;

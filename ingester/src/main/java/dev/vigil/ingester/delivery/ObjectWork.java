@@ -20,6 +20,10 @@ public final class ObjectWork {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile boolean parsed;
   private volatile LogType type;
+  // What the message's worker runs to give up its object slot (null: it holds none).
+  private volatile Runnable leaveSlot;
+  private final java.util.concurrent.atomic.AtomicBoolean outside =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   public ObjectWork(ObjectRef ref) {
     this.ref = ref;
@@ -35,6 +39,33 @@ public final class ObjectWork {
 
   void type(LogType type) {
     this.type = type;
+  }
+
+  /** How the message's worker gives up its object slot while the documents wait elsewhere. */
+  void leaveSlotWith(Runnable leaveSlot) {
+    this.leaveSlot = leaveSlot;
+  }
+
+  /**
+   * Before its documents wait for a failing dead-letter destination: gives up the message's object
+   * slot the first time (true), taking a waiter's place with {@code takePlace}; false when it holds
+   * no slot or left it already. The place is given back with {@code givePlace} once the work ends.
+   */
+  boolean leaveSlot(java.util.function.BooleanSupplier takePlace, Runnable givePlace) {
+    Runnable leave = leaveSlot;
+    if (leave == null || outside.get()) {
+      return true;
+    }
+    if (!takePlace.getAsBoolean()) {
+      return false;
+    }
+    if (!outside.compareAndSet(false, true)) {
+      givePlace.run();
+      return true;
+    }
+    done.whenComplete((ignored, failure) -> givePlace.run());
+    leave.run();
+    return true;
   }
 
   /** A document of this object entered a bulk request. */

@@ -5,16 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.ingester.Ingester;
 import dev.vigil.ingester.detect.DetectionHook;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
 import dev.vigil.testing.DamagedCloudTrail;
+import dev.vigil.testing.DamagedRecordArrays;
 import dev.vigil.testing.GateProxy;
 import dev.vigil.testing.IdSets;
 import dev.vigil.testing.MotoServer;
 import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
+import dev.vigil.testing.SyntheticCloudTrail;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +45,8 @@ class DeliveryFaultsIT {
 
   private Ingester ingester;
   private SimpleMeterRegistry registry;
+  // When the scenario's ingester started: its time to drain is reported from there.
+  private Instant began;
 
   @AfterEach
   void stop() {
@@ -73,6 +78,7 @@ class DeliveryFaultsIT {
         Ingester.create(
             TestConfigs.from(props), registry, DetectionHook.NONE, AwsSetup.credentials());
     ingester.startQueues();
+    began = Instant.now();
   }
 
   @Test
@@ -204,6 +210,68 @@ class DeliveryFaultsIT {
     assertThat(counter("vigil.ingester.damage.skipped.events")).isEqualTo(skippedEvents);
     assertThat(counter("vigil.ingester.objects", "outcome", "partial")).isEqualTo(corpora.size());
     assertThat(counter("vigil.ingester.objects", "outcome", "dead_lettered")).isEqualTo(1);
+  }
+
+  /**
+   * The same through the real ingester for arrays of records inside values: Security Hub findings
+   * in EventBridge events (as Firehose concatenates them), ASFF and GuardDuty findings lists, and
+   * CloudWatch Logs payloads' {@code logEvents}, each with syntax errors, stray elements, garbage
+   * and truncation ({@link DamagedRecordArrays}): OpenSearch holds exactly the records whose own
+   * bytes are sound, and a dead letter covers every damaged one.
+   */
+  @Test
+  void damagedFindingsArraysAndLogEventsIndexExactlyTheirWellFormedRecords(
+      MotoServer moto, OpenSearchNode openSearch) throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-arrays", Duration.ofSeconds(20));
+    start(aws, openSearch.uri().toString(), "arrays", Map.of());
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    Map<String, DamagedRecordArrays.Corpus> corpora = new LinkedHashMap<>();
+    long seed = 2027;
+    for (DamagedRecordArrays.Container container : DamagedRecordArrays.Container.values()) {
+      DamagedRecordArrays.Corpus corpus =
+          DamagedRecordArrays.generate(seed++, container, 4, 40, 8, container.ordinal() % 2 == 0);
+      String folder =
+          switch (container) {
+            case SECURITY_HUB_EVENTBRIDGE, ASFF_FINDINGS -> "securityhub";
+            case GUARDDUTY_FINDINGS -> "guardduty";
+            case CLOUDWATCH_LOG_EVENTS -> "cloudwatch";
+          };
+      String key = folder + "/2026/11/27/10/" + container.name().toLowerCase() + ".gz";
+      byte[] object = Objects.gzip(corpus.bytes());
+      Map<String, JsonNode> documents = Documents.expected("arrays", aws.bucket, key, object);
+      assertThat(documents.values().stream().map(d -> d.path(container.idField()).asText()))
+          .as("%s: the parser's documents are the well-formed records", container)
+          .containsExactlyInAnyOrderElementsOf(corpus.wellFormedIds());
+      expected.putAll(documents);
+      corpora.put(key, corpus);
+      aws.put(key, object);
+    }
+
+    assertExactly(aws, openSearch, "arrays", expected);
+    List<JsonNode> letters = new ArrayList<>();
+    for (String key : aws.deadLetterKeys()) {
+      for (String line : aws.deadLetterObject(key).split("\n")) {
+        letters.add(JSON.readTree(line));
+      }
+    }
+    long skippedEvents = 0;
+    for (Map.Entry<String, DamagedRecordArrays.Corpus> object : corpora.entrySet()) {
+      List<JsonNode> records =
+          letters.stream()
+              .filter(l -> l.at("/origin/key").asText().equals(object.getKey()))
+              .peek(l -> assertThat(l.path("kind").asText()).isEqualTo("record"))
+              .toList();
+      for (DamagedRecordArrays.Written record : object.getValue().damagedRecords()) {
+        assertThat(records)
+            .as(
+                "%s: a dead letter covers the damaged record at byte %d",
+                object.getKey(), record.offset())
+            .anySatisfy(l -> assertThat(covers(l, record.offset())).isTrue());
+      }
+      skippedEvents += records.stream().mapToLong(l -> l.path("skippedEvents").asLong(0)).sum();
+    }
+    assertThat(skippedEvents).isPositive();
+    assertThat(counter("vigil.ingester.damage.skipped.events")).isEqualTo(skippedEvents);
   }
 
   /** Whether a record dead letter stands for the bytes at {@code offset}. */
@@ -437,6 +505,70 @@ class DeliveryFaultsIT {
   }
 
   /**
+   * Documents OpenSearch refuses for good (a string where the template maps {@code userIdentity} as
+   * an object: a mapping error on the item) wait for a failing dead-letter destination aside, not
+   * on the two bulk sender threads, which before held them in place: a good object's documents keep
+   * flowing meanwhile (the refused ones' messages left their object slots or come back later), and
+   * once the destination is back the refused documents are dead-lettered and nothing is lost or
+   * duplicated.
+   */
+  @Test
+  void refusedDocumentsWaitingForAFailingDeadLetterDestinationLeaveBulkSendingToGoodObjects(
+      MotoServer moto, OpenSearchNode openSearch) throws Exception {
+    AwsSetup aws = new AwsSetup(moto, "fault-aside", Duration.ofSeconds(20));
+    aws.s3.deleteBucket(b -> b.bucket(aws.deadLetterBucket)); // the destination is gone
+    start(
+        aws,
+        openSearch.uri().toString(),
+        "aside",
+        Map.of(
+            "vigil.ingester.concurrency", "4",
+            "vigil.ingester.visibility.timeout", "10s",
+            "vigil.ingester.bulk.max-documents", "40"));
+    Map<String, JsonNode> expected = new HashMap<>();
+    List<String> refused = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String key = Objects.cloudTrailKey("2026/11/27", "20261127T150" + i + "Z_refused" + i);
+      ObjectNode root =
+          (ObjectNode)
+              JSON.readTree(
+                  SyntheticCloudTrail.object(30, 500 + i, Instant.parse("2026-11-27T15:00:00Z")));
+      ObjectNode event = (ObjectNode) root.get("Records").get(3);
+      event.put("userIdentity", "not an object");
+      refused.add(event.get("eventID").asText());
+      byte[] object = Objects.gzip(JSON.writeValueAsBytes(root));
+      Documents.expected("aside", aws.bucket, key, object)
+          .forEach(
+              (id, source) -> {
+                if (!id.endsWith("/" + event.get("eventID").asText())) {
+                  expected.put(id, source);
+                }
+              });
+      aws.put(key, object);
+    }
+    await().atMost(TIMEOUT).until(() -> counter("vigil.ingester.dead.letter.write.failures") >= 4);
+
+    String good = Objects.cloudTrailKey("2026/11/27", "20261127T1510Z_good");
+    byte[] object = Objects.cloudTrail(600, 84, Instant.parse("2026-11-27T15:00:00Z"));
+    expected.putAll(Documents.expected("aside", aws.bucket, good, object));
+    aws.put(good, object);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> Documents.count(openSearch, "aside-*") == expected.size());
+    assertThat(counter("vigil.ingester.dead.letters")).as("destination still gone").isZero();
+
+    aws.s3.createBucket(b -> b.bucket(aws.deadLetterBucket));
+    assertExactly(aws, openSearch, "aside", expected);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> counter("vigil.ingester.dead.letters", "kind", "document") >= refused.size());
+    String letters =
+        String.join("\n", aws.deadLetterKeys().stream().map(aws::deadLetterObject).toList());
+    assertThat(refused).allSatisfy(id -> assertThat(letters).contains(id));
+  }
+
+  /**
    * Visibility extensions stop when their message is settled. Every ChangeMessageVisibility is held
    * 1 s on its way to SQS and every object's GET 4 s, so each object outlasts half its 6 s
    * visibility and an extension is often in flight when the message is deleted; none may reach SQS
@@ -482,7 +614,7 @@ class DeliveryFaultsIT {
    * Waits until the queue is empty and OpenSearch holds {@code expected.size()} documents, then
    * checks that they are exactly the expected indices and ids.
    */
-  private static void assertExactly(
+  private void assertExactly(
       AwsSetup aws, OpenSearchNode openSearch, String prefix, Map<String, JsonNode> expected) {
     await()
         .atMost(TIMEOUT)
@@ -491,7 +623,10 @@ class DeliveryFaultsIT {
     long count = Documents.count(openSearch, prefix + "-*");
     assertThat(count).as("documents in %s-*", prefix).isEqualTo(expected.size());
     IdSets.assertSame(
-        prefix + "-*", Documents.all(openSearch, prefix + "-*", false).keySet(), expected.keySet());
+        prefix + "-*",
+        Documents.all(openSearch, prefix + "-*", false).keySet(),
+        expected.keySet(),
+        began);
   }
 
   private double counter(String name, String... tags) {

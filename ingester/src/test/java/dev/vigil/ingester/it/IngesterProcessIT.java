@@ -60,6 +60,7 @@ class IngesterProcessIT {
     assertThat(expected).hasSize(LARGE);
     Map<String, String> props = properties(aws, openSearch, "killed");
 
+    Instant began = Instant.now(); // the scenario: objects in, first ingester started
     IngesterProcess first = IngesterProcess.start("ingester-kill-1", props, "-Xmx256m");
     aws.put(key, file);
     await()
@@ -79,7 +80,7 @@ class IngesterProcessIT {
           .until(() -> aws.messagesLeft() == 0);
       assertThat(Documents.count(openSearch, "killed-*")).isEqualTo(LARGE);
       IdSets.assertSame(
-          "killed-*", Documents.all(openSearch, "killed-*", false).keySet(), expected);
+          "killed-*", Documents.all(openSearch, "killed-*", false).keySet(), expected, began);
       assertThat(second.logText()).contains("received 2 times");
     } finally {
       second.terminate(Duration.ofSeconds(20));
@@ -99,6 +100,7 @@ class IngesterProcessIT {
     props.put("vigil.ingester.visibility.timeout", "60s");
     props.put("vigil.ingester.shutdown-grace", "1s");
 
+    Instant began = Instant.now(); // the scenario: objects in, first ingester started
     IngesterProcess first = IngesterProcess.start("ingester-term-1", props, "-Xmx256m");
     aws.put(key, file);
     await()
@@ -123,7 +125,10 @@ class IngesterProcessIT {
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> aws.messagesLeft() == 0);
       IdSets.assertSame(
-          "terminated-*", Documents.all(openSearch, "terminated-*", false).keySet(), expected);
+          "terminated-*",
+          Documents.all(openSearch, "terminated-*", false).keySet(),
+          expected,
+          began);
     } finally {
       second.terminate(Duration.ofSeconds(20));
     }

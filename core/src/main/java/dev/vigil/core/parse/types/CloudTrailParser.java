@@ -501,17 +501,8 @@ public final class CloudTrailParser implements LogParser {
           from,
           to - from,
           events,
-          "malformed JSON at byte "
-              + damage.offset()
-              + ": "
-              + damage.getMessage()
-              + "; skipped "
-              + (to - from)
-              + " bytes from byte "
-              + from
-              + (events == 1 ? " (the damaged event)" : " (no event started there)")
-              + "; "
-              + then);
+          Support.skipped(
+              damage.offset(), damage.getMessage(), from, to - from, events, "event", then));
     }
 
     /**

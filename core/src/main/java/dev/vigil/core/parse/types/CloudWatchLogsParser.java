@@ -156,6 +156,20 @@ public final class CloudWatchLogsParser implements LogParser {
             record.done();
           }
         } catch (JsonProcessingException e) {
+          JsonRecordReader.ArrayMark array = reader.markedArray();
+          if (array != null) {
+            // Damage after the last complete log event (garbage that closed the array early, say):
+            // the array may still go on.
+            JsonRecordReader.Skip skip =
+                reader.resumeInArray(
+                    array,
+                    array.afterLastElement(),
+                    -1,
+                    CloudWatchLogsParser::looksLikeLogEvent,
+                    e);
+            Support.rejectSkipped(context, record.failed(), skip, "log event");
+            continue;
+          }
           long line = reader.rootLine();
           long offset = reader.rootOffset();
           long resumed = reader.recover();
@@ -172,34 +186,54 @@ public final class CloudWatchLogsParser implements LogParser {
     long offset = reader.offset();
     Payload payload = new Payload();
     boolean wrapper = false;
-    while (in.nextToken() == JsonToken.FIELD_NAME) {
-      String name = in.currentName();
-      JsonToken value = in.nextToken();
-      switch (name) {
-        case "awslogs" -> {
-          wrapper = true;
-          wrapped(reader, value, context, record, depth);
-        }
-        case "Records" -> {
-          wrapper = true;
-          kinesisRecords(reader, value, context, record, depth);
-        }
-        case "logEvents" -> payload.bufferEvents(reader, value);
-        case "subscriptionFilters" -> payload.subscriptionFilters(in, value);
-        default -> {
-          String text = JsonCopy.scalarText(in);
-          in.skipChildren();
-          switch (name) {
-            case "messageType" -> payload.messageType = text;
-            case "owner" -> payload.owner = text;
-            case "logGroup" -> payload.logGroup = text;
-            case "logStream" -> payload.logStream = text;
-            case "policyLevel" -> payload.policyLevel = text;
-            default -> {}
+    try {
+      while (in.nextToken() == JsonToken.FIELD_NAME) {
+        String name = in.currentName();
+        JsonToken value = in.nextToken();
+        switch (name) {
+          case "awslogs" -> {
+            wrapper = true;
+            wrapped(reader, value, context, record, depth);
+          }
+          case "Records" -> {
+            wrapper = true;
+            kinesisRecords(reader, value, context, record, depth);
+          }
+          case "logEvents" -> {
+            if (!payload.bufferEvents(reader, value)) {
+              // Damage in the log events: reading resumed elsewhere; keep what was read.
+              finish(payload, wrapper, offset, context, record);
+              return;
+            }
+          }
+          case "subscriptionFilters" -> payload.subscriptionFilters(in, value);
+          default -> {
+            String text = JsonCopy.scalarText(in);
+            in.skipChildren();
+            switch (name) {
+              case "messageType" -> payload.messageType = text;
+              case "owner" -> payload.owner = text;
+              case "logGroup" -> payload.logGroup = text;
+              case "logStream" -> payload.logStream = text;
+              case "policyLevel" -> payload.policyLevel = text;
+              default -> {}
+            }
           }
         }
       }
+    } catch (JsonProcessingException e) {
+      if (payload.eventsToken != null) {
+        finish(payload, wrapper, offset, context, record); // the log events read are good
+      }
+      throw e;
     }
+    finish(payload, wrapper, offset, context, record);
+  }
+
+  /** Turns a payload's log events into documents, or rejects or skips the payload. */
+  private void finish(
+      Payload payload, boolean wrapper, long offset, ParseContext context, RecordCounter record)
+      throws IOException {
     if (wrapper && payload.eventsToken == null) {
       return;
     }
@@ -219,6 +253,14 @@ public final class CloudWatchLogsParser implements LogParser {
       return;
     }
     payload.events(this, context, record);
+  }
+
+  /**
+   * Whether an object met while resynchronising after damage is a log event, not a part of one: it
+   * has a timestamp and a message.
+   */
+  static boolean looksLikeLogEvent(com.fasterxml.jackson.databind.JsonNode node) {
+    return node.has("timestamp") && node.has("message");
   }
 
   /** {@code "awslogs":{"data":"<base64 of a gzip or zlib payload>"}} (a Lambda event). */
@@ -316,8 +358,10 @@ public final class CloudWatchLogsParser implements LogParser {
     String policyLevel;
     List<String> filters;
     JsonToken eventsToken;
-    private final ByteArrayBuilder events = new ByteArrayBuilder(8192);
-    private final List<Long> offsets = new ArrayList<>();
+    // The log events read, in order: each one's bytes, or what damage skipped there.
+    private final List<Element> elements = new ArrayList<>();
+
+    private record Element(long offset, byte[] json, JsonRecordReader.Skip skipped) {}
 
     void subscriptionFilters(JsonParser in, JsonToken value) throws IOException {
       filters = new ArrayList<>();
@@ -339,43 +383,100 @@ public final class CloudWatchLogsParser implements LogParser {
       }
     }
 
-    void bufferEvents(JsonRecordReader reader, JsonToken value) throws IOException {
+    /**
+     * Keeps the log events (the parser stands on the logEvents value) as bytes, each on its own:
+     * one that is malformed costs only the bytes up to the next log event. Returns false when
+     * damage made reading resume outside this payload (its rest is abandoned).
+     */
+    boolean bufferEvents(JsonRecordReader reader, JsonToken value) throws IOException {
       JsonParser in = reader.parser();
       eventsToken = value;
       if (value != JsonToken.START_ARRAY) {
         in.skipChildren();
-        return;
+        return true;
       }
-      try (JsonGenerator out = ParseContext.JSON.createGenerator(events)) {
-        out.writeStartArray();
-        while (in.nextToken() != JsonToken.END_ARRAY) {
-          offsets.add(reader.offset());
-          out.copyCurrentStructure(in);
+      JsonRecordReader.ArrayMark array = reader.markArray(this::fieldsReadSoFar);
+      while (true) {
+        long element = -1;
+        try {
+          if (in.nextToken() == JsonToken.END_ARRAY) {
+            return true;
+          }
+          element = reader.offset();
+          byte[] json = raw(in);
+          reader.elementRead();
+          elements.add(new Element(element, json, null));
+        } catch (JsonProcessingException e) {
+          long from = element >= 0 ? element : array.afterLastElement();
+          Element last = elements.isEmpty() ? null : elements.get(elements.size() - 1);
+          if (element < 0 && last != null && last.json() != null && last.json()[0] != '{') {
+            // What follows shows the last "element" was none: a quote in garbage may have
+            // swallowed the start of the next log event into a string. Skip from it instead.
+            elements.remove(elements.size() - 1);
+            from = last.offset();
+          }
+          JsonRecordReader.Skip skip =
+              reader.resumeInArray(
+                  array, from, element, CloudWatchLogsParser::looksLikeLogEvent, e);
+          elements.add(new Element(from, null, skip));
+          return false;
         }
-        out.writeEndArray();
       }
+    }
+
+    /**
+     * The payload's fields read so far, as JSON members each followed by a comma: log events read
+     * after damage get them again.
+     */
+    private byte[] fieldsReadSoFar() {
+      ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+      try (JsonGenerator out = ParseContext.JSON.createGenerator(bytes)) {
+        out.writeStartObject();
+        writeIfPresent(out, "messageType", messageType);
+        writeIfPresent(out, "owner", owner);
+        writeIfPresent(out, "logGroup", logGroup);
+        writeIfPresent(out, "logStream", logStream);
+        if (filters != null) {
+          out.writeArrayFieldStart("subscriptionFilters");
+          for (String filter : filters) {
+            out.writeString(filter);
+          }
+          out.writeEndArray();
+        }
+        writeIfPresent(out, "policyLevel", policyLevel);
+        out.writeEndObject();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e); // writing to memory
+      }
+      byte[] object = bytes.toByteArray();
+      if (object.length <= 2) {
+        return new byte[0];
+      }
+      byte[] members = java.util.Arrays.copyOfRange(object, 1, object.length);
+      members[members.length - 1] = ',';
+      return members;
     }
 
     void events(CloudWatchLogsParser parser, ParseContext context, RecordCounter record)
         throws IOException {
-      try (JsonParser in = ParseContext.JSON.createParser(events.toByteArray())) {
-        in.nextToken();
-        int index = 0;
-        JsonToken token;
-        while ((token = in.nextToken()) != JsonToken.END_ARRAY) {
-          long number = record.next();
-          long offset = offsets.get(index++);
+      for (Element element : elements) {
+        if (element.skipped() != null) {
+          Support.rejectSkipped(context, record.failed(), element.skipped(), "log event");
+          continue;
+        }
+        long number = record.next();
+        try (JsonParser in = ParseContext.JSON.createParser(element.json())) {
+          JsonToken token = in.nextToken();
           if (token == JsonToken.START_OBJECT) {
-            parser.event(in, this, context, number, offset);
+            parser.event(in, this, context, number, element.offset());
           } else {
-            in.skipChildren();
             context.reject(
                 number,
-                offset,
+                element.offset(),
                 "log event must be a JSON object, found " + Support.describe(token));
           }
-          record.done();
         }
+        record.done();
       }
     }
 
@@ -548,7 +649,16 @@ public final class CloudWatchLogsParser implements LogParser {
       return outcome.rejections().get(0).reason();
     }
     for (Rejection rejection : outcome.rejections()) {
-      context.reject(rejection.record(), rejection.byteOffset(), rejection.reason());
+      if (rejection.isSkippedRange()) {
+        context.rejectSkipped(
+            rejection.record(),
+            rejection.byteOffset(),
+            rejection.skippedBytes(),
+            rejection.skippedEvents(),
+            rejection.reason());
+      } else {
+        context.reject(rejection.record(), rejection.byteOffset(), rejection.reason());
+      }
     }
     return null;
   }

@@ -28,6 +28,10 @@ import java.util.Map;
  * with one finding in {@code detail}; several of these may follow each other in one object. The
  * outer shapes are streamed; each finding is read as a tree (bounded by the size of one finding),
  * checked, and written out with its ECS fields.
+ *
+ * <p>Damage in a findings array costs only the damaged finding: after malformed JSON, reading
+ * resumes at the next complete finding of the array (see {@link JsonRecordReader#resumeInArray}),
+ * and the skipped bytes are one rejection saying how many bytes and findings they held.
  */
 abstract class FindingsParser implements LogParser {
   static final ObjectMapper TREES =
@@ -62,13 +66,49 @@ abstract class FindingsParser implements LogParser {
             record.done();
           }
         } catch (JsonProcessingException e) {
+          JsonRecordReader.ArrayMark array = reader.markedArray();
+          if (array != null) {
+            // Damage after the last complete finding (garbage that closed the array early, say):
+            // the array may still go on.
+            JsonRecordReader.Skip skip =
+                reader.resumeInArray(
+                    array, array.afterLastElement(), -1, FindingsParser::looksLikeFinding, e);
+            Support.rejectSkipped(context, record.failed(), skip, "finding");
+            continue;
+          }
           long line = reader.rootLine();
           long offset = reader.rootOffset();
           long resumed = reader.recover();
           context.reject(record.failed(), offset, Support.malformed(line, e, resumed));
+        } catch (Abandoned resumed) {
+          // The damage is rejected; reading goes on at the next root value.
         }
       }
     }
+  }
+
+  /**
+   * Thrown after damage in a findings array, once reading was resumed elsewhere: the root value
+   * being read is abandoned.
+   */
+  private static final class Abandoned extends IOException {
+    Abandoned() {
+      super("abandoned after damage", null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  /**
+   * Whether an object met while resynchronising after damage is a finding (ASFF or GuardDuty's),
+   * not a part of one such as a resource: it has its identifying fields.
+   */
+  static boolean looksLikeFinding(JsonNode node) {
+    return (node.path("Id").isTextual() && node.path("ProductArn").isTextual())
+        || (node.path("id").isTextual() && node.path("type").isTextual() && node.has("accountId"));
   }
 
   /**
@@ -108,20 +148,57 @@ abstract class FindingsParser implements LogParser {
             dev.vigil.core.LogType.SECURITYHUB, new SecurityHubParser());
   }
 
+  private static final byte[] NO_SIBLINGS = new byte[0];
+
+  /**
+   * The elements of a findings array (its START_ARRAY read), each read on its own: one that is not
+   * an object is rejected alone once what follows shows it was an element (a quote in garbage may
+   * have swallowed the start of the next finding into a "string"), and malformed JSON costs only
+   * the bytes up to the next finding.
+   */
   private void findings(JsonRecordReader reader, ParseContext context, RecordCounter record)
       throws IOException {
+    JsonRecordReader.ArrayMark array = reader.markArray(() -> NO_SIBLINGS);
     JsonParser in = reader.parser();
-    JsonToken token;
-    while ((token = in.nextToken()) != JsonToken.END_ARRAY) {
-      long number = record.next();
-      long offset = reader.offset();
-      if (token == JsonToken.START_OBJECT) {
-        finding((ObjectNode) TREES.readTree(in), context, number, offset);
-      } else {
-        in.skipChildren();
-        context.reject(
-            number, offset, "finding must be a JSON object, found " + Support.describe(token));
+    long stray = -1; // where an element that is no object starts, until what follows is read
+    JsonToken strayToken = null;
+    while (true) {
+      long element = -1;
+      ObjectNode finding = null;
+      JsonToken token;
+      try {
+        token = in.nextToken();
+        if (stray >= 0) {
+          context.reject(
+              record.next(),
+              stray,
+              "finding must be a JSON object, found " + Support.describe(strayToken));
+          record.done();
+          stray = -1;
+        }
+        if (token == JsonToken.END_ARRAY) {
+          return;
+        }
+        element = reader.offset();
+        if (token == JsonToken.START_OBJECT) {
+          finding = (ObjectNode) TREES.readTree(in);
+        } else {
+          in.skipChildren();
+        }
+        reader.elementRead();
+      } catch (JsonProcessingException e) {
+        long from = element >= 0 ? element : stray >= 0 ? stray : array.afterLastElement();
+        JsonRecordReader.Skip skip =
+            reader.resumeInArray(array, from, element, FindingsParser::looksLikeFinding, e);
+        Support.rejectSkipped(context, record.failed(), skip, "finding");
+        throw new Abandoned();
       }
+      if (finding == null) {
+        stray = element;
+        strayToken = token;
+        continue;
+      }
+      finding(finding, context, record.next(), element);
       record.done();
     }
   }

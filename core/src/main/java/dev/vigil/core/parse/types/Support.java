@@ -2,6 +2,8 @@ package dev.vigil.core.parse.types;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.vigil.core.parse.JsonRecordReader;
+import dev.vigil.core.parse.ParseContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -19,6 +21,55 @@ final class Support {
         + (resumedAt > 0
             ? "; reading resumed on line " + resumedAt
             : "; nothing readable follows it");
+  }
+
+  /**
+   * The reason given for damaged input skipped to resume at the next readable record: where and how
+   * the JSON broke, the bytes skipped, and whether a {@code record} (e.g. "event") started there.
+   */
+  static String skipped(
+      long damageAt,
+      String damage,
+      long from,
+      long bytes,
+      long records,
+      String record,
+      String then) {
+    return "malformed JSON at byte "
+        + damageAt
+        + ": "
+        + damage
+        + "; skipped "
+        + bytes
+        + " bytes from byte "
+        + from
+        + (records == 1 ? " (the damaged " + record + ")" : " (no " + record + " started there)")
+        + "; "
+        + then;
+  }
+
+  /** Rejects what {@link JsonRecordReader#resumeInArray} skipped as record {@code number}. */
+  static void rejectSkipped(
+      ParseContext context, long number, JsonRecordReader.Skip skip, String record) {
+    String then =
+        switch (skip.resumed()) {
+          case IN_ARRAY -> "reading resumed at byte " + skip.to() + ", in the same array";
+          case AT_ROOT -> "reading resumed at byte " + skip.to();
+          case END -> "nothing readable follows";
+        };
+    context.rejectSkipped(
+        number,
+        skip.from(),
+        skip.bytes(),
+        skip.records(),
+        skipped(
+            skip.damageAt(),
+            skip.damage(),
+            skip.from(),
+            skip.bytes(),
+            skip.records(),
+            record,
+            then));
   }
 
   /** How a JSON value of this kind is named in rejections. */
