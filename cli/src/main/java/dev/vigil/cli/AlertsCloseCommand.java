@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code vigil alerts close}: an analyst closes alerts by id. As with {@code ack}, the ids go to
  * the alert's DetectionRule (annotation {@code siem.vigil.dev/close}) and the operator's next run
- * moves them to COMPLETED with a {@code closedTime}; while the same burst goes on it stays closed.
+ * moves them to COMPLETED with a {@code closedTime}; it stays closed for its suppression window.
  */
 @Command(
     name = "close",
@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Close alerts by id: each open (ACTIVE or ACKNOWLEDGED) one is added to its DetectionRule's"
           + " close annotation and the operator's next run moves it to COMPLETED; it stays closed"
-          + " while the same burst goes on, and a new burst raises a new alert. Needs OpenSearch (to"
+          + " for the rest of its suppression window. Needs OpenSearch (to"
           + " find the rules) and Kubernetes (to annotate them). Exit 5, changing nothing, when an"
           + " id is not an alert or its rule no longer exists."
     })

@@ -21,9 +21,10 @@ import java.util.TreeMap;
  *       writer's {@code create} fails with 409 and nothing new is raised: that is the suppression;
  *   <li>an open alert whose key no longer fires is COMPLETED;
  *   <li>ids listed for acknowledgement move from ACTIVE to ACKNOWLEDGED;
- *   <li>ids an analyst closed move from any open state to COMPLETED with {@code closedTime}; while
- *       the same burst goes on (same first event) it stays closed — its deterministic id exists, so
- *       the writer's {@code create} is refused — and a new burst raises a new alert;
+ *   <li>ids an analyst closed move from any open state to COMPLETED with {@code closedTime}; it
+ *       stays closed for the rest of its suppression window — its deterministic id (rule, key,
+ *       window) exists, so the writer's {@code create} is refused — and matches in a later window
+ *       raise a new alert;
  *   <li>a failed run raises (or keeps) one ERROR alert, COMPLETED by the next good run.
  * </ul>
  */
