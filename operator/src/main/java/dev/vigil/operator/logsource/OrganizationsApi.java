@@ -89,8 +89,47 @@ public final class OrganizationsApi {
     return accounts;
   }
 
-  /** One operation, e.g. {@code call("ListAccounts", {})}; the answer's JSON body. */
+  /**
+   * One operation, e.g. {@code call("ListAccounts", {})}; the answer's JSON body. Throttling
+   * answers ({@code TooManyRequestsException}) are retried with exponential backoff and full
+   * jitter, as the SDK clients do, up to {@link AwsCallLimits#MAX_ATTEMPTS} attempts.
+   */
   JsonNode call(String operation, ObjectNode request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(operation, request);
+      } catch (AwsServiceException e) {
+        if (!e.isThrottlingException() || attempt >= AwsCallLimits.MAX_ATTEMPTS) {
+          throw e;
+        }
+        metrics
+            .counter(
+                AwsClients.RetryCounter.NAME,
+                "service",
+                "Organizations",
+                "operation",
+                operation,
+                "reason",
+                "throttling")
+            .increment();
+        pause(attempt, operation);
+      }
+    }
+  }
+
+  /** Full jitter: a random pause up to 100 ms doubled per attempt, at most 20 s. */
+  private static void pause(int attempt, String operation) {
+    long ceiling = Math.min(20_000L, 100L << Math.min(attempt, 10));
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SdkClientException.create(
+          AwsCallLimits.call("Organizations", operation) + ": interrupted", e);
+    }
+  }
+
+  private JsonNode attempt(String operation, ObjectNode request) {
     byte[] body;
     try {
       body = JSON.writeValueAsBytes(request);
