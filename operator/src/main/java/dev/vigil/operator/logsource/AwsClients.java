@@ -163,7 +163,7 @@ public final class AwsClients implements AutoCloseable {
                 "operation",
                 first(call, CoreMetric.OPERATION_NAME),
                 "reason",
-                "Throttling".equals(type) ? "throttling" : "other")
+                type.isEmpty() ? "other" : type.toLowerCase(java.util.Locale.ROOT))
             .increment();
       }
     }
