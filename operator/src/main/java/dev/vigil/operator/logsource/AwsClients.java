@@ -8,12 +8,15 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.metrics.CoreMetric;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.metrics.MetricCollection;
 import software.amazon.awssdk.metrics.MetricPublisher;
 import software.amazon.awssdk.metrics.SdkMetric;
@@ -36,6 +39,14 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * {@link AwsCallLimits}.
  */
 public final class AwsClients implements AutoCloseable {
+  /**
+   * One connection pool for the clients of every role: a LogSource over 1,000 member accounts
+   * otherwise holds 8,000 pools (one per SDK client) of idle connections to the same few endpoints
+   * (measured with {@code make bench-org}, docs/performance.md). Never closed: it lives as long as
+   * the operator; the SDK leaves a client's own pool open when the client closes.
+   */
+  private static final SdkHttpClient HTTP = Apache5HttpClient.builder().maxConnections(128).build();
+
   private final Region region;
   private final Optional<URI> endpoint;
   private final ClientOverrideConfiguration override;
@@ -112,8 +123,13 @@ public final class AwsClients implements AutoCloseable {
     return sts.getCallerIdentity().account();
   }
 
-  private <B extends AwsClientBuilder<B, C>, C> C build(B builder, AwsCredentialsProvider creds) {
-    builder.region(region).credentialsProvider(creds).overrideConfiguration(override);
+  private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(
+      B builder, AwsCredentialsProvider creds) {
+    builder
+        .httpClient(HTTP)
+        .region(region)
+        .credentialsProvider(creds)
+        .overrideConfiguration(override);
     endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
   }
