@@ -95,6 +95,27 @@ public final class OrganizationsApi {
    * jitter, as the SDK clients do, up to {@link AwsCallLimits#MAX_ATTEMPTS} attempts.
    */
   JsonNode call(String operation, ObjectNode request) {
+    // Counted once per call, retries inside, as the SDK clients' calls are.
+    String outcome = "failure";
+    try {
+      JsonNode answer = withRetries(operation, request);
+      outcome = "success";
+      return answer;
+    } finally {
+      metrics
+          .counter(
+              "vigil_aws_calls_total",
+              "service",
+              "Organizations",
+              "operation",
+              operation,
+              "outcome",
+              outcome)
+          .increment();
+    }
+  }
+
+  private JsonNode withRetries(String operation, ObjectNode request) {
     for (int attempt = 1; ; attempt++) {
       try {
         return attempt(operation, request);
@@ -143,7 +164,6 @@ public final class OrganizationsApi {
             .header("X-Amz-Target", TARGET_PREFIX + operation)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     auth.authenticate(builder, "POST", endpoint, body);
-    String outcome = "failure";
     try {
       HttpResponse<byte[]> response =
           http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -151,7 +171,6 @@ public final class OrganizationsApi {
       if (response.statusCode() / 100 != 2) {
         throw serviceError(operation, response.statusCode(), answer);
       }
-      outcome = "success";
       return answer;
     } catch (IOException e) {
       String what =
@@ -166,17 +185,6 @@ public final class OrganizationsApi {
       Thread.currentThread().interrupt();
       throw SdkClientException.create(
           AwsCallLimits.call("Organizations", operation) + ": interrupted", e);
-    } finally {
-      metrics
-          .counter(
-              "vigil_aws_calls_total",
-              "service",
-              "Organizations",
-              "operation",
-              operation,
-              "outcome",
-              outcome)
-          .increment();
     }
   }
 
