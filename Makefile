@@ -3,7 +3,7 @@ MVN := ./mvnw -B
 # bash, for pipefail in `make faults`.
 SHELL := /bin/bash
 
-.PHONY: demo build test images dist faults parts format crds coverage bench bench-ratio bench-stream bench-ingester bench-storage bench-geoip bench-alerting clean
+.PHONY: demo build test images dist faults parts format crds coverage bench bench-ratio bench-stream bench-ingester bench-storage bench-geoip bench-alerting bench-org clean
 
 ## Run Vigil's main job on local real parts (builds first).
 demo: build
@@ -92,6 +92,14 @@ bench-geoip:
 bench-alerting:
 	$(MVN) -q -pl operator -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	java $(BENCH_ARGS) -cp operator/target/test-classes:operator/target/classes:$$(cat operator/target/bench.classpath) dev.vigil.operator.alerting.AlertingSyncBenchmark
+
+## An AWS Organization of 1,000 member accounts (0-50 log groups each) on the emulator: MemberAccounts' first rollout,
+## steady state, steady state with 10% of calls throttled, accounts joining; prints time, AWS calls by operation,
+## retries, heap and status size per pass (several minutes; BENCH_ARGS="-Dbench.accounts=100 -Dbench.concurrency=8
+## -Dbench.throttle=0.1"). Runs from the operator's test classes: nothing of it ships in the operator image.
+bench-org:
+	$(MVN) -q -pl operator -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+	java -Dvigil.parts.logs=operator/target/vigil-parts $(BENCH_ARGS) -cp operator/target/test-classes:operator/target/classes:$$(cat operator/target/bench.classpath) dev.vigil.operator.logsource.OrganizationBenchmark
 
 ## Regenerate crds/ from the Java classes in api/ (the build fails while they differ).
 crds:

@@ -37,6 +37,20 @@ public interface OperatorConfig {
   /** How the operator reaches AWS for LogSources. */
   Aws aws();
 
+  /** LogSources with {@code aws.allOrganizationAccounts}. */
+  Organization organization();
+
+  interface Organization {
+    /**
+     * Member accounts provisioned at the same time in one pass: a pass over N accounts takes about
+     * N / concurrency account latencies. AWS throttles per account (CloudWatch Logs, Firehose,
+     * EventBridge) and per caller (STS AssumeRole), so a higher value mostly costs STS throttling
+     * retries in the operator's account.
+     */
+    @WithDefault("8")
+    int concurrency();
+  }
+
   /** The lease that picks the one replica running reconcilers (prod profile). */
   LeaderElection leaderElection();
 

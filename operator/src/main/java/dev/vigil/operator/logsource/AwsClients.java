@@ -3,15 +3,23 @@ package dev.vigil.operator.logsource;
 import dev.vigil.operator.common.AwsCallLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.metrics.CoreMetric;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.metrics.MetricCollection;
+import software.amazon.awssdk.metrics.MetricPublisher;
+import software.amazon.awssdk.metrics.SdkMetric;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -26,10 +34,19 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * The AWS clients of one (region, role) pair: every call a LogSource makes runs with the
  * credentials of its role (assumed with STS, refreshed before expiry), or with the operator's own
  * (IRSA / default chain) when it names none. Each call is counted as {@code
- * vigil_aws_calls_total{service,operation,outcome}} — what docs/iam.md must allow — and bounded in
- * time by {@link AwsCallLimits}.
+ * vigil_aws_calls_total{service,operation,outcome}} — what docs/iam.md must allow — its retries as
+ * {@code vigil_aws_retries_total{service,operation,reason}}, and bounded in time and attempts by
+ * {@link AwsCallLimits}.
  */
 public final class AwsClients implements AutoCloseable {
+  /**
+   * One connection pool for the clients of every role: a LogSource over 1,000 member accounts
+   * otherwise holds 8,000 pools (one per SDK client) of idle connections to the same few endpoints
+   * (measured with {@code make bench-org}, docs/performance.md). Never closed: it lives as long as
+   * the operator; the SDK leaves a client's own pool open when the client closes.
+   */
+  private static final SdkHttpClient HTTP = Apache5HttpClient.builder().maxConnections(128).build();
+
   private final Region region;
   private final Optional<URI> endpoint;
   private final ClientOverrideConfiguration override;
@@ -62,6 +79,7 @@ public final class AwsClients implements AutoCloseable {
         limits
             .apply(ClientOverrideConfiguration.builder())
             .addExecutionInterceptor(new CallCounter(metrics))
+            .addMetricPublisher(new RetryCounter(metrics))
             .build();
     this.baseSts = build(StsClient.builder(), DefaultCredentialsProvider.builder().build());
     this.credentials =
@@ -105,8 +123,13 @@ public final class AwsClients implements AutoCloseable {
     return sts.getCallerIdentity().account();
   }
 
-  private <B extends AwsClientBuilder<B, C>, C> C build(B builder, AwsCredentialsProvider creds) {
-    builder.region(region).credentialsProvider(creds).overrideConfiguration(override);
+  private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C build(
+      B builder, AwsCredentialsProvider creds) {
+    builder
+        .httpClient(HTTP)
+        .region(region)
+        .credentialsProvider(creds)
+        .overrideConfiguration(override);
     endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
   }
@@ -128,6 +151,45 @@ public final class AwsClients implements AutoCloseable {
         // as above
       }
     }
+  }
+
+  /**
+   * Counts the retries of every call (attempts after a failed one) by why the attempt failed:
+   * {@code throttling} when AWS said to slow down, {@code other} for server errors and I/O.
+   */
+  static final class RetryCounter implements MetricPublisher {
+    static final String NAME = "vigil_aws_retries_total";
+    private final MeterRegistry metrics;
+
+    RetryCounter(MeterRegistry metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void publish(MetricCollection call) {
+      List<MetricCollection> attempts = call.childrenWithName("ApiCallAttempt").toList();
+      // Every attempt but the last failed and was retried.
+      for (MetricCollection failed : attempts.subList(0, Math.max(0, attempts.size() - 1))) {
+        String type = failed.metricValues(CoreMetric.ERROR_TYPE).stream().findFirst().orElse("");
+        metrics
+            .counter(
+                NAME,
+                "service",
+                first(call, CoreMetric.SERVICE_ID),
+                "operation",
+                first(call, CoreMetric.OPERATION_NAME),
+                "reason",
+                type.isEmpty() ? "other" : type.toLowerCase(java.util.Locale.ROOT))
+            .increment();
+      }
+    }
+
+    private static String first(MetricCollection call, SdkMetric<String> metric) {
+      return call.metricValues(metric).stream().findFirst().orElse("unknown");
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** Counts every AWS call by service, operation and outcome. */

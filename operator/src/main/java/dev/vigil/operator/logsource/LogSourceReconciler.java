@@ -94,7 +94,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.deployments = new IngesterDeployments(client, config.ingesters());
-    this.members = new MemberAccounts(this::clientsForRole);
+    this.members = new MemberAccounts(this::clientsForRole, config.organization().concurrency());
   }
 
   /** The LogSource's OpenSearchConnection is watched: one that appears resumes its LogSources. */

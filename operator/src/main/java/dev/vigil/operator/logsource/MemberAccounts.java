@@ -8,7 +8,13 @@ import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.operator.common.InvalidSpecException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -16,8 +22,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * {@code aws.allOrganizationAccounts}: the account pieces of a LogSource (log-group subscriptions,
  * the findings rule, their Firehose stream) in every ACTIVE account of the organization, each made
  * with the LogSource's role name assumed in that account. The accounts are listed on every pass, so
- * a new account is provisioned on the next one. One account's failure is reported in its result and
- * never stops the others.
+ * a new account is provisioned on the next one. Up to {@code concurrency} accounts are provisioned
+ * at once ({@code vigil.operator.organization.concurrency}); results stay in account order. One
+ * account's failure is reported in its result and never stops the others.
  */
 final class MemberAccounts {
   private static final Pattern ROLE_ARN =
@@ -27,8 +34,15 @@ final class MemberAccounts {
   /** The clients that run as a role, in the LogSource's region. */
   private final BiFunction<LogSourceSpec, String, AwsClients> clientsForRole;
 
-  MemberAccounts(BiFunction<LogSourceSpec, String, AwsClients> clientsForRole) {
+  private final int concurrency;
+
+  MemberAccounts(BiFunction<LogSourceSpec, String, AwsClients> clientsForRole, int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException(
+          "vigil.operator.organization.concurrency must be at least 1, not " + concurrency);
+    }
     this.clientsForRole = clientsForRole;
+    this.concurrency = concurrency;
   }
 
   /**
@@ -69,35 +83,100 @@ final class MemberAccounts {
   }
 
   Rollout apply(LogSource source, AwsClients organization) {
+    List<String> accounts = accounts(source, organization);
+    List<AccountOutcome> outcomes = inParallel(accounts, account -> provision(source, account));
     List<AccountResult> results = new ArrayList<>();
     List<String> subscribed = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    for (String account : accounts(source, organization)) {
-      AccountResult result = new AccountResult();
-      result.accountId = account;
-      try {
-        AwsProvisioning.AccountPieces pieces =
-            AwsProvisioning.applyInAccount(
-                source, clients(source, account), role -> inAccount(role, account));
-        LogGroupSubscriptions.Result subscriptions = pieces.subscriptions();
-        if (subscriptions != null) {
-          subscriptions.subscribed().forEach(group -> subscribed.add(account + ":" + group));
-          subscriptions.skipped().forEach(group -> skipped.add(account + ":" + group));
-        }
-        result.ready = subscriptions == null || subscriptions.skipped().isEmpty();
-        result.message = describe(pieces);
-      } catch (SdkException e) {
-        result.ready = false;
-        result.message = "AWS: " + AwsErrors.describe(e);
-        failed.add(account + ": " + result.message);
+    for (AccountOutcome outcome : outcomes) {
+      String account = outcome.result().accountId;
+      results.add(outcome.result());
+      if (outcome.subscriptions() != null) {
+        outcome
+            .subscriptions()
+            .subscribed()
+            .forEach(group -> subscribed.add(account + ":" + group));
+        outcome.subscriptions().skipped().forEach(group -> skipped.add(account + ":" + group));
       }
-      results.add(result);
+      if (outcome.failure() != null) {
+        failed.add(account + ": " + outcome.failure());
+      }
     }
     boolean cloudwatch = source.getSpec().logType == LogTypeName.cloudwatch;
     return new Rollout(
         results, cloudwatch ? new LogGroupSubscriptions.Result(subscribed, skipped) : null, failed);
   }
+
+  /** One account's result; its subscriptions (null unless made), why it failed (null if not). */
+  private record AccountOutcome(
+      AccountResult result, LogGroupSubscriptions.Result subscriptions, String failure) {}
+
+  private AccountOutcome provision(LogSource source, String account) {
+    AccountResult result = new AccountResult();
+    result.accountId = account;
+    try {
+      AwsProvisioning.AccountPieces pieces =
+          AwsProvisioning.applyInAccount(
+              source, clients(source, account), role -> inAccount(role, account));
+      LogGroupSubscriptions.Result subscriptions = pieces.subscriptions();
+      result.ready = subscriptions == null || subscriptions.skipped().isEmpty();
+      result.message = describe(pieces);
+      return new AccountOutcome(result, subscriptions, null);
+    } catch (SdkException e) {
+      result.ready = false;
+      result.message = "AWS: " + AwsErrors.describe(e);
+      return new AccountOutcome(result, null, result.message);
+    }
+  }
+
+  /**
+   * {@code work} applied to every item, at most {@code concurrency} at once, the answers in the
+   * items' order. An exception thrown by one item's work is rethrown only after all have run.
+   */
+  <T, R> List<R> inParallel(List<T> items, Function<T, R> work) {
+    int threads = Math.min(concurrency, items.size());
+    if (threads <= 1) {
+      return items.stream().map(work).toList();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, ACCOUNT_THREADS);
+    try {
+      List<Future<R>> futures = new ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> work.apply(item)));
+      }
+      List<R> answers = new ArrayList<>();
+      RuntimeException first = null;
+      for (Future<R> future : futures) {
+        try {
+          answers.add(future.get());
+        } catch (ExecutionException e) {
+          if (first == null) {
+            first =
+                e.getCause() instanceof RuntimeException runtime
+                    ? runtime
+                    : new IllegalStateException(e.getCause());
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+      return answers;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while provisioning member accounts", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static final ThreadFactory ACCOUNT_THREADS =
+      runnable -> {
+        Thread thread = new Thread(runnable, "vigil-member-account");
+        thread.setDaemon(true);
+        return thread;
+      };
 
   /** The bounded summary of a pass for the status: counts and the first not-ready accounts. */
   static LogSourceStatus.MemberAccounts summary(List<AccountResult> results) {
@@ -120,11 +199,17 @@ final class MemberAccounts {
     return items.size() > shown ? joined + "; and " + (items.size() - shown) + " more" : joined;
   }
 
-  /** Removes the account pieces everywhere; throws on the first account that fails. */
+  /**
+   * Removes the account pieces everywhere, {@code concurrency} accounts at once; after trying every
+   * account, throws the first account's failure.
+   */
   void remove(LogSource source, AwsClients organization) {
-    for (String account : accounts(source, organization)) {
-      AwsProvisioning.removeInAccount(source, clients(source, account));
-    }
+    inParallel(
+        accounts(source, organization),
+        account -> {
+          AwsProvisioning.removeInAccount(source, clients(source, account));
+          return account;
+        });
   }
 
   private List<String> accounts(LogSource source, AwsClients organization) {

@@ -89,8 +89,68 @@ public final class OrganizationsApi {
     return accounts;
   }
 
-  /** One operation, e.g. {@code call("ListAccounts", {})}; the answer's JSON body. */
+  /**
+   * One operation, e.g. {@code call("ListAccounts", {})}; the answer's JSON body. Throttling
+   * answers ({@code TooManyRequestsException}) are retried with exponential backoff and full
+   * jitter, as the SDK clients do, up to {@link AwsCallLimits#MAX_ATTEMPTS} attempts.
+   */
   JsonNode call(String operation, ObjectNode request) {
+    // Counted once per call, retries inside, as the SDK clients' calls are.
+    String outcome = "failure";
+    try {
+      JsonNode answer = withRetries(operation, request);
+      outcome = "success";
+      return answer;
+    } finally {
+      metrics
+          .counter(
+              "vigil_aws_calls_total",
+              "service",
+              "Organizations",
+              "operation",
+              operation,
+              "outcome",
+              outcome)
+          .increment();
+    }
+  }
+
+  private JsonNode withRetries(String operation, ObjectNode request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return attempt(operation, request);
+      } catch (AwsServiceException e) {
+        if (!e.isThrottlingException() || attempt >= AwsCallLimits.MAX_ATTEMPTS) {
+          throw e;
+        }
+        metrics
+            .counter(
+                AwsClients.RetryCounter.NAME,
+                "service",
+                "Organizations",
+                "operation",
+                operation,
+                "reason",
+                "throttling")
+            .increment();
+        pause(attempt, operation);
+      }
+    }
+  }
+
+  /** Full jitter: a random pause up to 100 ms doubled per attempt, at most 20 s. */
+  private static void pause(int attempt, String operation) {
+    long ceiling = Math.min(20_000L, 100L << Math.min(attempt, 10));
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SdkClientException.create(
+          AwsCallLimits.call("Organizations", operation) + ": interrupted", e);
+    }
+  }
+
+  private JsonNode attempt(String operation, ObjectNode request) {
     byte[] body;
     try {
       body = JSON.writeValueAsBytes(request);
@@ -104,7 +164,6 @@ public final class OrganizationsApi {
             .header("X-Amz-Target", TARGET_PREFIX + operation)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     auth.authenticate(builder, "POST", endpoint, body);
-    String outcome = "failure";
     try {
       HttpResponse<byte[]> response =
           http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -112,7 +171,6 @@ public final class OrganizationsApi {
       if (response.statusCode() / 100 != 2) {
         throw serviceError(operation, response.statusCode(), answer);
       }
-      outcome = "success";
       return answer;
     } catch (IOException e) {
       String what =
@@ -127,17 +185,6 @@ public final class OrganizationsApi {
       Thread.currentThread().interrupt();
       throw SdkClientException.create(
           AwsCallLimits.call("Organizations", operation) + ": interrupted", e);
-    } finally {
-      metrics
-          .counter(
-              "vigil_aws_calls_total",
-              "service",
-              "Organizations",
-              "operation",
-              operation,
-              "outcome",
-              outcome)
-          .increment();
     }
   }
 

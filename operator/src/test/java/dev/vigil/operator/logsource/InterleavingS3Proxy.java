@@ -3,17 +3,11 @@ package dev.vigil.operator.logsource;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,9 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writer's read and write. Everything else is forwarded as it is.
  */
 final class InterleavingS3Proxy implements AutoCloseable {
-  private static final Set<String> NOT_FORWARDED =
-      Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
-
   private final URI upstream;
   private final HttpServer server;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -93,41 +84,12 @@ final class InterleavingS3Proxy implements AutoCloseable {
 
   private HttpResponse<byte[]> send(HttpExchange exchange, byte[] body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(upstream.resolve(exchange.getRequestURI().toString()))
-            .timeout(Duration.ofSeconds(60))
-            .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-    exchange
-        .getRequestHeaders()
-        .forEach(
-            (name, values) -> {
-              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return EmulatorForwarding.send(http, upstream, exchange, body);
   }
 
   private static void answer(HttpExchange exchange, HttpResponse<byte[]> response)
       throws IOException {
-    response
-        .headers()
-        .map()
-        .forEach(
-            (name, values) -> {
-              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                exchange.getResponseHeaders().put(name, List.copyOf(values));
-              }
-            });
-    byte[] answer = response.body();
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(
-        response.statusCode(), head || answer.length == 0 ? -1 : answer.length);
-    if (!head && answer.length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(answer);
-      }
-    }
+    EmulatorForwarding.answer(exchange, response);
   }
 
   @Override

@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.operator.common.InvalidSpecException;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class MemberAccountsTest {
@@ -38,5 +44,59 @@ class MemberAccountsTest {
 
     aws.excludedAccounts = List.of("111111111111");
     MemberAccounts.validate(aws);
+  }
+
+  @Test
+  void accountsRunConcurrentlyUpToTheSettingAndAnswerInAccountOrder() {
+    int concurrency = 3;
+    MemberAccounts accounts = new MemberAccounts((spec, role) -> null, concurrency);
+    // Each item waits until `concurrency` items are inside at once: a serial run never gets there.
+    CyclicBarrier together = new CyclicBarrier(concurrency);
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    List<Integer> items = IntStream.range(0, 12).boxed().toList();
+
+    List<String> answers =
+        accounts.inParallel(
+            items,
+            i -> {
+              most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+              try {
+                together.await(60, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException("items did not run " + concurrency + " at once", e);
+              }
+              inside.decrementAndGet();
+              return "account-" + i;
+            });
+
+    assertThat(answers).containsExactlyElementsOf(items.stream().map(i -> "account-" + i).toList());
+    assertThat(most.get()).isEqualTo(concurrency);
+  }
+
+  @Test
+  void oneItemsFailureNeitherStopsTheOthersNorHidesItself() {
+    MemberAccounts accounts = new MemberAccounts((spec, role) -> null, 4);
+    Set<Integer> ran = ConcurrentHashMap.newKeySet();
+
+    assertThatThrownBy(
+            () ->
+                accounts.inParallel(
+                    IntStream.range(0, 20).boxed().toList(),
+                    i -> {
+                      ran.add(i);
+                      if (i == 2) {
+                        throw new IllegalStateException("account 2 broke");
+                      }
+                      return i;
+                    }))
+        .hasMessage("account 2 broke");
+    assertThat(ran).hasSize(20);
+  }
+
+  @Test
+  void concurrencyBelowOneIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> new MemberAccounts((spec, role) -> null, 0))
+        .hasMessageContaining("vigil.operator.organization.concurrency");
   }
 }
