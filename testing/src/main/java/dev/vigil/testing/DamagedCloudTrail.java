@@ -134,31 +134,32 @@ public final class DamagedCloudTrail {
     for (int i = 0; i < events; i++) {
       if (i == 0 || (layout == Layout.TWO_RECORDS_OBJECTS && i == events / 2)) {
         if (i > 0) {
-          write(out, "]}\n");
+          ByteDamage.write(out, "]}\n");
         }
-        write(out, layout == Layout.BARE_ARRAY ? "[" : array ? "{\"Records\":[" : "");
+        ByteDamage.write(out, layout == Layout.BARE_ARRAY ? "[" : array ? "{\"Records\":[" : "");
       } else {
-        write(out, separator(layout));
+        ByteDamage.write(out, separator(layout));
       }
       if (random.nextInt(every) == 0) {
-        write(out, stray(random, array) + separator(layout));
+        ByteDamage.write(out, stray(random, array) + separator(layout));
         count(damages, Damage.STRAY_ELEMENT);
       }
       byte[] event =
           SyntheticCloudTrail.event(random, i, start.plusMillis(i * 37L))
               .getBytes(StandardCharsets.UTF_8);
       if (random.nextInt(every) == 0) {
-        event = syntaxError(random, event);
+        event =
+            ByteDamage.syntaxError(random, event, d -> wellFormed(d) == null && !holdsAnEvent(d));
         count(damages, Damage.SYNTAX_ERROR);
       }
       ranges.add(new long[] {out.size(), out.size() + event.length});
       out.writeBytes(event);
       if (random.nextInt(every) == 0) {
-        write(out, garbage(random));
+        ByteDamage.write(out, ByteDamage.garbage(random));
         count(damages, Damage.GARBAGE_BETWEEN);
       }
     }
-    write(out, array ? (layout == Layout.BARE_ARRAY ? "]" : "]}") : "\n");
+    ByteDamage.write(out, array ? (layout == Layout.BARE_ARRAY ? "]" : "]}") : "\n");
     byte[] bytes = out.toByteArray();
     if (truncate) {
       long[] last = ranges.get(ranges.size() - 1 - random.nextInt(Math.min(5, ranges.size())));
@@ -201,47 +202,6 @@ public final class DamagedCloudTrail {
     return array || value.startsWith("{") || value.startsWith("[") ? value : value + " ";
   }
 
-  /** Bytes that are no JSON value, between an event and what follows it. */
-  private static String garbage(SplittableRandom random) {
-    String alphabet = "x@#}]){[:,\"\\ 0";
-    StringBuilder junk = new StringBuilder();
-    int length = 1 + random.nextInt(12);
-    for (int i = 0; i < length; i++) {
-      junk.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return junk.toString();
-  }
-
-  /**
-   * One byte deleted, inserted or replaced where it breaks the event's JSON (checked with Jackson),
-   * without leaving a complete event inside it.
-   */
-  private static byte[] syntaxError(SplittableRandom random, byte[] event) {
-    byte[] alphabet = "{}[]\",:\\x \u0001".getBytes(StandardCharsets.ISO_8859_1);
-    while (true) {
-      int at = 1 + random.nextInt(event.length - 1);
-      byte b = random.nextInt(8) == 0 ? (byte) 0xff : alphabet[random.nextInt(alphabet.length)];
-      byte[] damaged =
-          switch (random.nextInt(3)) {
-            case 0 ->
-                concat(Arrays.copyOf(event, at), Arrays.copyOfRange(event, at + 1, event.length));
-            case 1 ->
-                concat(
-                    Arrays.copyOf(event, at),
-                    new byte[] {b},
-                    Arrays.copyOfRange(event, at, event.length));
-            default -> {
-              byte[] copy = event.clone();
-              copy[at] = b;
-              yield copy;
-            }
-          };
-      if (wellFormed(damaged) == null && !holdsAnEvent(damaged)) {
-        return damaged;
-      }
-    }
-  }
-
   /** Whether some brace starts a complete object that has an eventTime. */
   private static boolean holdsAnEvent(byte[] bytes) {
     for (int i = 0; i < bytes.length; i++) {
@@ -277,18 +237,6 @@ public final class DamagedCloudTrail {
     } catch (IOException | DateTimeParseException e) {
       return null;
     }
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
-  }
-
-  private static void write(ByteArrayOutputStream out, String text) {
-    out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void count(Map<Damage, Integer> damages, Damage damage) {

@@ -192,33 +192,35 @@ public final class DamagedRecordArrays {
     int n = 0;
     for (int root = 0; root < roots; root++) {
       if (root > 0) {
-        write(out, container.rootSeparator);
+        ByteDamage.write(out, container.rootSeparator);
       }
-      write(out, container.open(root, start.plusSeconds(root)));
+      ByteDamage.write(out, container.open(root, start.plusSeconds(root)));
       for (int i = 0; i < perRoot; i++, n++) {
         if (i > 0) {
-          write(out, ",");
+          ByteDamage.write(out, ",");
         }
         if (random.nextInt(every) == 0) {
-          write(out, stray(random) + ",");
+          ByteDamage.write(out, stray(random) + ",");
           count(damages, Damage.STRAY_ELEMENT);
         }
         byte[] record =
             container.record(random, n, start.plusMillis(n * 37L)).getBytes(StandardCharsets.UTF_8);
         if (random.nextInt(every) == 0) {
-          record = syntaxError(random, container, record);
+          record =
+              ByteDamage.syntaxError(
+                  random, record, d -> !isJson(d) && !holdsARecord(container, d));
           count(damages, Damage.SYNTAX_ERROR);
         }
         ranges.add(new long[] {out.size(), out.size() + record.length});
         out.writeBytes(record);
         if (random.nextInt(every) == 0) {
-          write(out, garbage(random));
+          ByteDamage.write(out, ByteDamage.garbage(random));
           count(damages, Damage.GARBAGE_BETWEEN);
         }
       }
-      write(out, container.close());
+      ByteDamage.write(out, container.close());
     }
-    write(out, "\n");
+    ByteDamage.write(out, "\n");
     byte[] bytes = out.toByteArray();
     if (truncate) {
       long[] last = ranges.get(ranges.size() - 1 - random.nextInt(Math.min(5, ranges.size())));
@@ -346,48 +348,6 @@ public final class DamagedRecordArrays {
     return values[random.nextInt(values.length)];
   }
 
-  /** Bytes that are no JSON value, between a record and what follows it. */
-  private static String garbage(SplittableRandom random) {
-    String alphabet = "x@#}]){[:,\"\\ 0";
-    StringBuilder junk = new StringBuilder();
-    int length = 1 + random.nextInt(12);
-    for (int i = 0; i < length; i++) {
-      junk.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return junk.toString();
-  }
-
-  /**
-   * One byte deleted, inserted or replaced where the record stops being JSON at all (checked with
-   * Jackson), without leaving a complete record inside it.
-   */
-  private static byte[] syntaxError(SplittableRandom random, Container container, byte[] record) {
-    byte[] alphabet = "{}[]\",:\\x \u0001".getBytes(StandardCharsets.ISO_8859_1);
-    while (true) {
-      int at = 1 + random.nextInt(record.length - 1);
-      byte b = random.nextInt(8) == 0 ? (byte) 0xff : alphabet[random.nextInt(alphabet.length)];
-      byte[] damaged =
-          switch (random.nextInt(3)) {
-            case 0 ->
-                concat(
-                    Arrays.copyOf(record, at), Arrays.copyOfRange(record, at + 1, record.length));
-            case 1 ->
-                concat(
-                    Arrays.copyOf(record, at),
-                    new byte[] {b},
-                    Arrays.copyOfRange(record, at, record.length));
-            default -> {
-              byte[] copy = record.clone();
-              copy[at] = b;
-              yield copy;
-            }
-          };
-      if (!isJson(damaged) && !holdsARecord(container, damaged)) {
-        return damaged;
-      }
-    }
-  }
-
   private static boolean holdsARecord(Container container, byte[] bytes) {
     for (int i = 0; i < bytes.length; i++) {
       if (bytes[i] == '{' && startsARecord(container, bytes, i)) {
@@ -440,18 +400,6 @@ public final class DamagedRecordArrays {
     } catch (DateTimeParseException e) {
       return false;
     }
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
-  }
-
-  private static void write(ByteArrayOutputStream out, String text) {
-    out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void count(Map<Damage, Integer> damages, Damage damage) {
