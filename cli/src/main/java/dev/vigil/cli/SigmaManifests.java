@@ -1,7 +1,9 @@
 package dev.vigil.cli;
 
+import dev.vigil.api.v1alpha1.Groups;
 import dev.vigil.core.rules.Attribution;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.core.rules.sigma.SigmaConverter;
 import dev.vigil.core.rules.sigma.SigmaRule;
 import java.util.Locale;
@@ -29,8 +31,8 @@ final class SigmaManifests {
     for (String ref : a.references()) {
       y.append("# Reference: ").append(ref).append('\n');
     }
-    y.append("apiVersion: siem.vigil.dev/v1alpha1\n");
-    y.append("kind: DetectionRule\n");
+    y.append("apiVersion: ").append(Groups.API_VERSION).append('\n');
+    y.append("kind: ").append(RuleManifest.KIND).append('\n');
     y.append("metadata:\n");
     y.append("  name: ").append(name(file)).append('\n');
     y.append("  labels:\n    app.kubernetes.io/part-of: vigil-sigma\n");

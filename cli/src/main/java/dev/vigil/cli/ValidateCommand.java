@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.api.v1alpha1.Groups;
 import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleManifest;
@@ -73,7 +74,7 @@ final class ValidateCommand implements Callable<Integer> {
         JsonNode root = doc.root();
         String apiVersion = root.path("apiVersion").asText("");
         String kind = root.path("kind").asText("");
-        if (!apiVersion.startsWith("siem.vigil.dev/")) {
+        if (!apiVersion.startsWith(Groups.SIEM + "/")) {
           continue;
         }
         objects++;

@@ -42,4 +42,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.DATE,
     jsonPath = Groups.AGE_PATH)
 public class LogSource extends CustomResource<LogSourceSpec, LogSourceStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  /** Label on the ingester workload naming the LogSource it serves. */
+  public static final String LABEL = Groups.SIEM + "/logsource";
+
+  /**
+   * Annotation on the ingester's pod template: the hash of its configuration, so a changed
+   * configuration rolls the pods (the operator writes it, the demo's local kubelet watches it).
+   */
+  public static final String CONFIG_HASH_ANNOTATION = Groups.SIEM + "/config-hash";
+}

@@ -1,5 +1,7 @@
 package dev.vigil.cli.demo;
 
+import dev.vigil.api.v1alpha1.Groups;
+import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.testing.FreePorts;
 import dev.vigil.testing.ManagedProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 final class IngesterKubelet implements AutoCloseable {
   static final String LABEL = "app.kubernetes.io/name";
   static final String INGESTER = "vigil-ingester";
-  private static final String HASH = "siem.vigil.dev/config-hash";
+  private static final String HASH = LogSource.CONFIG_HASH_ANNOTATION;
   private static final String CONFIG_KEY = "application.properties";
 
   private final KubernetesClient client;
@@ -238,7 +240,7 @@ final class IngesterKubelet implements AutoCloseable {
 
   private boolean ownerGone(Deployment d) {
     return d.getMetadata().getOwnerReferences().stream()
-        .filter(o -> o.getApiVersion().startsWith("siem.vigil.dev/"))
+        .filter(o -> o.getApiVersion().startsWith(Groups.SIEM + "/"))
         .anyMatch(
             o -> {
               var owner =

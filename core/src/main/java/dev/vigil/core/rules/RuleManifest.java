@@ -13,7 +13,6 @@ import java.util.List;
  */
 public record RuleManifest(
     String file, String name, int severity, RuleSource source, List<Case> tests, YamlTree tree) {
-  public static final String API_VERSION = "siem.vigil.dev/v1alpha1";
   public static final String KIND = "DetectionRule";
 
   /**

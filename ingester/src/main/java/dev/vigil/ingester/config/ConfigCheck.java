@@ -1,6 +1,7 @@
 package dev.vigil.ingester.config;
 
 import dev.vigil.core.LogType;
+import dev.vigil.core.ingest.IngesterKeys;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
  * name of its key, and start-up fails on the first check with all of them.
  */
 public final class ConfigCheck {
-  private static final String P = "vigil.ingester.";
+  private static final String P = IngesterKeys.PREFIX + ".";
   private static final String INDEX_PREFIX = "[a-z0-9][a-z0-9_.-]*";
 
   private final List<String> problems = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.vigil.ingester.config;
 
+import dev.vigil.core.ingest.BucketPrefixes;
+import dev.vigil.core.ingest.IngesterKeys;
 import dev.vigil.core.parse.IndexNaming;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -14,7 +16,7 @@ import java.util.Optional;
  * The ingester's whole configuration ({@code vigil.ingester.*}). Defaults are production values;
  * {@link ConfigCheck} validates what types alone cannot, naming the offending key.
  */
-@ConfigMapping(prefix = "vigil.ingester")
+@ConfigMapping(prefix = IngesterKeys.PREFIX)
 public interface IngesterConfig {
   enum Mode {
     /** Long-poll the queues for S3 notifications (the Deployment). */
@@ -218,7 +220,7 @@ public interface IngesterConfig {
     /** S3 destination for documents, records and objects that can never be indexed. */
     Optional<String> s3Bucket();
 
-    @WithDefault("vigil-dead-letters/")
+    @WithDefault(BucketPrefixes.DEAD_LETTERS)
     String s3Prefix();
 
     /** Or an SQS queue URL (one message per dead letter). */

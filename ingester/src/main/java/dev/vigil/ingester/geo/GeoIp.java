@@ -2,6 +2,7 @@ package dev.vigil.ingester.geo;
 
 import com.maxmind.db.Metadata;
 import dev.vigil.core.geo.GeoEnrichment;
+import dev.vigil.core.ingest.IngesterKeys;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.config.InvalidConfigException;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -39,7 +40,8 @@ public final class GeoIp implements Closeable {
     try {
       database = MmdbGeoLookup.open(path);
     } catch (IOException e) {
-      throw new InvalidConfigException(List.of("vigil.ingester.geoip.database: " + e.getMessage()));
+      throw new InvalidConfigException(
+          List.of(IngesterKeys.GEOIP_DATABASE + ": " + e.getMessage()));
     }
     GeoEnrichment enrichment = new GeoEnrichment(database, config.cacheSize());
     Metadata m = database.metadata();

@@ -1,6 +1,7 @@
 package dev.vigil.ingester.scan;
 
 import dev.vigil.core.LogType;
+import dev.vigil.core.ingest.BucketPrefixes;
 import dev.vigil.core.parse.ObjectRef;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.delivery.Backoff;
@@ -41,8 +42,7 @@ public final class ScanJob {
   private static final Logger LOG = Logger.getLogger(ScanJob.class);
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd/");
   private static final int ATTEMPTS = 3;
-  private static final List<String> OWN_FOLDERS =
-      List.of("vigil-dead-letters/", "vigil-checkpoints/");
+  private static final List<String> OWN_FOLDERS = BucketPrefixes.OWN;
 
   private final IngesterConfig.Scan config;
   private final LogType type;

@@ -6,6 +6,8 @@ import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.core.alerts.StreamDetector;
+import dev.vigil.core.ingest.BucketPrefixes;
+import dev.vigil.core.ingest.IngesterKeys;
 import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleManifest;
@@ -41,7 +43,7 @@ import java.util.stream.Collectors;
 public final class IngesterWorkload {
   static final String CONFIG_KEY = "application.properties";
   static final String RULES_KEY = "detection-rules.yaml";
-  static final String HASH_ANNOTATION = "siem.vigil.dev/config-hash";
+  static final String HASH_ANNOTATION = LogSource.CONFIG_HASH_ANNOTATION;
   private static final String WORK_DIR = "/deployments";
   private static final String CREDENTIALS_DIR = "/var/run/vigil/opensearch";
   private static final String CA_DIR = "/var/run/vigil/opensearch-ca";
@@ -52,11 +54,8 @@ public final class IngesterWorkload {
 
   /** Where the ingester's own dead letters go: the source bucket, under a per-LogSource prefix. */
   static String deadLetterPrefix(LogSource source) {
-    return "vigil-dead-letters/"
-        + source.getMetadata().getNamespace()
-        + "/"
-        + source.getMetadata().getName()
-        + "/";
+    return BucketPrefixes.deadLetters(
+        source.getMetadata().getNamespace(), source.getMetadata().getName());
   }
 
   /** Where a scanning ingester keeps its checkpoint: the source bucket, per LogSource. */
@@ -65,11 +64,8 @@ public final class IngesterWorkload {
   }
 
   static String scanCheckpointKey(LogSource source) {
-    return "vigil-checkpoints/"
-        + source.getMetadata().getNamespace()
-        + "/"
-        + source.getMetadata().getName()
-        + "/scan.json";
+    return BucketPrefixes.scanCheckpoint(
+        source.getMetadata().getNamespace(), source.getMetadata().getName());
   }
 
   /**
@@ -86,70 +82,70 @@ public final class IngesterWorkload {
     LogSourceSpec spec = source.getSpec();
     Map<String, String> p = new LinkedHashMap<>();
     if (streamRules) {
-      p.put("vigil.ingester.detection.rules", WORK_DIR + "/config/" + RULES_KEY);
+      p.put(IngesterKeys.DETECTION_RULES, WORK_DIR + "/config/" + RULES_KEY);
     }
     if (queueUrl == null) {
-      p.put("vigil.ingester.mode", "scan");
-      p.put("vigil.ingester.scan.bucket", spec.s3.bucket);
-      p.put("vigil.ingester.scan.prefix", spec.s3.prefix == null ? "" : spec.s3.prefix);
+      p.put(IngesterKeys.MODE, "scan");
+      p.put(IngesterKeys.SCAN_BUCKET, spec.s3.bucket);
+      p.put(IngesterKeys.SCAN_PREFIX, spec.s3.prefix == null ? "" : spec.s3.prefix);
       if (spec.s3.suffix != null && !spec.s3.suffix.isEmpty()) {
-        p.put("vigil.ingester.scan.suffix", spec.s3.suffix);
+        p.put(IngesterKeys.SCAN_SUFFIX, spec.s3.suffix);
       }
-      p.put("vigil.ingester.scan.interval", spec.notifications.scanInterval);
-      p.put("vigil.ingester.scan.log-type", spec.logType.name());
-      p.put("vigil.ingester.scan.checkpoint", scanCheckpoint(source));
+      p.put(IngesterKeys.SCAN_INTERVAL, spec.notifications.scanInterval);
+      p.put(IngesterKeys.SCAN_LOG_TYPE, spec.logType.name());
+      p.put(IngesterKeys.SCAN_CHECKPOINT, scanCheckpoint(source));
     } else {
-      p.put("vigil.ingester.queues.logs.url", queueUrl);
-      p.put("vigil.ingester.queues.logs.log-type", spec.logType.name());
+      p.put(IngesterKeys.queueUrl(IngesterKeys.QUEUE), queueUrl);
+      p.put(IngesterKeys.queueLogType(IngesterKeys.QUEUE), spec.logType.name());
     }
     if (region != null) {
-      p.put("vigil.ingester.aws.region", region);
+      p.put(IngesterKeys.AWS_REGION, region);
     }
-    aws.endpointOverride().ifPresent(e -> p.put("vigil.ingester.aws.endpoint-override", e));
+    aws.endpointOverride().ifPresent(e -> p.put(IngesterKeys.AWS_ENDPOINT_OVERRIDE, e));
     if (aws.s3PathStyle()) {
-      p.put("vigil.ingester.aws.s3-path-style", "true");
+      p.put(IngesterKeys.AWS_S3_PATH_STYLE, "true");
     }
     if (spec.aws != null && spec.aws.roleArn != null) {
-      p.put("vigil.ingester.aws.role-arn", spec.aws.roleArn);
+      p.put(IngesterKeys.AWS_ROLE_ARN, spec.aws.roleArn);
       if (spec.aws.externalId != null) {
-        p.put("vigil.ingester.aws.external-id", spec.aws.externalId);
+        p.put(IngesterKeys.AWS_EXTERNAL_ID, spec.aws.externalId);
       }
     }
-    p.put("vigil.ingester.dead-letter.s3-bucket", spec.s3.bucket);
-    p.put("vigil.ingester.dead-letter.s3-prefix", deadLetterPrefix(source));
+    p.put(IngesterKeys.DEAD_LETTER_S3_BUCKET, spec.s3.bucket);
+    p.put(IngesterKeys.DEAD_LETTER_S3_PREFIX, deadLetterPrefix(source));
     LogSourceSpec.IndexSettings index =
         spec.index == null ? new LogSourceSpec.IndexSettings() : spec.index;
-    p.put("vigil.ingester.index-prefix", index.prefix);
-    p.put("vigil.ingester.index-granularity", index.granularity.name().toLowerCase(Locale.ROOT));
+    p.put(IngesterKeys.INDEX_PREFIX, index.prefix);
+    p.put(IngesterKeys.INDEX_GRANULARITY, index.granularity.name().toLowerCase(Locale.ROOT));
     OpenSearchConnectionSpec os = connection.getSpec();
-    p.put("vigil.ingester.opensearch.endpoint", os.endpoint);
+    p.put(IngesterKeys.OPENSEARCH_ENDPOINT, os.endpoint);
     OpenSearchConnectionSpec.AuthType auth =
         os.auth == null ? OpenSearchConnectionSpec.AuthType.None : os.auth.type;
     switch (auth) {
-      case None -> p.put("vigil.ingester.opensearch.auth.type", "none");
+      case None -> p.put(IngesterKeys.OPENSEARCH_AUTH_TYPE, "none");
       case Basic -> {
-        p.put("vigil.ingester.opensearch.auth.type", "basic");
-        p.put("vigil.ingester.opensearch.auth.username-file", CREDENTIALS_DIR + "/username");
-        p.put("vigil.ingester.opensearch.auth.password-file", CREDENTIALS_DIR + "/password");
+        p.put(IngesterKeys.OPENSEARCH_AUTH_TYPE, "basic");
+        p.put(IngesterKeys.OPENSEARCH_AUTH_USERNAME_FILE, CREDENTIALS_DIR + "/username");
+        p.put(IngesterKeys.OPENSEARCH_AUTH_PASSWORD_FILE, CREDENTIALS_DIR + "/password");
       }
       case SigV4 -> {
-        p.put("vigil.ingester.opensearch.auth.type", "sigv4");
+        p.put(IngesterKeys.OPENSEARCH_AUTH_TYPE, "sigv4");
         if (os.auth.sigv4 != null) {
           if (os.auth.sigv4.region != null) {
-            p.put("vigil.ingester.opensearch.auth.region", os.auth.sigv4.region);
+            p.put(IngesterKeys.OPENSEARCH_AUTH_REGION, os.auth.sigv4.region);
           }
-          p.put("vigil.ingester.opensearch.auth.service", os.auth.sigv4.service);
+          p.put(IngesterKeys.OPENSEARCH_AUTH_SERVICE, os.auth.sigv4.service);
         }
       }
     }
     if (os.tls != null && os.tls.caSecretRef != null) {
-      p.put("vigil.ingester.opensearch.tls.ca-file", CA_DIR + "/ca.crt");
+      p.put(IngesterKeys.OPENSEARCH_TLS_CA_FILE, CA_DIR + "/ca.crt");
     }
     LogSourceSpec.GeoIp geoIp = geoIp(source);
     if (geoIp != null) {
-      p.put("vigil.ingester.geoip.database", GEOIP_DIR + "/" + geoIp.file);
+      p.put(IngesterKeys.GEOIP_DATABASE, GEOIP_DIR + "/" + geoIp.file);
       if (geoIp.cacheSize != null) {
-        p.put("vigil.ingester.geoip.cache-size", geoIp.cacheSize.toString());
+        p.put(IngesterKeys.GEOIP_CACHE_SIZE, geoIp.cacheSize.toString());
       }
     }
     return p;
@@ -439,7 +435,7 @@ public final class IngesterWorkload {
     labels.put("app.kubernetes.io/name", "vigil-ingester");
     labels.put("app.kubernetes.io/instance", name);
     labels.put("app.kubernetes.io/managed-by", "vigil");
-    labels.put("siem.vigil.dev/logsource", source.getMetadata().getName());
+    labels.put(LogSource.LABEL, source.getMetadata().getName());
     return labels;
   }
 
