@@ -8,6 +8,7 @@ import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
+import dev.vigil.operator.common.StatusCarry;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
@@ -72,12 +73,17 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
   public UpdateControl<OpenSearchConnection> reconcile(
       OpenSearchConnection connection, Context<OpenSearchConnection> context) {
     String uid = connection.getMetadata().getUid();
-    OpenSearchConnectionStatus status = new OpenSearchConnectionStatus();
     OpenSearchConnectionStatus previous = connection.getStatus();
-    if (previous != null) {
-      status.conditions.addAll(Conditions.copyOf(previous.conditions));
-    }
-    status.observedGeneration = connection.getMetadata().getGeneration();
+    OpenSearchConnectionStatus status =
+        StatusCarry.from(
+            previous, OpenSearchConnectionStatus::new, connection.getMetadata().getGeneration());
+    // What the probe learns is set by a probe that answers (or kept as last known while the
+    // cluster cannot be reached); an invalid spec shows none of it.
+    status.version = null;
+    status.distribution = null;
+    status.clusterHealth = null;
+    status.plugins = null;
+    status.capabilities = null;
     Duration next = recheck;
     try {
       ClusterFacts facts = ClusterProbe.probe(new OpenSearchRest(endpoints.resolve(connection)));

@@ -18,6 +18,7 @@ import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
+import dev.vigil.operator.common.StatusCarry;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -90,16 +91,8 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
   public UpdateControl<Dashboard> reconcile(Dashboard dashboard, Context<Dashboard> context) {
     String uid = dashboard.getMetadata().getUid();
     DashboardStatus previous = dashboard.getStatus();
-    DashboardStatus status = new DashboardStatus();
-    if (previous != null) {
-      status.conditions.addAll(Conditions.copyOf(previous.conditions));
-      status.objects = previous.objects;
-      status.syncedHash = previous.syncedHash;
-      status.dashboardId = previous.dashboardId;
-      status.managedObjects = previous.managedObjects;
-      status.tenant = previous.tenant;
-    }
-    status.observedGeneration = dashboard.getMetadata().getGeneration();
+    DashboardStatus status =
+        StatusCarry.from(previous, DashboardStatus::new, dashboard.getMetadata().getGeneration());
     Duration next = resync;
     try {
       DashboardRenderer.Rendered rendered = render(dashboard);

@@ -10,6 +10,7 @@ import dev.vigil.operator.common.DesiredStateHash;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
+import dev.vigil.operator.common.StatusCarry;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.connection.EndpointResolver;
 import dev.vigil.operator.opensearch.OpenSearchException;
@@ -104,14 +105,12 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
       DetectionRule rule, Context<DetectionRule> context) {
     String key = key(rule);
     DetectionRuleStatus previous = rule.getStatus();
-    DetectionRuleStatus status = new DetectionRuleStatus();
-    if (previous != null) {
-      status.conditions.addAll(Conditions.copyOf(previous.conditions));
-      status.lastRunTime = previous.lastRunTime;
-      status.lastResult = previous.lastResult;
-      status.activeAlerts = previous.activeAlerts;
-    }
-    status.observedGeneration = rule.getMetadata().getGeneration();
+    DetectionRuleStatus status =
+        StatusCarry.from(previous, DetectionRuleStatus::new, rule.getMetadata().getGeneration());
+    // Set again by every pass that gets that far; a failed compile or sync leaves none.
+    status.syncedHash = null;
+    status.executor = null;
+    status.monitorId = null;
     try {
       CompiledRule compiled = RuleSpecs.compile(rule);
       status.syncedHash = DesiredStateHash.of(compiled.toJson());

@@ -17,6 +17,7 @@ import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
+import dev.vigil.operator.common.StatusCarry;
 import dev.vigil.operator.common.StatusUpdates;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -115,13 +116,16 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   public UpdateControl<LogSource> reconcile(LogSource source, Context<LogSource> context) {
     String uid = source.getMetadata().getUid();
     LogSourceStatus previous = source.getStatus();
-    LogSourceStatus status = new LogSourceStatus();
-    if (previous != null) {
-      status.conditions.addAll(Conditions.copyOf(previous.conditions));
-      status.lastScaleDecision = previous.lastScaleDecision;
-    }
     Long generation = source.getMetadata().getGeneration();
-    status.observedGeneration = generation;
+    LogSourceStatus status = StatusCarry.from(previous, LogSourceStatus::new, generation);
+    // Observed afresh by every pass: a step that fails leaves its fields empty, not stale.
+    status.queueUrl = null;
+    status.deadLetterQueueUrl = null;
+    status.identity = null;
+    status.subscribedLogGroups = null;
+    status.lagSeconds = null;
+    status.replicas = null;
+    status.memberAccounts = null;
     Duration next = recheck(source.getSpec());
     try {
       AwsProvisioning.validate(source.getSpec());

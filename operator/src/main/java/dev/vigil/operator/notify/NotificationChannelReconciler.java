@@ -8,6 +8,7 @@ import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
+import dev.vigil.operator.common.StatusCarry;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -110,15 +111,9 @@ public class NotificationChannelReconciler
       NotificationChannel channel, Context<NotificationChannel> context) {
     String key = key(channel);
     NotificationChannelStatus previous = channel.getStatus();
-    NotificationChannelStatus status = new NotificationChannelStatus();
-    if (previous != null) {
-      status.conditions.addAll(Conditions.copyOf(previous.conditions));
-      status.configId = previous.configId;
-      status.lastDeliveryTime = previous.lastDeliveryTime;
-      status.failedDeliveries = previous.failedDeliveries;
-      status.lastError = previous.lastError;
-    }
-    status.observedGeneration = channel.getMetadata().getGeneration();
+    NotificationChannelStatus status =
+        StatusCarry.from(
+            previous, NotificationChannelStatus::new, channel.getMetadata().getGeneration());
     try {
       ChannelTarget target = resolver.resolve(channel);
       registry.put(

@@ -15,6 +15,7 @@ import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
+import dev.vigil.operator.common.StatusCarry;
 import dev.vigil.operator.common.StatusUpdates;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -100,8 +101,8 @@ public class SnapshotPolicyReconciler
       SnapshotPolicy policy, Context<SnapshotPolicy> context) {
     SnapshotPolicyStatus previous =
         policy.getStatus() == null ? new SnapshotPolicyStatus() : policy.getStatus();
-    SnapshotPolicyStatus status = carryOver(previous);
-    status.observedGeneration = policy.getMetadata().getGeneration();
+    SnapshotPolicyStatus status =
+        StatusCarry.from(previous, SnapshotPolicyStatus::new, policy.getMetadata().getGeneration());
     String uid = policy.getMetadata().getUid();
     Instant now = clock.instant();
     Duration next = checkInterval;
@@ -460,21 +461,6 @@ public class SnapshotPolicyReconciler
         "SnapshotPolicy %s/%s: %s",
         policy.getMetadata().getNamespace(), policy.getMetadata().getName(), message);
     events.normal(policy, reason, message);
-  }
-
-  private static SnapshotPolicyStatus carryOver(SnapshotPolicyStatus previous) {
-    SnapshotPolicyStatus status = new SnapshotPolicyStatus();
-    status.conditions.addAll(Conditions.copyOf(previous.conditions));
-    status.lastSnapshot = previous.lastSnapshot;
-    status.nextRunTime = previous.nextRunTime;
-    status.snapshotsKept = previous.snapshotsKept;
-    status.failures = previous.failures;
-    status.lastFailure = previous.lastFailure;
-    status.engine = previous.engine;
-    status.expiredIndices = previous.expiredIndices;
-    status.indicesAwaitingSnapshot = previous.indicesAwaitingSnapshot;
-    status.lastRestore = previous.lastRestore;
-    return status;
   }
 
   private static String camel(String state) {
