@@ -9,22 +9,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Tells the log type of an object: first from its S3 key (the standard {@code
+ * Tells the log type of an object: first from its S3 key ({@link KeyLayouts}: the standard {@code
  * AWSLogs/<account>/<service>/…} layouts and the usual Firehose prefixes), failing that from the
  * first bytes of its decompressed content.
  */
 public final class LogTypeDetector {
-  private static final Pattern AWSLOGS =
-      Pattern.compile(
-          "(?:^|/)AWSLogs/(?:o-[a-z0-9]+/)?\\d{12}/([A-Za-z0-9_-]+)/", Pattern.CASE_INSENSITIVE);
-  // Hive-compatible S3 prefixes (an option of VPC Flow Logs delivery).
-  private static final Pattern AWSLOGS_HIVE =
-      Pattern.compile(
-          "(?:^|/)AWSLogs/(?:aws-organization-id=[^/]+/)?aws-account-id=\\d{12}/aws-service=([A-Za-z0-9_-]+)/",
-          Pattern.CASE_INSENSITIVE);
-  // S3 server access log objects are named <prefix>YYYY-mm-DD-HH-MM-SS-<16 character id>.
-  private static final Pattern S3_ACCESS_KEY =
-      Pattern.compile("\\d{4}-\\d\\d-\\d\\d-\\d\\d-\\d\\d-\\d\\d-[0-9A-Za-z]{16}$");
   private static final Pattern ALB_LINE =
       Pattern.compile("^(http|https|h2|grpcs|ws|wss) \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d");
   // Classic Load Balancer: the time comes first, then the name and client:port.
@@ -37,45 +26,9 @@ public final class LogTypeDetector {
 
   private LogTypeDetector() {}
 
+  /** From a key in a layout that names the type ({@link KeyLayouts#logType}). */
   public static Optional<LogType> fromKey(String key) {
-    if (key == null) {
-      return Optional.empty();
-    }
-    var service = AWSLOGS.matcher(key);
-    boolean standard = service.find();
-    if (!standard) {
-      service = AWSLOGS_HIVE.matcher(key);
-      standard = service.find();
-    }
-    if (standard) {
-      switch (service.group(1).toLowerCase(java.util.Locale.ROOT)) {
-        case "cloudtrail", "cloudtrail-digest", "cloudtrail-insight":
-          return Optional.of(LogType.CLOUDTRAIL);
-        case "vpcflowlogs":
-          return Optional.of(LogType.VPCFLOW);
-        case "elasticloadbalancing":
-          return Optional.of(LogType.ALB);
-        case "vpcdnsquerylogs":
-          return Optional.of(LogType.ROUTE53RESOLVER);
-        case "waflogs":
-          return Optional.of(LogType.WAF);
-        case "guardduty":
-          return Optional.of(LogType.GUARDDUTY);
-        case "securityhub":
-          return Optional.of(LogType.SECURITYHUB);
-        default:
-          break;
-      }
-    }
-    // WAF requires its Firehose delivery streams to be named aws-waf-logs-…, and Firehose names
-    // the objects after the stream.
-    if (key.toLowerCase(java.util.Locale.ROOT).contains("aws-waf-logs-")) {
-      return Optional.of(LogType.WAF);
-    }
-    if (S3_ACCESS_KEY.matcher(key).find()) {
-      return Optional.of(LogType.S3ACCESS);
-    }
-    return Optional.empty();
+    return KeyLayouts.logType(key);
   }
 
   /**

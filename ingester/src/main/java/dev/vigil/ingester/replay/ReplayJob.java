@@ -1,6 +1,7 @@
 package dev.vigil.ingester.replay;
 
 import dev.vigil.core.LogType;
+import dev.vigil.core.parse.KeyLayouts;
 import dev.vigil.core.parse.ObjectRef;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.delivery.Backoff;
@@ -144,7 +145,7 @@ public final class ReplayJob {
     ListingVisitor visitor = new ListingVisitor(bucket, from, to, pool, permits);
     try {
       Optional<String> sample = store.firstKey(bucket, prefix);
-      if (sample.isPresent() && KeyDates.datedRightAfter(prefix, sample.get())) {
+      if (sample.isPresent() && KeyLayouts.dayFoldersRightAfter(prefix, sample.get())) {
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
           store.list(bucket, prefix + DAY.format(day), resume.orElse(null), visitor);
         }
@@ -204,7 +205,7 @@ public final class ReplayJob {
     @Override
     public void accept(String key) {
       listed.incrementAndGet();
-      Optional<LocalDate> date = KeyDates.of(key);
+      Optional<LocalDate> date = KeyLayouts.date(key);
       boolean inRange = date.isPresent() && !date.get().isBefore(from) && !date.get().isAfter(to);
       if (!inRange) {
         metrics.replayObject("skipped");

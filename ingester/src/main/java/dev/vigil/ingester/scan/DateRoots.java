@@ -1,5 +1,6 @@
 package dev.vigil.ingester.scan;
 
+import dev.vigil.core.parse.KeyLayouts;
 import dev.vigil.ingester.source.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -36,7 +37,7 @@ final class DateRoots {
       int depth = depths.poll();
       List<String> children = store.folders(bucket, folder);
       boolean canBeRoot = folder.isEmpty() || folder.endsWith("/");
-      if (canBeRoot && children.stream().anyMatch(c -> isYear(folder, c))) {
+      if (canBeRoot && children.stream().anyMatch(c -> KeyLayouts.isYearFolder(folder, c))) {
         roots.add(folder);
         continue;
       }
@@ -51,10 +52,5 @@ final class DateRoots {
     }
     roots.sort(null);
     return roots;
-  }
-
-  private static boolean isYear(String parent, String child) {
-    return child.length() == parent.length() + 5
-        && child.substring(parent.length()).matches("(19|20)\\d{2}/");
   }
 }

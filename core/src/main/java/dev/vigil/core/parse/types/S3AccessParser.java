@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.DocumentBuilder;
+import dev.vigil.core.parse.KeyLayouts;
 import dev.vigil.core.parse.LogParser;
 import dev.vigil.core.parse.ParseContext;
 import java.io.IOException;
@@ -30,10 +31,6 @@ public final class S3AccessParser implements LogParser {
   private static final int MIN_FIELDS = 18; // the original format ended with version_id
   private static final SerializedString EXTRA = new SerializedString("extra_fields");
   private static final List<String> WEB_ACCESS = List.of("access");
-  // <prefix><source account>/<source region>/<source bucket>/YYYY/MM/DD/YYYY-MM-DD-hh-mm-ss-<id>
-  private static final Pattern PARTITIONED_KEY =
-      Pattern.compile(
-          "(?:^|/|[^0-9])(\\d{12})/([a-z]{2}(?:-[a-z]+)+-\\d{1,2})/[^/]+/\\d{4}/\\d\\d/\\d\\d/[^/]+$");
   private static final Pattern HOST_REGION =
       Pattern.compile(
           "(?:^|\\.)s3(?:-fips|-website|-accesspoint|-object-lambda)?(?:\\.dualstack)?[.-]"
@@ -274,8 +271,8 @@ public final class S3AccessParser implements LogParser {
 
   /** Account and region of the source bucket from a date-partitioned log key; nulls otherwise. */
   static String[] accountAndRegion(String key) {
-    Matcher m = PARTITIONED_KEY.matcher(key);
-    return m.find() ? new String[] {m.group(1), m.group(2)} : new String[2];
+    String[] source = KeyLayouts.s3AccessSource(key);
+    return source == null ? new String[2] : source;
   }
 
   static String regionOfHost(String host) {
