@@ -58,7 +58,7 @@ final class DashboardsCommand implements Runnable {
       for (Path file : RuleFiles.yamlFiles(files)) {
         try {
           for (YamlTree doc : YamlTree.parseAll(Files.readString(file))) {
-            if (!"Dashboard".equals(doc.root().path("kind").asText())) {
+            if (!DashboardDefinition.KIND.equals(doc.root().path("kind").asText())) {
               continue;
             }
             try {

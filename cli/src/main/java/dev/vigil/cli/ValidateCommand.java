@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.api.v1alpha1.Groups;
+import dev.vigil.core.dashboards.DashboardDefinition;
 import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleManifest;
@@ -101,7 +102,7 @@ final class ValidateCommand implements Callable<Integer> {
             found.add(RuleFiles.where(file.toString(), e) + RuleFiles.message(e));
           }
         }
-        if ("Dashboard".equals(kind)) {
+        if (DashboardDefinition.KIND.equals(kind)) {
           try {
             DashboardsCommand.render(root);
           } catch (dev.vigil.core.dashboards.DashboardException e) {

@@ -26,6 +26,8 @@ public record DashboardDefinition(
     List<Search> searches,
     List<Panel> panels,
     String rawObjects) {
+  /** The manifest kind this is read from (core names it; api's Dashboard is held to it). */
+  public static final String KIND = "Dashboard";
 
   public record IndexPattern(String name, String pattern, String timeField) {}
 

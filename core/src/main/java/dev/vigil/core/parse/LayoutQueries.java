@@ -160,7 +160,7 @@ public final class LayoutQueries {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file, e);
       }
-      if (manifest == null || !"Dashboard".equals(manifest.path("kind").asText())) {
+      if (manifest == null || !DashboardDefinition.KIND.equals(manifest.path("kind").asText())) {
         continue;
       }
       var rendered =
