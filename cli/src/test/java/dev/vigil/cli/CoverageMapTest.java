@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.testing.RepositoryRoot;
@@ -9,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,5 +73,41 @@ class CoverageMapTest {
             "| [T1562.008](https://attack.mitre.org/techniques/T1562/008/) | `trail-stopped`"
                 + " (cloudtrail, 1 tests) |")
         .contains("| waf | 1 | 0 | `no-attack` |");
+  }
+
+  @Test
+  void everyStratusRedTeamTechniqueIsDetectedByAShippedRuleOrSaysWhyNot() throws Exception {
+    Path root = RepositoryRoot.find();
+    StringWriter err = new StringWriter();
+    int[] errors = {0};
+    List<RuleManifest> rules =
+        RuleFiles.read(List.of(root.resolve(SOURCE)), new PrintWriter(err), errors);
+    StringBuilder md = new StringBuilder();
+    StratusCoverage.append(md, rules);
+
+    Map<String, String> catalogue = StratusCoverage.catalogue();
+    assertThat(catalogue).hasSizeGreaterThan(40);
+    for (String id : catalogue.keySet()) {
+      assertThat(md.toString())
+          .as(id + " has a rule, or a reason in stratus-red-team-aws.tsv")
+          .containsPattern("\\| `" + java.util.regex.Pattern.quote(id) + "` \\| (`|none: \\S)");
+    }
+  }
+
+  @Test
+  void aRuleClaimingATechniqueOutsideTheCatalogueIsRefusedWithItsFile() {
+    String yaml =
+        """
+        apiVersion: siem.vigil.dev/v1alpha1
+        kind: DetectionRule
+        metadata:
+          name: typo
+          annotations: {siem.vigil.dev/stratus-red-team: "aws.defense-evasion.cloudtrail-stopp"}
+        spec: {severity: 1, logType: cloudtrail, query: eventName:StopLogging}
+        """;
+    assertThatThrownBy(
+            () -> StratusCoverage.append(new StringBuilder(), RuleManifest.read(yaml, "typo.yaml")))
+        .hasMessageContaining("typo.yaml")
+        .hasMessageContaining("aws.defense-evasion.cloudtrail-stopp is not a Stratus Red Team");
   }
 }
