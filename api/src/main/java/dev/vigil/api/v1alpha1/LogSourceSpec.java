@@ -142,6 +142,21 @@ public class LogSourceSpec {
         "With allOrganizationAccounts: account ids (12 digits) to leave out, e.g. the management"
             + " account.")
     public List<String> excludedAccounts;
+
+    @Size(max = 100)
+    @JsonPropertyDescription(
+        "With allOrganizationAccounts: only the accounts in these organizational units (ids like"
+            + " ou-ab12-cdefgh34) or under this root (r-ab12), nested units included. Default: every"
+            + " account of the organization. Listed again on every pass, so an account moved into"
+            + " one is picked up.")
+    public List<String> organizationalUnits;
+
+    @Size(max = 100)
+    @JsonPropertyDescription(
+        "With allOrganizationAccounts: leave out the accounts in these organizational units (nested"
+            + " units included), e.g. a sandbox unit. Applied after organizationalUnits, together"
+            + " with excludedAccounts.")
+    public List<String> excludedOrganizationalUnits;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

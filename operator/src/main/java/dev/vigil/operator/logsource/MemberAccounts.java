@@ -7,7 +7,9 @@ import dev.vigil.api.v1alpha1.LogSourceStatus.AccountResult;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.operator.common.InvalidSpecException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +32,10 @@ final class MemberAccounts {
   private static final Pattern ROLE_ARN =
       Pattern.compile("^(arn:aws[a-z-]*:iam::)([0-9]{12})(:role/.+)$");
   private static final Pattern ACCOUNT_ID = Pattern.compile("^[0-9]{12}$");
+
+  /** A root or organizational unit id, as the Organizations API reference defines ParentId. */
+  private static final Pattern PARENT_ID =
+      Pattern.compile("^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$");
 
   /** The clients that run as a role, in the LogSource's region. */
   private final BiFunction<LogSourceSpec, String, AwsClients> clientsForRole;
@@ -60,12 +66,17 @@ final class MemberAccounts {
           "spec.aws.allOrganizationAccounts needs spec.aws.roleArn: its role name is assumed in"
               + " every member account");
     }
-    if (aws.excludedAccounts != null) {
-      for (int i = 0; i < aws.excludedAccounts.size(); i++) {
-        if (!ACCOUNT_ID.matcher(aws.excludedAccounts.get(i)).matches()) {
-          throw new InvalidSpecException(
-              "spec.aws.excludedAccounts[" + i + "]: not a 12-digit account id");
-        }
+    check(aws.excludedAccounts, ACCOUNT_ID, "excludedAccounts", "a 12-digit account id");
+    String unit = "an organizational unit id (ou-…) or root id (r-…)";
+    check(aws.organizationalUnits, PARENT_ID, "organizationalUnits", unit);
+    check(aws.excludedOrganizationalUnits, PARENT_ID, "excludedOrganizationalUnits", unit);
+  }
+
+  private static void check(List<String> ids, Pattern shape, String field, String what)
+      throws InvalidSpecException {
+    for (int i = 0; ids != null && i < ids.size(); i++) {
+      if (ids.get(i) == null || !shape.matcher(ids.get(i)).matches()) {
+        throw new InvalidSpecException("spec.aws." + field + "[" + i + "]: not " + what);
       }
     }
   }
@@ -212,16 +223,36 @@ final class MemberAccounts {
         });
   }
 
-  private List<String> accounts(LogSource source, AwsClients organization) {
-    List<String> excluded =
-        source.getSpec().aws.excludedAccounts == null
-            ? List.of()
-            : source.getSpec().aws.excludedAccounts;
-    return organization.organizations().activeAccounts().stream()
+  /**
+   * The accounts a LogSource covers: every ACTIVE account of the organization, narrowed to its
+   * organizational units if it names any, less the accounts of its excluded units and its excluded
+   * accounts; in id order.
+   */
+  static List<String> accounts(LogSource source, AwsClients organization) {
+    LogSourceSpec.AwsAccess aws = source.getSpec().aws;
+    OrganizationsApi api = organization.organizations();
+    Set<String> included =
+        aws.organizationalUnits == null || aws.organizationalUnits.isEmpty()
+            ? null
+            : under(api, aws.organizationalUnits);
+    Set<String> excluded = under(api, orEmpty(aws.excludedOrganizationalUnits));
+    excluded.addAll(orEmpty(aws.excludedAccounts));
+    return api.activeAccounts().stream()
         .map(OrganizationsApi.Account::id)
+        .filter(id -> included == null || included.contains(id))
         .filter(id -> !excluded.contains(id))
         .sorted()
         .toList();
+  }
+
+  private static Set<String> under(OrganizationsApi api, List<String> units) {
+    Set<String> accounts = new HashSet<>();
+    units.forEach(unit -> accounts.addAll(api.accountsUnder(unit)));
+    return accounts;
+  }
+
+  private static List<String> orEmpty(List<String> ids) {
+    return ids == null ? List.of() : ids;
   }
 
   private AwsClients clients(LogSource source, String account) {

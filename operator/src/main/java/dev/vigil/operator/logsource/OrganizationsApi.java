@@ -13,8 +13,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -23,9 +28,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * AWS Organizations over its JSON 1.1 protocol (POST with {@code X-Amz-Target}, SigV4 signed by the
  * SDK's signer). Why not the SDK's client: {@code software.amazon.awssdk:organizations} is not
- * served by the Maven mirror Vigil builds from, and ListAccounts is all Vigil needs. Calls are
- * counted in {@code vigil_aws_calls_total} like the SDK clients' (service {@code Organizations}).
- * Failures are thrown as the SDK's exceptions so callers handle every AWS error alike.
+ * served by the Maven mirror Vigil builds from, and Vigil needs only the account listings. Calls
+ * are counted in {@code vigil_aws_calls_total} like the SDK clients' (service {@code
+ * Organizations}). Failures are thrown as the SDK's exceptions so callers handle every AWS error
+ * alike.
  */
 public final class OrganizationsApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,27 +72,60 @@ public final class OrganizationsApi {
   /** Every ACTIVE account of the organization, the management account included. */
   public List<Account> activeAccounts() {
     List<Account> accounts = new ArrayList<>();
+    eachItem(
+        "ListAccounts",
+        JSON.createObjectNode(),
+        "Accounts",
+        a -> {
+          Account account =
+              new Account(
+                  a.path("Id").asText(),
+                  a.path("Name").asText(),
+                  // "State" replaces "Status" in newer answers; either says ACTIVE.
+                  a.hasNonNull("State") ? a.path("State").asText() : a.path("Status").asText());
+          if (account.active()) {
+            accounts.add(account);
+          }
+        });
+    return accounts;
+  }
+
+  /**
+   * Ids of the accounts directly in {@code parentId} (a root {@code r-…} or an organizational unit
+   * {@code ou-…}) and in every unit nested under it: two listings per unit, however many accounts.
+   */
+  public Set<String> accountsUnder(String parentId) {
+    Set<String> accounts = new TreeSet<>();
+    Deque<String> parents = new ArrayDeque<>(List.of(parentId));
+    while (!parents.isEmpty()) {
+      String parent = parents.pop();
+      eachItem(
+          "ListAccountsForParent",
+          JSON.createObjectNode().put("ParentId", parent),
+          "Accounts",
+          a -> accounts.add(a.path("Id").asText()));
+      eachItem(
+          "ListOrganizationalUnitsForParent",
+          JSON.createObjectNode().put("ParentId", parent),
+          "OrganizationalUnits",
+          unit -> parents.push(unit.path("Id").asText()));
+    }
+    return accounts;
+  }
+
+  /** Every item of a paginated listing's {@code field}, following NextToken. */
+  private void eachItem(
+      String operation, ObjectNode request, String field, Consumer<JsonNode> item) {
     String next = null;
     do {
-      ObjectNode request = JSON.createObjectNode();
+      ObjectNode page = request.deepCopy();
       if (next != null) {
-        request.put("NextToken", next);
+        page.put("NextToken", next);
       }
-      JsonNode page = call("ListAccounts", request);
-      for (JsonNode a : page.path("Accounts")) {
-        Account account =
-            new Account(
-                a.path("Id").asText(),
-                a.path("Name").asText(),
-                // "State" replaces "Status" in newer answers; either says ACTIVE.
-                a.hasNonNull("State") ? a.path("State").asText() : a.path("Status").asText());
-        if (account.active()) {
-          accounts.add(account);
-        }
-      }
-      next = page.hasNonNull("NextToken") ? page.path("NextToken").asText() : null;
+      JsonNode answer = call(operation, page);
+      answer.path(field).forEach(item);
+      next = answer.hasNonNull("NextToken") ? answer.path("NextToken").asText() : null;
     } while (next != null);
-    return accounts;
   }
 
   /**

@@ -47,6 +47,27 @@ class MemberAccountsTest {
   }
 
   @Test
+  void organizationalUnitsAreUnitOrRootIds() throws InvalidSpecException {
+    LogSourceSpec.AwsAccess aws = new LogSourceSpec.AwsAccess();
+    aws.allOrganizationAccounts = true;
+    aws.roleArn = "arn:aws:iam::111111111111:role/vigil-access";
+    aws.organizationalUnits = List.of("r-ab12", "ou-ab12-cdefgh34");
+    aws.excludedOrganizationalUnits = List.of("ou-ab12-sandbox1");
+    MemberAccounts.validate(aws);
+
+    aws.organizationalUnits = List.of("r-ab12", "Production");
+    assertThatThrownBy(() -> MemberAccounts.validate(aws))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessage(
+            "spec.aws.organizationalUnits[1]: not an organizational unit id (ou-…) or root id"
+                + " (r-…)");
+    aws.organizationalUnits = null;
+    aws.excludedOrganizationalUnits = List.of("111111111111");
+    assertThatThrownBy(() -> MemberAccounts.validate(aws))
+        .hasMessageStartingWith("spec.aws.excludedOrganizationalUnits[0]: not an organizational");
+  }
+
+  @Test
   void accountsRunConcurrentlyUpToTheSettingAndAnswerInAccountOrder() {
     int concurrency = 3;
     MemberAccounts accounts = new MemberAccounts((spec, role) -> null, concurrency);
