@@ -99,9 +99,7 @@ public record RuleDefinition(
           lines.applyAsInt(severity.isMissingNode() ? "/spec" : "/spec/severity"));
     }
     RuleSource source = source(name, spec, lines);
-    Duration interval;
     try {
-      interval = Durations.parse(source.interval(), "spec.interval");
       return new RuleDefinition(
           namespace,
           name,
@@ -110,7 +108,7 @@ public record RuleDefinition(
           texts(spec.path("tags")),
           Attack.fromSpec(spec),
           source,
-          interval,
+          Durations.parse(source.interval(), "spec.interval"),
           text(spec, "message"),
           suppression(spec),
           monitorType(spec),
@@ -119,6 +117,7 @@ public record RuleDefinition(
       if (e.line() > 0) {
         throw e;
       }
+      // The message starts with the field it names ("spec.suppression.window: …"): its line.
       String field = e.getMessage().replaceFirst(":.*", "").replaceFirst("^spec\\.", "");
       throw new RuleException(e.getMessage(), lines.applyAsInt("/spec/" + field.replace('.', '/')));
     }
