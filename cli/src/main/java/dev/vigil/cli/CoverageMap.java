@@ -1,9 +1,9 @@
 package dev.vigil.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.api.v1alpha1.AttackTactic;
 import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.RuleManifest;
+import dev.vigil.core.rules.RuleSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +24,12 @@ final class CoverageMap {
   static String markdown(List<RuleManifest> manifests, String source) {
     List<Rule> rules = new ArrayList<>();
     for (RuleManifest m : manifests) {
-      JsonNode spec = m.tree().root().path("spec");
-      String logType = spec.path("logType").asText(spec.path("indexPattern").asText("sigma"));
-      rules.add(new Rule(m.name(), logType, m.tests().size(), Attack.fromSpec(spec)));
+      RuleSource read = m.source();
+      String logType =
+          read.logType() != null
+              ? read.logType()
+              : read.indexPattern() != null ? read.indexPattern() : "sigma";
+      rules.add(new Rule(m.name(), logType, m.tests().size(), m.definition().mitre()));
     }
     rules.sort((a, b) -> a.name().compareTo(b.name()));
     StringBuilder md = new StringBuilder();

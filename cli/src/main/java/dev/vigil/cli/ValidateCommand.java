@@ -96,10 +96,21 @@ final class ValidateCommand implements Callable<Integer> {
           }
         }
         if (RuleManifest.KIND.equals(kind)) {
-          try {
-            RuleManifest.of(doc, file.toString()).compile(RuleCompiler.defaults());
-          } catch (RuleException e) {
-            found.add(RuleFiles.where(file.toString(), e) + RuleFiles.message(e));
+          // The rule's reading (severity, durations, tests) and its compilation are checked apart,
+          // so a field the schema already refused does not hide a compiler error; a problem at a
+          // line already reported is not repeated.
+          for (Runnable check :
+              List.<Runnable>of(
+                  () -> RuleManifest.of(doc, file.toString()),
+                  () -> RuleManifest.compile(doc, RuleCompiler.defaults()))) {
+            try {
+              check.run();
+            } catch (RuleException e) {
+              String where = RuleFiles.where(file.toString(), e);
+              if (found.stream().noneMatch(f -> f.startsWith(where))) {
+                found.add(where + RuleFiles.message(e));
+              }
+            }
           }
         }
         if (DashboardDefinition.KIND.equals(kind)) {

@@ -91,7 +91,7 @@ public class DetectionRuleSpec {
 
   @JsonPropertyDescription("How often the rule runs. Default: 5m.")
   @Pattern("^[0-9]+(s|m|h)$")
-  public String interval = "5m";
+  public String interval; // default: core RuleDefinition.DEFAULT_INTERVAL
 
   @JsonPropertyDescription("Turn a burst into one alert.")
   public Suppression suppression;

@@ -2,6 +2,7 @@ package dev.vigil.core.alerts;
 
 import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.RuleDefinition;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,6 +39,21 @@ public record AlertRule(
     if (suppressionWindow == null || suppressionWindow.isZero() || suppressionWindow.isNegative()) {
       throw new IllegalArgumentException("suppressionWindow must be positive");
     }
+  }
+
+  /** The alert side of a rule as defined and compiled. */
+  public static AlertRule of(RuleDefinition rule, CompiledRule compiled) {
+    RuleDefinition.Suppression suppression = rule.suppression();
+    return of(
+        rule.namespace(),
+        rule.name(),
+        rule.severity(),
+        rule.tags(),
+        rule.mitre(),
+        rule.message(),
+        compiled,
+        suppression == null ? null : suppression.window(),
+        suppression == null ? List.of() : suppression.key());
   }
 
   /**

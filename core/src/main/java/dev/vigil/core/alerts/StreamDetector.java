@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.Members;
 import dev.vigil.core.parse.ParsedDocument;
-import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
-import dev.vigil.core.rules.Durations;
 import dev.vigil.core.rules.FieldReader.Values;
 import dev.vigil.core.rules.FieldTypes;
 import dev.vigil.core.rules.QueryEvaluator;
@@ -17,7 +15,6 @@ import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.core.rules.RuleMatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -232,8 +229,9 @@ public final class StreamDetector {
   }
 
   /**
-   * The stream rules among DetectionRule manifests, with their alert side read exactly as the
-   * operator reads it from the resource (severity, tags, message, suppression).
+   * The stream rules among DetectionRule manifests, with their alert side taken from the same
+   * {@link dev.vigil.core.rules.RuleDefinition} the operator runs (severity, tags, message,
+   * suppression).
    */
   public static Selection select(List<RuleManifest> manifests, RuleCompiler compiler) {
     List<StreamRule> rules = new ArrayList<>();
@@ -253,35 +251,11 @@ public final class StreamDetector {
         // A query the evaluator cannot run fails on any document: try it on an empty one.
         new QueryEvaluator(FieldTypes.of(compiled.logType()))
             .matches(compiled.query(), JSON.createObjectNode());
-        rules.add(new StreamRule(compiled, alerts(manifest, compiled)));
+        rules.add(new StreamRule(compiled, AlertRule.of(manifest.definition(), compiled)));
       } catch (RuleException e) {
         skipped.add(name + ": " + e.getMessage());
       }
     }
     return new Selection(rules, skipped);
-  }
-
-  private static AlertRule alerts(RuleManifest manifest, CompiledRule compiled) {
-    JsonNode root = manifest.tree().root();
-    JsonNode spec = root.path("spec");
-    List<String> tags = new ArrayList<>();
-    spec.path("tags").forEach(t -> tags.add(t.asText()));
-    Duration window = null;
-    List<String> key = new ArrayList<>();
-    JsonNode suppression = spec.path("suppression");
-    if (suppression.isObject()) {
-      window = Durations.parse(suppression.path("window").asText(null), "suppression.window");
-      suppression.path("key").forEach(k -> key.add(k.asText()));
-    }
-    return AlertRule.of(
-        root.path("metadata").path("namespace").asText("default"),
-        manifest.name(),
-        manifest.severity() == 0 ? 3 : manifest.severity(),
-        tags,
-        Attack.fromSpec(spec),
-        spec.path("message").isTextual() ? spec.path("message").asText() : null,
-        compiled,
-        window,
-        key);
   }
 }

@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 /** Compiles a {@link RuleSource} to its one executable {@link CompiledRule}. */
 public final class RuleCompiler {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final String DEFAULT_INTERVAL = "5m";
 
   private final IndexNaming naming;
 
@@ -99,7 +98,9 @@ public final class RuleCompiler {
       throw new RuleException("indexPattern: '" + pattern + "' is not one index pattern");
     }
     Duration interval =
-        Durations.parse(rule.interval() == null ? DEFAULT_INTERVAL : rule.interval(), "interval");
+        Durations.parse(
+            rule.interval() == null ? RuleDefinition.DEFAULT_INTERVAL : rule.interval(),
+            "interval");
     Duration window = interval;
     if (condition != null) {
       if (condition.threshold() < 0) {

@@ -9,10 +9,14 @@ import java.util.List;
  * One {@code DetectionRule} manifest read from YAML, with the line of every field, so the CLI can
  * compile it, run its tests and report errors at the right line.
  *
+ * @param definition the rule as its spec defines it (every default applied)
  * @param tests the embedded test cases
  */
 public record RuleManifest(
-    String file, String name, int severity, RuleSource source, List<Case> tests, YamlTree tree) {
+    String file, RuleDefinition definition, List<Case> tests, YamlTree tree) {
+  /** The namespace of a manifest that names none (as {@code kubectl apply} places it). */
+  public static final String DEFAULT_NAMESPACE = "default";
+
   public static final String KIND = "DetectionRule";
 
   /**
@@ -57,36 +61,13 @@ public record RuleManifest(
   public static RuleManifest of(YamlTree tree, String file) {
     JsonNode root = tree.root();
     JsonNode spec = root.path("spec");
-    String name = root.path("metadata").path("name").asText(null);
-    if (name == null) {
-      throw new RuleException("metadata.name is required", tree.line("/metadata"));
-    }
-    if (!spec.isObject()) {
-      throw new RuleException("spec is required", tree.line(""));
-    }
-    RuleSource.Threshold threshold = null;
-    JsonNode c = spec.get("condition");
-    if (c != null) {
-      List<String> groupBy = new ArrayList<>();
-      c.path("groupBy").forEach(g -> groupBy.add(g.asText()));
-      if (!c.path("threshold").isIntegralNumber()) {
-        throw new RuleException(
-            "spec.condition.threshold must be a whole number", tree.line("/spec/condition"));
-      }
-      threshold =
-          new RuleSource.Threshold(
-              c.path("threshold").asInt(), c.path("window").asText(null), groupBy);
-    }
-    RuleSource source =
-        new RuleSource(
+    String name = name(tree);
+    RuleDefinition definition =
+        RuleDefinition.fromSpec(
+            root.path("metadata").path("namespace").asText(DEFAULT_NAMESPACE),
             name,
-            text(spec, "query"),
-            spec.get("dsl"),
-            text(spec, "sigma"),
-            text(spec, "logType"),
-            text(spec, "indexPattern"),
-            threshold,
-            text(spec, "interval"));
+            spec,
+            tree::line);
     List<Case> cases = new ArrayList<>();
     JsonNode tests = spec.path("tests");
     for (int i = 0; i < tests.size(); i++) {
@@ -116,7 +97,19 @@ public record RuleManifest(
               expect.equals("Match"),
               tree.line(pointer)));
     }
-    return new RuleManifest(file, name, spec.path("severity").asInt(0), source, cases, tree);
+    return new RuleManifest(file, definition, cases, tree);
+  }
+
+  private static String name(YamlTree tree) {
+    JsonNode root = tree.root();
+    String name = root.path("metadata").path("name").asText(null);
+    if (name == null) {
+      throw new RuleException("metadata.name is required", tree.line("/metadata"));
+    }
+    if (!root.path("spec").isObject()) {
+      throw new RuleException("spec is required", tree.line(""));
+    }
+    return name;
   }
 
   private static Case sequenceCase(YamlTree tree, JsonNode t, int i) {
@@ -202,13 +195,33 @@ public record RuleManifest(
     return t.get("event");
   }
 
-  private static String text(JsonNode spec, String field) {
-    JsonNode n = spec.get(field);
-    return n == null || n.isNull() ? null : n.asText();
+  public String name() {
+    return definition.name();
+  }
+
+  public int severity() {
+    return definition.severity();
+  }
+
+  public RuleSource source() {
+    return definition.source();
   }
 
   /** Compiles the rule; a compiler error is reported at the line of the field it names. */
   public CompiledRule compile(RuleCompiler compiler) {
+    return compile(source(), tree, compiler);
+  }
+
+  /**
+   * Compiles a DetectionRule document without reading the rest of its spec (severity, suppression,
+   * tests): what {@code vigil validate} checks beside the schema.
+   */
+  public static CompiledRule compile(YamlTree tree, RuleCompiler compiler) {
+    return compile(
+        RuleDefinition.source(name(tree), tree.root().path("spec"), tree::line), tree, compiler);
+  }
+
+  private static CompiledRule compile(RuleSource source, YamlTree tree, RuleCompiler compiler) {
     try {
       return compiler.compile(source);
     } catch (RuleException e) {
@@ -219,11 +232,11 @@ public record RuleManifest(
             "spec.sigma: " + e.getMessage().replaceFirst("^line [0-9]+: ", ""),
             sigmaLine + e.line());
       }
-      throw new RuleException(e.getMessage(), lineFor(e.getMessage()));
+      throw new RuleException(e.getMessage(), lineFor(tree, e.getMessage()));
     }
   }
 
-  private int lineFor(String message) {
+  private static int lineFor(YamlTree tree, String message) {
     for (String field :
         List.of(
             "condition.groupBy",

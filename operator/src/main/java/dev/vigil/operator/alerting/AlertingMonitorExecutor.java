@@ -2,14 +2,17 @@ package dev.vigil.operator.alerting;
 
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.NotificationChannel;
+import dev.vigil.core.alerts.MonitorDestination;
+import dev.vigil.core.alerts.MonitorRenderer;
+import dev.vigil.core.alerts.VigilMarker;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.DriftRepairs;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.SecretValues;
 import dev.vigil.operator.detection.MonitorExecutor;
-import dev.vigil.operator.detection.RuleSpecs;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,17 +57,18 @@ public class AlertingMonitorExecutor implements MonitorExecutor {
   }
 
   @Override
-  public String sync(DetectionRule rule, CompiledRule compiled, OpenSearchRest rest)
+  public String sync(
+      DetectionRule rule, RuleDefinition definition, CompiledRule compiled, OpenSearchRest rest)
       throws OpenSearchException, InvalidSpecException {
-    String namespace = rule.getMetadata().getNamespace();
+    String namespace = definition.namespace();
     // The renderer the rule asks for (spec.monitorType), checked before anything is written.
-    MonitorRenderer renderer = new MonitorRenderer(rule.getSpec().monitorType);
+    MonitorRenderer renderer = new MonitorRenderer(definition.monitorType());
     String unfit = renderer.unfit(compiled);
     if (unfit != null) {
       throw new InvalidSpecException(unfit);
     }
-    List<ChannelTarget> targets = new ArrayList<>();
-    for (String name : RuleSpecs.channels(rule)) {
+    List<MonitorDestination> targets = new ArrayList<>();
+    for (String name : definition.channels()) {
       NotificationChannel channel =
           client.resources(NotificationChannel.class).inNamespace(namespace).withName(name).get();
       if (channel == null) {
@@ -77,14 +82,12 @@ public class AlertingMonitorExecutor implements MonitorExecutor {
               name,
               channel.getSpec(),
               ref -> secrets.value(namespace, ref.name, ref.key, "NotificationChannel " + name)));
-      targets.add(ChannelTarget.of(channel));
+      targets.add(destination(channel));
     }
     String known = rule.getStatus() == null ? null : rule.getStatus().monitorId;
     MonitorSync.Result result =
         MonitorSync.sync(
-            rest,
-            renderer.render(compiled, RuleInfo.from(rule), targets),
-            new MonitorSync.Known(known, 0));
+            rest, renderer.render(compiled, definition, targets), new MonitorSync.Known(known, 0));
     if (result.action() != SyncAction.UNCHANGED) {
       LOG.infof(
           "DetectionRule %s/%s: monitor %s %s",
@@ -95,6 +98,16 @@ public class AlertingMonitorExecutor implements MonitorExecutor {
           rule, "monitor", "Alerting monitor " + result.monitorId() + ": " + result.detail());
     }
     return result.monitorId();
+  }
+
+  /** Where a monitor action sends to for a NotificationChannel: its synced config, severities. */
+  static MonitorDestination destination(NotificationChannel channel) {
+    String namespace = channel.getMetadata().getNamespace();
+    String name = channel.getMetadata().getName();
+    return new MonitorDestination(
+        name,
+        VigilMarker.channelConfigId(namespace, name),
+        channel.getSpec().severities == null ? Set.of() : Set.copyOf(channel.getSpec().severities));
   }
 
   @Override

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.api.v1alpha1.DeletionPolicy;
+import dev.vigil.core.alerts.DesiredMonitor;
+import dev.vigil.core.alerts.VigilMarker;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import java.net.URLEncoder;

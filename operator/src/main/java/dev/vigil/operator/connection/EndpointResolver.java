@@ -3,7 +3,7 @@ package dev.vigil.operator.connection;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec.AuthType;
-import dev.vigil.operator.common.Durations;
+import dev.vigil.core.rules.Durations;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.SecretValues;
 import dev.vigil.operator.opensearch.OpenSearchEndpoint;
@@ -54,7 +54,10 @@ public final class EndpointResolver {
     }
     URI uri = URI.create(spec.endpoint.endsWith("/") ? spec.endpoint : spec.endpoint + "/");
     Duration timeout =
-        Durations.parse(spec.requestTimeout, "spec.requestTimeout", Duration.ofSeconds(10));
+        InvalidSpecException.reading(
+            () ->
+                Durations.parse(
+                    spec.requestTimeout, "spec.requestTimeout", Duration.ofSeconds(10)));
     AuthType type = spec.auth == null ? AuthType.None : spec.auth.type;
     RequestAuth auth =
         switch (type) {

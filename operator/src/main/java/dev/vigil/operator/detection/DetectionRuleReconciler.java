@@ -3,10 +3,12 @@ package dev.vigil.operator.detection;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleStatus;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.core.DesiredStateHash;
+import dev.vigil.core.alerts.AlertRule;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.ConnectionWatch;
-import dev.vigil.operator.common.DesiredStateHash;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
 import dev.vigil.operator.common.ReadyCondition;
@@ -112,7 +114,8 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
     status.executor = null;
     status.monitorId = null;
     try {
-      CompiledRule compiled = RuleSpecs.compile(rule);
+      RuleDefinition definition = RuleSpecs.definition(rule);
+      CompiledRule compiled = RuleSpecs.compile(definition);
       status.syncedHash = DesiredStateHash.of(compiled.toJson());
       Optional<OpenSearchConnection> connection =
           context.getSecondaryResource(OpenSearchConnection.class);
@@ -165,13 +168,13 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
       }
       if (executor.equals(ExecutorChoice.ALERTING)) {
         scheduler.unschedule(key);
-        alerting(rule, compiled, rest, status);
+        alerting(rule, definition, compiled, rest, status);
         if (monitors.isPresent()) {
           return statusUpdates.apply(rule, status).rescheduleAfter(monitors.get().resyncInterval());
         }
       } else {
         status.monitorId = null;
-        builtIn(rule, compiled, rest, status);
+        builtIn(rule, definition, compiled, rest, status);
       }
     } catch (InvalidSpecException e) {
       scheduler.unschedule(key);
@@ -181,17 +184,20 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   }
 
   private void builtIn(
-      DetectionRule rule, CompiledRule compiled, OpenSearchRest rest, DetectionRuleStatus status)
-      throws InvalidSpecException {
+      DetectionRule rule,
+      RuleDefinition definition,
+      CompiledRule compiled,
+      OpenSearchRest rest,
+      DetectionRuleStatus status) {
     scheduler.schedule(
         new ScheduledRule(
-            rule.getMetadata().getNamespace(),
-            rule.getMetadata().getName(),
+            definition.namespace(),
+            definition.name(),
             compiled,
-            RuleSpecs.alerts(rule, compiled),
-            RuleSpecs.interval(rule),
+            AlertRule.of(definition, compiled),
+            definition.interval(),
             rest,
-            RuleSpecs.channels(rule),
+            definition.channels(),
             RuleSpecs.requests(rule)));
     Optional<RunOutcome> outcome = scheduler.takeOutcome(key(rule));
     if (outcome.isEmpty()) {
@@ -200,7 +206,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
           status,
           true,
           "Scheduled",
-          "runs every " + rule.getSpec().interval + " in the built-in engine");
+          "runs every " + definition.source().interval() + " in the built-in engine");
       return;
     }
     RunOutcome run = outcome.get();
@@ -215,7 +221,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
           status,
           true,
           "Running",
-          "runs every " + rule.getSpec().interval + " in the built-in engine");
+          "runs every " + definition.source().interval() + " in the built-in engine");
     }
   }
 
@@ -248,7 +254,11 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   }
 
   private void alerting(
-      DetectionRule rule, CompiledRule compiled, OpenSearchRest rest, DetectionRuleStatus status)
+      DetectionRule rule,
+      RuleDefinition definition,
+      CompiledRule compiled,
+      OpenSearchRest rest,
+      DetectionRuleStatus status)
       throws InvalidSpecException {
     status.lastRunTime = null;
     status.lastResult = null;
@@ -265,7 +275,7 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
       return;
     }
     try {
-      status.monitorId = monitors.get().sync(rule, compiled, rest);
+      status.monitorId = monitors.get().sync(rule, definition, compiled, rest);
       ready(rule, status, true, "MonitorSynced", "Alerting monitor " + status.monitorId);
     } catch (OpenSearchException e) {
       ready(rule, status, false, e.reason(), e.getMessage());

@@ -2,6 +2,7 @@ package dev.vigil.operator.detection;
 
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
@@ -20,7 +21,12 @@ import dev.vigil.operator.opensearch.OpenSearchRest;
  * invalid. {@link #delete} runs from the reconciler's cleanup.
  */
 public interface MonitorExecutor {
-  String sync(DetectionRule rule, CompiledRule compiled, OpenSearchRest rest)
+  /**
+   * @param rule the resource (its status, its namespace's NotificationChannels)
+   * @param definition what its spec defines (channels, monitor kind, severity, schedule …)
+   */
+  String sync(
+      DetectionRule rule, RuleDefinition definition, CompiledRule compiled, OpenSearchRest rest)
       throws OpenSearchException, InvalidSpecException;
 
   /** How often a synced monitor is compared again (hand edits and deletions are repaired). */

@@ -6,13 +6,13 @@ import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogSourceStatus;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.core.rules.Durations;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.AwsCallLimits;
 import dev.vigil.operator.common.Backoff;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.ConnectionWatch;
 import dev.vigil.operator.common.DriftRepairs;
-import dev.vigil.operator.common.Durations;
 import dev.vigil.operator.common.ExternalCleanup;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;
@@ -424,8 +424,12 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     Duration next = config.ingesters().scaleInterval();
     if (spec.cloudWatchLogs != null) {
       try {
+        Duration fallback = next;
         Duration discovery =
-            Durations.parse(spec.cloudWatchLogs.discoveryInterval, "discoveryInterval", next);
+            InvalidSpecException.reading(
+                () ->
+                    Durations.parse(
+                        spec.cloudWatchLogs.discoveryInterval, "discoveryInterval", fallback));
         if (discovery.compareTo(next) < 0) {
           next = discovery;
         }

@@ -85,7 +85,7 @@ public final class ChannelDelivery implements AlertNotifier, AutoCloseable {
     }
   }
 
-  private void attempt(ChannelTarget target, Alert alert, int attempt) {
+  private void attempt(ResolvedChannel target, Alert alert, int attempt) {
     ChannelSender sender = senders.get(target.type());
     try {
       if (sender == null) {

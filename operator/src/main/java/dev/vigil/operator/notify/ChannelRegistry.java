@@ -41,10 +41,10 @@ public final class ChannelRegistry {
     }
   }
 
-  private final Map<String, ChannelTarget> targets = new ConcurrentHashMap<>();
+  private final Map<String, ResolvedChannel> targets = new ConcurrentHashMap<>();
   private final Map<String, Stats> stats = new ConcurrentHashMap<>();
 
-  public void put(ChannelTarget target, long failedBefore) {
+  public void put(ResolvedChannel target, long failedBefore) {
     targets.put(target.key(), target);
     stats.computeIfAbsent(target.key(), k -> new Stats(failedBefore));
   }
@@ -58,7 +58,7 @@ public final class ChannelRegistry {
     stats.remove(key);
   }
 
-  public Optional<ChannelTarget> get(String key) {
+  public Optional<ResolvedChannel> get(String key) {
     return Optional.ofNullable(targets.get(key));
   }
 

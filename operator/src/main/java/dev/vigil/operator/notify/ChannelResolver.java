@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a NotificationChannel and its Secrets into a {@link ChannelTarget}. Problems are {@link
+ * Turns a NotificationChannel and its Secrets into a {@link ResolvedChannel}. Problems are {@link
  * InvalidSpecException}s naming the field or Secret key, never the secret value.
  */
 public final class ChannelResolver {
@@ -22,7 +22,7 @@ public final class ChannelResolver {
     this.secrets = new SecretValues(client);
   }
 
-  public ChannelTarget resolve(NotificationChannel channel) throws InvalidSpecException {
+  public ResolvedChannel resolve(NotificationChannel channel) throws InvalidSpecException {
     NotificationChannelSpec spec = channel.getSpec();
     String namespace = channel.getMetadata().getNamespace();
     if (spec == null || spec.type == null) {
@@ -33,7 +33,7 @@ public final class ChannelResolver {
     Map<String, String> headers = Map.of();
     String topic = null;
     String role = null;
-    ChannelTarget.Smtp smtp = null;
+    ResolvedChannel.Smtp smtp = null;
     switch (spec.type) {
       case Slack, Chime, Teams, Webhook -> {
         if (spec.webhook == null || spec.webhook.urlSecretRef == null) {
@@ -90,7 +90,7 @@ public final class ChannelResolver {
                   "spec.email.credentialsSecretName");
         }
         smtp =
-            new ChannelTarget.Smtp(
+            new ResolvedChannel.Smtp(
                 email.host,
                 email.port == null ? 587 : email.port,
                 email.security == null ? SmtpSecurity.StartTLS : email.security,
@@ -101,7 +101,7 @@ public final class ChannelResolver {
       }
       default -> throw new InvalidSpecException("spec.type " + spec.type + " is not supported");
     }
-    return new ChannelTarget(
+    return new ResolvedChannel(
         namespace,
         channel.getMetadata().getName(),
         spec.type,

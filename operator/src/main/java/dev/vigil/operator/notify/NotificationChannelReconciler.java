@@ -115,7 +115,7 @@ public class NotificationChannelReconciler
         StatusCarry.from(
             previous, NotificationChannelStatus::new, channel.getMetadata().getGeneration());
     try {
-      ChannelTarget target = resolver.resolve(channel);
+      ResolvedChannel target = resolver.resolve(channel);
       registry.put(
           target,
           previous == null || previous.failedDeliveries == null ? 0 : previous.failedDeliveries);
@@ -198,7 +198,7 @@ public class NotificationChannelReconciler
     }
   }
 
-  private static String describe(ChannelTarget target) {
+  private static String describe(ResolvedChannel target) {
     String severities =
         target.severities().isEmpty()
             ? "all severities"

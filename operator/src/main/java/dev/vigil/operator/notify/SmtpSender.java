@@ -32,8 +32,8 @@ public final class SmtpSender implements ChannelSender {
   }
 
   @Override
-  public void send(ChannelTarget target, Alert alert) throws DeliveryException {
-    ChannelTarget.Smtp smtp = target.smtp();
+  public void send(ResolvedChannel target, Alert alert) throws DeliveryException {
+    ResolvedChannel.Smtp smtp = target.smtp();
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress(smtp.host(), smtp.port()), (int) timeout.toMillis());
       plain.setSoTimeout((int) timeout.toMillis());
@@ -71,7 +71,7 @@ public final class SmtpSender implements ChannelSender {
     }
   }
 
-  private static String message(ChannelTarget.Smtp smtp, Alert alert) {
+  private static String message(ResolvedChannel.Smtp smtp, Alert alert) {
     StringBuilder m = new StringBuilder();
     m.append("From: ").append(smtp.from()).append("\r\n");
     m.append("To: ").append(String.join(", ", smtp.to())).append("\r\n");

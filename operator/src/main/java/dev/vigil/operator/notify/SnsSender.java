@@ -34,7 +34,7 @@ public final class SnsSender implements ChannelSender {
   }
 
   @Override
-  public void send(ChannelTarget target, Alert alert) throws DeliveryException {
+  public void send(ResolvedChannel target, Alert alert) throws DeliveryException {
     String region = target.topicArn().split(":")[3];
     SnsClient sns =
         clients.computeIfAbsent(

@@ -25,7 +25,7 @@ public final class WebhookSender implements ChannelSender {
   }
 
   @Override
-  public void send(ChannelTarget target, Alert alert) throws DeliveryException {
+  public void send(ResolvedChannel target, Alert alert) throws DeliveryException {
     String body =
         switch (target.type()) {
           case Slack -> NotificationPayloads.slack(alert);

@@ -7,10 +7,10 @@ import dev.vigil.api.v1alpha1.SnapshotPolicySpec;
 import dev.vigil.api.v1alpha1.SnapshotPolicySpec.HotRetention;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.IndexNaming;
+import dev.vigil.core.rules.Durations;
 import dev.vigil.core.snapshot.CronSchedule;
 import dev.vigil.core.snapshot.SnapshotNames;
 import dev.vigil.core.snapshot.SnapshotRetention;
-import dev.vigil.operator.common.Durations;
 import dev.vigil.operator.common.InvalidSpecException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,7 +114,9 @@ public record PolicySettings(
     if (retention == null) {
       return SnapshotRetention.keepAll();
     }
-    Duration maxAge = Durations.parse(retention.maxAge, "spec.retention.maxAge", null);
+    Duration maxAge =
+        InvalidSpecException.reading(
+            () -> Durations.parse(retention.maxAge, "spec.retention.maxAge", null));
     int minCount = retention.minCount == null ? 1 : retention.minCount;
     try {
       return new SnapshotRetention(maxAge, retention.maxCount, minCount);
@@ -131,7 +133,8 @@ public record PolicySettings(
     for (int i = 0; i < rules.size(); i++) {
       HotRetention rule = rules.get(i);
       String field = "spec.hotRetention[" + i + "]";
-      Duration maxAge = Durations.parse(rule.maxAge, field + ".maxAge", null);
+      Duration maxAge =
+          InvalidSpecException.reading(() -> Durations.parse(rule.maxAge, field + ".maxAge", null));
       if (maxAge == null) {
         throw new InvalidSpecException(field + ".maxAge is required");
       }

@@ -11,6 +11,7 @@ import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.SecretKeyRef;
+import dev.vigil.core.alerts.VigilMarker;
 import dev.vigil.operator.KubeApiServerResource;
 import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;

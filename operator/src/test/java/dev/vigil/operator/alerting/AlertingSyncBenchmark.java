@@ -1,5 +1,10 @@
 package dev.vigil.operator.alerting;
 
+import dev.vigil.core.alerts.DesiredMonitor;
+import dev.vigil.core.alerts.MonitorDestination;
+import dev.vigil.core.alerts.MonitorRenderer;
+import dev.vigil.core.alerts.VigilMarker;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +26,11 @@ public final class AlertingSyncBenchmark {
     int n = Integer.getInteger("bench.rules", 1000);
     List<SampleRules.Sample> samples = SampleRules.all();
     MonitorRenderer renderer = new MonitorRenderer();
-    List<ChannelTarget> channels =
+    List<MonitorDestination> channels =
         List.of(
-            new ChannelTarget("pager", VigilMarker.channelConfigId("bench", "pager"), Set.of(1)),
-            new ChannelTarget("chat", VigilMarker.channelConfigId("bench", "chat"), Set.of()));
+            new MonitorDestination(
+                "pager", VigilMarker.channelConfigId("bench", "pager"), Set.of(1)),
+            new MonitorDestination("chat", VigilMarker.channelConfigId("bench", "chat"), Set.of()));
     try (AlertingContractServer server = new AlertingContractServer()) {
       OpenSearchRest rest = server.rest();
       List<MonitorSync.Known> known = new ArrayList<>();
@@ -87,20 +93,16 @@ public final class AlertingSyncBenchmark {
       MonitorRenderer renderer,
       List<SampleRules.Sample> samples,
       int i,
-      List<ChannelTarget> channels,
+      List<MonitorDestination> channels,
       int revision) {
     SampleRules.Sample s = samples.get(i % samples.size());
-    RuleInfo base = s.info();
-    RuleInfo info =
-        new RuleInfo(
+    RuleDefinition base = s.info();
+    RuleDefinition info =
+        SampleRules.renamed(
+            base,
             "bench",
             base.name() + "-" + i,
-            revision == 0 ? base.severity() : 1 + base.severity() % 5,
-            base.description(),
-            base.tags(),
-            base.interval(),
-            base.message(),
-            base.suppression());
+            revision == 0 ? base.severity() : 1 + base.severity() % 5);
     return renderer.render(s.compiled(), info, channels);
   }
 

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.core.LogType;
+import dev.vigil.core.alerts.DesiredMonitor;
+import dev.vigil.core.alerts.MonitorRenderer;
 import dev.vigil.core.parse.IndexNaming;
 import dev.vigil.core.parse.IndexTemplates;
 import dev.vigil.core.rules.RuleCompiler;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.core.rules.RuleTester;
 import dev.vigil.operator.opensearch.OpenSearchEndpoint;
@@ -180,8 +182,7 @@ class MonitorSearchIT {
     }
 
     // Where the rule fits a document-level monitor, its query string runs on OpenSearch too.
-    MonitorRenderer documentLevel =
-        new MonitorRenderer(DetectionRuleSpec.MonitorType.DocumentLevel);
+    MonitorRenderer documentLevel = new MonitorRenderer(RuleDefinition.MonitorType.DocumentLevel);
     if (documentLevel.unfit(sample.compiled()) == null) {
       DesiredMonitor docLevel = sample.render(documentLevel, List.of());
       String query =

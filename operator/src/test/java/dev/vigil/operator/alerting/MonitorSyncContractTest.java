@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.api.v1alpha1.DeletionPolicy;
-import dev.vigil.api.v1alpha1.DetectionRuleSpec.MonitorType;
+import dev.vigil.core.alerts.DesiredMonitor;
+import dev.vigil.core.alerts.MonitorDestination;
+import dev.vigil.core.alerts.MonitorRenderer;
+import dev.vigil.core.alerts.VigilMarker;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import java.util.List;
@@ -21,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * cannot run here): a body the plugin would refuse fails the test.
  */
 class MonitorSyncContractTest {
-  private static final List<ChannelTarget> SLACK =
-      List.of(new ChannelTarget("security-slack", "vigil-vigil-security-slack-0000", Set.of()));
+  private static final List<MonitorDestination> SLACK =
+      List.of(
+          new MonitorDestination("security-slack", "vigil-vigil-security-slack-0000", Set.of()));
 
   private AlertingContractServer server;
   private OpenSearchRest rest;
@@ -116,17 +121,8 @@ class MonitorSyncContractTest {
   void aChangedRuleUpdatesTheSameMonitor() throws Exception {
     MonitorSync.Result created = MonitorSync.sync(rest, stopLogging());
     SampleRules.Sample sample = SampleRules.named("cloudtrail-tampering");
-    RuleInfo i = sample.info();
-    RuleInfo lower =
-        new RuleInfo(
-            i.namespace(),
-            i.name(),
-            4,
-            i.description(),
-            i.tags(),
-            i.interval(),
-            i.message(),
-            i.suppression());
+    RuleDefinition i = sample.info();
+    RuleDefinition lower = SampleRules.renamed(i, i.namespace(), i.name(), 4);
     server.resetCounts();
     MonitorSync.Result updated =
         MonitorSync.sync(rest, renderer.render(sample.compiled(), lower, SLACK));
@@ -229,18 +225,10 @@ class MonitorSyncContractTest {
   @Test
   void aRuleWithAVeryLongNameIsStillFoundAgain() throws Exception {
     SampleRules.Sample s = SampleRules.named("cloudtrail-tampering");
-    RuleInfo i = s.info();
+    RuleDefinition i = s.info();
     String longName = "x".repeat(253);
-    RuleInfo longRule =
-        new RuleInfo(
-            "a-namespace-with-a-long-name",
-            longName,
-            i.severity(),
-            i.description(),
-            i.tags(),
-            i.interval(),
-            i.message(),
-            i.suppression());
+    RuleDefinition longRule =
+        SampleRules.renamed(i, "a-namespace-with-a-long-name", longName, i.severity());
     DesiredMonitor desired = renderer.render(s.compiled(), longRule, SLACK);
     assertThat(MonitorSync.sync(rest, desired).action()).isEqualTo(SyncAction.CREATED);
     server.resetCounts();
@@ -374,7 +362,7 @@ class MonitorSyncContractTest {
 
   @Test
   void everySampleRuleThatCanBeDocumentLevelIsAcceptedAsADocumentLevelMonitor() throws Exception {
-    MonitorRenderer documentLevel = new MonitorRenderer(MonitorType.DocumentLevel);
+    MonitorRenderer documentLevel = new MonitorRenderer(RuleDefinition.MonitorType.DocumentLevel);
     List<SampleRules.Sample> fitting =
         SampleRules.all().stream().filter(s -> documentLevel.unfit(s.compiled()) == null).toList();
     assertThat(fitting).hasSizeGreaterThanOrEqualTo(10);
@@ -397,7 +385,7 @@ class MonitorSyncContractTest {
   void monitorTypeDocumentLevelMakesADocumentLevelMonitor() throws Exception {
     DesiredMonitor desired =
         SampleRules.named("cloudtrail-tampering")
-            .render(new MonitorRenderer(MonitorType.DocumentLevel), SLACK);
+            .render(new MonitorRenderer(RuleDefinition.MonitorType.DocumentLevel), SLACK);
     assertThat(desired.type()).isEqualTo("doc_level_monitor");
     MonitorSync.Result created = MonitorSync.sync(rest, desired);
     JsonNode m = server.monitors().get(created.monitorId()).monitor();
@@ -419,11 +407,11 @@ class MonitorSyncContractTest {
 
   @Test
   void actionsGoOnlyToChannelsThatReceiveTheRulesSeverity() {
-    List<ChannelTarget> channels =
+    List<MonitorDestination> channels =
         List.of(
-            new ChannelTarget("pager", "cfg-pager", Set.of(1)),
-            new ChannelTarget("chat", "cfg-chat", Set.of(2, 3)),
-            new ChannelTarget("all", "cfg-all", Set.of()));
+            new MonitorDestination("pager", "cfg-pager", Set.of(1)),
+            new MonitorDestination("chat", "cfg-chat", Set.of(2, 3)),
+            new MonitorDestination("all", "cfg-all", Set.of()));
     JsonNode actions =
         SampleRules.named("cloudtrail-tampering")
             .render(renderer, channels)
@@ -487,7 +475,7 @@ class MonitorSyncContractTest {
 
     ObjectNode badQueryName =
         SampleRules.named("cloudtrail-tampering")
-            .render(new MonitorRenderer(MonitorType.DocumentLevel), SLACK)
+            .render(new MonitorRenderer(RuleDefinition.MonitorType.DocumentLevel), SLACK)
             .body()
             .deepCopy();
     ObjectNode docQuery =

@@ -9,6 +9,7 @@ import dev.vigil.api.v1alpha1.DeletionPolicy;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec;
 import dev.vigil.api.v1alpha1.NotificationChannelSpec.ChannelType;
 import dev.vigil.api.v1alpha1.SecretKeyRef;
+import dev.vigil.core.alerts.VigilMarker;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import java.util.List;

@@ -1,10 +1,11 @@
 package dev.vigil.operator.alerting;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.core.rules.Attack;
+import dev.vigil.core.alerts.DesiredMonitor;
+import dev.vigil.core.alerts.MonitorDestination;
+import dev.vigil.core.alerts.MonitorRenderer;
 import dev.vigil.core.rules.CompiledRule;
-import dev.vigil.core.rules.Durations;
 import dev.vigil.core.rules.RuleCompiler;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.core.rules.RuleManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,8 +17,8 @@ import java.util.stream.Stream;
 
 /** The repository's samples/detections rules, compiled, with what a monitor needs of them. */
 final class SampleRules {
-  record Sample(RuleManifest manifest, CompiledRule compiled, RuleInfo info) {
-    DesiredMonitor render(MonitorRenderer renderer, List<ChannelTarget> channels) {
+  record Sample(RuleManifest manifest, CompiledRule compiled, RuleDefinition info) {
+    DesiredMonitor render(MonitorRenderer renderer, List<MonitorDestination> channels) {
       return renderer.render(compiled, info, channels);
     }
 
@@ -66,22 +67,23 @@ final class SampleRules {
   }
 
   static Sample of(RuleManifest m, String namespace) {
-    CompiledRule compiled = m.compile(RuleCompiler.defaults());
-    JsonNode spec = m.tree().root().path("spec");
-    List<String> tags = new ArrayList<>();
-    spec.path("tags").forEach(t -> tags.add(t.asText()));
-    String suppression = spec.path("suppression").path("window").asText(null);
-    RuleInfo info =
-        new RuleInfo(
-            namespace,
-            m.name(),
-            m.severity(),
-            spec.path("description").asText(null),
-            tags,
-            Attack.fromSpec(spec),
-            Durations.parse(spec.path("interval").asText("5m"), "interval"),
-            spec.path("message").asText(null),
-            suppression == null ? null : Durations.parse(suppression, "suppression.window"));
-    return new Sample(m, compiled, info);
+    return new Sample(m, m.compile(RuleCompiler.defaults()), m.definition().inNamespace(namespace));
+  }
+
+  /** The rule under another name and severity, without its ATT&CK entries. */
+  static RuleDefinition renamed(RuleDefinition base, String namespace, String name, int severity) {
+    return new RuleDefinition(
+        namespace,
+        name,
+        base.description(),
+        severity,
+        base.tags(),
+        List.of(),
+        base.source(),
+        base.interval(),
+        base.message(),
+        base.suppression(),
+        base.monitorType(),
+        base.channels());
   }
 }

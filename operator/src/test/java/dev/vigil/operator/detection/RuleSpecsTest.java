@@ -8,6 +8,8 @@ import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec.Engine;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
+import dev.vigil.core.alerts.AlertRule;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.operator.common.InvalidSpecException;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +49,7 @@ class RuleSpecsTest {
   void theAlertSideDefaultsToOneAlertPerRuleWindowAndGroupedRulesKeyByTheirGroups()
       throws Exception {
     DetectionRule plain = rule();
-    var alerts = RuleSpecs.alerts(plain, RuleSpecs.compile(plain));
+    var alerts = alerts(plain);
     assertThat(alerts.suppressionWindow()).isEqualTo(Duration.ofMinutes(5));
     assertThat(alerts.key()).isEmpty();
 
@@ -59,7 +61,7 @@ class RuleSpecsTest {
     grouped.getSpec().suppression = new DetectionRuleSpec.Suppression();
     grouped.getSpec().suppression.window = "1h";
     grouped.getSpec().suppression.key = List.of("sourceIPAddress");
-    var groupedAlerts = RuleSpecs.alerts(grouped, RuleSpecs.compile(grouped));
+    var groupedAlerts = alerts(grouped);
     assertThat(groupedAlerts.key()).containsExactly("userIdentity.arn");
     assertThat(groupedAlerts.suppressionWindow()).isEqualTo(Duration.ofHours(1));
   }
@@ -70,13 +72,18 @@ class RuleSpecsTest {
     rule.getSpec().condition = new DetectionRuleSpec.AlertCondition();
     rule.getSpec().condition.threshold = 1;
     rule.getSpec().condition.window = "soon";
-    assertThatThrownBy(() -> RuleSpecs.compile(rule))
+    assertThatThrownBy(() -> RuleSpecs.compile(RuleSpecs.definition(rule)))
         .isInstanceOf(InvalidSpecException.class)
         .hasMessageStartingWith("spec.condition.window: 'soon'");
     rule.getSpec().condition = null;
     rule.getSpec().query = null;
-    assertThatThrownBy(() -> RuleSpecs.compile(rule))
+    assertThatThrownBy(() -> RuleSpecs.compile(RuleSpecs.definition(rule)))
         .hasMessageStartingWith("set exactly one of query, dsl or sigma");
+  }
+
+  private static AlertRule alerts(DetectionRule rule) throws InvalidSpecException {
+    RuleDefinition definition = RuleSpecs.definition(rule);
+    return AlertRule.of(definition, RuleSpecs.compile(definition));
   }
 
   private static DetectionRule rule() {

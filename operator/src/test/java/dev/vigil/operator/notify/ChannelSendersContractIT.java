@@ -95,8 +95,8 @@ class ChannelSendersContractIT {
           CompletableFuture.supplyAsync(() -> smtpServer(listener, "vigil", "s3cret"));
       SmtpSender sender =
           new SmtpSender(Duration.ofSeconds(5), (SSLSocketFactory) SSLSocketFactory.getDefault());
-      ChannelTarget target =
-          new ChannelTarget(
+      ResolvedChannel target =
+          new ResolvedChannel(
               "ns",
               "mail",
               ChannelType.Email,
@@ -105,7 +105,7 @@ class ChannelSendersContractIT {
               Map.of(),
               null,
               null,
-              new ChannelTarget.Smtp(
+              new ResolvedChannel.Smtp(
                   "127.0.0.1",
                   listener.getLocalPort(),
                   SmtpSecurity.None,
@@ -140,8 +140,8 @@ class ChannelSendersContractIT {
       CompletableFuture.runAsync(() -> smtpServer(listener, null, null));
       SmtpSender sender =
           new SmtpSender(Duration.ofSeconds(5), (SSLSocketFactory) SSLSocketFactory.getDefault());
-      ChannelTarget target =
-          new ChannelTarget(
+      ResolvedChannel target =
+          new ResolvedChannel(
               "ns",
               "mail",
               ChannelType.Email,
@@ -150,7 +150,7 @@ class ChannelSendersContractIT {
               Map.of(),
               null,
               null,
-              new ChannelTarget.Smtp(
+              new ResolvedChannel.Smtp(
                   "127.0.0.1",
                   listener.getLocalPort(),
                   SmtpSecurity.None,
@@ -225,8 +225,9 @@ class ChannelSendersContractIT {
     out.flush();
   }
 
-  private static ChannelTarget webhook(ChannelType type, String url, Map<String, String> headers) {
-    return new ChannelTarget("ns", "c", type, Set.of(), url, headers, null, null, null);
+  private static ResolvedChannel webhook(
+      ChannelType type, String url, Map<String, String> headers) {
+    return new ResolvedChannel("ns", "c", type, Set.of(), url, headers, null, null, null);
   }
 
   private static Alert alert() {

@@ -1,19 +1,15 @@
-package dev.vigil.operator.alerting;
+package dev.vigil.core.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.api.v1alpha1.DetectionRule;
-import dev.vigil.api.v1alpha1.DetectionRuleSpec;
-import dev.vigil.api.v1alpha1.DetectionRuleSpec.MonitorType;
-import dev.vigil.api.v1alpha1.NotificationChannel;
-import dev.vigil.api.v1alpha1.NotificationChannelSpec;
 import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.RuleCompiler;
+import dev.vigil.core.rules.RuleDefinition;
+import dev.vigil.core.rules.RuleDefinition.MonitorType;
 import dev.vigil.core.rules.RuleSource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -26,9 +22,31 @@ class MonitorRendererTest {
     return RuleCompiler.defaults().compile(source);
   }
 
-  private static RuleInfo info(Duration interval, String message) {
-    return new RuleInfo(
-        "ns", "r", 2, "Something happened.", List.of("attack.t1"), interval, message, null);
+  private static RuleDefinition info(Duration interval, String message) {
+    return rule("r", 2, "Something happened.", List.of("attack.t1"), List.of(), interval, message);
+  }
+
+  static RuleDefinition rule(
+      String name,
+      int severity,
+      String description,
+      List<String> tags,
+      List<Attack> mitre,
+      Duration interval,
+      String message) {
+    return new RuleDefinition(
+        "ns",
+        name,
+        description,
+        severity,
+        tags,
+        mitre,
+        null,
+        interval,
+        message,
+        null,
+        MonitorType.Auto,
+        List.of());
   }
 
   @Test
@@ -97,23 +115,21 @@ class MonitorRendererTest {
 
   @Test
   void theRulesAttackEntriesAreInTheSubjectAndTheDocLevelQueryTags() {
-    RuleInfo rule =
-        new RuleInfo(
-            "ns",
+    RuleDefinition rule =
+        rule(
             "trail",
             1,
             null,
             List.of("team-a"),
             List.of(new Attack("TA0005", "T1562.008"), new Attack("TA0005", null)),
             Duration.ofMinutes(5),
-            null,
             null);
     DesiredMonitor m =
         new MonitorRenderer(MonitorType.DocumentLevel)
             .render(
                 compile(RuleSource.query("trail", "cloudtrail", "eventName:StopLogging")),
                 rule,
-                List.of(new ChannelTarget("x", "cfg-x", Set.of())));
+                List.of(new MonitorDestination("x", "cfg-x", Set.of())));
 
     assertThat(
             m.body()
@@ -147,7 +163,7 @@ class MonitorRendererTest {
         renderer.render(
             rule,
             info(Duration.ofMinutes(5), null),
-            List.of(new ChannelTarget("x", "cfg-x", Set.of())));
+            List.of(new MonitorDestination("x", "cfg-x", Set.of())));
     assertThat(a.body()).isEqualTo(b.body());
     assertThat(a.hash()).isEqualTo(b.hash()).isNotEqualTo(c.hash());
     assertThat(a.body().path("ui_metadata").path("vigil").path("hash").asText())
@@ -179,31 +195,5 @@ class MonitorRendererTest {
                     .render(dsl, info(Duration.ofMinutes(5), null), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("spec.monitorType DocumentLevel");
-  }
-
-  @Test
-  void ruleInfoAndChannelTargetComeFromTheResources() {
-    DetectionRule rule = new DetectionRule();
-    rule.setMetadata(new ObjectMetaBuilder().withNamespace("sec").withName("root-usage").build());
-    rule.setSpec(new DetectionRuleSpec());
-    rule.getSpec().severity = 1;
-    rule.getSpec().interval = "10m";
-    rule.getSpec().suppression = new DetectionRuleSpec.Suppression();
-    rule.getSpec().suppression.window = "2h";
-    RuleInfo info = RuleInfo.from(rule);
-    assertThat(info.namespace()).isEqualTo("sec");
-    assertThat(info.interval()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(info.suppression()).isEqualTo(Duration.ofHours(2));
-    rule.getSpec().severity = null;
-    assertThatThrownBy(() -> RuleInfo.from(rule)).hasMessageContaining("severity");
-
-    NotificationChannel channel = new NotificationChannel();
-    channel.setMetadata(new ObjectMetaBuilder().withNamespace("sec").withName("pager").build());
-    channel.setSpec(new NotificationChannelSpec());
-    channel.getSpec().severities = List.of(1, 2);
-    ChannelTarget target = ChannelTarget.of(channel);
-    assertThat(target.configId()).isEqualTo(VigilMarker.channelConfigId("sec", "pager"));
-    assertThat(target.receives(2)).isTrue();
-    assertThat(target.receives(3)).isFalse();
   }
 }

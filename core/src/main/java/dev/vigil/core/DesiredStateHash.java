@@ -1,4 +1,4 @@
-package dev.vigil.operator.common;
+package dev.vigil.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

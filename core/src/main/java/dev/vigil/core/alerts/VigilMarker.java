@@ -1,4 +1,4 @@
-package dev.vigil.operator.alerting;
+package dev.vigil.core.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

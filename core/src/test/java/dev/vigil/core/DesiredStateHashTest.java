@@ -1,4 +1,4 @@
-package dev.vigil.operator.common;
+package dev.vigil.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -10,7 +10,7 @@ import java.util.Set;
  * A NotificationChannel with its Secrets read: everything a sender needs. Never logged (the URL and
  * the SMTP password are secrets); {@link #toString} names the channel only.
  */
-public record ChannelTarget(
+public record ResolvedChannel(
     String namespace,
     String name,
     ChannelType type,
@@ -47,6 +47,6 @@ public record ChannelTarget(
 
   @Override
   public String toString() {
-    return "ChannelTarget[" + key() + ", " + type + "]";
+    return "ResolvedChannel[" + key() + ", " + type + "]";
   }
 }

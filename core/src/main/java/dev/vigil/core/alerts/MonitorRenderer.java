@@ -1,14 +1,15 @@
-package dev.vigil.operator.alerting;
+package dev.vigil.core.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.api.v1alpha1.DetectionRuleSpec.MonitorType;
+import dev.vigil.core.DesiredStateHash;
 import dev.vigil.core.rules.Attack;
 import dev.vigil.core.rules.CompiledRule;
+import dev.vigil.core.rules.RuleDefinition;
+import dev.vigil.core.rules.RuleDefinition.MonitorType;
 import dev.vigil.core.rules.RuleSource;
-import dev.vigil.operator.common.DesiredStateHash;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders a compiled DetectionRule as an OpenSearch Alerting monitor, following the Alerting API
+ * Renders a compiled DetectionRule as an OpenSearch Alerting monitor (pure JSON building; the
+ * operator syncs it), following the Alerting API
  * (https://docs.opensearch.org/latest/observing-your-data/alerting/api/):
  *
  * <ul>
@@ -98,7 +100,8 @@ public final class MonitorRenderer {
   /**
    * @throws IllegalArgumentException when the rule cannot take the kind ({@link #unfit})
    */
-  public DesiredMonitor render(CompiledRule compiled, RuleInfo rule, List<ChannelTarget> channels) {
+  public DesiredMonitor render(
+      CompiledRule compiled, RuleDefinition rule, List<MonitorDestination> channels) {
     String problem = unfit(compiled);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
@@ -228,9 +231,12 @@ public final class MonitorRenderer {
   }
 
   private static ArrayNode actions(
-      String monitorName, RuleInfo rule, List<ChannelTarget> channels, boolean perAlert) {
+      String monitorName,
+      RuleDefinition rule,
+      List<MonitorDestination> channels,
+      boolean perAlert) {
     ArrayNode actions = NODES.arrayNode();
-    for (ChannelTarget channel : channels) {
+    for (MonitorDestination channel : channels) {
       if (!channel.receives(rule.severity())) {
         continue;
       }
@@ -247,7 +253,7 @@ public final class MonitorRenderer {
         action.put("throttle_enabled", true);
         action
             .putObject("throttle")
-            .put("value", minutes(rule.suppression().toSeconds()))
+            .put("value", minutes(rule.suppression().window().toSeconds()))
             .put("unit", "MINUTES");
       } else {
         action.put("throttle_enabled", false);
@@ -269,7 +275,7 @@ public final class MonitorRenderer {
    * The rule's message for a query-level monitor: {@code {{count}}} becomes the hit count and
    * {@code {{field}}} the field of the newest matching event.
    */
-  static String queryMessage(RuleInfo rule) {
+  static String queryMessage(RuleDefinition rule) {
     String template =
         rule.message() != null
             ? rule.message()
@@ -290,7 +296,7 @@ public final class MonitorRenderer {
   }
 
   /** Bucket and document monitors alert per bucket/document: list what is new. */
-  static String perAlertMessage(RuleInfo rule) {
+  static String perAlertMessage(RuleDefinition rule) {
     return rule.name()
         + " (severity "
         + rule.severity()
@@ -301,21 +307,21 @@ public final class MonitorRenderer {
   }
 
   /** E.g. {@code [Vigil] severity 1: cloudtrail-tampering (ATT&CK TA0005 T1562.008)}. */
-  static String subject(RuleInfo rule) {
+  static String subject(RuleDefinition rule) {
     String subject = "[Vigil] severity " + rule.severity() + ": " + rule.name();
     List<String> ids = attackIds(rule);
     return ids.isEmpty() ? subject : subject + " (ATT&CK " + String.join(" ", ids) + ")";
   }
 
   /** The rule's distinct tactic and technique ids, tactics first, in the rule's order. */
-  static List<String> attackIds(RuleInfo rule) {
+  static List<String> attackIds(RuleDefinition rule) {
     Set<String> ids = new LinkedHashSet<>();
     rule.mitre().forEach(a -> ids.add(a.tactic()));
     rule.mitre().stream().map(Attack::technique).filter(Objects::nonNull).forEach(ids::add);
     return List.copyOf(ids);
   }
 
-  private static String describe(RuleInfo rule) {
+  private static String describe(RuleDefinition rule) {
     return rule.description() == null ? rule.name() : rule.description();
   }
 
