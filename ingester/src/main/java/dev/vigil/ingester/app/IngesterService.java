@@ -1,9 +1,8 @@
 package dev.vigil.ingester.app;
 
-import dev.vigil.ingester.Ingester;
 import dev.vigil.ingester.config.IngesterConfig;
-import dev.vigil.ingester.delivery.OpenSearchStatus;
 import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.pipeline.OpenSearchStatus;
 import dev.vigil.ingester.replay.ReplayJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;

@@ -13,7 +13,7 @@ import dev.vigil.core.alerts.EngineSearch;
 import dev.vigil.core.alerts.StreamDetector;
 import dev.vigil.core.alerts.Trigger;
 import dev.vigil.core.alerts.Triggers;
-import dev.vigil.ingester.Ingester;
+import dev.vigil.ingester.app.Ingester;
 import dev.vigil.ingester.detect.OpenSearchAlertStore;
 import dev.vigil.ingester.detect.StreamingDetection;
 import dev.vigil.ingester.opensearch.OpenSearchConnection;
