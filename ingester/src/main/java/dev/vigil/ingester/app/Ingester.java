@@ -4,6 +4,7 @@ import dev.vigil.core.parse.IndexNaming;
 import dev.vigil.core.parse.IndexTemplates;
 import dev.vigil.core.parse.LogParsers;
 import dev.vigil.core.parse.ObjectParser;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.ingester.config.ConfigCheck;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.detect.DetectionHook;
@@ -24,6 +25,7 @@ import dev.vigil.ingester.source.S3ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  */
 public final class Ingester implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Ingester.class);
+
+  /** Index templates are installed again after 500 ms, 1 s, ... at most 30 s. */
+  private static final Backoff TEMPLATES_RETRY =
+      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), Backoff.Jitter.NONE);
 
   private final IngesterConfig config;
   private final AwsClients aws;
@@ -285,7 +291,7 @@ public final class Ingester implements AutoCloseable {
               openSearch.endpoint(), e.toString());
         }
         try {
-          Thread.sleep(Math.min(30_000, 500L << Math.min(attempt, 6)));
+          Thread.sleep(TEMPLATES_RETRY.delay(attempt).toMillis());
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           return false;

@@ -1,6 +1,7 @@
 package dev.vigil.ingester.pipeline;
 
 import dev.vigil.core.LogType;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.ingester.metrics.IngesterMetrics;
 import dev.vigil.ingester.opensearch.BulkTransport;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.vigil.ingester.pipeline;
 
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.ingester.metrics.IngesterMetrics;
 import java.io.IOException;
 import java.util.Collection;

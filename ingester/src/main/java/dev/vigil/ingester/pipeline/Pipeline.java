@@ -1,6 +1,7 @@
 package dev.vigil.ingester.pipeline;
 
 import dev.vigil.core.parse.ObjectParser;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.detect.DetectionHook;
 import dev.vigil.ingester.metrics.IngesterMetrics;
@@ -37,7 +38,9 @@ public final class Pipeline implements AutoCloseable {
       int deadLetterWaiters) {
     this.metrics = metrics;
     this.status = status;
-    Backoff backoff = new Backoff(bulk.retryInitial(), bulk.retryMax(), new SplittableRandom());
+    Backoff backoff =
+        new Backoff(
+            bulk.retryInitial(), bulk.retryMax(), Backoff.Jitter.EQUAL, new SplittableRandom());
     this.deadLetters =
         new DeadLetterWriter(deadLetterSink, backoff, abort, metrics, deadLetterWaiters);
     this.sender =

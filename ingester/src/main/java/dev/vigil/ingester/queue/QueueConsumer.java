@@ -1,6 +1,7 @@
 package dev.vigil.ingester.queue;
 
 import dev.vigil.core.LogType;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.ingester.metrics.IngesterMetrics;
 import dev.vigil.ingester.pipeline.Abort;
 import dev.vigil.ingester.pipeline.DeadLetter;
@@ -28,6 +29,11 @@ import org.jboss.logging.MDC;
  */
 public final class QueueConsumer {
   private static final Logger LOG = Logger.getLogger(QueueConsumer.class);
+
+  /** A queue that cannot be polled is tried again after 1 s, 2 s, ... at most 30 s. */
+  private static final Backoff RECEIVE_RETRY =
+      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), Backoff.Jitter.NONE);
+
   private static final int SQS_MAX_MESSAGES = 10;
 
   /** A queue and the log type of the objects it announces (null: detect). */
@@ -173,7 +179,7 @@ public final class QueueConsumer {
         if (failures++ == 0) {
           LOG.warnf("cannot receive from queue=%s (retrying): %s", queue.name(), e.toString());
         }
-        sleep(Duration.ofMillis(Math.min(30_000, 500L << Math.min(failures, 6))));
+        sleep(RECEIVE_RETRY.delay(failures));
         continue;
       }
       permits.release(taken - messages.size());
