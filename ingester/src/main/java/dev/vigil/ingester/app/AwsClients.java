@@ -1,5 +1,6 @@
 package dev.vigil.ingester.app;
 
+import dev.vigil.aws.AwsCallCounter;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.metrics.IngesterMetrics;
 import java.net.URI;
@@ -8,10 +9,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -35,7 +32,7 @@ public final class AwsClients implements AutoCloseable {
       IngesterConfig config, AwsCredentialsProvider credentials, IngesterMetrics metrics) {
     this.counted =
         ClientOverrideConfiguration.builder()
-            .addExecutionInterceptor(new CallCounter(metrics))
+            .addExecutionInterceptor(new AwsCallCounter(metrics::awsCall))
             .build();
     AwsCredentialsProvider base =
         credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
@@ -105,32 +102,6 @@ public final class AwsClients implements AutoCloseable {
   /** Ends every long poll in progress (they fail) and every later one: shutdown. */
   public void stopReceiving() {
     receiver.close();
-  }
-
-  private static final class CallCounter implements ExecutionInterceptor {
-    private final IngesterMetrics metrics;
-
-    CallCounter(IngesterMetrics metrics) {
-      this.metrics = metrics;
-    }
-
-    @Override
-    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-      count(attributes, "success");
-    }
-
-    @Override
-    public void onExecutionFailure(
-        Context.FailedExecution context, ExecutionAttributes attributes) {
-      count(attributes, "failure");
-    }
-
-    private void count(ExecutionAttributes attributes, String outcome) {
-      metrics.awsCall(
-          String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
-          String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)),
-          outcome);
-    }
   }
 
   @Override

@@ -103,16 +103,7 @@ public final class OrganizationsApi {
       outcome = "success";
       return answer;
     } finally {
-      metrics
-          .counter(
-              "vigil_aws_calls_total",
-              "service",
-              "Organizations",
-              "operation",
-              operation,
-              "outcome",
-              outcome)
-          .increment();
+      AwsClients.calls(metrics).count("Organizations", operation, outcome);
     }
   }
 
