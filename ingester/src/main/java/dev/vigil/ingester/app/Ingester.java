@@ -8,6 +8,8 @@ import dev.vigil.core.retry.Backoff;
 import dev.vigil.ingester.config.ConfigCheck;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.detect.OpenSearchAlertStore;
+import dev.vigil.ingester.detect.StreamingDetection;
 import dev.vigil.ingester.geo.GeoIp;
 import dev.vigil.ingester.metrics.IngesterMetrics;
 import dev.vigil.ingester.opensearch.OpenSearchConnection;
@@ -24,6 +26,7 @@ import dev.vigil.ingester.source.ObjectStore;
 import dev.vigil.ingester.source.S3ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +39,9 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
- * The ingester assembled from its configuration, without any framework: AWS clients, the OpenSearch
- * connection, the indexing pipeline and, in queue mode, the queue consumer (in scan mode, the
+ * The ingester assembled from its configuration, without any framework — its one composition root:
+ * AWS clients, the OpenSearch connection, the detection hook (streaming detection, sharing that
+ * connection), the indexing pipeline and, in queue mode, the queue consumer (in scan mode, the
  * periodic scan). Quarkus wiring and in-process tests both build it here.
  */
 public final class Ingester implements AutoCloseable {
@@ -65,19 +69,18 @@ public final class Ingester implements AutoCloseable {
   private volatile boolean stopping;
 
   private Ingester(
-      IngesterConfig config,
-      MeterRegistry registry,
-      DetectionHook hook,
-      AwsCredentialsProvider credentials) {
+      IngesterConfig config, MeterRegistry registry, AwsCredentialsProvider credentials) {
     this.config = config;
-    this.hook = hook;
     this.geoIp = GeoIp.open(config.geoip(), registry); // first: a bad database fails start-up
     this.metrics = new IngesterMetrics(registry);
     this.aws = new AwsClients(config, credentials, metrics);
     this.store = new S3ObjectStore(aws.s3());
+    boolean detecting = config.detection().rules().isPresent();
+    // Bulk senders, the probe and template installation; the stream's alert writer when detecting.
+    int connections = config.bulk().concurrency() + 2 + (detecting ? 2 : 0);
     this.openSearch =
-        OpenSearchConnection.create(
-            config.opensearch(), config.aws(), config.bulk().concurrency() + 2, credentials);
+        OpenSearchConnection.create(config.opensearch(), config.aws(), connections, credentials);
+    this.hook = detecting ? streamingDetection(config, openSearch, registry) : DetectionHook.NONE;
     this.pipeline =
         new Pipeline(
             config.bulk(),
@@ -100,18 +103,27 @@ public final class Ingester implements AutoCloseable {
   }
 
   /**
-   * Validates {@code config} and builds the ingester; nothing is contacted yet.
+   * Validates {@code config} and builds the ingester; nothing is contacted yet. With {@code
+   * vigil.ingester.detection.rules}, every document also goes through streaming detection, which
+   * writes its alerts through the ingester's OpenSearch connection.
    *
    * @param credentials AWS credentials, or null for the SDK's default chain
    * @throws dev.vigil.ingester.config.InvalidConfigException naming every invalid key
    */
   public static Ingester create(
-      IngesterConfig config,
-      MeterRegistry registry,
-      DetectionHook hook,
-      AwsCredentialsProvider credentials) {
+      IngesterConfig config, MeterRegistry registry, AwsCredentialsProvider credentials) {
     ConfigCheck.validate(config);
-    return new Ingester(config, registry, hook, credentials);
+    return new Ingester(config, registry, credentials);
+  }
+
+  /** The every-match rules among the DetectionRule manifests at {@code detection.rules}. */
+  private static DetectionHook streamingDetection(
+      IngesterConfig config, OpenSearchConnection openSearch, MeterRegistry registry) {
+    return new StreamingDetection(
+        StreamingDetection.load(Path.of(config.detection().rules().get())),
+        new OpenSearchAlertStore(openSearch),
+        Clock.systemUTC(),
+        registry);
   }
 
   private DeadLetterSink deadLetterSink(IngesterConfig config) {
@@ -339,6 +351,9 @@ public final class Ingester implements AutoCloseable {
     stop();
     probe.shutdownNow();
     pipeline.close();
+    if (hook instanceof StreamingDetection streaming) {
+      streaming.close(); // before the connection its alert writer uses
+    }
     try {
       openSearch.close();
     } catch (IOException e) {
