@@ -144,16 +144,17 @@ public final class StreamDetector {
    * The alerts one parsed document raises, leaving out the matches whose alert key {@code recent}
    * holds (so an alert is built only when it will be written): the document's fields are read only
    * as rules ask for them, going straight to its top-level members when the parser noted them, and
-   * a tree is built only for an alert. {@code source[0, length)} is the document's source (a copy
-   * of it, the parser's buffer being borrowed).
+   * a tree is built only for an alert. The source is read where the parser wrote it (no copy), so
+   * call this while the document is valid (during the sink's call).
    */
-  public List<Alert> inspect(
-      ParsedDocument document, byte[] source, int length, Instant now, RecentAlerts recent) {
+  public List<Alert> inspect(ParsedDocument document, Instant now, RecentAlerts recent) {
     LogType type = document.type();
     RuleMatcher matcher = matchers.get(type);
     if (matcher == null) {
       return List.of();
     }
+    byte[] source = document.sourceBuffer();
+    int length = document.sourceLength();
     try {
       Values doc = matcher.read(source, length, document.members());
       List<Integer> matching = matcher.matching(doc);

@@ -74,6 +74,15 @@ public final class ParsedDocument {
     return length;
   }
 
+  /**
+   * The array the source lies in, as {@code [0, sourceLength())} — for a borrowed document the
+   * parser's own buffer, valid only during the sink's call: for readers that look at the document
+   * where the parser wrote it (with {@link #members()}) instead of copying it. Never write to it.
+   */
+  public byte[] sourceBuffer() {
+    return buffer;
+  }
+
   /** Copies the source into {@code target} at {@code at}, without an intermediate array. */
   public void copySourceTo(byte[] target, int at) {
     System.arraycopy(buffer, 0, target, at, length);

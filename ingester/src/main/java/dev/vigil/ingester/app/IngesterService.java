@@ -1,9 +1,7 @@
 package dev.vigil.ingester.app;
 
-import dev.vigil.ingester.Ingester;
 import dev.vigil.ingester.config.IngesterConfig;
-import dev.vigil.ingester.delivery.OpenSearchStatus;
-import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.pipeline.OpenSearchStatus;
 import dev.vigil.ingester.replay.ReplayJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
@@ -27,18 +25,16 @@ public class IngesterService {
 
   private final IngesterConfig config;
   private final MeterRegistry registry;
-  private final DetectionHook hook;
   private volatile Ingester ingester;
 
   @Inject
-  public IngesterService(IngesterConfig config, MeterRegistry registry, DetectionHook hook) {
+  public IngesterService(IngesterConfig config, MeterRegistry registry) {
     this.config = config;
     this.registry = registry;
-    this.hook = hook;
   }
 
   void onStart(@Observes StartupEvent event) {
-    ingester = Ingester.create(config, registry, hook, null);
+    ingester = Ingester.create(config, registry, null);
     if (config.mode() == IngesterConfig.Mode.REPLAY) {
       Thread replay = new Thread(this::replay, "vigil-replay-main");
       replay.setDaemon(true);

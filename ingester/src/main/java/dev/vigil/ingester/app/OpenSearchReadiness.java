@@ -1,6 +1,6 @@
 package dev.vigil.ingester.app;
 
-import dev.vigil.ingester.delivery.OpenSearchStatus;
+import dev.vigil.ingester.pipeline.OpenSearchStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.alerts.Alert;
 import dev.vigil.core.alerts.AlertIndexMapping;
-import dev.vigil.ingester.delivery.BulkTransport;
+import dev.vigil.ingester.opensearch.BulkTransport;
 import dev.vigil.ingester.opensearch.OpenSearchConnection;
 import java.io.IOException;
 import java.net.URLEncoder;

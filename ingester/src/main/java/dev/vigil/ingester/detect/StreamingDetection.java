@@ -45,9 +45,6 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
   private final RecentAlerts recent;
   private final Thread writer;
 
-  /** Per parsing thread: the document's source, copied out of the parser's buffer. */
-  private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
-
   private volatile boolean running = true;
 
   public StreamingDetection(
@@ -89,15 +86,9 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
     if (!detector.watches(document.type())) {
       return;
     }
-    byte[] source = scratch.get();
-    if (source.length < document.sourceLength()) {
-      source = new byte[Math.max(document.sourceLength(), source.length * 2)];
-      scratch.set(source);
-    }
-    document.copySourceTo(source, 0);
-    // Matches whose key was raised in the last REMEMBER are not even made into alerts.
-    for (Alert alert :
-        detector.inspect(document, source, document.sourceLength(), clock.instant(), recent)) {
+    // Read where the parser wrote it, at the members it noted; matches whose key was raised in the
+    // last REMEMBER are not even made into alerts.
+    for (Alert alert : detector.inspect(document, clock.instant(), recent)) {
       if (!pending.offer(alert)) {
         recent.forget(RecentAlerts.name(alert));
         count("dropped"); // the writer is far behind; the scheduled run will still raise it

@@ -3,7 +3,6 @@ package dev.vigil.ingester.opensearch;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.IndexTemplates;
 import dev.vigil.ingester.config.IngesterConfig;
-import dev.vigil.ingester.delivery.BulkTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -3,10 +3,10 @@ package dev.vigil.ingester.replay;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.KeyLayouts;
 import dev.vigil.core.parse.ObjectRef;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.ingester.config.IngesterConfig;
-import dev.vigil.ingester.delivery.Backoff;
-import dev.vigil.ingester.delivery.IngesterMetrics;
-import dev.vigil.ingester.delivery.ObjectIngester;
+import dev.vigil.ingester.metrics.IngesterMetrics;
+import dev.vigil.ingester.pipeline.ObjectIngester;
 import dev.vigil.ingester.source.ObjectStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -52,7 +52,11 @@ public final class ReplayJob {
   private final Checkpoint checkpoint;
   private final String prefix;
   private final Backoff backoff =
-      new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8), new SplittableRandom());
+      new Backoff(
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(8),
+          Backoff.Jitter.EQUAL,
+          new SplittableRandom());
 
   // Progress: keys in progress (or failed) with the key listed just before each.
   private final TreeMap<String, String> pending = new TreeMap<>();

@@ -3,10 +3,10 @@ package dev.vigil.ingester.scan;
 import dev.vigil.core.LogType;
 import dev.vigil.core.ingest.BucketPrefixes;
 import dev.vigil.core.parse.ObjectRef;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.ingester.config.IngesterConfig;
-import dev.vigil.ingester.delivery.Backoff;
-import dev.vigil.ingester.delivery.IngesterMetrics;
-import dev.vigil.ingester.delivery.ObjectIngester;
+import dev.vigil.ingester.metrics.IngesterMetrics;
+import dev.vigil.ingester.pipeline.ObjectIngester;
 import dev.vigil.ingester.replay.Checkpoint;
 import dev.vigil.ingester.source.ObjectStore;
 import java.io.IOException;
@@ -56,7 +56,11 @@ public final class ScanJob {
   private final String prefix;
   private final String checkpointKey;
   private final Backoff backoff =
-      new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8), new SplittableRandom());
+      new Backoff(
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(8),
+          Backoff.Jitter.EQUAL,
+          new SplittableRandom());
   private final AtomicReference<Instant> newest = new AtomicReference<>();
   private final AtomicLong lastCompleted = new AtomicLong();
   private volatile boolean stopping;

@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.IndexNaming;
-import dev.vigil.ingester.Ingester;
-import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.app.Ingester;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
 import dev.vigil.testing.IdSets;
@@ -53,8 +52,7 @@ class ClusterFaultsIT {
       props.put("vigil.ingester.bulk.retry-max", "3s");
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (Ingester ingester =
-          Ingester.create(
-              TestConfigs.from(props), registry, DetectionHook.NONE, AwsSetup.credentials())) {
+          Ingester.create(TestConfigs.from(props), registry, AwsSetup.credentials())) {
         ingester.startQueues();
         Instant began = Instant.now();
         Map<String, JsonNode> expected = new LinkedHashMap<>();
@@ -135,8 +133,7 @@ class ClusterFaultsIT {
       props.put("vigil.ingester.bulk.retry-max", "3s");
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (Ingester ingester =
-          Ingester.create(
-              TestConfigs.from(props), registry, DetectionHook.NONE, AwsSetup.credentials())) {
+          Ingester.create(TestConfigs.from(props), registry, AwsSetup.credentials())) {
         ingester.startQueues();
         Instant began = Instant.now();
         String index =

@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.ingester.Ingester;
-import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.app.Ingester;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
 import dev.vigil.testing.DamagedCloudTrail;
@@ -74,9 +73,7 @@ class DeliveryFaultsIT {
           }
         });
     registry = new SimpleMeterRegistry();
-    ingester =
-        Ingester.create(
-            TestConfigs.from(props), registry, DetectionHook.NONE, AwsSetup.credentials());
+    ingester = Ingester.create(TestConfigs.from(props), registry, AwsSetup.credentials());
     ingester.startQueues();
     began = Instant.now();
   }

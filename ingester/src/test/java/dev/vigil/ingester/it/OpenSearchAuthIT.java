@@ -7,7 +7,7 @@ import dev.vigil.core.parse.IndexNaming;
 import dev.vigil.core.parse.IndexTemplates;
 import dev.vigil.ingester.config.ConfigCheck;
 import dev.vigil.ingester.config.IngesterConfig;
-import dev.vigil.ingester.delivery.BulkTransport;
+import dev.vigil.ingester.opensearch.BulkTransport;
 import dev.vigil.ingester.opensearch.OpenSearchConnection;
 import dev.vigil.ingester.support.TestConfigs;
 import dev.vigil.testing.OpenSearchNode;

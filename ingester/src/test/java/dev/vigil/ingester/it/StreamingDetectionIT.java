@@ -13,10 +13,7 @@ import dev.vigil.core.alerts.EngineSearch;
 import dev.vigil.core.alerts.StreamDetector;
 import dev.vigil.core.alerts.Trigger;
 import dev.vigil.core.alerts.Triggers;
-import dev.vigil.ingester.Ingester;
-import dev.vigil.ingester.detect.OpenSearchAlertStore;
-import dev.vigil.ingester.detect.StreamingDetection;
-import dev.vigil.ingester.opensearch.OpenSearchConnection;
+import dev.vigil.ingester.app.Ingester;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
 import dev.vigil.testing.MotoServer;
@@ -27,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -54,15 +50,11 @@ class StreamingDetectionIT {
   private static final Path RULE = Path.of("../samples/detectionrule-cloudtrail-tampering.yaml");
 
   private Ingester ingester;
-  private StreamingDetection streaming;
 
   @AfterEach
   void stop() throws Exception {
     if (ingester != null) {
       ingester.close();
-    }
-    if (streaming != null) {
-      streaming.close();
     }
   }
 
@@ -77,15 +69,8 @@ class StreamingDetectionIT {
     props.put("vigil.ingester.detection.rules", RULE.toString());
     var config = TestConfigs.from(props);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    StreamDetector detector = StreamingDetection.load(RULE);
-    streaming =
-        new StreamingDetection(
-            detector,
-            new OpenSearchAlertStore(
-                OpenSearchConnection.create(config.opensearch(), config.aws(), 2)),
-            Clock.systemUTC(),
-            registry);
-    ingester = Ingester.create(config, registry, streaming, AwsSetup.credentials());
+    // Streaming detection as the ingester's composition root wires it from detection.rules.
+    ingester = Ingester.create(config, registry, AwsSetup.credentials());
     ingester.startQueues();
     String user = "arn:aws:iam::111122223333:user/stream-" + UUID.randomUUID();
 

@@ -1,7 +1,7 @@
 package dev.vigil.ingester.support;
 
-import dev.vigil.ingester.delivery.DeadLetter;
-import dev.vigil.ingester.delivery.DeadLetterSink;
+import dev.vigil.ingester.pipeline.DeadLetter;
+import dev.vigil.ingester.pipeline.DeadLetterSink;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

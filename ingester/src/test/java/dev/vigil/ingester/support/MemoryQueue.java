@@ -1,7 +1,7 @@
 package dev.vigil.ingester.support;
 
-import dev.vigil.ingester.source.MessageQueue;
-import dev.vigil.ingester.source.QueueMessage;
+import dev.vigil.ingester.queue.MessageQueue;
+import dev.vigil.ingester.queue.QueueMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

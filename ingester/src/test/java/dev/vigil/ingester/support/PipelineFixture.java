@@ -2,11 +2,11 @@ package dev.vigil.ingester.support;
 
 import dev.vigil.core.parse.ObjectParser;
 import dev.vigil.ingester.config.IngesterConfig;
-import dev.vigil.ingester.delivery.IngesterMetrics;
-import dev.vigil.ingester.delivery.ObjectIngester;
-import dev.vigil.ingester.delivery.OpenSearchStatus;
-import dev.vigil.ingester.delivery.Pipeline;
 import dev.vigil.ingester.detect.DetectionHook;
+import dev.vigil.ingester.metrics.IngesterMetrics;
+import dev.vigil.ingester.pipeline.ObjectIngester;
+import dev.vigil.ingester.pipeline.OpenSearchStatus;
+import dev.vigil.ingester.pipeline.Pipeline;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.vigil.operator.connection;
 
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.operator.OperatorConfig;
-import dev.vigil.operator.common.Backoff;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.InvalidSpecException;
 import dev.vigil.operator.common.KubeEvents;

@@ -1,7 +1,7 @@
 package dev.vigil.operator.detection;
 
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.operator.OperatorConfig;
-import dev.vigil.operator.common.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;

@@ -1,6 +1,6 @@
 package dev.vigil.operator.detection;
 
-import dev.vigil.operator.common.Backoff;
+import dev.vigil.core.retry.Backoff;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

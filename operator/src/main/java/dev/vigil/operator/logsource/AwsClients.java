@@ -1,5 +1,6 @@
 package dev.vigil.operator.logsource;
 
+import dev.vigil.aws.AwsCallCounter;
 import dev.vigil.operator.common.AwsCallLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -10,10 +11,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.metrics.CoreMetric;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -78,7 +75,7 @@ public final class AwsClients implements AutoCloseable {
     this.override =
         limits
             .apply(ClientOverrideConfiguration.builder())
-            .addExecutionInterceptor(new CallCounter(metrics))
+            .addExecutionInterceptor(new AwsCallCounter(calls(metrics)))
             .addMetricPublisher(new RetryCounter(metrics))
             .build();
     this.baseSts = build(StsClient.builder(), DefaultCredentialsProvider.builder().build());
@@ -153,6 +150,21 @@ public final class AwsClients implements AutoCloseable {
     }
   }
 
+  /** Every AWS call as {@code vigil_aws_calls_total{service,operation,outcome}}. */
+  static AwsCallCounter.Calls calls(MeterRegistry metrics) {
+    return (service, operation, outcome) ->
+        metrics
+            .counter(
+                "vigil_aws_calls_total",
+                "service",
+                service,
+                "operation",
+                operation,
+                "outcome",
+                outcome)
+            .increment();
+  }
+
   /**
    * Counts the retries of every call (attempts after a failed one) by why the attempt failed:
    * {@code throttling} when AWS said to slow down, {@code other} for server errors and I/O.
@@ -190,38 +202,5 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public void close() {}
-  }
-
-  /** Counts every AWS call by service, operation and outcome. */
-  private static final class CallCounter implements ExecutionInterceptor {
-    private final MeterRegistry metrics;
-
-    CallCounter(MeterRegistry metrics) {
-      this.metrics = metrics;
-    }
-
-    @Override
-    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-      count(attributes, "success");
-    }
-
-    @Override
-    public void onExecutionFailure(
-        Context.FailedExecution context, ExecutionAttributes attributes) {
-      count(attributes, "failure");
-    }
-
-    private void count(ExecutionAttributes attributes, String outcome) {
-      metrics
-          .counter(
-              "vigil_aws_calls_total",
-              "service",
-              String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
-              "operation",
-              String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)),
-              "outcome",
-              outcome)
-          .increment();
-    }
   }
 }

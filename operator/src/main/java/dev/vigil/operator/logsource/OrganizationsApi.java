@@ -3,6 +3,7 @@ package dev.vigil.operator.logsource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.operator.common.AwsCallLimits;
 import dev.vigil.operator.opensearch.RequestAuth;
 import dev.vigil.operator.opensearch.SigV4Auth;
@@ -141,16 +142,7 @@ public final class OrganizationsApi {
       outcome = "success";
       return answer;
     } finally {
-      metrics
-          .counter(
-              "vigil_aws_calls_total",
-              "service",
-              "Organizations",
-              "operation",
-              operation,
-              "outcome",
-              outcome)
-          .increment();
+      AwsClients.calls(metrics).count("Organizations", operation, outcome);
     }
   }
 
@@ -178,10 +170,12 @@ public final class OrganizationsApi {
   }
 
   /** Full jitter: a random pause up to 100 ms doubled per attempt, at most 20 s. */
+  private static final Backoff THROTTLED =
+      new Backoff(Duration.ofMillis(100), Duration.ofSeconds(20), Backoff.Jitter.FULL);
+
   private static void pause(int attempt, String operation) {
-    long ceiling = Math.min(20_000L, 100L << Math.min(attempt, 10));
     try {
-      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(ceiling + 1));
+      Thread.sleep(THROTTLED.delay(attempt).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw SdkClientException.create(

@@ -2,6 +2,7 @@ package dev.vigil.operator.notify;
 
 import dev.vigil.api.v1alpha1.NotificationChannelSpec.ChannelType;
 import dev.vigil.core.alerts.Alert;
+import dev.vigil.core.retry.Backoff;
 import dev.vigil.operator.detection.AlertNotifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -27,8 +28,7 @@ public final class ChannelDelivery implements AlertNotifier, AutoCloseable {
   private final ChannelRegistry registry;
   private final Map<ChannelType, ChannelSender> senders;
   private final int attempts;
-  private final Duration firstDelay;
-  private final Duration maxDelay;
+  private final Backoff retries;
   private final MeterRegistry metrics;
   private final Clock clock;
   private final ScheduledExecutorService executor;
@@ -45,8 +45,7 @@ public final class ChannelDelivery implements AlertNotifier, AutoCloseable {
     this.registry = registry;
     this.senders = senders;
     this.attempts = Math.max(1, attempts);
-    this.firstDelay = firstDelay;
-    this.maxDelay = maxDelay;
+    this.retries = new Backoff(firstDelay, maxDelay, Backoff.Jitter.NONE);
     this.metrics = metrics;
     this.clock = clock;
     this.executor =
@@ -99,7 +98,7 @@ public final class ChannelDelivery implements AlertNotifier, AutoCloseable {
     } catch (DeliveryException e) {
       if (e.retryable() && attempt < attempts) {
         count(target.type().name(), "retried");
-        long delay = Math.min(firstDelay.toMillis() << (attempt - 1), maxDelay.toMillis());
+        long delay = retries.delay(attempt - 1).toMillis();
         executor.schedule(() -> attempt(target, alert, attempt + 1), delay, TimeUnit.MILLISECONDS);
         return;
       }

@@ -1,4 +1,0 @@
-package dev.vigil.ingester.source;
-
-/** One received SQS message. {@code receiveCount} is SQS's ApproximateReceiveCount. */
-public record QueueMessage(String messageId, String receiptHandle, String body, int receiveCount) {}
