@@ -3,6 +3,8 @@ package dev.vigil.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.vigil.parts.OpenSearchNode;
+import dev.vigil.parts.PartStartException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -2,6 +2,8 @@ package dev.vigil.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.PartStartException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.vigil.cli.demo;
 
-import dev.vigil.testing.FreePorts;
-import dev.vigil.testing.ManagedProcess;
+import dev.vigil.parts.FreePorts;
+import dev.vigil.parts.ManagedProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
