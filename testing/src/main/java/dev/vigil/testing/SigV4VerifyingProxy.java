@@ -154,15 +154,7 @@ public final class SigV4VerifyingProxy implements AutoCloseable {
         }
         return;
       }
-      Forwarder.Answer answer = forwarder.forward(exchange, body);
-      answer.copyHeadersTo(exchange);
-      boolean empty = answer.body().length == 0 || "HEAD".equals(exchange.getRequestMethod());
-      exchange.sendResponseHeaders(answer.status(), empty ? -1 : answer.body().length);
-      if (!empty) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(answer.body());
-        }
-      }
+      forwarder.forward(exchange, body).sendTo(exchange);
     }
   }
 
