@@ -45,10 +45,10 @@ faults: parts
 ## Prepare the AWS emulator, Kubernetes, Helm, promtool, Argo CD's Lua runner and the node's packages in the cache (idempotent; shows progress the first
 ## time). The node needs root: as another user its tests fail saying so, and the demo runs without it.
 parts:
-	bash testing/scripts/ensure-moto.sh >/dev/null
-	bash testing/scripts/ensure-kube-binaries.sh >/dev/null
-	for tool in lua-health helm promtool; do bash testing/scripts/ensure-go-tool.sh $$tool >/dev/null || exit 1; done
-	if [ "$$(id -u)" = 0 ]; then bash testing/scripts/ensure-node-parts.sh >/dev/null; fi
+	bash parts/scripts/ensure-moto.sh >/dev/null
+	bash parts/scripts/ensure-kube-binaries.sh >/dev/null
+	for tool in lua-health helm promtool; do bash parts/scripts/ensure-go-tool.sh $$tool >/dev/null || exit 1; done
+	if [ "$$(id -u)" = 0 ]; then bash parts/scripts/ensure-node-parts.sh >/dev/null; fi
 
 ## Run the JMH benchmarks of the log core and print throughput and the pipeline/ceiling ratio (several minutes).
 bench:

@@ -2,8 +2,8 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.testing.KubeApiServer;
-import dev.vigil.testing.RealParts;
+import dev.vigil.parts.KubeApiServer;
+import dev.vigil.parts.RealParts;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,7 +1,7 @@
 package dev.vigil.operator;
 
-import dev.vigil.testing.MotoServer;
-import dev.vigil.testing.RealParts;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.RealParts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 

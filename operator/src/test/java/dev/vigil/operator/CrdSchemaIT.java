@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vigil.api.v1alpha1.Groups;
-import dev.vigil.testing.KubeApiServer;
+import dev.vigil.parts.KubeApiServer;
 import dev.vigil.testing.RealPartsExtension;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;

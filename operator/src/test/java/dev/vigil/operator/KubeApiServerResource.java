@@ -1,8 +1,8 @@
 package dev.vigil.operator;
 
-import dev.vigil.testing.KubeApiServer;
-import dev.vigil.testing.RealParts;
-import dev.vigil.testing.VigilCrds;
+import dev.vigil.parts.KubeApiServer;
+import dev.vigil.parts.RealParts;
+import dev.vigil.parts.VigilCrds;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;

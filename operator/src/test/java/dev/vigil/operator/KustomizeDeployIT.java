@@ -2,7 +2,7 @@ package dev.vigil.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.testing.KubeApiServer;
+import dev.vigil.parts.KubeApiServer;
 import dev.vigil.testing.RealPartsExtension;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -2,6 +2,7 @@ package dev.vigil.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +15,12 @@ import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import javax.net.ssl.SSLContext;
 
-/** Sends a request received by a loopback {@code HttpServer} on to the real part behind it. */
-final class Forwarder {
+/**
+ * Sends a request received by a loopback {@code HttpServer} on to the real part behind it, and its
+ * answer back: the one forwarding loop of every test proxy (SigV4 verifier, STS witness, and the
+ * slow, throttling and interleaving proxies in front of the AWS emulator).
+ */
+public final class Forwarder {
   /** Hop-by-hop headers, and those the JDK client sets itself and refuses from callers. */
   private static final Set<String> NOT_FORWARDED =
       Set.of(
@@ -30,19 +35,33 @@ final class Forwarder {
           "trailer",
           "proxy-connection");
 
-  record Answer(int status, Map<String, List<String>> headers, byte[] body) {
-    void copyHeadersTo(HttpExchange exchange) {
+  /** What the part answered. */
+  public record Answer(int status, Map<String, List<String>> headers, byte[] body) {
+    /** Answers the exchange with this: status, headers and body (none for HEAD or an empty one). */
+    public void sendTo(HttpExchange exchange) throws IOException {
       headers.forEach(
           (name, values) -> {
             if (!name.startsWith(":") && !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
               exchange.getResponseHeaders().put(name, values);
             }
           });
+      boolean empty = body.length == 0 || "HEAD".equals(exchange.getRequestMethod());
+      exchange.sendResponseHeaders(status, empty ? -1 : body.length);
+      if (!empty) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
     }
   }
 
   private final URI upstream;
   private final HttpClient http;
+
+  /** Forwards to a plain-HTTP part. */
+  public Forwarder(URI upstream) {
+    this(upstream, null);
+  }
 
   Forwarder(URI upstream, SSLContext tls) {
     this.upstream = upstream;
@@ -56,7 +75,8 @@ final class Forwarder {
     this.http = builder.build();
   }
 
-  Answer forward(HttpExchange exchange, byte[] body) throws IOException {
+  /** Sends the exchange's request (with its already-read body) to the part. */
+  public Answer forward(HttpExchange exchange, byte[] body) throws IOException {
     URI received = exchange.getRequestURI();
     String target =
         received.getRawPath()

@@ -1,5 +1,6 @@
 package dev.vigil.testing;
 
+import dev.vigil.parts.PartStartException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

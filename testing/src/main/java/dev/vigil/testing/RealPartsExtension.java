@@ -1,5 +1,10 @@
 package dev.vigil.testing;
 
+import dev.vigil.parts.KubeApiServer;
+import dev.vigil.parts.KubeNode;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.OpenSearchNode;
+import dev.vigil.parts.RealParts;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

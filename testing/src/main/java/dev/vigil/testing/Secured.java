@@ -1,5 +1,6 @@
 package dev.vigil.testing;
 
+import dev.vigil.parts.OpenSearchNode;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;

@@ -3,6 +3,8 @@ package dev.vigil.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.vigil.parts.OpenSearchNode;
+import dev.vigil.parts.PartStartException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -152,15 +154,7 @@ public final class SigV4VerifyingProxy implements AutoCloseable {
         }
         return;
       }
-      Forwarder.Answer answer = forwarder.forward(exchange, body);
-      answer.copyHeadersTo(exchange);
-      boolean empty = answer.body().length == 0 || "HEAD".equals(exchange.getRequestMethod());
-      exchange.sendResponseHeaders(answer.status(), empty ? -1 : answer.body().length);
-      if (!empty) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(answer.body());
-        }
-      }
+      forwarder.forward(exchange, body).sendTo(exchange);
     }
   }
 

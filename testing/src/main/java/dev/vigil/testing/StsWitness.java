@@ -2,9 +2,10 @@ package dev.vigil.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.PartStartException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -75,12 +76,7 @@ public final class StsWitness implements SigV4Keys, AutoCloseable {
       if (answer.status() == 200) {
         remember(answer.body());
       }
-      answer.copyHeadersTo(exchange);
-      exchange.sendResponseHeaders(
-          answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(answer.body());
-      }
+      answer.sendTo(exchange);
     }
   }
 

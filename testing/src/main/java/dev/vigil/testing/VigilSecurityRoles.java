@@ -2,6 +2,8 @@ package dev.vigil.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.parts.OpenSearchNode;
+import dev.vigil.parts.PartLogs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

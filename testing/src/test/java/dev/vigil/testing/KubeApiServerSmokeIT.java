@@ -2,6 +2,7 @@ package dev.vigil.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.parts.KubeApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;

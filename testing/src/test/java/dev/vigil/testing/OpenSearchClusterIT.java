@@ -3,6 +3,8 @@ package dev.vigil.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.parts.OpenSearchCluster;
+import dev.vigil.parts.OpenSearchNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.vigil.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.parts.OpenSearchNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;

@@ -3,6 +3,9 @@ package dev.vigil.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.OpenSearchNode;
+import dev.vigil.parts.Tls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

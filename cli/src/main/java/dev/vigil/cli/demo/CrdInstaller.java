@@ -1,6 +1,6 @@
 package dev.vigil.cli.demo;
 
-import dev.vigil.testing.VigilCrds;
+import dev.vigil.parts.VigilCrds;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

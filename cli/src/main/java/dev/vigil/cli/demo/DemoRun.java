@@ -1,11 +1,11 @@
 package dev.vigil.cli.demo;
 
-import dev.vigil.testing.KubeApiServer;
-import dev.vigil.testing.KubeNode;
-import dev.vigil.testing.MotoServer;
-import dev.vigil.testing.OpenSearchNode;
-import dev.vigil.testing.PartLogs;
-import dev.vigil.testing.RealParts;
+import dev.vigil.parts.KubeApiServer;
+import dev.vigil.parts.KubeNode;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.OpenSearchNode;
+import dev.vigil.parts.PartLogs;
+import dev.vigil.parts.RealParts;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package dev.vigil.cli.demo;
 
 import dev.vigil.api.v1alpha1.Groups;
 import dev.vigil.api.v1alpha1.LogSource;
-import dev.vigil.testing.FreePorts;
-import dev.vigil.testing.ManagedProcess;
+import dev.vigil.parts.FreePorts;
+import dev.vigil.parts.ManagedProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,7 +1,7 @@
 package dev.vigil.cli.demo;
 
-import dev.vigil.testing.KubeNode;
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.KubeNode;
+import dev.vigil.parts.MotoServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

@@ -2,7 +2,7 @@ package dev.vigil.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.parts.OpenSearchNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.vigil.cli.demo;
 
-import dev.vigil.testing.FreePorts;
-import dev.vigil.testing.KubeApiServer;
-import dev.vigil.testing.ManagedProcess;
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.FreePorts;
+import dev.vigil.parts.KubeApiServer;
+import dev.vigil.parts.ManagedProcess;
+import dev.vigil.parts.MotoServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.vigil.cli.demo;
 
-import dev.vigil.testing.KubeApiServer;
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.KubeApiServer;
+import dev.vigil.parts.MotoServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.vigil.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vigil.testing.GoTools;
-import dev.vigil.testing.KubeNode;
+import dev.vigil.parts.GoTools;
+import dev.vigil.parts.KubeNode;
 import dev.vigil.testing.RealPartsExtension;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;

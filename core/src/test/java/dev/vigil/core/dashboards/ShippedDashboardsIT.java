@@ -18,7 +18,7 @@ import dev.vigil.core.parse.LogParsers;
 import dev.vigil.core.parse.ObjectParser;
 import dev.vigil.core.parse.ParsedDocument;
 import dev.vigil.core.parse.Samples;
-import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import java.io.IOException;
 import java.io.InputStream;

@@ -12,7 +12,7 @@ import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.core.rules.RuleSource;
 import dev.vigil.core.rules.RuleTester;
-import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import java.io.InputStream;
 import java.net.http.HttpRequest;

@@ -14,7 +14,7 @@ import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.core.rules.RuleSource;
-import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import java.io.InputStream;
 import java.net.http.HttpRequest;

@@ -11,7 +11,7 @@ import dev.vigil.core.rules.FieldTypes;
 import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleSource;
 import dev.vigil.core.rules.RuleTester;
-import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import java.net.http.HttpRequest;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.vigil.ingester.it;
 
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.MotoServer;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;

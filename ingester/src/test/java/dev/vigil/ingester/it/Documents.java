@@ -10,7 +10,7 @@ import dev.vigil.core.parse.ObjectParser;
 import dev.vigil.core.parse.ObjectRef;
 import dev.vigil.core.parse.ParsedDocument;
 import dev.vigil.core.parse.Rejection;
-import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.parts.OpenSearchNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.ingester.support.SharedTestData;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.OpenSearchNode;
+import dev.vigil.parts.RealParts;
 import dev.vigil.testing.MmdbTestDatabase;
-import dev.vigil.testing.MotoServer;
-import dev.vigil.testing.OpenSearchNode;
-import dev.vigil.testing.RealParts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

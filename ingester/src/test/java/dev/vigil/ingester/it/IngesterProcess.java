@@ -1,7 +1,7 @@
 package dev.vigil.ingester.it;
 
-import dev.vigil.testing.FreePorts;
-import dev.vigil.testing.ManagedProcess;
+import dev.vigil.parts.FreePorts;
+import dev.vigil.parts.ManagedProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

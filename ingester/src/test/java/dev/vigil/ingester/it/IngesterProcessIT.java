@@ -3,9 +3,9 @@ package dev.vigil.ingester.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.testing.IdSets;
-import dev.vigil.testing.MotoServer;
-import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import dev.vigil.testing.SyntheticCloudTrail;
 import java.io.IOException;

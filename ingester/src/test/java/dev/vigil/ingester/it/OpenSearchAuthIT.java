@@ -10,7 +10,7 @@ import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.opensearch.BulkTransport;
 import dev.vigil.ingester.opensearch.OpenSearchConnection;
 import dev.vigil.ingester.support.TestConfigs;
-import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import dev.vigil.testing.Secured;
 import java.io.IOException;

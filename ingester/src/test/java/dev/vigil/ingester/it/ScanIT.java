@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.ingester.support.Objects;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.testing.IdSets;
-import dev.vigil.testing.MotoServer;
-import dev.vigil.testing.OpenSearchNode;
 import dev.vigil.testing.RealPartsExtension;
 import java.time.Duration;
 import java.time.Instant;

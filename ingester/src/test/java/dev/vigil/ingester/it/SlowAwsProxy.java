@@ -2,20 +2,14 @@ package dev.vigil.ingester.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.testing.Forwarder;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.function.BiPredicate;
 
@@ -25,12 +19,8 @@ import java.util.function.BiPredicate;
  * headers and bodies as they are.
  */
 public final class SlowAwsProxy implements AutoCloseable {
-  private static final Set<String> NOT_FORWARDED =
-      Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
-
-  private final URI upstream;
+  private final Forwarder forwarder;
   private final HttpServer server;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final Map<BiPredicate<HttpExchange, byte[]>, Duration> delays;
 
   /**
@@ -38,7 +28,7 @@ public final class SlowAwsProxy implements AutoCloseable {
    */
   public SlowAwsProxy(URI upstream, Map<BiPredicate<HttpExchange, byte[]>, Duration> delays)
       throws IOException {
-    this.upstream = upstream;
+    this.forwarder = new Forwarder(upstream);
     this.delays = Map.copyOf(delays);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newCachedThreadPool());
@@ -75,39 +65,7 @@ public final class SlowAwsProxy implements AutoCloseable {
           Thread.sleep(delay.getValue().toMillis()); // the injected slowness itself
         }
       }
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(upstream.resolve(exchange.getRequestURI().toString()))
-              .timeout(Duration.ofSeconds(60))
-              .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-      exchange
-          .getRequestHeaders()
-          .forEach(
-              (name, values) -> {
-                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                  values.forEach(v -> request.header(name, v));
-                }
-              });
-      HttpResponse<byte[]> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      response
-          .headers()
-          .map()
-          .forEach(
-              (name, values) -> {
-                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))
-                    && !name.startsWith(":")) {
-                  exchange.getResponseHeaders().put(name, List.copyOf(values));
-                }
-              });
-      byte[] answer = response.body();
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      exchange.sendResponseHeaders(
-          response.statusCode(), head || answer.length == 0 ? -1 : answer.length);
-      if (!head && answer.length > 0) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(answer);
-        }
-      }
+      forwarder.forward(exchange, body).sendTo(exchange);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.vigil.testing.GoTools;
+import dev.vigil.parts.GoTools;
 import dev.vigil.testing.RepositoryRoot;
 import java.io.InputStream;
 import java.nio.file.Files;

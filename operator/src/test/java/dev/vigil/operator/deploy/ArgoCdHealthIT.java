@@ -19,7 +19,7 @@ import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
 import dev.vigil.api.v1alpha1.SnapshotPolicy;
 import dev.vigil.api.v1alpha1.SnapshotPolicyStatus;
 import dev.vigil.api.v1alpha1.VigilStatus;
-import dev.vigil.testing.GoTools;
+import dev.vigil.parts.GoTools;
 import dev.vigil.testing.RepositoryRoot;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.vigil.testing.GoTools;
+import dev.vigil.parts.GoTools;
 import dev.vigil.testing.RepositoryRoot;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -23,9 +23,9 @@ import dev.vigil.operator.AwsEmulatorResource;
 import dev.vigil.operator.KubeApiServerResource;
 import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
-import dev.vigil.testing.MotoServer;
-import dev.vigil.testing.OpenSearchNode;
-import dev.vigil.testing.RealParts;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.OpenSearchNode;
+import dev.vigil.parts.RealParts;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -525,7 +525,7 @@ class DetectionEngineIT {
     // OpenSearch is gone for this rule (its connection points where nothing listens); runs
     // every second from now on.
     String endpoint = node.uri().toString();
-    editConnection("http://127.0.0.1:" + dev.vigil.testing.FreePorts.next());
+    editConnection("http://127.0.0.1:" + dev.vigil.parts.FreePorts.next());
     client
         .resources(DetectionRule.class)
         .inNamespace(namespace)

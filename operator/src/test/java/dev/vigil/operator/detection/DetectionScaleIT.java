@@ -10,7 +10,7 @@ import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.operator.KubeApiServerResource;
 import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
-import dev.vigil.testing.RealParts;
+import dev.vigil.parts.RealParts;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -7,7 +7,7 @@ import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.operator.common.AwsCallLimits;
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.MotoServer;
 import dev.vigil.testing.RealPartsExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.vigil.operator.logsource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.operator.logsource.FirehoseStream.Records;
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.MotoServer;
 import dev.vigil.testing.RealPartsExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

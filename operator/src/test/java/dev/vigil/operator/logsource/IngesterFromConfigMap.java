@@ -1,9 +1,9 @@
 package dev.vigil.operator.logsource;
 
 import dev.vigil.operator.KubeApiServerResource;
-import dev.vigil.testing.FreePorts;
-import dev.vigil.testing.ManagedProcess;
-import dev.vigil.testing.OpenSearchNode;
+import dev.vigil.parts.FreePorts;
+import dev.vigil.parts.ManagedProcess;
+import dev.vigil.parts.OpenSearchNode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -2,12 +2,11 @@ package dev.vigil.operator.logsource;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.testing.Forwarder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,9 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writer's read and write. Everything else is forwarded as it is.
  */
 final class InterleavingS3Proxy implements AutoCloseable {
-  private final URI upstream;
+  private final Forwarder forwarder;
   private final HttpServer server;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final Object notifications = new Object();
   private final AtomicInteger hooksLeft;
   private final AtomicInteger hooked = new AtomicInteger();
@@ -31,7 +29,7 @@ final class InterleavingS3Proxy implements AutoCloseable {
 
   InterleavingS3Proxy(URI upstream, int hooks, Runnable beforeWrite, Runnable afterWrite)
       throws IOException {
-    this.upstream = upstream;
+    this.forwarder = new Forwarder(upstream);
     this.hooksLeft = new AtomicInteger(hooks);
     this.beforeWrite = beforeWrite;
     this.afterWrite = afterWrite;
@@ -65,31 +63,18 @@ final class InterleavingS3Proxy implements AutoCloseable {
         if (hook) {
           beforeWrite.run();
         }
-        HttpResponse<byte[]> response = send(exchange, body);
+        Forwarder.Answer answer = forwarder.forward(exchange, body);
         if (hook) {
           afterWrite.run();
           hooked.incrementAndGet();
         }
-        answer(exchange, response);
+        answer.sendTo(exchange);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
-  private void forward(HttpExchange exchange, byte[] body)
-      throws IOException, InterruptedException {
-    answer(exchange, send(exchange, body));
-  }
-
-  private HttpResponse<byte[]> send(HttpExchange exchange, byte[] body)
-      throws IOException, InterruptedException {
-    return EmulatorForwarding.send(http, upstream, exchange, body);
-  }
-
-  private static void answer(HttpExchange exchange, HttpResponse<byte[]> response)
-      throws IOException {
-    EmulatorForwarding.answer(exchange, response);
+  private void forward(HttpExchange exchange, byte[] body) throws IOException {
+    forwarder.forward(exchange, body).sendTo(exchange);
   }
 
   @Override

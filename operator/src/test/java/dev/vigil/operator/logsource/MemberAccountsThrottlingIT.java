@@ -3,8 +3,8 @@ package dev.vigil.operator.logsource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.api.v1alpha1.LogSource;
-import dev.vigil.testing.MotoServer;
-import dev.vigil.testing.RealParts;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.RealParts;
 import dev.vigil.testing.RealPartsExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.operator.common.AwsCallLimits;
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.MotoServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;

@@ -2,7 +2,7 @@ package dev.vigil.operator.logsource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.LogSource;
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.MotoServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.LogSource;
+import dev.vigil.parts.MotoServer;
+import dev.vigil.parts.RealParts;
 import dev.vigil.testing.IamPolicies;
-import dev.vigil.testing.MotoServer;
-import dev.vigil.testing.RealParts;
 import dev.vigil.testing.RealPartsExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;

@@ -2,14 +2,13 @@ package dev.vigil.operator.logsource;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.testing.Forwarder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,17 +36,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ThrottlingProxy implements AutoCloseable {
   private static final String ORGANIZATIONS_TARGET = "AWSOrganizationsV20161128.";
 
-  private final URI upstream;
+  private final Forwarder forwarder;
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Random random = new Random(20);
   private final Map<String, AtomicLong> throttled = new ConcurrentHashMap<>();
   private volatile double share;
 
   ThrottlingProxy(URI upstream) throws IOException {
-    this.upstream = upstream;
+    this.forwarder = new Forwarder(upstream);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(threads);
     server.createContext("/", this::handle);
@@ -98,9 +95,7 @@ final class ThrottlingProxy implements AutoCloseable {
         }
         return;
       }
-      forward(exchange, body);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      forwarder.forward(exchange, body).sendTo(exchange);
     }
   }
 
@@ -132,11 +127,6 @@ final class ThrottlingProxy implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
-  }
-
-  private void forward(HttpExchange exchange, byte[] body)
-      throws IOException, InterruptedException {
-    EmulatorForwarding.answer(exchange, EmulatorForwarding.send(http, upstream, exchange, body));
   }
 
   @Override

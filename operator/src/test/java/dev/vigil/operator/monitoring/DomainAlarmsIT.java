@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec.CloudWatchAlarms;
-import dev.vigil.testing.MotoServer;
+import dev.vigil.parts.MotoServer;
 import dev.vigil.testing.RealPartsExtension;
 import java.net.URI;
 import java.net.http.HttpClient;

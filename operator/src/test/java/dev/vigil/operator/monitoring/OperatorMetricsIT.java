@@ -10,7 +10,7 @@ import dev.vigil.api.v1alpha1.SnapshotPolicy;
 import dev.vigil.api.v1alpha1.SnapshotPolicySpec;
 import dev.vigil.operator.KubeApiServerResource;
 import dev.vigil.operator.TestNamespace;
-import dev.vigil.testing.RealParts;
+import dev.vigil.parts.RealParts;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -1,4 +1,4 @@
-package dev.vigil.testing;
+package dev.vigil.parts;
 
 import java.io.IOException;
 import java.net.URI;

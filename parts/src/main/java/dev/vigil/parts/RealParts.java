@@ -1,11 +1,11 @@
-package dev.vigil.testing;
+package dev.vigil.parts;
 
 import java.util.function.Supplier;
 
 /**
  * The real parts of one JVM, each started on first use and stopped when the JVM exits (see {@link
- * ManagedProcess}). Tests reach them through {@link RealPartsExtension}; Quarkus test resources and
- * the demo call these methods directly.
+ * ManagedProcess}). Tests reach them through {@code RealPartsExtension} (module {@code testing});
+ * Quarkus test resources and the demo call these methods directly.
  */
 public final class RealParts {
   private static final Lazy<OpenSearchNode> OPENSEARCH = new Lazy<>(OpenSearchNode::startPlain);

@@ -1,4 +1,4 @@
-package dev.vigil.testing;
+package dev.vigil.parts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -386,7 +386,7 @@ public final class OpenSearchNode implements AutoCloseable {
     if (!Files.isRegularFile(path)) {
       throw new PartStartException(
           path
-              + " is missing: build the testing module first (./mvnw -pl testing -am install -DskipTests), which"
+              + " is missing: build the parts module first (./mvnw -pl parts -am install -DskipTests), which"
               + " downloads it from Maven Central");
     }
     return path;

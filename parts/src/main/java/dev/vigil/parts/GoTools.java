@@ -1,4 +1,4 @@
-package dev.vigil.testing;
+package dev.vigil.parts;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The Go command-line tools the deploy tests run, built from Go modules into the cache on first use
- * by {@code testing/scripts/ensure-go-tool.sh}: Helm, promtool, an Argo CD health-script runner,
- * and kubectl (with its built-in kustomize) from the kube binaries.
+ * by {@code parts/scripts/ensure-go-tool.sh}: Helm, promtool, an Argo CD health-script runner, and
+ * kubectl (with its built-in kustomize) from the kube binaries.
  */
 public final class GoTools {
   private GoTools() {}

@@ -1,4 +1,4 @@
-package dev.vigil.testing;
+package dev.vigil.parts;
 
 /** A real part could not be obtained or started; the message says why and where its log is. */
 public final class PartStartException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.vigil.testing;
+package dev.vigil.parts;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,9 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * Runs the install scripts that ship in this jar (from {@code testing/scripts/}). Each is
- * idempotent, prints progress on stderr (passed through, so a first-time download or build is
- * visible) and the path it prepared as the last line of stdout.
+ * Runs the install scripts that ship in this jar (from {@code parts/scripts/}). Each is idempotent,
+ * prints progress on stderr (passed through, so a first-time download or build is visible) and the
+ * path it prepared as the last line of stdout.
  */
 final class BundledScripts {
   private BundledScripts() {}
@@ -50,8 +50,7 @@ final class BundledScripts {
     String resource = "scripts/" + script;
     try (InputStream in = BundledScripts.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new PartStartException(
-            "script " + resource + " is missing from the vigil-testing jar");
+        throw new PartStartException("script " + resource + " is missing from the vigil-parts jar");
       }
       Path dir = Files.createDirectories(VigilCache.root().resolve("scripts"));
       Path tmp = Files.createTempFile(dir, script, ".tmp");

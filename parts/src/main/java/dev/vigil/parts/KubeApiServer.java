@@ -1,4 +1,4 @@
-package dev.vigil.testing;
+package dev.vigil.parts;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

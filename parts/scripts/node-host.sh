@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The host side of the test node (dev.vigil.testing.KubeNode): what a Kubernetes node's OS setup would do, kept
+# The host side of the test node (dev.vigil.parts.KubeNode): what a Kubernetes node's OS setup would do, kept
 # inside this machine and undone completely so that every run starts clean.
 #
 #   node-host.sh up BRIDGE NODE_CIDR      tear down any earlier node, then create the bridge holding the node IP
