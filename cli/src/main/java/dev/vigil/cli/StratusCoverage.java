@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,20 +74,14 @@ final class StratusCoverage {
         rules.add("`" + m.name() + "`");
       }
     }
-    List<String> uncovered = new ArrayList<>();
-    rulesOf.forEach(
-        (id, rules) -> {
-          if (rules.isEmpty()) {
-            uncovered.add(id);
-          }
-        });
+    long covered = rulesOf.values().stream().filter(rules -> !rules.isEmpty()).count();
     md.append("\n## Stratus Red Team (AWS)\n\n")
         .append(
             "Each of [Stratus Red Team](https://stratus-red-team.cloud/)'s AWS attack techniques")
         .append(" and the rules that detect its detonation (annotation `")
         .append(ANNOTATION)
         .append("`): ")
-        .append(catalogue.size() - uncovered.size())
+        .append(covered)
         .append(" of ")
         .append(catalogue.size())
         .append(" covered.\n\n| technique | rules |\n|---|---|\n");
