@@ -1,5 +1,7 @@
 package dev.vigil.aws;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -16,6 +18,16 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   @FunctionalInterface
   public interface Calls {
     void count(String service, String operation, String outcome);
+
+    /** Counts into {@code registry} as counter {@code name}, tagged by the three. */
+    static Calls into(MeterRegistry registry, String name) {
+      return (service, operation, outcome) ->
+          Counter.builder(name)
+              .description("AWS API calls by service, operation and outcome")
+              .tags("service", service, "operation", operation, "outcome", outcome)
+              .register(registry)
+              .increment();
+    }
   }
 
   private final Calls calls;

@@ -1,6 +1,7 @@
 package dev.vigil.ingester.app;
 
 import dev.vigil.aws.AwsCallCounter;
+import dev.vigil.aws.AwsCallCounter.Calls;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.metrics.IngesterMetrics;
 import java.net.URI;
@@ -32,7 +33,8 @@ public final class AwsClients implements AutoCloseable {
       IngesterConfig config, AwsCredentialsProvider credentials, IngesterMetrics metrics) {
     this.counted =
         ClientOverrideConfiguration.builder()
-            .addExecutionInterceptor(new AwsCallCounter(metrics::awsCall))
+            .addExecutionInterceptor(
+                new AwsCallCounter(Calls.into(metrics.registry(), IngesterMetrics.AWS_CALLS)))
             .build();
     AwsCredentialsProvider base =
         credentials != null ? credentials : DefaultCredentialsProvider.builder().build();

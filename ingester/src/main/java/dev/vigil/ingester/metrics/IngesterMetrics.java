@@ -14,6 +14,9 @@ import java.util.function.Supplier;
  * batch or per object, never per document, so a label lookup is never on the per-record path.
  */
 public final class IngesterMetrics {
+  /** One AWS API call (S3, SQS, STS), by outcome: what docs/iam.md's ingester policy must allow. */
+  public static final String AWS_CALLS = "vigil.ingester.aws.calls";
+
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Timer bulkLatency;
@@ -170,20 +173,6 @@ public final class IngesterMetrics {
     io.micrometer.core.instrument.Gauge.builder(name, value)
         .description(description)
         .register(registry);
-  }
-
-  /** One AWS API call (S3, SQS, STS), by outcome: what docs/iam.md's ingester policy must allow. */
-  public void awsCall(String service, String operation, String outcome) {
-    counter(
-            "vigil.ingester.aws.calls",
-            "AWS API calls by service, operation and outcome",
-            "service",
-            service,
-            "operation",
-            operation,
-            "outcome",
-            outcome)
-        .increment();
   }
 
   private Counter counter(String name, String description, String... tags) {

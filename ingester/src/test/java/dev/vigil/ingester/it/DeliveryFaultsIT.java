@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.ingester.app.Ingester;
+import dev.vigil.ingester.metrics.IngesterMetrics;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.TestConfigs;
 import dev.vigil.parts.MotoServer;
@@ -604,7 +605,7 @@ class DeliveryFaultsIT {
   }
 
   private double awsCalls(String operation, String outcome) {
-    return counter("vigil.ingester.aws.calls", "operation", operation, "outcome", outcome);
+    return counter(IngesterMetrics.AWS_CALLS, "operation", operation, "outcome", outcome);
   }
 
   /**

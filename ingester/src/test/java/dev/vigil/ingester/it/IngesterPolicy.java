@@ -2,6 +2,7 @@ package dev.vigil.ingester.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.ingester.metrics.IngesterMetrics;
 import dev.vigil.testing.IamPolicies;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +43,7 @@ final class IngesterPolicy {
   /** The same for an ingester running in this JVM, counting into {@code registry}. */
   static void assertCallsAllowed(MeterRegistry registry, String... documentedExtras) {
     Set<String> called = new TreeSet<>();
-    for (Counter counter : registry.find("vigil.ingester.aws.calls").counters()) {
+    for (Counter counter : registry.find(IngesterMetrics.AWS_CALLS).counters()) {
       called.add(
           IamPolicies.action(
               counter.getId().getTag("service"), counter.getId().getTag("operation")));

@@ -152,17 +152,7 @@ public final class AwsClients implements AutoCloseable {
 
   /** Every AWS call as {@code vigil_aws_calls_total{service,operation,outcome}}. */
   static AwsCallCounter.Calls calls(MeterRegistry metrics) {
-    return (service, operation, outcome) ->
-        metrics
-            .counter(
-                "vigil_aws_calls_total",
-                "service",
-                service,
-                "operation",
-                operation,
-                "outcome",
-                outcome)
-            .increment();
+    return AwsCallCounter.Calls.into(metrics, "vigil_aws_calls_total");
   }
 
   /**

@@ -2,7 +2,9 @@ package dev.vigil.operator.logsource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,12 +26,17 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * into what is there now and rewritten, up to {@value #ATTEMPTS} times with a jittered, doubling
  * backoff. This is not a lock: an entry lost later still comes back at the next reconcile (and is
  * reported as drift).
+ *
+ * <p>Vigil's own writers of one bucket (several LogSources on it, reconciled concurrently) take
+ * turns through a per-bucket lock: otherwise one's read-to-write could span another tool's write
+ * placed around the other's, and drop that tool's entry, which only the tool itself would notice.
  */
 public final class BucketConfiguration {
   static final int ATTEMPTS = 5;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MIN_SETTLE = Duration.ofMillis(50);
   private static final Duration MAX_SETTLE = Duration.ofSeconds(2);
+  private static final ConcurrentHashMap<String, ReentrantLock> WRITERS = new ConcurrentHashMap<>();
 
   private final S3Client s3;
   private final String bucket;
@@ -58,6 +65,17 @@ public final class BucketConfiguration {
    * away: merge again (their entries included) after a backoff.
    */
   private ConfigChange<NotificationConfiguration> writeVerified(
+      Function<NotificationConfiguration, ConfigChange<NotificationConfiguration>> merge) {
+    ReentrantLock turn = WRITERS.computeIfAbsent(bucket, b -> new ReentrantLock());
+    turn.lock();
+    try {
+      return writeVerifiedInTurn(merge);
+    } finally {
+      turn.unlock();
+    }
+  }
+
+  private ConfigChange<NotificationConfiguration> writeVerifiedInTurn(
       Function<NotificationConfiguration, ConfigChange<NotificationConfiguration>> merge) {
     ConfigChange<NotificationConfiguration> change = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
