@@ -22,7 +22,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,10 +32,10 @@ import org.jboss.logging.Logger;
  * kustomize base grants.
  *
  * <p>A leader that cannot renew its lease within the renew deadline (API server unreachable) does
- * not exit, as the SDK would by default: it pauses every controller's event processing, empties the
- * built-in engine's schedule, and stands for election again in-process. Whoever wins — this replica
- * once the API server answers, or another — reconciles every resource afresh. The renew deadline is
- * shorter than the lease, so this replica stops before another may start.
+ * not exit, as the SDK would by default: it pauses every reconciler ({@link Leadership}), empties
+ * the built-in engine's schedule, and stands for election again in-process. Whoever wins — this
+ * replica once the API server answers, or another — reconciles every resource afresh. The renew
+ * deadline is shorter than the lease, so this replica stops before another may start.
  */
 @Singleton
 public class LeaderElection {
@@ -47,8 +46,8 @@ public class LeaderElection {
   private final Instance<Operator> operator;
   private final KubernetesClient client;
   private final DetectionScheduler scheduler;
+  private final Leadership leadership;
   private final String identity = identity();
-  private final AtomicBoolean leading = new AtomicBoolean();
   private volatile boolean shuttingDown;
   private volatile CompletableFuture<?> election;
 
@@ -57,12 +56,14 @@ public class LeaderElection {
       Instance<Operator> operator,
       KubernetesClient client,
       DetectionScheduler scheduler,
+      Leadership leadership,
       MeterRegistry metrics) {
     this.settings = config.leaderElection();
     this.operator = operator;
     this.client = client;
     this.scheduler = scheduler;
-    Gauge.builder("vigil_operator_leader", leading, l -> l.get() ? 1 : 0)
+    this.leadership = leadership;
+    Gauge.builder("vigil_operator_leader", leadership, l -> l.isLeading() ? 1 : 0)
         .description("1 while this replica holds the lease and runs reconcilers")
         .register(metrics);
   }
@@ -82,11 +83,6 @@ public class LeaderElection {
         false);
   }
 
-  /** True while this replica holds the lease. */
-  public boolean isLeading() {
-    return leading.get();
-  }
-
   void stop(@Observes @Priority(1) ShutdownEvent event) {
     shuttingDown = true;
     CompletableFuture<?> running = election;
@@ -96,18 +92,16 @@ public class LeaderElection {
   }
 
   private void startedLeading() {
-    leading.set(true);
+    scheduler.resume();
+    leadership.started();
     LOG.infof("Leading as %s (lease %s/%s)", identity, client.getNamespace(), LEASE);
   }
 
   private void stoppedLeading() {
-    if (shuttingDown || !leading.getAndSet(false)) {
+    if (shuttingDown || !leadership.lost()) {
       return;
     }
-    for (Controller<?> controller : controllers()) {
-      controller.getEventProcessor().stop();
-    }
-    scheduler.clear();
+    scheduler.pause();
     LOG.warnf(
         "Lost the lease %s/%s (not renewed within %d ms): reconcilers paused, built-in engine"
             + " schedule cleared; standing for election again",
@@ -132,8 +126,7 @@ public class LeaderElection {
   private void resumeLeading() {
     startedLeading();
     for (Controller<?> controller : controllers()) {
-      controller.startEventProcessing();
-      // Changes seen while paused are already queued; everything else is reconciled afresh too.
+      // Changes seen while paused were skipped: every resource is reconciled afresh.
       controller
           .getEventSourceManager()
           .getControllerEventSource()

@@ -3,6 +3,7 @@ package dev.vigil.operator.connection;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionStatus;
 import dev.vigil.core.retry.Backoff;
+import dev.vigil.operator.Leadership;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.InvalidSpecException;
@@ -40,10 +41,16 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
   private final Duration recheck;
   private final dev.vigil.operator.monitoring.ConnectionAlarms alarms;
 
+  private final Leadership leadership;
+
   @Inject
   public OpenSearchConnectionReconciler(
-      KubernetesClient client, MeterRegistry metrics, OperatorConfig config) {
+      Leadership leadership,
+      KubernetesClient client,
+      MeterRegistry metrics,
+      OperatorConfig config) {
     this(
+        leadership,
         new EndpointResolver(client),
         new StatusUpdates(metrics),
         new KubeEvents(client, Clock.systemUTC()),
@@ -52,11 +59,13 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
   }
 
   OpenSearchConnectionReconciler(
+      Leadership leadership,
       EndpointResolver endpoints,
       StatusUpdates statusUpdates,
       KubeEvents events,
       Clock clock,
       OperatorConfig config) {
+    this.leadership = leadership;
     this.endpoints = endpoints;
     this.statusUpdates = statusUpdates;
     this.events = events;
@@ -72,6 +81,9 @@ public class OpenSearchConnectionReconciler implements Reconciler<OpenSearchConn
   @Override
   public UpdateControl<OpenSearchConnection> reconcile(
       OpenSearchConnection connection, Context<OpenSearchConnection> context) {
+    if (leadership.isPaused()) {
+      return UpdateControl.noUpdate();
+    }
     String uid = connection.getMetadata().getUid();
     OpenSearchConnectionStatus previous = connection.getStatus();
     OpenSearchConnectionStatus status =

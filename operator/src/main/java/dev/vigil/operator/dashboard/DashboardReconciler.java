@@ -11,6 +11,7 @@ import dev.vigil.core.dashboards.DashboardException;
 import dev.vigil.core.dashboards.DashboardRenderer;
 import dev.vigil.core.dashboards.SavedObject;
 import dev.vigil.core.retry.Backoff;
+import dev.vigil.operator.Leadership;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.DriftRepairs;
@@ -58,10 +59,16 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
   private final Duration resync;
   private final MeterRegistry metrics;
 
+  private final Leadership leadership;
+
   @Inject
   public DashboardReconciler(
-      KubernetesClient client, MeterRegistry metrics, OperatorConfig config) {
+      Leadership leadership,
+      KubernetesClient client,
+      MeterRegistry metrics,
+      OperatorConfig config) {
     this(
+        leadership,
         new DashboardsTargets(client),
         new StatusUpdates(metrics),
         new KubeEvents(client, Clock.systemUTC()),
@@ -71,12 +78,14 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
   }
 
   DashboardReconciler(
+      Leadership leadership,
       DashboardsTargets targets,
       StatusUpdates statusUpdates,
       KubeEvents events,
       Clock clock,
       OperatorConfig config,
       MeterRegistry metrics) {
+    this.leadership = leadership;
     this.targets = targets;
     this.statusUpdates = statusUpdates;
     this.events = events;
@@ -89,6 +98,9 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
 
   @Override
   public UpdateControl<Dashboard> reconcile(Dashboard dashboard, Context<Dashboard> context) {
+    if (leadership.isPaused()) {
+      return UpdateControl.noUpdate();
+    }
     String uid = dashboard.getMetadata().getUid();
     DashboardStatus previous = dashboard.getStatus();
     DashboardStatus status =
@@ -153,6 +165,9 @@ public class DashboardReconciler implements Reconciler<Dashboard>, Cleaner<Dashb
 
   @Override
   public DeleteControl cleanup(Dashboard dashboard, Context<Dashboard> context) throws Exception {
+    if (leadership.isPaused()) {
+      return DeleteControl.noFinalizerRemoval();
+    }
     DeletionPolicy policy =
         dashboard.getSpec().deletionPolicy == null
             ? DeletionPolicy.Delete

@@ -7,6 +7,7 @@ import dev.vigil.core.DesiredStateHash;
 import dev.vigil.core.alerts.AlertRule;
 import dev.vigil.core.rules.CompiledRule;
 import dev.vigil.core.rules.RuleDefinition;
+import dev.vigil.operator.Leadership;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.ConnectionWatch;
 import dev.vigil.operator.common.InvalidSpecException;
@@ -60,13 +61,17 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   private final Conditions conditions;
   private final ReadyCondition readiness;
 
+  private final Leadership leadership;
+
   @Inject
   public DetectionRuleReconciler(
+      Leadership leadership,
       DetectionScheduler scheduler,
       KubernetesClient client,
       MeterRegistry metrics,
       Instance<MonitorExecutor> monitors) {
     this(
+        leadership,
         scheduler,
         new ConnectionClients(
             new EndpointResolver(client), Clock.systemUTC(), Duration.ofMinutes(10)),
@@ -77,12 +82,14 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   }
 
   DetectionRuleReconciler(
+      Leadership leadership,
       DetectionScheduler scheduler,
       ConnectionClients clients,
       Optional<MonitorExecutor> monitors,
       StatusUpdates statusUpdates,
       KubeEvents events,
       Clock clock) {
+    this.leadership = leadership;
     this.scheduler = scheduler;
     this.clients = clients;
     this.monitors = monitors;
@@ -105,6 +112,9 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
   @Override
   public UpdateControl<DetectionRule> reconcile(
       DetectionRule rule, Context<DetectionRule> context) {
+    if (leadership.isPaused()) {
+      return UpdateControl.noUpdate();
+    }
     String key = key(rule);
     DetectionRuleStatus previous = rule.getStatus();
     DetectionRuleStatus status =
@@ -284,6 +294,9 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
 
   @Override
   public DeleteControl cleanup(DetectionRule rule, Context<DetectionRule> context) {
+    if (leadership.isPaused()) {
+      return DeleteControl.noFinalizerRemoval();
+    }
     scheduler.unschedule(key(rule));
     Optional<OpenSearchConnection> connection =
         context.getSecondaryResource(OpenSearchConnection.class);

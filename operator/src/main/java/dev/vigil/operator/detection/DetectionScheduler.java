@@ -47,6 +47,7 @@ public final class DetectionScheduler implements AutoCloseable {
   private final MeterRegistry metrics;
   private final Backoff retries;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private boolean paused;
   private volatile Consumer<ScheduledRule> onOutcomeChanged = rule -> {};
 
   private static final class Entry {
@@ -104,8 +105,14 @@ public final class DetectionScheduler implements AutoCloseable {
     this.onOutcomeChanged = listener;
   }
 
-  /** Registers or replaces a rule; the first run follows at once (with a little jitter). */
-  public void schedule(ScheduledRule rule) {
+  /**
+   * Registers or replaces a rule; the first run follows at once (with a little jitter). Ignored
+   * while paused.
+   */
+  public synchronized void schedule(ScheduledRule rule) {
+    if (paused) {
+      return;
+    }
     entries.compute(
         rule.key(),
         (key, entry) -> {
@@ -138,9 +145,19 @@ public final class DetectionScheduler implements AutoCloseable {
     }
   }
 
-  /** Unschedules every rule (this replica stopped leading: another one runs the schedule now). */
-  public void clear() {
+  /**
+   * Unschedules every rule and schedules none until {@link #resume()}: this replica stopped
+   * leading, another one runs the schedule now. Synchronized with {@link #schedule} so that a
+   * reconciliation finishing as the lease is lost cannot put its rule back.
+   */
+  public synchronized void pause() {
+    paused = true;
     entries.keySet().forEach(this::unschedule);
+  }
+
+  /** Accepts rules again (this replica leads again; its reconcilers schedule every rule anew). */
+  public synchronized void resume() {
+    paused = false;
   }
 
   /** Failed runs of the rule since its last good one (0 when it runs well or is not scheduled). */

@@ -8,6 +8,7 @@ import dev.vigil.api.v1alpha1.LogSourceStatus;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.core.retry.Backoff;
 import dev.vigil.core.rules.Durations;
+import dev.vigil.operator.Leadership;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.AwsCallLimits;
 import dev.vigil.operator.common.Conditions;
@@ -81,9 +82,15 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   private final Map<String, ReplicaPlanner> planners = new ConcurrentHashMap<>();
   private final MemberAccounts members;
 
+  private final Leadership leadership;
+
   @Inject
   public LogSourceReconciler(
-      KubernetesClient client, MeterRegistry metrics, OperatorConfig config) {
+      Leadership leadership,
+      KubernetesClient client,
+      MeterRegistry metrics,
+      OperatorConfig config) {
+    this.leadership = leadership;
     this.client = client;
     this.metrics = metrics;
     this.config = config;
@@ -114,6 +121,9 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
 
   @Override
   public UpdateControl<LogSource> reconcile(LogSource source, Context<LogSource> context) {
+    if (leadership.isPaused()) {
+      return UpdateControl.noUpdate();
+    }
     String uid = source.getMetadata().getUid();
     LogSourceStatus previous = source.getStatus();
     Long generation = source.getMetadata().getGeneration();
@@ -399,6 +409,9 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
 
   @Override
   public DeleteControl cleanup(LogSource source, Context<LogSource> context) {
+    if (leadership.isPaused()) {
+      return DeleteControl.noFinalizerRemoval();
+    }
     accountTransitions.forget(source.getMetadata().getUid());
     try {
       return ExternalCleanup.apply(

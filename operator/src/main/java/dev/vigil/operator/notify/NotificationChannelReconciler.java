@@ -2,6 +2,7 @@ package dev.vigil.operator.notify;
 
 import dev.vigil.api.v1alpha1.NotificationChannel;
 import dev.vigil.api.v1alpha1.NotificationChannelStatus;
+import dev.vigil.operator.Leadership;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.alerting.NotificationChannelSync;
 import dev.vigil.operator.common.Conditions;
@@ -54,14 +55,18 @@ public class NotificationChannelReconciler
   private final Duration recheck;
   private final PluginChannelConfigs pluginConfigs;
 
+  private final Leadership leadership;
+
   @Inject
   public NotificationChannelReconciler(
+      Leadership leadership,
       KubernetesClient client,
       ChannelRegistry registry,
       ChannelDelivery delivery,
       MeterRegistry metrics,
       OperatorConfig config) {
     this(
+        leadership,
         new ChannelResolver(client),
         new PluginChannelConfigs(client),
         registry,
@@ -73,6 +78,7 @@ public class NotificationChannelReconciler
   }
 
   NotificationChannelReconciler(
+      Leadership leadership,
       ChannelResolver resolver,
       PluginChannelConfigs pluginConfigs,
       ChannelRegistry registry,
@@ -81,6 +87,7 @@ public class NotificationChannelReconciler
       KubeEvents events,
       Clock clock,
       Duration recheck) {
+    this.leadership = leadership;
     this.resolver = resolver;
     this.pluginConfigs = pluginConfigs;
     this.registry = registry;
@@ -109,6 +116,9 @@ public class NotificationChannelReconciler
   @Override
   public UpdateControl<NotificationChannel> reconcile(
       NotificationChannel channel, Context<NotificationChannel> context) {
+    if (leadership.isPaused()) {
+      return UpdateControl.noUpdate();
+    }
     String key = key(channel);
     NotificationChannelStatus previous = channel.getStatus();
     NotificationChannelStatus status =
@@ -151,6 +161,9 @@ public class NotificationChannelReconciler
 
   @Override
   public DeleteControl cleanup(NotificationChannel channel, Context<NotificationChannel> context) {
+    if (leadership.isPaused()) {
+      return DeleteControl.noFinalizerRemoval();
+    }
     registry.forget(key(channel));
     try {
       pluginConfigs.remove(channel);

@@ -9,6 +9,7 @@ import dev.vigil.api.v1alpha1.SnapshotPolicyStatus.SnapshotRef;
 import dev.vigil.core.retry.Backoff;
 import dev.vigil.core.snapshot.SnapshotInfo;
 import dev.vigil.core.snapshot.SnapshotSchedule;
+import dev.vigil.operator.Leadership;
 import dev.vigil.operator.OperatorConfig;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.operator.common.ExternalCleanup;
@@ -65,10 +66,16 @@ public class SnapshotPolicyReconciler
   private final Duration checkInterval;
   private final Duration overdueGrace;
 
+  private final Leadership leadership;
+
   @Inject
   public SnapshotPolicyReconciler(
-      KubernetesClient client, MeterRegistry registry, OperatorConfig config) {
+      Leadership leadership,
+      KubernetesClient client,
+      MeterRegistry registry,
+      OperatorConfig config) {
     this(
+        leadership,
         new ConnectionTargets(client),
         new SnapshotMetrics(registry),
         new StatusUpdates(registry),
@@ -78,12 +85,14 @@ public class SnapshotPolicyReconciler
   }
 
   SnapshotPolicyReconciler(
+      Leadership leadership,
       ConnectionTargets connections,
       SnapshotMetrics metrics,
       StatusUpdates statusUpdates,
       KubeEvents events,
       Clock clock,
       OperatorConfig config) {
+    this.leadership = leadership;
     this.connections = connections;
     this.metrics = metrics;
     this.statusUpdates = statusUpdates;
@@ -99,6 +108,9 @@ public class SnapshotPolicyReconciler
   @Override
   public UpdateControl<SnapshotPolicy> reconcile(
       SnapshotPolicy policy, Context<SnapshotPolicy> context) {
+    if (leadership.isPaused()) {
+      return UpdateControl.noUpdate();
+    }
     SnapshotPolicyStatus previous =
         policy.getStatus() == null ? new SnapshotPolicyStatus() : policy.getStatus();
     SnapshotPolicyStatus status =
@@ -195,6 +207,9 @@ public class SnapshotPolicyReconciler
   @Override
   public DeleteControl cleanup(SnapshotPolicy policy, Context<SnapshotPolicy> context)
       throws Exception {
+    if (leadership.isPaused()) {
+      return DeleteControl.noFinalizerRemoval();
+    }
     String namespace = policy.getMetadata().getNamespace();
     metrics.forget(namespace, policy.getMetadata().getName());
     return ExternalCleanup.apply(

@@ -87,6 +87,21 @@ class DetectionSchedulerTest {
     assertThat(told).containsExactly("ns/next");
   }
 
+  @Test
+  void aPausedScheduleHoldsNothingUntilResumed() {
+    scheduler = scheduler(Duration.ZERO);
+    scheduler.schedule(rule("before"));
+
+    scheduler.pause();
+    assertThat(scheduler.size()).isZero();
+    scheduler.schedule(rule("while-paused"));
+    assertThat(scheduler.isScheduled("ns/while-paused")).isFalse();
+
+    scheduler.resume();
+    scheduler.schedule(rule("after"));
+    assertThat(scheduler.isScheduled("ns/after")).isTrue();
+  }
+
   private DetectionScheduler scheduler(Duration jitter) {
     return new DetectionScheduler(
         runner,

@@ -10,6 +10,7 @@ import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.api.v1alpha1.LogTypeName;
 import dev.vigil.operator.KubeApiServerResource;
 import dev.vigil.operator.LeaderElection;
+import dev.vigil.operator.Leadership;
 import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.detection.DetectionScheduler;
 import dev.vigil.parts.KubeApiServer;
@@ -46,7 +47,7 @@ class LeaseLossIT {
   GateProxy gate;
 
   @Inject DetectionScheduler scheduler;
-  @Inject LeaderElection leadership;
+  @Inject Leadership leadership;
 
   @Test
   void aLeaderCutOffLongerThanItsRenewDeadlineLeadsAgainOnceTheApiServerIsBack()
