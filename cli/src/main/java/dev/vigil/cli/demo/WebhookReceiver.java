@@ -10,6 +10,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -21,6 +24,7 @@ final class WebhookReceiver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
   private final List<String> deliveries = new CopyOnWriteArrayList<>();
+  private final Set<String> rules = ConcurrentHashMap.newKeySet();
 
   private WebhookReceiver(HttpServer server) {
     this.server = server;
@@ -39,6 +43,7 @@ final class WebhookReceiver implements AutoCloseable {
               body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             receiver.deliveries.add(body);
+            ruleOf(body).ifPresent(receiver.rules::add);
             console.event(
                 "webhook delivery #%d (%s, %d bytes): %s",
                 receiver.deliveries.size(),
@@ -57,21 +62,31 @@ final class WebhookReceiver implements AutoCloseable {
 
   /** The alert a delivery carries (rule, severity, state), else the start of the body. */
   static String describe(String body) {
-    try {
-      JsonNode alert = JSON.readTree(body).path("alert");
-      if (alert.path("rule").has("name")) {
-        return "alert from rule "
-            + alert.path("rule").path("name").asText()
-            + ", severity "
-            + alert.path("severity").asText("-")
-            + ", state "
-            + alert.path("state").asText("-");
-      }
-    } catch (IOException e) {
-      // not JSON: shown as it came
+    Optional<JsonNode> alert = alert(body);
+    if (alert.isPresent()) {
+      return "alert from rule "
+          + alert.get().path("rule").path("name").asText()
+          + ", severity "
+          + alert.get().path("severity").asText("-")
+          + ", state "
+          + alert.get().path("state").asText("-");
     }
     String shown = body.replaceAll("\\s+", " ");
     return shown.length() > SHOWN ? shown.substring(0, SHOWN) + "…" : shown;
+  }
+
+  /** The name of the rule whose alert a delivery carries. */
+  static Optional<String> ruleOf(String body) {
+    return alert(body).map(a -> a.path("rule").path("name").asText());
+  }
+
+  private static Optional<JsonNode> alert(String body) {
+    try {
+      JsonNode alert = JSON.readTree(body).path("alert");
+      return alert.path("rule").has("name") ? Optional.of(alert) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // not JSON: shown as it came
+    }
   }
 
   URI url() {
@@ -80,6 +95,11 @@ final class WebhookReceiver implements AutoCloseable {
 
   int deliveries() {
     return deliveries.size();
+  }
+
+  /** The rules whose alerts were delivered here. */
+  Set<String> deliveredRules() {
+    return Set.copyOf(rules);
   }
 
   @Override

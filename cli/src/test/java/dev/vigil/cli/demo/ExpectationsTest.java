@@ -2,13 +2,20 @@ package dev.vigil.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What --once waits for, told before anything was uploaded or alerted. */
 class ExpectationsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   final Uploads nothingUploaded = new Uploads(null, DemoLogsTest.LOGS, null);
 
   @Test
@@ -41,5 +48,28 @@ class ExpectationsTest {
   void withoutAnEngineNoAlertIsExpected() {
     Expectations expect = new Expectations(List.of(), List.of(), false);
     assertThat(expect.pending(Map.of(), nothingUploaded, Map.of(), List.of(), null)).isEmpty();
+  }
+
+  @Test
+  void withAWebhookEveryRulesAlertMustReachIt() throws Exception {
+    Expectations expect = new Expectations(List.of(), List.of("root-login", "port-scan"), true);
+    List<JsonNode> alerted =
+        List.of(
+            JSON.readTree("{\"rule\":{\"name\":\"root-login\"}}"),
+            JSON.readTree("{\"rule\":{\"name\":\"port-scan\"}}"));
+    try (WebhookReceiver receiver =
+        WebhookReceiver.start(new Console(new PrintWriter(new StringWriter())))) {
+      HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(receiver.url())
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"alert\":{\"rule\":{\"name\":\"root-login\"},\"severity\":1}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+
+      assertThat(expect.pending(Map.of(), nothingUploaded, Map.of(), alerted, receiver))
+          .containsExactly("the webhook's delivery of an alert from DetectionRule/port-scan");
+    }
   }
 }

@@ -508,7 +508,7 @@ public final class CloudTrailParser implements LogParser {
     /**
      * Reads one event whose opening brace is at {@code opening}; the scanner stands after that
      * brace, or after the first field's name and colon when {@code firstName} is not {@link
-     * #NO_NAME_READ} (it is then that name's index in {@link #TOP_NAMES}, or -1).
+     * #NO_NAME_READ} (it is then that name's index in {@link #names}, or -1).
      */
     void event(long opening, int breaks, long number, int firstName) throws IOException {
       in.retainFrom(opening);
@@ -524,7 +524,12 @@ public final class CloudTrailParser implements LogParser {
           name = name(opening);
         }
       } else if (members != null) {
-        members.incomplete(); // the first name was read as text already: not noted
+        // The first name was read already, telling the root's shape (a bare event): noted here.
+        if (name < 0) {
+          members.incomplete(); // a name the parser does not know: its text is not at hand
+        } else if (group[name] >= 0) {
+          members.add((int) (in.offset() - opening), group[name]);
+        }
       }
       while (name != END) {
         e.fields++;
