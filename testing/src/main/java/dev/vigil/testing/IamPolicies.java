@@ -2,9 +2,11 @@ package dev.vigil.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Meter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,6 +62,18 @@ public final class IamPolicies {
           default -> Map.of();
         };
     return prefix + ":" + renamed.getOrDefault(operation, operation);
+  }
+
+  /**
+   * The IAM actions behind the calls a three-tag AWS call counter counted ({@code service} and
+   * {@code operation} tags, as {@code dev.vigil.aws.AwsCallCounter} writes them).
+   */
+  public static Set<String> actions(Collection<? extends Meter> counted) {
+    Set<String> out = new TreeSet<>();
+    for (Meter meter : counted) {
+      out.add(action(meter.getId().getTag("service"), meter.getId().getTag("operation")));
+    }
+    return out;
   }
 
   /** The actions of the first JSON policy under the heading {@code ## <heading>} of docs/iam.md. */

@@ -58,11 +58,34 @@ public record DemoLayout(Path root, Path state) {
   }
 
   public Path operatorImage() {
-    return built("operator/target/vigil-operator-image.tar", "operator");
+    return image("operator/target/vigil-operator-image.tar", "operator");
   }
 
   public Path ingesterImage() {
-    return built("ingester/target/vigil-ingester-image.tar", "ingester");
+    return image("ingester/target/vigil-ingester-image.tar", "ingester");
+  }
+
+  /**
+   * An image built with its module's latest package: one older than the packaged jar holds an
+   * earlier build (packaged since without -Dimages), which the node would run instead.
+   */
+  private Path image(String relative, String module) {
+    Path image = built(relative, module);
+    Path jar = built(module + "/target/quarkus-app/quarkus-run.jar", module);
+    try {
+      if (Files.getLastModifiedTime(image).compareTo(Files.getLastModifiedTime(jar)) < 0) {
+        throw new DemoException(
+            image
+                + " is older than "
+                + jar
+                + ": it holds an earlier build; run 'make images' (or ./mvnw -pl "
+                + module
+                + " -am package -DskipTests -Dimages)");
+      }
+    } catch (java.io.IOException e) {
+      throw new DemoException("cannot read the modification time of " + image, e);
+    }
+    return image;
   }
 
   private Path built(String relative, String module) {

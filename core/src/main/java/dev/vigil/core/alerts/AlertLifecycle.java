@@ -19,7 +19,9 @@ import java.util.TreeMap;
  *   <li>a key that fires without one creates an ACTIVE alert with a deterministic id — if that id
  *       already exists (an alert of the same suppression window, or one the stream raised), the
  *       writer's {@code create} fails with 409 and nothing new is raised: that is the suppression;
- *   <li>an open alert whose key no longer fires is COMPLETED;
+ *   <li>an open alert whose key no longer fires is COMPLETED — but one the stream raised is first
+ *       kept ACTIVE by the run that tells the channels about it (the search may not see its events
+ *       yet);
  *   <li>ids listed for acknowledgement move from ACTIVE to ACKNOWLEDGED;
  *   <li>ids an analyst closed move from any open state to COMPLETED with {@code closedTime}; it
  *       stays closed for the rest of its suppression window — its deterministic id (rule, key,
@@ -85,13 +87,27 @@ public final class AlertLifecycle {
       }
       if (alert.state == AlertState.ERROR || alert.state.isOpen()) {
         acknowledgeIfAsked(alert, acknowledge, at);
-        closeIfAsked(alert, requests.close(), at);
+        if (!closeIfAsked(alert, requests.close(), at) && untoldFromTheStream(alert)) {
+          update.add(alert); // told by this run; a later one completes it if its key is quiet
+          continue;
+        }
         alert.state = AlertState.COMPLETED;
         alert.endTime = at;
         update.add(alert);
       }
     }
     return new Plan(create, update);
+  }
+
+  /**
+   * An ACTIVE alert the stream raised that no run has told the channels about yet. A run that does
+   * not see its key fire keeps it open all the same: the stream read the events before a search can
+   * (an index refreshes every few seconds to minutes), so the run is no proof the burst is over.
+   */
+  private static boolean untoldFromTheStream(Alert alert) {
+    return alert.state == AlertState.ACTIVE
+        && alert.notifiedTime == null
+        && StreamDetector.STREAM.equals(alert.source);
   }
 
   public static Plan afterError(

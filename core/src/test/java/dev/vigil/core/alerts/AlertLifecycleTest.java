@@ -134,6 +134,30 @@ class AlertLifecycleTest {
   }
 
   @Test
+  void anAlertTheStreamRaisedStaysActiveUntilARunHasToldItsChannels() {
+    Alert streamed =
+        AlertLifecycle.afterRun(RULE, T0, List.of(trigger("mallory", 1)), List.of(), Set.of())
+            .create()
+            .get(0);
+    streamed.source = StreamDetector.STREAM;
+
+    // The run's search does not see the events yet: kept ACTIVE, to be told.
+    var first =
+        AlertLifecycle.afterRun(RULE, T0.plusSeconds(60), List.of(), open(streamed), Set.of());
+    assertThat(first.update())
+        .singleElement()
+        .satisfies(a -> assertThat(a.state).isEqualTo(AlertState.ACTIVE));
+
+    // Once told (the engine notes when), a quiet key completes it as any other.
+    streamed.notifiedTime = "2026-11-27T10:06:00Z";
+    var next =
+        AlertLifecycle.afterRun(RULE, T0.plusSeconds(120), List.of(), open(streamed), Set.of());
+    assertThat(next.update())
+        .singleElement()
+        .satisfies(a -> assertThat(a.state).isEqualTo(AlertState.COMPLETED));
+  }
+
+  @Test
   void acknowledgingAnUnknownIdChangesNothing() {
     Alert alert =
         AlertLifecycle.afterRun(RULE, T0, List.of(trigger("mallory", 25)), List.of(), Set.of())

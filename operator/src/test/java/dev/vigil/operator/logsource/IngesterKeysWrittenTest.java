@@ -7,7 +7,6 @@ import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.core.ingest.IngesterKeys;
 import dev.vigil.operator.OperatorConfig;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,30 +78,5 @@ class IngesterKeysWrittenTest {
   }
 
   private static final OperatorConfig.Aws EMULATED =
-      new OperatorConfig.Aws() {
-        @Override
-        public Optional<String> region() {
-          return Optional.of("eu-west-1");
-        }
-
-        @Override
-        public Optional<String> endpointOverride() {
-          return Optional.of("http://127.0.0.1:5000");
-        }
-
-        @Override
-        public boolean s3PathStyle() {
-          return true;
-        }
-
-        @Override
-        public Duration apiCallTimeout() {
-          return Duration.ofSeconds(30);
-        }
-
-        @Override
-        public Duration apiCallAttemptTimeout() {
-          return Duration.ofSeconds(10);
-        }
-      };
+      TestSettings.aws(Optional.of("eu-west-1"), Optional.of("http://127.0.0.1:5000"));
 }

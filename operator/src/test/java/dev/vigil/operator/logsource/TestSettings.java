@@ -9,6 +9,11 @@ final class TestSettings {
   private TestSettings() {}
 
   static OperatorConfig.Aws aws(Optional<String> region) {
+    return aws(region, Optional.empty());
+  }
+
+  /** With an emulator's endpoint (path-style S3, as emulators want it) when one is given. */
+  static OperatorConfig.Aws aws(Optional<String> region, Optional<String> endpoint) {
     return new OperatorConfig.Aws() {
       @Override
       public Optional<String> region() {
@@ -17,12 +22,12 @@ final class TestSettings {
 
       @Override
       public Optional<String> endpointOverride() {
-        return Optional.empty();
+        return endpoint;
       }
 
       @Override
       public boolean s3PathStyle() {
-        return false;
+        return endpoint.isPresent();
       }
 
       @Override
