@@ -570,21 +570,9 @@ class DetectionEngineIT {
         cloudTrail("StopLogging", "cloudtrail.amazonaws.com", MALLORY, null, Instant.now());
     String eventId = index(event);
     // What the ingester's streaming detection writes for that event (rule key: none).
-    ObjectNode streamed = JSON.createObjectNode();
-    streamed.put("id", "streamed-" + namespace);
-    streamed.put("@timestamp", Instant.now().toString());
-    streamed.putObject("rule").put("namespace", namespace).put("name", "streamed");
-    streamed.put("severity", 2);
-    streamed.put("trigger", "any match in 2s");
-    streamed.put("state", "ACTIVE");
-    streamed.putObject("key");
-    streamed.put("startTime", Instant.now().toString());
-    streamed.put("count", 1);
+    ObjectNode streamed = streamAlert("streamed", "any match in 2s", "raised by the stream");
     streamed.putArray("matchingDocumentIds").add(eventId);
-    streamed.put("message", "raised by the stream");
-    streamed.put("source", "stream");
-    ensureAlertIndex();
-    put("/vigil-alerts/_doc/streamed-" + namespace + "?refresh=true", streamed);
+    writeStreamAlert(streamed);
 
     DetectionRuleSpec spec = new DetectionRuleSpec();
     spec.severity = 2;
@@ -624,20 +612,13 @@ class DetectionEngineIT {
 
     // The stream's alert for an event no search finds yet (its index not refreshed: not indexed
     // here at all), under a suppression key as the demo's WAF rule has.
-    ObjectNode streamed = JSON.createObjectNode();
-    streamed.put("id", "early-" + namespace);
-    streamed.put("@timestamp", Instant.now().toString());
-    streamed.putObject("rule").put("namespace", namespace).put("name", "early");
-    streamed.put("severity", 2);
-    streamed.put("trigger", "any match in 1h by userIdentity.arn");
-    streamed.put("state", "ACTIVE");
-    streamed.putObject("key").put("userIdentity.arn", MALLORY);
-    streamed.put("startTime", Instant.now().toString());
-    streamed.put("count", 1);
-    streamed.put("message", "raised by the stream before the index refreshed");
-    streamed.put("source", "stream");
-    ensureAlertIndex();
-    put("/vigil-alerts/_doc/early-" + namespace + "?refresh=true", streamed);
+    ObjectNode streamed =
+        streamAlert(
+            "early",
+            "any match in 1h by userIdentity.arn",
+            "raised by the stream before the index refreshed");
+    ((ObjectNode) streamed.get("key")).put("userIdentity.arn", MALLORY);
+    writeStreamAlert(streamed);
 
     await()
         .atMost(TIMEOUT)
@@ -866,6 +847,29 @@ class DetectionEngineIT {
 
   private static JsonNode first(List<JsonNode> alerts) {
     return alerts.isEmpty() ? null : alerts.get(0);
+  }
+
+  /** An ACTIVE alert of rule {@code rule} as the ingester's streaming detection writes it. */
+  private ObjectNode streamAlert(String rule, String trigger, String message) {
+    ObjectNode alert = JSON.createObjectNode();
+    alert.put("id", rule + "-" + namespace);
+    alert.put("@timestamp", Instant.now().toString());
+    alert.putObject("rule").put("namespace", namespace).put("name", rule);
+    alert.put("severity", 2);
+    alert.put("trigger", trigger);
+    alert.put("state", "ACTIVE");
+    alert.putObject("key");
+    alert.put("startTime", Instant.now().toString());
+    alert.put("count", 1);
+    alert.put("message", message);
+    alert.put("source", "stream");
+    return alert;
+  }
+
+  /** Writes a stream alert under its id, into the alert index as the engine makes it. */
+  private void writeStreamAlert(ObjectNode alert) throws Exception {
+    ensureAlertIndex();
+    put("/vigil-alerts/_doc/" + alert.path("id").asText() + "?refresh=true", alert);
   }
 
   /** The alert index as the engine makes it, when a test writes a stream alert before any run. */
