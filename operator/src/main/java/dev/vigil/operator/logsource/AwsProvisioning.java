@@ -31,8 +31,12 @@ public final class AwsProvisioning {
   /** One piece written because it was missing or differed; {@code piece} as in DriftRepairs. */
   public record Write(String piece, String detail) {}
 
-  /** What lives in one account: log-group subscriptions (null unless cloudwatch), findings rule. */
-  public record AccountPieces(LogGroupSubscriptions.Result subscriptions, boolean findingsRouted) {}
+  /**
+   * What lives in one account: log-group subscriptions (null unless cloudwatch) and the destination
+   * they deliver to, the findings rule.
+   */
+  public record AccountPieces(
+      LogGroupSubscriptions.Result subscriptions, String logsDestination, boolean findingsRouted) {}
 
   /** Fields the schema cannot relate: checked before any AWS call. */
   public static void validate(LogSourceSpec spec) throws InvalidSpecException {
@@ -132,9 +136,10 @@ public final class AwsProvisioning {
     LogSourceSpec spec = source.getSpec();
     LogSourceNames names = LogSourceNames.of(source);
     LogGroupSubscriptions.Result subscriptions = null;
+    String destination = null;
     if (spec.logType == LogTypeName.cloudwatch) {
       LogSourceSpec.CloudWatchLogs cw = spec.cloudWatchLogs;
-      String destination =
+      destination =
           cw.destinationArn != null
               ? cw.destinationArn
               : new FirehoseStream(aws.firehose)
@@ -172,7 +177,7 @@ public final class AwsProvisioning {
               target,
               roles.apply(route.eventsRoleArn));
     }
-    return new AccountPieces(subscriptions, routesFindings(spec));
+    return new AccountPieces(subscriptions, destination, routesFindings(spec));
   }
 
   /**

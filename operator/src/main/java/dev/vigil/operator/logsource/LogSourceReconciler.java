@@ -95,7 +95,11 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.deployments = new IngesterDeployments(client, config.ingesters());
-    this.members = new MemberAccounts(this::clientsForRole, config.organization().concurrency());
+    this.members =
+        new MemberAccounts(
+            this::clientsForRole,
+            config.organization().concurrency(),
+            new SubscriptionMemory(config.organization().fullCheckInterval(), clock::instant));
   }
 
   /** The LogSource's OpenSearchConnection is watched: one that appears resumes its LogSources. */
@@ -400,6 +404,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   @Override
   public DeleteControl cleanup(LogSource source, Context<LogSource> context) {
     accountTransitions.forget(source.getMetadata().getUid());
+    members.forget(source.getMetadata().getUid());
     try {
       return ExternalCleanup.apply(
           source.getSpec().deletionPolicy,

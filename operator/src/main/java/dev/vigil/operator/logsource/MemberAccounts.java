@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -26,7 +27,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * with the LogSource's role name assumed in that account. The accounts are listed on every pass, so
  * a new account is provisioned on the next one. Up to {@code concurrency} accounts are provisioned
  * at once ({@code vigil.operator.organization.concurrency}); results stay in account order. One
- * account's failure is reported in its result and never stops the others.
+ * account's failure is reported in its result and never stops the others. Between full passes an
+ * account costs one listing of its log groups ({@link SubscriptionMemory}).
  */
 final class MemberAccounts {
   private static final Pattern ROLE_ARN =
@@ -42,13 +44,25 @@ final class MemberAccounts {
 
   private final int concurrency;
 
-  MemberAccounts(BiFunction<LogSourceSpec, String, AwsClients> clientsForRole, int concurrency) {
+  /** What the last pass made in each account, so a pass re-reads only what is new. */
+  private final SubscriptionMemory memory;
+
+  MemberAccounts(
+      BiFunction<LogSourceSpec, String, AwsClients> clientsForRole,
+      int concurrency,
+      SubscriptionMemory memory) {
     if (concurrency < 1) {
       throw new IllegalArgumentException(
           "vigil.operator.organization.concurrency must be at least 1, not " + concurrency);
     }
     this.clientsForRole = clientsForRole;
     this.concurrency = concurrency;
+    this.memory = memory;
+  }
+
+  /** The LogSource is gone: nothing of it is remembered. */
+  void forget(String uid) {
+    memory.forget(uid);
   }
 
   /**
@@ -127,14 +141,19 @@ final class MemberAccounts {
     AccountResult result = new AccountResult();
     result.accountId = account;
     try {
-      AwsProvisioning.AccountPieces pieces =
-          AwsProvisioning.applyInAccount(
-              source, clients(source, account), role -> inAccount(role, account));
+      AwsClients aws = clients(source, account);
+      UnaryOperator<String> roles = role -> inAccount(role, account);
+      AwsProvisioning.AccountPieces pieces = memory.quickPass(source, account, aws, roles);
+      if (pieces == null) {
+        pieces = AwsProvisioning.applyInAccount(source, aws, roles);
+        memory.remember(source, account, pieces);
+      }
       LogGroupSubscriptions.Result subscriptions = pieces.subscriptions();
       result.ready = subscriptions == null || subscriptions.skipped().isEmpty();
       result.message = describe(pieces);
       return new AccountOutcome(result, subscriptions, null);
     } catch (SdkException e) {
+      memory.forget(source, account);
       result.ready = false;
       result.message = "AWS: " + AwsErrors.describe(e);
       return new AccountOutcome(result, null, result.message);
