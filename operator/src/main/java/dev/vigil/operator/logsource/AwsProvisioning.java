@@ -32,11 +32,17 @@ public final class AwsProvisioning {
   public record Write(String piece, String detail) {}
 
   /**
-   * What lives in one account: log-group subscriptions (null unless cloudwatch) and the destination
-   * they deliver to, the findings rule.
+   * What lives in one account: log-group subscriptions (null unless cloudwatch; empty when the
+   * account-level policy covers the groups) and the destination they deliver to, whether Vigil's
+   * account-level subscription policy is in place, why per-group filters were used although {@code
+   * subscriptionLevel: Account} asked for the policy (null if not), the findings rule.
    */
   public record AccountPieces(
-      LogGroupSubscriptions.Result subscriptions, String logsDestination, boolean findingsRouted) {}
+      LogGroupSubscriptions.Result subscriptions,
+      String logsDestination,
+      boolean accountPolicy,
+      String perGroupBecause,
+      boolean findingsRouted) {}
 
   /** Fields the schema cannot relate: checked before any AWS call. */
   public static void validate(LogSourceSpec spec) throws InvalidSpecException {
@@ -137,6 +143,8 @@ public final class AwsProvisioning {
     LogSourceNames names = LogSourceNames.of(source);
     LogGroupSubscriptions.Result subscriptions = null;
     String destination = null;
+    boolean accountPolicy = false;
+    String perGroupBecause = null;
     if (spec.logType == LogTypeName.cloudwatch) {
       LogSourceSpec.CloudWatchLogs cw = spec.cloudWatchLogs;
       destination =
@@ -149,14 +157,41 @@ public final class AwsProvisioning {
                       spec.s3.prefix,
                       roles.apply(cw.firehoseRoleArn),
                       FirehoseStream.Records.CLOUDWATCH_LOGS);
+      if (cw.subscriptionLevel == LogSourceSpec.SubscriptionLevel.Account) {
+        perGroupBecause = AccountSubscriptionPolicy.cannotExpress(cw.logGroupPatterns);
+        if (perGroupBecause == null) {
+          AccountSubscriptionPolicy.Outcome outcome =
+              new AccountSubscriptionPolicy(aws.logs)
+                  .ensure(
+                      names.subscriptionFilter(),
+                      destination,
+                      roles.apply(cw.subscriptionRoleArn),
+                      cw.filterPattern);
+          if (outcome instanceof AccountSubscriptionPolicy.Taken taken) {
+            perGroupBecause =
+                "the account's one subscription filter policy is '"
+                    + taken.foreignPolicy()
+                    + "', not Vigil's (left alone)";
+          } else {
+            accountPolicy = true;
+            if (((AccountSubscriptionPolicy.Applied) outcome).written()) {
+              // The policy now delivers every group: per-group filters would deliver twice.
+              new LogGroupSubscriptions(aws.logs)
+                  .remove(cw.logGroupPatterns, names.subscriptionFilter());
+            }
+          }
+        }
+      }
       subscriptions =
-          new LogGroupSubscriptions(aws.logs)
-              .ensure(
-                  cw.logGroupPatterns,
-                  names.subscriptionFilter(),
-                  cw.filterPattern,
-                  destination,
-                  roles.apply(cw.subscriptionRoleArn));
+          accountPolicy
+              ? new LogGroupSubscriptions.Result(List.of(), List.of())
+              : new LogGroupSubscriptions(aws.logs)
+                  .ensure(
+                      cw.logGroupPatterns,
+                      names.subscriptionFilter(),
+                      cw.filterPattern,
+                      destination,
+                      roles.apply(cw.subscriptionRoleArn));
     }
     if (routesFindings(spec)) {
       LogSourceSpec.EventBridgeRoute route = spec.eventBridge;
@@ -177,7 +212,8 @@ public final class AwsProvisioning {
               target,
               roles.apply(route.eventsRoleArn));
     }
-    return new AccountPieces(subscriptions, destination, routesFindings(spec));
+    return new AccountPieces(
+        subscriptions, destination, accountPolicy, perGroupBecause, routesFindings(spec));
   }
 
   /**
@@ -213,6 +249,11 @@ public final class AwsProvisioning {
     LogSourceSpec spec = source.getSpec();
     LogSourceNames names = LogSourceNames.of(source);
     if (spec.logType == LogTypeName.cloudwatch) {
+      if (spec.cloudWatchLogs.subscriptionLevel == LogSourceSpec.SubscriptionLevel.Account
+          && AccountSubscriptionPolicy.cannotExpress(spec.cloudWatchLogs.logGroupPatterns)
+              == null) {
+        new AccountSubscriptionPolicy(aws.logs).remove(names.subscriptionFilter());
+      }
       new LogGroupSubscriptions(aws.logs)
           .remove(spec.cloudWatchLogs.logGroupPatterns, names.subscriptionFilter());
     }

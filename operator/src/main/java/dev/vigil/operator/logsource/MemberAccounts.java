@@ -72,7 +72,16 @@ final class MemberAccounts {
   record Rollout(
       List<AccountResult> accounts,
       LogGroupSubscriptions.Result subscriptions,
+      AccountLevel accountLevel,
       List<String> failed) {}
+
+  /**
+   * With {@code subscriptionLevel: Account}: the accounts Vigil's policy covers, and the accounts
+   * subscribed per group instead, with why ({@code account: why}).
+   */
+  record AccountLevel(int policies, List<String> perGroup) {
+    static final AccountLevel NONE = new AccountLevel(0, List.of());
+  }
 
   static void validate(LogSourceSpec.AwsAccess aws) throws InvalidSpecException {
     if (aws.roleArn == null) {
@@ -114,15 +123,21 @@ final class MemberAccounts {
     List<String> subscribed = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     List<String> failed = new ArrayList<>();
+    List<String> perGroup = new ArrayList<>();
+    int policies = 0;
     for (AccountOutcome outcome : outcomes) {
+      if (outcome.pieces() != null && outcome.pieces().accountPolicy()) {
+        policies++;
+      }
+      if (outcome.pieces() != null && outcome.pieces().perGroupBecause() != null) {
+        perGroup.add(outcome.result().accountId + ": " + outcome.pieces().perGroupBecause());
+      }
       String account = outcome.result().accountId;
       results.add(outcome.result());
-      if (outcome.subscriptions() != null) {
-        outcome
-            .subscriptions()
-            .subscribed()
-            .forEach(group -> subscribed.add(account + ":" + group));
-        outcome.subscriptions().skipped().forEach(group -> skipped.add(account + ":" + group));
+      if (outcome.pieces() != null && outcome.pieces().subscriptions() != null) {
+        LogGroupSubscriptions.Result made = outcome.pieces().subscriptions();
+        made.subscribed().forEach(group -> subscribed.add(account + ":" + group));
+        made.skipped().forEach(group -> skipped.add(account + ":" + group));
       }
       if (outcome.failure() != null) {
         failed.add(account + ": " + outcome.failure());
@@ -130,12 +145,15 @@ final class MemberAccounts {
     }
     boolean cloudwatch = source.getSpec().logType == LogTypeName.cloudwatch;
     return new Rollout(
-        results, cloudwatch ? new LogGroupSubscriptions.Result(subscribed, skipped) : null, failed);
+        results,
+        cloudwatch ? new LogGroupSubscriptions.Result(subscribed, skipped) : null,
+        new AccountLevel(policies, perGroup),
+        failed);
   }
 
-  /** One account's result; its subscriptions (null unless made), why it failed (null if not). */
+  /** One account's result; what was made there (null if it failed), why it failed (null if not). */
   private record AccountOutcome(
-      AccountResult result, LogGroupSubscriptions.Result subscriptions, String failure) {}
+      AccountResult result, AwsProvisioning.AccountPieces pieces, String failure) {}
 
   private AccountOutcome provision(LogSource source, String account) {
     AccountResult result = new AccountResult();
@@ -151,7 +169,7 @@ final class MemberAccounts {
       LogGroupSubscriptions.Result subscriptions = pieces.subscriptions();
       result.ready = subscriptions == null || subscriptions.skipped().isEmpty();
       result.message = describe(pieces);
-      return new AccountOutcome(result, subscriptions, null);
+      return new AccountOutcome(result, pieces, null);
     } catch (SdkException e) {
       memory.forget(source, account);
       result.ready = false;
@@ -280,8 +298,13 @@ final class MemberAccounts {
 
   private static String describe(AwsProvisioning.AccountPieces pieces) {
     List<String> parts = new ArrayList<>();
-    if (pieces.subscriptions() != null) {
+    if (pieces.accountPolicy()) {
+      parts.add("account-level subscription policy in place");
+    } else if (pieces.subscriptions() != null) {
       parts.add(pieces.subscriptions().subscribed().size() + " log groups subscribed");
+      if (pieces.perGroupBecause() != null) {
+        parts.add("per-group filters: " + pieces.perGroupBecause());
+      }
       if (!pieces.subscriptions().skipped().isEmpty()) {
         parts.add("not subscribed: " + String.join("; ", pieces.subscriptions().skipped()));
       }

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * runs when the account's memory is older than {@code fullCheckInterval} ({@code
  * vigil.operator.organization.full-check-interval}), after a change of the settings that decide the
  * subscriptions, after an account's pass failed, and after an operator restart (the memory lives in
- * the process only).
+ * the process only). Where Vigil's account-level subscription policy covers the account, a pass
+ * between full passes is one DescribeAccountPolicies instead.
  */
 final class SubscriptionMemory {
   /** Remembers nothing: every pass is a full pass (each group's filters read again). */
@@ -31,7 +32,15 @@ final class SubscriptionMemory {
     return new SubscriptionMemory(Duration.ZERO, Instant::now);
   }
 
-  private record Made(String settings, String destination, Set<String> groups, Instant checked) {}
+  /**
+   * {@code accountPolicy}: Vigil's account-level policy covers the groups ({@code groups} empty).
+   */
+  private record Made(
+      String settings,
+      String destination,
+      boolean accountPolicy,
+      Set<String> groups,
+      Instant checked) {}
 
   /** LogSource uid → account → what the last pass made there. */
   private final Map<String, Map<String, Made>> made = new ConcurrentHashMap<>();
@@ -60,6 +69,26 @@ final class SubscriptionMemory {
       return null;
     }
     LogSourceSpec.CloudWatchLogs cw = source.getSpec().cloudWatchLogs;
+    if (last.accountPolicy()) {
+      // One DescribeAccountPolicies: still Vigil's, as wanted (put back if changed by hand)?
+      AccountSubscriptionPolicy.Outcome outcome =
+          new AccountSubscriptionPolicy(aws.logs)
+              .ensure(
+                  LogSourceNames.of(source).subscriptionFilter(),
+                  last.destination(),
+                  roles.apply(cw.subscriptionRoleArn),
+                  cw.filterPattern);
+      if (outcome instanceof AccountSubscriptionPolicy.Taken) {
+        forget(source, account);
+        return null;
+      }
+      return new AwsProvisioning.AccountPieces(
+          new LogGroupSubscriptions.Result(List.of(), List.of()),
+          last.destination(),
+          true,
+          null,
+          false);
+    }
     LogGroupSubscriptions subscriptions = new LogGroupSubscriptions(aws.logs);
     List<String> groups = subscriptions.matchingGroups(cw.logGroupPatterns);
     List<String> unseen = groups.stream().filter(g -> !last.groups().contains(g)).toList();
@@ -77,9 +106,14 @@ final class SubscriptionMemory {
     store(
         source,
         account,
-        new Made(last.settings(), last.destination(), Set.copyOf(subscribed), last.checked()));
+        new Made(
+            last.settings(), last.destination(), false, Set.copyOf(subscribed), last.checked()));
     return new AwsProvisioning.AccountPieces(
-        new LogGroupSubscriptions.Result(subscribed, fresh.skipped()), last.destination(), false);
+        new LogGroupSubscriptions.Result(subscribed, fresh.skipped()),
+        last.destination(),
+        false,
+        null,
+        false);
   }
 
   /** What a full pass made in the account; its time starts the next full-check interval. */
@@ -93,6 +127,7 @@ final class SubscriptionMemory {
         new Made(
             settings(source),
             pieces.logsDestination(),
+            pieces.accountPolicy(),
             Set.copyOf(pieces.subscriptions().subscribed()),
             now.get()));
   }
@@ -148,6 +183,7 @@ final class SubscriptionMemory {
             cw.destinationArn,
             cw.firehoseRoleArn,
             cw.subscriptionRoleArn,
+            cw.subscriptionLevel,
             spec.s3.bucket,
             spec.s3.prefix,
             spec.aws.roleArn)
