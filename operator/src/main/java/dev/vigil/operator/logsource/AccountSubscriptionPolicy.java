@@ -53,6 +53,32 @@ final class AccountSubscriptionPolicy {
   }
 
   /**
+   * Covers the account with Vigil's policy {@code name} and removes Vigil's per-group filters that
+   * would now deliver twice; or, when the policy cannot serve, says why (per-group filters then).
+   */
+  String coverOrSayWhyNot(
+      List<String> patterns,
+      String name,
+      String destinationArn,
+      String roleArn,
+      String filterPattern) {
+    String cannot = cannotExpress(patterns);
+    if (cannot != null) {
+      return cannot;
+    }
+    Outcome outcome = ensure(name, destinationArn, roleArn, filterPattern);
+    if (outcome instanceof Taken taken) {
+      return "the account's one subscription filter policy is '"
+          + taken.foreignPolicy()
+          + "', not Vigil's (left alone)";
+    }
+    if (((Applied) outcome).written()) {
+      new LogGroupSubscriptions(logs).remove(patterns, name);
+    }
+    return null;
+  }
+
+  /**
    * Puts Vigil's policy {@code name} unless it is there as wanted, or another subscription filter
    * policy holds the account's slot.
    */

@@ -158,29 +158,15 @@ public final class AwsProvisioning {
                       roles.apply(cw.firehoseRoleArn),
                       FirehoseStream.Records.CLOUDWATCH_LOGS);
       if (cw.subscriptionLevel == LogSourceSpec.SubscriptionLevel.Account) {
-        perGroupBecause = AccountSubscriptionPolicy.cannotExpress(cw.logGroupPatterns);
-        if (perGroupBecause == null) {
-          AccountSubscriptionPolicy.Outcome outcome =
-              new AccountSubscriptionPolicy(aws.logs)
-                  .ensure(
-                      names.subscriptionFilter(),
-                      destination,
-                      roles.apply(cw.subscriptionRoleArn),
-                      cw.filterPattern);
-          if (outcome instanceof AccountSubscriptionPolicy.Taken taken) {
-            perGroupBecause =
-                "the account's one subscription filter policy is '"
-                    + taken.foreignPolicy()
-                    + "', not Vigil's (left alone)";
-          } else {
-            accountPolicy = true;
-            if (((AccountSubscriptionPolicy.Applied) outcome).written()) {
-              // The policy now delivers every group: per-group filters would deliver twice.
-              new LogGroupSubscriptions(aws.logs)
-                  .remove(cw.logGroupPatterns, names.subscriptionFilter());
-            }
-          }
-        }
+        perGroupBecause =
+            new AccountSubscriptionPolicy(aws.logs)
+                .coverOrSayWhyNot(
+                    cw.logGroupPatterns,
+                    names.subscriptionFilter(),
+                    destination,
+                    roles.apply(cw.subscriptionRoleArn),
+                    cw.filterPattern);
+        accountPolicy = perGroupBecause == null;
       }
       subscriptions =
           accountPolicy
