@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * policyName, policyDocument and policyType present, policyType one of the documented values, a
  * subscription filter policy's document JSON with a DestinationArn, selectionCriteria only for that
  * type and only as {@code LogGroupName NOT IN [...]}, and one subscription filter policy per
- * account (a second name is refused with LimitExceededException). Every request is recorded.
+ * account (a second name is refused with LimitExceededException). DescribeLogGroups answers an
+ * account without log groups. Every request is recorded.
  */
 final class AccountPoliciesContractServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,6 +101,9 @@ final class AccountPoliciesContractServer implements AutoCloseable {
         case "PutAccountPolicy" -> put(exchange, body);
         case "DescribeAccountPolicies" -> describe(exchange, body);
         case "DeleteAccountPolicy" -> delete(exchange, body);
+        // An account without log groups (API_DescribeLogGroups: {"logGroups": [...]}).
+        case "DescribeLogGroups" ->
+            answer(exchange, JSON.createObjectNode().set("logGroups", JSON.createArrayNode()));
         default -> error(exchange, "UnknownOperationException", operation);
       }
     }
