@@ -49,6 +49,16 @@ public interface OperatorConfig {
      */
     @WithDefault("8")
     int concurrency();
+
+    /**
+     * How often a pass over the member accounts re-reads every log group's subscription filters
+     * (and the Firehose stream), repairing filters deleted or changed by hand. Between these full
+     * passes an account costs one listing of its log groups, and only groups not seen before are
+     * described and subscribed. Also after an operator restart and a change of the LogSource's
+     * subscription settings. 0 makes every pass a full one.
+     */
+    @WithDefault("1h")
+    Duration fullCheckInterval();
   }
 
   /** The lease that picks the one replica running reconcilers (prod profile). */

@@ -217,6 +217,22 @@ public class LogSourceSpec {
     @Pattern("^[0-9]+(s|m|h)$")
     @JsonPropertyDescription("How often to look for new matching log groups. Default: 5m.")
     public String discoveryInterval = "5m";
+
+    @JsonPropertyDescription(
+        "LogGroup: a subscription filter on each matching log group, found by listing every"
+            + " discoveryInterval. Account: one account-level subscription filter policy that"
+            + " covers every log group of the account, present and future, the moment it is"
+            + " created; it can only select every group, so it needs logGroupPatterns [\"*\"], and"
+            + " an account holds one such policy: where the patterns are narrower or another"
+            + " policy holds the slot, per-group filters are used instead (reported, the other"
+            + " policy left alone). Default: LogGroup.")
+    public SubscriptionLevel subscriptionLevel = SubscriptionLevel.LogGroup;
+  }
+
+  /** Where a cloudwatch LogSource subscribes: on each log group, or once per account. */
+  public enum SubscriptionLevel {
+    LogGroup,
+    Account
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -31,8 +31,18 @@ public final class AwsProvisioning {
   /** One piece written because it was missing or differed; {@code piece} as in DriftRepairs. */
   public record Write(String piece, String detail) {}
 
-  /** What lives in one account: log-group subscriptions (null unless cloudwatch), findings rule. */
-  public record AccountPieces(LogGroupSubscriptions.Result subscriptions, boolean findingsRouted) {}
+  /**
+   * What lives in one account: log-group subscriptions (null unless cloudwatch; empty when the
+   * account-level policy covers the groups) and the destination they deliver to, whether Vigil's
+   * account-level subscription policy is in place, why per-group filters were used although {@code
+   * subscriptionLevel: Account} asked for the policy (null if not), the findings rule.
+   */
+  public record AccountPieces(
+      LogGroupSubscriptions.Result subscriptions,
+      String logsDestination,
+      boolean accountPolicy,
+      String perGroupBecause,
+      boolean findingsRouted) {}
 
   /** Fields the schema cannot relate: checked before any AWS call. */
   public static void validate(LogSourceSpec spec) throws InvalidSpecException {
@@ -132,9 +142,12 @@ public final class AwsProvisioning {
     LogSourceSpec spec = source.getSpec();
     LogSourceNames names = LogSourceNames.of(source);
     LogGroupSubscriptions.Result subscriptions = null;
+    String destination = null;
+    boolean accountPolicy = false;
+    String perGroupBecause = null;
     if (spec.logType == LogTypeName.cloudwatch) {
       LogSourceSpec.CloudWatchLogs cw = spec.cloudWatchLogs;
-      String destination =
+      destination =
           cw.destinationArn != null
               ? cw.destinationArn
               : new FirehoseStream(aws.firehose)
@@ -144,14 +157,27 @@ public final class AwsProvisioning {
                       spec.s3.prefix,
                       roles.apply(cw.firehoseRoleArn),
                       FirehoseStream.Records.CLOUDWATCH_LOGS);
+      if (cw.subscriptionLevel == LogSourceSpec.SubscriptionLevel.Account) {
+        perGroupBecause =
+            new AccountSubscriptionPolicy(aws.logs)
+                .coverOrSayWhyNot(
+                    cw.logGroupPatterns,
+                    names.subscriptionFilter(),
+                    destination,
+                    roles.apply(cw.subscriptionRoleArn),
+                    cw.filterPattern);
+        accountPolicy = perGroupBecause == null;
+      }
       subscriptions =
-          new LogGroupSubscriptions(aws.logs)
-              .ensure(
-                  cw.logGroupPatterns,
-                  names.subscriptionFilter(),
-                  cw.filterPattern,
-                  destination,
-                  roles.apply(cw.subscriptionRoleArn));
+          accountPolicy
+              ? new LogGroupSubscriptions.Result(List.of(), List.of())
+              : new LogGroupSubscriptions(aws.logs)
+                  .ensure(
+                      cw.logGroupPatterns,
+                      names.subscriptionFilter(),
+                      cw.filterPattern,
+                      destination,
+                      roles.apply(cw.subscriptionRoleArn));
     }
     if (routesFindings(spec)) {
       LogSourceSpec.EventBridgeRoute route = spec.eventBridge;
@@ -172,7 +198,8 @@ public final class AwsProvisioning {
               target,
               roles.apply(route.eventsRoleArn));
     }
-    return new AccountPieces(subscriptions, routesFindings(spec));
+    return new AccountPieces(
+        subscriptions, destination, accountPolicy, perGroupBecause, routesFindings(spec));
   }
 
   /**
@@ -208,6 +235,11 @@ public final class AwsProvisioning {
     LogSourceSpec spec = source.getSpec();
     LogSourceNames names = LogSourceNames.of(source);
     if (spec.logType == LogTypeName.cloudwatch) {
+      if (spec.cloudWatchLogs.subscriptionLevel == LogSourceSpec.SubscriptionLevel.Account
+          && AccountSubscriptionPolicy.cannotExpress(spec.cloudWatchLogs.logGroupPatterns)
+              == null) {
+        new AccountSubscriptionPolicy(aws.logs).remove(names.subscriptionFilter());
+      }
       new LogGroupSubscriptions(aws.logs)
           .remove(spec.cloudWatchLogs.logGroupPatterns, names.subscriptionFilter());
     }

@@ -33,9 +33,23 @@ public final class LogGroupSubscriptions {
       String filterPattern,
       String destinationArn,
       String roleArn) {
+    return ensureGroups(
+        matchingGroups(patterns), filterName, filterPattern, destinationArn, roleArn);
+  }
+
+  /**
+   * {@link #ensure} for the named groups only: one DescribeSubscriptionFilters each, and a
+   * PutSubscriptionFilter where Vigil's filter is missing or differs.
+   */
+  public Result ensureGroups(
+      List<String> groups,
+      String filterName,
+      String filterPattern,
+      String destinationArn,
+      String roleArn) {
     List<String> subscribed = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    for (String group : matchingGroups(patterns)) {
+    for (String group : groups) {
       List<SubscriptionFilter> filters =
           logs
               .describeSubscriptionFiltersPaginator(r -> r.logGroupName(group))
@@ -84,7 +98,8 @@ public final class LogGroupSubscriptions {
     }
   }
 
-  private List<String> matchingGroups(List<String> patterns) {
+  /** The groups matching the patterns, in listing order: DescribeLogGroups, 50 groups a page. */
+  public List<String> matchingGroups(List<String> patterns) {
     List<Pattern> regexes = patterns.stream().map(LogGroupSubscriptions::glob).toList();
     List<String> out = new ArrayList<>();
     for (String prefix : listingPrefixes(patterns)) {

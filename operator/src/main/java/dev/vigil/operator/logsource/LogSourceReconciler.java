@@ -102,7 +102,11 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     this.readiness = new ReadyCondition(conditions, events);
     this.backoff = new Backoff(config.retryInitialDelay(), config.retryMaxDelay());
     this.deployments = new IngesterDeployments(client, config.ingesters());
-    this.members = new MemberAccounts(this::clientsForRole, config.organization().concurrency());
+    this.members =
+        new MemberAccounts(
+            this::clientsForRole,
+            config.organization().concurrency(),
+            new SubscriptionMemory(config.organization().fullCheckInterval(), clock::instant));
   }
 
   /** The LogSource's OpenSearchConnection is watched: one that appears resumes its LogSources. */
@@ -190,7 +194,14 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
       }
       if (done.account() != null) {
         status.conditions.removeIf(c -> c.getType().equals(ACCOUNTS_READY));
-        subscriptions(status, done.account().subscriptions(), generation);
+        AwsProvisioning.AccountPieces pieces = done.account();
+        subscriptions(
+            status,
+            pieces.subscriptions(),
+            new MemberAccounts.AccountLevel(
+                pieces.accountPolicy() ? 1 : 0,
+                pieces.perGroupBecause() == null ? List.of() : List.of(pieces.perGroupBecause())),
+            generation);
       } else {
         organization(source, status, generation);
       }
@@ -225,8 +236,15 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     return statusUpdates.apply(source, status).rescheduleAfter(next);
   }
 
+  /**
+   * SubscriptionsReady: the groups subscribed per group; with {@code subscriptionLevel: Account},
+   * the accounts Vigil's policy covers and those subscribed per group instead, with why.
+   */
   private void subscriptions(
-      LogSourceStatus status, LogGroupSubscriptions.Result result, Long generation) {
+      LogSourceStatus status,
+      LogGroupSubscriptions.Result result,
+      MemberAccounts.AccountLevel accountLevel,
+      Long generation) {
     if (result == null) {
       conditions.set(
           status.conditions,
@@ -244,10 +262,19 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
         SUBSCRIPTIONS_READY,
         all,
         all ? "Subscribed" : "SubscriptionLimit",
-        all
-            ? result.subscribed().size() + " log groups subscribed"
-            : "not subscribed (AWS allows 2 subscription filters per group): "
-                + MemberAccounts.joinCapped(result.skipped(), MESSAGE_ITEMS),
+        (all
+                ? result.subscribed().size() + " log groups subscribed"
+                : "not subscribed (AWS allows 2 subscription filters per group): "
+                    + MemberAccounts.joinCapped(result.skipped(), MESSAGE_ITEMS))
+            + (accountLevel.policies() == 0
+                ? ""
+                : "; account-level subscription policy in "
+                    + accountLevel.policies()
+                    + (accountLevel.policies() == 1 ? " account" : " accounts"))
+            + (accountLevel.perGroup().isEmpty()
+                ? ""
+                : "; per-group filters instead of the account-level policy: "
+                    + MemberAccounts.joinCapped(accountLevel.perGroup(), MESSAGE_ITEMS)),
         generation);
   }
 
@@ -278,7 +305,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
                 + " member accounts failed: "
                 + MemberAccounts.joinCapped(failed, MESSAGE_ITEMS),
         generation);
-    subscriptions(status, rollout.subscriptions(), generation);
+    subscriptions(status, rollout.subscriptions(), rollout.accountLevel(), generation);
   }
 
   /**
@@ -413,6 +440,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
       return DeleteControl.noFinalizerRemoval();
     }
     accountTransitions.forget(source.getMetadata().getUid());
+    members.forget(source.getMetadata().getUid());
     try {
       return ExternalCleanup.apply(
           source.getSpec().deletionPolicy,

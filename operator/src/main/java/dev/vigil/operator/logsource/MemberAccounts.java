@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -26,7 +27,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * with the LogSource's role name assumed in that account. The accounts are listed on every pass, so
  * a new account is provisioned on the next one. Up to {@code concurrency} accounts are provisioned
  * at once ({@code vigil.operator.organization.concurrency}); results stay in account order. One
- * account's failure is reported in its result and never stops the others.
+ * account's failure is reported in its result and never stops the others. Between full passes an
+ * account costs one listing of its log groups ({@link SubscriptionMemory}).
  */
 final class MemberAccounts {
   private static final Pattern ROLE_ARN =
@@ -42,13 +44,25 @@ final class MemberAccounts {
 
   private final int concurrency;
 
-  MemberAccounts(BiFunction<LogSourceSpec, String, AwsClients> clientsForRole, int concurrency) {
+  /** What the last pass made in each account, so a pass re-reads only what is new. */
+  private final SubscriptionMemory memory;
+
+  MemberAccounts(
+      BiFunction<LogSourceSpec, String, AwsClients> clientsForRole,
+      int concurrency,
+      SubscriptionMemory memory) {
     if (concurrency < 1) {
       throw new IllegalArgumentException(
           "vigil.operator.organization.concurrency must be at least 1, not " + concurrency);
     }
     this.clientsForRole = clientsForRole;
     this.concurrency = concurrency;
+    this.memory = memory;
+  }
+
+  /** The LogSource is gone: nothing of it is remembered. */
+  void forget(String uid) {
+    memory.forget(uid);
   }
 
   /**
@@ -58,7 +72,16 @@ final class MemberAccounts {
   record Rollout(
       List<AccountResult> accounts,
       LogGroupSubscriptions.Result subscriptions,
+      AccountLevel accountLevel,
       List<String> failed) {}
+
+  /**
+   * With {@code subscriptionLevel: Account}: the accounts Vigil's policy covers, and the accounts
+   * subscribed per group instead, with why ({@code account: why}).
+   */
+  record AccountLevel(int policies, List<String> perGroup) {
+    static final AccountLevel NONE = new AccountLevel(0, List.of());
+  }
 
   static void validate(LogSourceSpec.AwsAccess aws) throws InvalidSpecException {
     if (aws.roleArn == null) {
@@ -100,15 +123,21 @@ final class MemberAccounts {
     List<String> subscribed = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     List<String> failed = new ArrayList<>();
+    List<String> perGroup = new ArrayList<>();
+    int policies = 0;
     for (AccountOutcome outcome : outcomes) {
+      if (outcome.pieces() != null && outcome.pieces().accountPolicy()) {
+        policies++;
+      }
+      if (outcome.pieces() != null && outcome.pieces().perGroupBecause() != null) {
+        perGroup.add(outcome.result().accountId + ": " + outcome.pieces().perGroupBecause());
+      }
       String account = outcome.result().accountId;
       results.add(outcome.result());
-      if (outcome.subscriptions() != null) {
-        outcome
-            .subscriptions()
-            .subscribed()
-            .forEach(group -> subscribed.add(account + ":" + group));
-        outcome.subscriptions().skipped().forEach(group -> skipped.add(account + ":" + group));
+      if (outcome.pieces() != null && outcome.pieces().subscriptions() != null) {
+        LogGroupSubscriptions.Result made = outcome.pieces().subscriptions();
+        made.subscribed().forEach(group -> subscribed.add(account + ":" + group));
+        made.skipped().forEach(group -> skipped.add(account + ":" + group));
       }
       if (outcome.failure() != null) {
         failed.add(account + ": " + outcome.failure());
@@ -116,25 +145,33 @@ final class MemberAccounts {
     }
     boolean cloudwatch = source.getSpec().logType == LogTypeName.cloudwatch;
     return new Rollout(
-        results, cloudwatch ? new LogGroupSubscriptions.Result(subscribed, skipped) : null, failed);
+        results,
+        cloudwatch ? new LogGroupSubscriptions.Result(subscribed, skipped) : null,
+        new AccountLevel(policies, perGroup),
+        failed);
   }
 
-  /** One account's result; its subscriptions (null unless made), why it failed (null if not). */
+  /** One account's result; what was made there (null if it failed), why it failed (null if not). */
   private record AccountOutcome(
-      AccountResult result, LogGroupSubscriptions.Result subscriptions, String failure) {}
+      AccountResult result, AwsProvisioning.AccountPieces pieces, String failure) {}
 
   private AccountOutcome provision(LogSource source, String account) {
     AccountResult result = new AccountResult();
     result.accountId = account;
     try {
-      AwsProvisioning.AccountPieces pieces =
-          AwsProvisioning.applyInAccount(
-              source, clients(source, account), role -> inAccount(role, account));
+      AwsClients aws = clients(source, account);
+      UnaryOperator<String> roles = role -> inAccount(role, account);
+      AwsProvisioning.AccountPieces pieces = memory.quickPass(source, account, aws, roles);
+      if (pieces == null) {
+        pieces = AwsProvisioning.applyInAccount(source, aws, roles);
+        memory.remember(source, account, pieces);
+      }
       LogGroupSubscriptions.Result subscriptions = pieces.subscriptions();
       result.ready = subscriptions == null || subscriptions.skipped().isEmpty();
       result.message = describe(pieces);
-      return new AccountOutcome(result, subscriptions, null);
+      return new AccountOutcome(result, pieces, null);
     } catch (SdkException e) {
+      memory.forget(source, account);
       result.ready = false;
       result.message = "AWS: " + AwsErrors.describe(e);
       return new AccountOutcome(result, null, result.message);
@@ -261,8 +298,13 @@ final class MemberAccounts {
 
   private static String describe(AwsProvisioning.AccountPieces pieces) {
     List<String> parts = new ArrayList<>();
-    if (pieces.subscriptions() != null) {
+    if (pieces.accountPolicy()) {
+      parts.add("account-level subscription policy in place");
+    } else if (pieces.subscriptions() != null) {
       parts.add(pieces.subscriptions().subscribed().size() + " log groups subscribed");
+      if (pieces.perGroupBecause() != null) {
+        parts.add("per-group filters: " + pieces.perGroupBecause());
+      }
       if (!pieces.subscriptions().skipped().isEmpty()) {
         parts.add("not subscribed: " + String.join("; ", pieces.subscriptions().skipped()));
       }

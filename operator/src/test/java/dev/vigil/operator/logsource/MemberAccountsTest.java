@@ -70,7 +70,8 @@ class MemberAccountsTest {
   @Test
   void accountsRunConcurrentlyUpToTheSettingAndAnswerInAccountOrder() {
     int concurrency = 3;
-    MemberAccounts accounts = new MemberAccounts((spec, role) -> null, concurrency);
+    MemberAccounts accounts =
+        new MemberAccounts((spec, role) -> null, concurrency, SubscriptionMemory.none());
     // Each item waits until `concurrency` items are inside at once: a serial run never gets there.
     CyclicBarrier together = new CyclicBarrier(concurrency);
     AtomicInteger inside = new AtomicInteger();
@@ -97,7 +98,8 @@ class MemberAccountsTest {
 
   @Test
   void oneItemsFailureNeitherStopsTheOthersNorHidesItself() {
-    MemberAccounts accounts = new MemberAccounts((spec, role) -> null, 4);
+    MemberAccounts accounts =
+        new MemberAccounts((spec, role) -> null, 4, SubscriptionMemory.none());
     Set<Integer> ran = ConcurrentHashMap.newKeySet();
 
     assertThatThrownBy(
@@ -117,7 +119,7 @@ class MemberAccountsTest {
 
   @Test
   void concurrencyBelowOneIsRefusedNamingTheSetting() {
-    assertThatThrownBy(() -> new MemberAccounts((spec, role) -> null, 0))
+    assertThatThrownBy(() -> new MemberAccounts((spec, role) -> null, 0, SubscriptionMemory.none()))
         .hasMessageContaining("vigil.operator.organization.concurrency");
   }
 }

@@ -51,7 +51,9 @@ class MemberAccountsThrottlingIT {
       proxy.throttle(0.3);
       MemberAccounts accounts =
           new MemberAccounts(
-              (spec, role) -> MotoOrganization.clients(proxy.uri(), role, metrics), 4);
+              (spec, role) -> MotoOrganization.clients(proxy.uri(), role, metrics),
+              4,
+              SubscriptionMemory.none());
       MemberAccounts.Rollout rollout =
           accounts.apply(source, MotoOrganization.clients(proxy.uri(), null, metrics));
 

@@ -103,7 +103,12 @@ final class MotoOrganization {
    */
   static LogSource cloudWatchEverywhere(String name, String pattern, List<String> excluded) {
     LogSource source = new LogSource();
-    source.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("bench").build());
+    source.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("bench")
+            .withUid(java.util.UUID.randomUUID().toString())
+            .build());
     LogSourceSpec spec = new LogSourceSpec();
     spec.logType = LogTypeName.cloudwatch;
     spec.s3 = new LogSourceSpec.S3Location();

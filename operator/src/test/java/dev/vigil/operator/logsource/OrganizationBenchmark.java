@@ -6,12 +6,15 @@ import dev.vigil.parts.MotoServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Scale harness (not a test): an AWS Organization of N member accounts on the emulator (default
@@ -19,15 +22,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * matching the LogSource's pattern), and {@link MemberAccounts}' pass over it as the operator runs
  * it: a first rollout, a steady-state pass with nothing changed, the same with a share of calls
  * answered with AWS throttling errors ({@code -Dbench.throttle=0.1}), and a pass after accounts
- * joined and log groups appeared. Prints per pass: wall time, AWS calls by service and operation
- * (the operator's own {@code vigil_aws_calls_total}), calls per account, throttling retries, heap
- * in use after GC and the JSON size of the status summary. Exits non-zero when a pass loses or
- * fails an account or leaves a matching group unsubscribed. Run with {@code make bench-org}.
+ * joined and log groups appeared, and the full re-check its clock triggers by jumping an hour
+ * (between full passes an account costs one listing of its groups: {@link SubscriptionMemory}).
+ * Prints per pass: wall time, AWS calls by service and operation (the operator's own {@code
+ * vigil_aws_calls_total}), calls per account, throttling retries, heap in use after GC and the JSON
+ * size of the status summary. Exits non-zero when a pass loses or fails an account or leaves a
+ * matching group unsubscribed. Run with {@code make bench-org}.
  */
 public final class OrganizationBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PATTERN = "/aws/lambda/*";
 
+  /** The operator's default full-check interval; the bench's clock jumps past it for pass 5. */
+  private static final Duration FULL_CHECK = Duration.ofHours(1);
+
+  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private final Map<String, AwsClients> clients = new ConcurrentHashMap<>();
   private final MotoOrganization organization;
@@ -50,7 +59,8 @@ public final class OrganizationBenchmark {
             (spec, role) ->
                 clients.computeIfAbsent(
                     role, r -> MotoOrganization.clients(proxy.uri(), r, metrics)),
-            concurrency);
+            concurrency,
+            new SubscriptionMemory(FULL_CHECK, now::get));
     this.organizationClients = MotoOrganization.clients(proxy.uri(), null, metrics);
   }
 
@@ -89,6 +99,8 @@ public final class OrganizationBenchmark {
       bench.addGroups(Math.max(1, n / 100));
       bench.pass(
           "4. " + joined + " accounts joined, new log groups in " + joined + " others", source);
+      bench.now.set(bench.now.get().plus(FULL_CHECK));
+      bench.pass("5. full re-check (full-check interval elapsed)", source);
       failed = bench.failed;
       System.out.println("calls answered with throttling by the proxy: " + proxy.throttled());
     }
