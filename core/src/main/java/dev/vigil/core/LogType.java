@@ -29,6 +29,15 @@ public enum LogType {
     return id;
   }
 
+  /**
+   * Whether documents of this type are findings with a lifecycle (created, updated, resolved or
+   * archived), of which the ingester keeps one document per finding in its latest state ({@link
+   * dev.vigil.core.parse.IndexNaming#latest}) besides the per-update history.
+   */
+  public boolean keepsLatestState() {
+    return this == SECURITYHUB || this == GUARDDUTY;
+  }
+
   /** Looks a type up by its id, ignoring case; empty for an unknown id. */
   public static Optional<LogType> fromId(String id) {
     String wanted = id == null ? "" : id.trim().toLowerCase(Locale.ROOT);

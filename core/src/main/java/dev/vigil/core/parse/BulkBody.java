@@ -16,6 +16,11 @@ public final class BulkBody {
       "{\"index\":{\"_index\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] ACTION_ID = "\",\"_id\":\"".getBytes(StandardCharsets.UTF_8);
   private static final byte[] ACTION_END = "\"}}\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VERSION = "\",\"version\":".getBytes(StandardCharsets.UTF_8);
+  // external_gte: an update replaces the finding's document only when it is at least as new, and
+  // the same update sent again (a retry, a replayed object) is accepted, not a conflict.
+  private static final byte[] VERSION_END =
+      ",\"version_type\":\"external_gte\"}}\n".getBytes(StandardCharsets.UTF_8);
 
   private byte[] body;
   private int length;
@@ -44,6 +49,36 @@ public final class BulkBody {
     append(ACTION_END);
     document.copySourceTo(body, length);
     length += sourceLength;
+    body[length++] = '\n';
+    documents++;
+  }
+
+  /**
+   * Adds the document's latest-state copy ({@link ParsedDocument#latest()}, which must be set): its
+   * source again, to the latest-state index under the finding's stable id with the update's
+   * external version.
+   */
+  public void addLatest(ParsedDocument document) {
+    ParsedDocument.Latest latest = document.latest();
+    ensure(
+        ACTION_START.length
+            + ACTION_ID.length
+            + VERSION.length
+            + VERSION_END.length
+            + latest.id().length() * 6
+            + latest.index().length() * 6
+            + 20
+            + document.sourceLength()
+            + 1);
+    append(ACTION_START);
+    appendJsonStringContent(latest.index());
+    append(ACTION_ID);
+    appendJsonStringContent(latest.id());
+    append(VERSION);
+    append(Long.toString(latest.version()).getBytes(StandardCharsets.US_ASCII));
+    append(VERSION_END);
+    document.copySourceTo(body, length);
+    length += document.sourceLength();
     body[length++] = '\n';
     documents++;
   }

@@ -9,6 +9,12 @@ import java.util.Locale;
 /**
  * Time-partitioned index names by event time, e.g. {@code vigil-cloudtrail-2026.11.27}: retention
  * drops whole indices, and a redelivered record lands in the same index as the first time.
+ *
+ * <p>Types that {@link LogType#keepsLatestState() keep a latest state} (findings) also have one
+ * index that is not partitioned, {@code <prefix>-latest-<type>} (e.g. {@code
+ * vigil-latest-securityhub}): one document per finding, replaced by each newer update. It is
+ * outside the type's pattern {@code <prefix>-<type>-*}, so rules and dashboards over the history do
+ * not count a finding twice, and inside {@code <prefix>-*}, so roles and snapshots cover it.
  */
 public final class IndexNaming {
   public enum Granularity {
@@ -56,6 +62,19 @@ public final class IndexNaming {
   /** The pattern matching every index of a type, e.g. {@code vigil-cloudtrail-*}. */
   public String pattern(LogType type) {
     return prefix + "-" + type.id() + "-*";
+  }
+
+  /** The latest-state index of a type that {@link LogType#keepsLatestState() keeps one}. */
+  public String latest(LogType type) {
+    if (!type.keepsLatestState()) {
+      throw new IllegalArgumentException(type.id() + " keeps no latest state");
+    }
+    return prefix + "-latest-" + type.id();
+  }
+
+  /** The pattern matching every latest-state index, e.g. {@code vigil-latest-*}. */
+  public String latestPattern() {
+    return prefix + "-latest-*";
   }
 
   public String index(LogType type, Instant eventTime) {

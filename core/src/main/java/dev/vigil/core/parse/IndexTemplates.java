@@ -70,8 +70,30 @@ public final class IndexTemplates {
 
   /** Body of {@code PUT _index_template/<templateName(type)>}. */
   public ObjectNode indexTemplate(LogType type) {
+    return template(type, naming.pattern(type));
+  }
+
+  /**
+   * The template of a type's latest-state index ({@link IndexNaming#latest}), for types that {@link
+   * LogType#keepsLatestState() keep one}: named like the index.
+   */
+  public String latestTemplateName(LogType type) {
+    return naming.latest(type);
+  }
+
+  /**
+   * Body of {@code PUT _index_template/<latestTemplateName(type)>}: the type's own mappings and
+   * settings (a latest-state document is the type's document), for that one index.
+   */
+  public ObjectNode latestIndexTemplate(LogType type) {
+    ObjectNode body = template(type, naming.latest(type));
+    ((ObjectNode) body.get("_meta")).put("latest_state", true);
+    return body;
+  }
+
+  private ObjectNode template(LogType type, String indexPattern) {
     ObjectNode body = JSON.createObjectNode();
-    body.putArray("index_patterns").add(naming.pattern(type));
+    body.putArray("index_patterns").add(indexPattern);
     body.putArray("composed_of").add(componentName());
     body.put("priority", 200);
     ObjectNode template = body.putObject("template");

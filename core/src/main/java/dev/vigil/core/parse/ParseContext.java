@@ -117,13 +117,30 @@ public final class ParseContext {
     documents++;
   }
 
+  /**
+   * As {@link #emit(LogType, String)}, for a finding whose latest state is kept too (see {@link
+   * ParsedDocument.Latest}): {@code findingId} is the stable id of the finding across its updates,
+   * {@code updated} the time of this update, which orders the updates.
+   */
+  public void emit(LogType type, String id, String findingId, Instant updated) throws IOException {
+    ParsedDocument.Latest latest =
+        new ParsedDocument.Latest(
+            naming.latest(type), findingId, Math.max(0, updated.toEpochMilli()));
+    deliver(type, id, builder.finish(type, origin), latest);
+  }
+
   private void deliver(LogType type, String id, byte[] source) {
+    deliver(type, id, source, null);
+  }
+
+  private void deliver(LogType type, String id, byte[] source, ParsedDocument.Latest latest) {
     if (builder.timestamp() == null) {
       throw new IllegalStateException("a document needs an event time");
     }
     sink.document(
         new ParsedDocument(
-            type, naming.index(type, builder.timestamp()), id, builder.timestamp(), source));
+                type, naming.index(type, builder.timestamp()), id, builder.timestamp(), source)
+            .withLatest(latest));
     documents++;
   }
 

@@ -23,6 +23,15 @@ public final class ParsedDocument {
   private final int length;
   private byte[] owned;
   private Members members;
+  private Latest latest;
+
+  /**
+   * Where the document's finding is kept in its latest state besides this per-update document:
+   * {@code _id} stable across the finding's updates, and {@code version} (epoch millis of the
+   * update) written as an external version, so OpenSearch keeps the newest update whatever order
+   * updates arrive in.
+   */
+  public record Latest(String index, String id, long version) {}
 
   /** A document that owns {@code source}. */
   public ParsedDocument(LogType type, String index, String id, Instant timestamp, byte[] source) {
@@ -98,6 +107,16 @@ public final class ParsedDocument {
 
   ParsedDocument withMembers(Members members) {
     this.members = members;
+    return this;
+  }
+
+  /** The latest-state copy this document also makes, or null (see {@link Latest}). */
+  public Latest latest() {
+    return latest;
+  }
+
+  ParsedDocument withLatest(Latest latest) {
+    this.latest = latest;
     return this;
   }
 

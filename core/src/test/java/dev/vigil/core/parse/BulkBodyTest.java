@@ -32,4 +32,26 @@ class BulkBodyTest {
     assertThat(lines[1]).isEqualTo("{\"a\":1}");
     assertThat(bulk.documents()).isEqualTo(3);
   }
+
+  @Test
+  void aLatestStateCopyIsWrittenWithTheUpdatesExternalVersion() throws Exception {
+    BulkBody bulk = new BulkBody(256);
+    byte[] source = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+    ParsedDocument document =
+        new ParsedDocument(
+                LogType.SECURITYHUB, "vigil-securityhub-2026.11.27", "u", Instant.EPOCH, source)
+            .withLatest(
+                new ParsedDocument.Latest("vigil-latest-securityhub", "f\"1", 1_795_780_800_123L));
+    bulk.add(document);
+    bulk.addLatest(document);
+
+    String[] lines = new String(bulk.toByteArray(), StandardCharsets.UTF_8).split("\n", -1);
+    assertThat(lines).hasSize(5);
+    var action = new ObjectMapper().readTree(lines[2]).get("index");
+    assertThat(action.get("_index").asText()).isEqualTo("vigil-latest-securityhub");
+    assertThat(action.get("_id").asText()).isEqualTo("f\"1");
+    assertThat(action.get("version").asLong()).isEqualTo(1_795_780_800_123L);
+    assertThat(action.get("version_type").asText()).isEqualTo("external_gte");
+    assertThat(lines[3]).isEqualTo(lines[1]);
+  }
 }

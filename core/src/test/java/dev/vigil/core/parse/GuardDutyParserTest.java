@@ -167,6 +167,25 @@ class GuardDutyParserTest {
     assertThat(sink.documents).hasSize(2);
   }
 
+  // A finding id is unique within its detector, one per account and Region
+  // (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Finding.html): the latest state
+  // is kept per account, Region and id, ordered by updatedAt.
+  @Test
+  void theLatestStateOfAFindingIsKeptPerAccountRegionAndIdOrderedByUpdatedAt() throws IOException {
+    ObjectNode finding = (ObjectNode) JSON.readTree(TestData.bytes(IAM));
+    ObjectNode later = finding.deepCopy().put("updatedAt", "2030-01-02T03:04:05.678Z");
+    ObjectNode elsewhere = finding.deepCopy().put("region", "eu-west-1");
+
+    var documents = parseText(finding + "\n" + later + "\n" + elsewhere).documents;
+
+    assertThat(documents).hasSize(3);
+    assertThat(documents.get(0).latest().index()).isEqualTo("vigil-latest-guardduty");
+    assertThat(documents.get(1).latest().id()).isEqualTo(documents.get(0).latest().id());
+    assertThat(documents.get(2).latest().id()).isNotEqualTo(documents.get(0).latest().id());
+    assertThat(documents.get(1).latest().version())
+        .isEqualTo(java.time.Instant.parse("2030-01-02T03:04:05.678Z").toEpochMilli());
+  }
+
   private static String line(String path) throws IOException {
     return JSON.readTree(TestData.bytes(path)).toString();
   }

@@ -37,6 +37,19 @@ class JsonTypeTemplatesTest {
   }
 
   @Test
+  void aFindingsLatestStateIndexHasItsTypesMappingsOutsideTheTypesPattern() {
+    for (LogType type : new LogType[] {LogType.SECURITYHUB, LogType.GUARDDUTY}) {
+      JsonNode latest = templates.latestIndexTemplate(type);
+      assertThat(latest.at("/index_patterns/0").asText()).isEqualTo("vigil-latest-" + type.id());
+      assertThat(latest.at("/template/mappings"))
+          .isEqualTo(templates.indexTemplate(type).at("/template/mappings"));
+      assertThat(templates.latestTemplateName(type)).isNotEqualTo(templates.templateName(type));
+      assertThat(IndexNaming.defaults().latest(type)).doesNotStartWith("vigil-" + type.id() + "-");
+    }
+    assertThat(LogType.CLOUDTRAIL.keepsLatestState()).isFalse();
+  }
+
+  @Test
   void typedFieldsOfLogsJsonKeepTheValueAsWrittenInARawKeyword() {
     JsonNode cloudTrail = properties(LogType.CLOUDTRAIL);
     assertThat(cloudTrail.at("/readOnly/fields/raw/type").asText()).isEqualTo("keyword");

@@ -205,6 +205,38 @@ class SecurityHubParserTest {
     assertThat(doc.at("/event/severity").asInt()).isEqualTo(45);
   }
 
+  // A finding is identified by ProductArn and Id together
+  // (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFindingIdentifier.html);
+  // its updates are ordered by ProcessedAt, which a workflow change moves and UpdatedAt does not
+  // (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html).
+  @Test
+  void everyUpdateOfAFindingKeepsItsLatestStateUnderOneIdOrderedByProcessedAt() throws IOException {
+    ObjectNode finding = (ObjectNode) JSON.readTree(TestData.bytes(EC2_1));
+    finding.put("UpdatedAt", "2026-11-27T10:00:00Z");
+    finding.remove("ProcessedAt");
+    ObjectNode resolved = finding.deepCopy().put("ProcessedAt", "2026-11-27T10:20:00.5Z");
+    resolved.putObject("Workflow").put("Status", "RESOLVED");
+    ObjectNode otherProduct =
+        finding
+            .deepCopy()
+            .put("ProductArn", "arn:aws:securityhub:us-east-1::product/aws/inspector");
+
+    List<ParsedDocument> documents =
+        parseText(finding + "\n" + resolved + "\n" + otherProduct).documents;
+
+    ParsedDocument.Latest first = documents.get(0).latest();
+    ParsedDocument.Latest second = documents.get(1).latest();
+    assertThat(first.index()).isEqualTo("vigil-latest-securityhub");
+    assertThat(second.id()).isEqualTo(first.id());
+    assertThat(documents.get(2).latest().id()).isNotEqualTo(first.id());
+    assertThat(first.version())
+        .isEqualTo(java.time.Instant.parse("2026-11-27T10:00:00Z").toEpochMilli());
+    assertThat(second.version())
+        .isEqualTo(java.time.Instant.parse("2026-11-27T10:20:00.5Z").toEpochMilli());
+    // Per update, the history keeps its own documents as before.
+    assertThat(documents.get(0).index()).isEqualTo("vigil-securityhub-2026.11.27");
+  }
+
   private static String multiSelectLine() throws IOException {
     return JSON.readTree(TestData.bytes(MULTI_SELECT)).toString();
   }

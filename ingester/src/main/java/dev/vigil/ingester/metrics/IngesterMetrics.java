@@ -64,6 +64,23 @@ public final class IngesterMetrics {
     }
   }
 
+  /**
+   * Latest-state writes of findings: {@code written}, or {@code stale} (the index already held a
+   * newer update of the finding, so this one was refused as intended).
+   */
+  public void latest(LogType type, String outcome, long writes) {
+    if (writes > 0) {
+      counter(
+              "vigil.ingester.latest.writes",
+              "Latest-state writes of findings by outcome",
+              "type",
+              id(type),
+              "outcome",
+              outcome)
+          .increment(writes);
+    }
+  }
+
   /** Records that will never be indexed, by reason (parse, or the OpenSearch error type). */
   public void failed(LogType type, String reason, long records) {
     if (records > 0) {

@@ -252,13 +252,18 @@ public final class OpenSearchConnection implements AutoCloseable {
   }
 
   /**
-   * PUTs the component template and one index template per log type (idempotent: the same body
-   * replaces the same template).
+   * PUTs the component template, one index template per log type and one per latest-state index
+   * (idempotent: the same body replaces the same template).
    */
   public void installTemplates(IndexTemplates templates) throws IOException {
     put("/_component_template/" + templates.componentName(), templates.componentTemplate());
     for (LogType type : LogType.values()) {
       put("/_index_template/" + templates.templateName(type), templates.indexTemplate(type));
+      if (type.keepsLatestState()) {
+        put(
+            "/_index_template/" + templates.latestTemplateName(type),
+            templates.latestIndexTemplate(type));
+      }
     }
   }
 

@@ -19,15 +19,19 @@ final class Batch {
   private final int[] starts;
   private final ObjectWork[] owners;
   private final LogType[] types;
+  private final boolean[] latest;
 
-  Batch(byte[] body, int[] starts, ObjectWork[] owners, LogType[] types) {
-    if (starts.length != owners.length + 1 || types.length != owners.length) {
+  Batch(byte[] body, int[] starts, ObjectWork[] owners, LogType[] types, boolean[] latest) {
+    if (starts.length != owners.length + 1
+        || types.length != owners.length
+        || latest.length != owners.length) {
       throw new IllegalArgumentException("starts must have one entry more than the items");
     }
     this.body = body;
     this.starts = starts;
     this.owners = owners;
     this.types = types;
+    this.latest = latest;
   }
 
   byte[] body() {
@@ -50,21 +54,31 @@ final class Batch {
     return types[item];
   }
 
+  /**
+   * Whether the item writes a finding's latest state (an externally versioned write, which
+   * OpenSearch refuses with a version conflict when the index already holds a newer update).
+   */
+  boolean isLatest(int item) {
+    return latest[item];
+  }
+
   /** The items at {@code items} (ascending), as a new batch. */
   Batch subset(int[] items) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int[] newStarts = new int[items.length + 1];
     ObjectWork[] newOwners = new ObjectWork[items.length];
     LogType[] newTypes = new LogType[items.length];
+    boolean[] newLatest = new boolean[items.length];
     for (int i = 0; i < items.length; i++) {
       int item = items[i];
       newStarts[i] = out.size();
       out.write(body, starts[item], starts[item + 1] - starts[item]);
       newOwners[i] = owners[item];
       newTypes[i] = types[item];
+      newLatest[i] = latest[item];
     }
     newStarts[items.length] = out.size();
-    return new Batch(out.toByteArray(), newStarts, newOwners, newTypes);
+    return new Batch(out.toByteArray(), newStarts, newOwners, newTypes, newLatest);
   }
 
   /** Items {@code from} (inclusive) to {@code to} (exclusive). */

@@ -26,6 +26,7 @@ public final class BulkBatcher {
   private int[] starts = new int[1024];
   private ObjectWork[] owners = new ObjectWork[1024];
   private LogType[] types = new LogType[1024];
+  private boolean[] latest = new boolean[1024];
   private int count;
   private long openedAt;
   private int activeParsers;
@@ -50,24 +51,24 @@ public final class BulkBatcher {
     Batch full = null;
     Batch sealed;
     synchronized (lock) {
-      if (count > 0 && body.bytes() + (long) document.sourceLength() + ACTION_BYTES > maxBytes) {
+      long adding =
+          (document.sourceLength() + (long) ACTION_BYTES) * (document.latest() != null ? 2 : 1);
+      if (count > 0 && body.bytes() + adding > maxBytes) {
         full = seal();
       }
       if (count == 0) {
         openedAt = System.nanoTime();
       }
-      if (count == starts.length - 1) {
-        int grown = starts.length * 2;
-        starts = Arrays.copyOf(starts, grown);
-        owners = Arrays.copyOf(owners, grown);
-        types = Arrays.copyOf(types, grown);
-      }
-      starts[count] = body.bytes();
+      item(owner, document.type(), false);
       body.add(document);
-      owners[count] = owner;
-      types[count] = document.type();
-      count++;
       owner.submitted();
+      if (document.latest() != null) {
+        // In the same request as the per-update document, for the same object: the object is
+        // settled only once both are.
+        item(owner, document.type(), true);
+        body.addLatest(document);
+        owner.submittedLatest();
+      }
       sealed = count >= maxDocuments ? seal() : null;
     }
     if (full != null) {
@@ -140,6 +141,22 @@ public final class BulkBatcher {
     }
   }
 
+  /** Notes an item about to be added to the body (under the lock). */
+  private void item(ObjectWork owner, LogType type, boolean isLatest) {
+    if (count == starts.length - 1) {
+      int grown = starts.length * 2;
+      starts = Arrays.copyOf(starts, grown);
+      owners = Arrays.copyOf(owners, grown);
+      types = Arrays.copyOf(types, grown);
+      latest = Arrays.copyOf(latest, grown);
+    }
+    starts[count] = body.bytes();
+    owners[count] = owner;
+    types[count] = type;
+    latest[count] = isLatest;
+    count++;
+  }
+
   private Batch seal() {
     int[] itemStarts = Arrays.copyOf(starts, count + 1);
     itemStarts[count] = body.bytes();
@@ -148,7 +165,8 @@ public final class BulkBatcher {
             body.toByteArray(),
             itemStarts,
             Arrays.copyOf(owners, count),
-            Arrays.copyOf(types, count));
+            Arrays.copyOf(types, count),
+            Arrays.copyOf(latest, count));
     body.reset();
     Arrays.fill(owners, 0, count, null);
     count = 0;

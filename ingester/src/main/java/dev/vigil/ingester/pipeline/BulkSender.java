@@ -177,10 +177,11 @@ public final class BulkSender implements AutoCloseable {
   private Outcome settle(Batch batch, BulkItems items) {
     int n = batch.size();
     if (!items.errors()) {
-      acknowledge(batch, null);
+      acknowledge(batch, null, null);
       return Outcome.DONE;
     }
     boolean[] acked = new boolean[n];
+    boolean[] stale = new boolean[n];
     List<Integer> retry = new ArrayList<>();
     List<Integer> dead = new ArrayList<>();
     String retryReason = null;
@@ -188,6 +189,10 @@ public final class BulkSender implements AutoCloseable {
       int s = items.statuses()[i];
       if (s >= 200 && s < 300) {
         acked[i] = true;
+      } else if (s == 409 && batch.isLatest(i)) {
+        // The latest-state index holds a newer update of the finding: this one is rightly not
+        // written (an object arriving late, or replayed). Done, not a failure.
+        stale[i] = true;
       } else if (s == 429 || s >= 500) {
         retry.add(i);
         if (retryReason == null || s == 429) {
@@ -197,7 +202,7 @@ public final class BulkSender implements AutoCloseable {
         dead.add(i);
       }
     }
-    acknowledge(batch, acked);
+    acknowledge(batch, acked, stale);
     if (!dead.isEmpty()) {
       deadLetter(batch, dead, i -> items.statuses()[i], items::errorText, items::errorType);
     }
@@ -208,20 +213,37 @@ public final class BulkSender implements AutoCloseable {
         batch.subset(retry.stream().mapToInt(Integer::intValue).toArray()), retryReason);
   }
 
-  /** Counts acknowledged items (all when {@code which} is null) for their objects and types. */
-  private void acknowledge(Batch batch, boolean[] which) {
+  /**
+   * Counts acknowledged items (all when {@code which} is null) and latest-state writes refused as
+   * stale ({@code stale}, may be null) for their objects and types.
+   */
+  private void acknowledge(Batch batch, boolean[] which, boolean[] stale) {
     Map<ObjectWork, long[]> perOwner = new IdentityHashMap<>();
-    long[] perType = new long[LogType.values().length];
+    int types = LogType.values().length;
+    long[] perType = new long[types];
+    long[] written = new long[types];
+    long[] refused = new long[types];
     for (int i = 0; i < batch.size(); i++) {
-      if (which == null || which[i]) {
-        perOwner.computeIfAbsent(batch.owner(i), o -> new long[1])[0]++;
-        perType[batch.type(i).ordinal()]++;
+      boolean isStale = stale != null && stale[i];
+      if (!isStale && which != null && !which[i]) {
+        continue;
+      }
+      long[] counts = perOwner.computeIfAbsent(batch.owner(i), o -> new long[2]);
+      int type = batch.type(i).ordinal();
+      if (!batch.isLatest(i)) {
+        counts[0]++;
+        perType[type]++;
+      } else {
+        counts[1]++;
+        (isStale ? refused : written)[type]++;
       }
     }
     for (LogType type : LogType.values()) {
       metrics.indexed(type, perType[type.ordinal()]);
+      metrics.latest(type, "written", written[type.ordinal()]);
+      metrics.latest(type, "stale", refused[type.ordinal()]);
     }
-    perOwner.forEach((owner, count) -> owner.settled(count[0], 0));
+    perOwner.forEach((owner, counts) -> owner.settled(counts[0], 0, counts[1]));
   }
 
   /**

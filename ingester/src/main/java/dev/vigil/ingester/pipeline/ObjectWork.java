@@ -74,11 +74,27 @@ public final class ObjectWork {
     outstanding.incrementAndGet();
   }
 
+  /**
+   * A document's latest-state write entered a bulk request: not a document of its own, but the
+   * object waits for it too.
+   */
+  void submittedLatest() {
+    outstanding.incrementAndGet();
+  }
+
   /** OpenSearch acknowledged {@code acked} documents and {@code dead} went to the dead letters. */
   void settled(long acked, long dead) {
+    settled(acked, dead, 0);
+  }
+
+  /**
+   * As {@link #settled(long, long)}, with {@code latest} latest-state writes done (written, or
+   * refused as older than what the index holds); dead-lettered ones count in {@code dead}.
+   */
+  void settled(long acked, long dead, long latest) {
     indexed.addAndGet(acked);
     deadLettered.addAndGet(dead);
-    if (outstanding.addAndGet(-(acked + dead)) == 0 && parsed) {
+    if (outstanding.addAndGet(-(acked + dead + latest)) == 0 && parsed) {
       done.complete(null);
     }
   }

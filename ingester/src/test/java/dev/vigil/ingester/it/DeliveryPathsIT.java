@@ -317,18 +317,30 @@ class DeliveryPathsIT {
             ServiceLogDelivery.lines(
                 ServiceLogDelivery.guardDutyFinding("gd-2", "2026-11-27T12:04:00.000Z"))));
 
+    // Each finding's per-update document, and its latest state under the finding's own id.
     DocumentIds ids = new DocumentIds();
-    assertThat(awaitDocuments(streamKey, 2).keySet())
+    assertThat(awaitDocuments(streamKey, 4).keySet())
         .containsExactlyInAnyOrder(
             "paths-guardduty-2026.11.27/"
                 + ids.natural(LogType.GUARDDUTY, "gd-1", "2026-11-27T12:00:00.000Z"),
+            "paths-latest-guardduty/"
+                + ids.natural(LogType.GUARDDUTY, "123456789012", "us-east-1", "gd-1"),
             "paths-securityhub-2026.11.27/"
-                + ids.natural(LogType.SECURITYHUB, "sh-1", "2026-11-27T12:01:00.000Z"));
-    Map<String, JsonNode> exported = awaitDocuments(exportKey, 1);
+                + ids.natural(LogType.SECURITYHUB, "sh-1", "2026-11-27T12:01:00.000Z"),
+            "paths-latest-securityhub/"
+                + ids.natural(
+                    LogType.SECURITYHUB,
+                    "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+                    "sh-1"));
+    Map<String, JsonNode> exported = awaitDocuments(exportKey, 2);
     String id =
         "paths-guardduty-2026.11.27/"
             + ids.natural(LogType.GUARDDUTY, "gd-2", "2026-11-27T12:04:00.000Z");
-    assertThat(exported.keySet()).containsExactly(id);
+    assertThat(exported.keySet())
+        .containsExactlyInAnyOrder(
+            id,
+            "paths-latest-guardduty/"
+                + ids.natural(LogType.GUARDDUTY, "123456789012", "us-east-1", "gd-2"));
     assertThat(exported.get(id).path("type").asText())
         .isEqualTo("Recon:EC2/PortProbeUnprotectedPort");
   }

@@ -22,7 +22,8 @@ import java.util.Map;
 
 /**
  * What should be in OpenSearch — {@link ObjectParser}'s output for the same objects, as {@code
- * vigil parse} prints it — and what is: every document of an index pattern, read with a scroll.
+ * vigil parse} prints it, with the latest-state copy of each finding — and what is: every document
+ * of an index pattern, read with a scroll.
  */
 public final class Documents {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +37,7 @@ public final class Documents {
         new ObjectParser(
             new IndexNaming(indexPrefix, IndexNaming.Granularity.DAILY), LogParsers.all());
     Map<String, JsonNode> out = new LinkedHashMap<>();
+    Map<String, Long> latestVersions = new java.util.HashMap<>();
     try (content) {
       parser.parse(
           content,
@@ -45,9 +47,21 @@ public final class Documents {
             @Override
             public void document(ParsedDocument d) {
               try {
-                JsonNode previous = out.put(d.index() + "/" + d.id(), JSON.readTree(d.source()));
+                JsonNode source = JSON.readTree(d.source());
+                JsonNode previous = out.put(d.index() + "/" + d.id(), source);
                 if (previous != null) {
                   throw new AssertionError("the parser produced " + d.id() + " twice");
+                }
+                ParsedDocument.Latest latest = d.latest();
+                // A finding's latest state: one document, its newest update (the later one of
+                // equal versions, as external_gte keeps).
+                if (latest != null) {
+                  String where = latest.index() + "/" + latest.id();
+                  Long had = latestVersions.get(where);
+                  if (had == null || latest.version() >= had) {
+                    out.put(where, source);
+                    latestVersions.put(where, latest.version());
+                  }
                 }
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -85,6 +99,9 @@ public final class Documents {
             public void document(ParsedDocument d) {
               if (!out.add(d.index() + "/" + d.id())) {
                 throw new AssertionError("the parser produced " + d.id() + " twice");
+              }
+              if (d.latest() != null) {
+                out.add(d.latest().index() + "/" + d.latest().id());
               }
             }
 

@@ -122,7 +122,8 @@ class EndToEndIT {
 
     aws.put(key, object);
 
-    assertArrivesExactly(key, object, 1);
+    // The finding's per-update document and its latest state.
+    assertArrivesExactly(key, object, 2);
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Amazon GuardDuty findings in GuardDuty's own JSON (schema 2.0): a bare finding, an array of
@@ -106,7 +107,17 @@ public final class GuardDutyParser extends FindingsParser {
         .aws("guardduty", "resource_type", text(resource, "resourceType"))
         .aws("guardduty", "action_type", text(action, "actionType"))
         .aws("guardduty", "instance_id", text(resource.path("instanceDetails"), "instanceId"));
-    context.emit(LogType.GUARDDUTY, context.ids().natural(LogType.GUARDDUTY, id, timeText));
+    // A finding id is unique within its detector, which is one per account and region.
+    String findingId =
+        context
+            .ids()
+            .natural(
+                LogType.GUARDDUTY,
+                Objects.requireNonNullElse(text(finding, "accountId"), ""),
+                Objects.requireNonNullElse(text(finding, "region"), ""),
+                id);
+    context.emit(
+        LogType.GUARDDUTY, context.ids().natural(LogType.GUARDDUTY, id, timeText), findingId, time);
   }
 
   /** GuardDuty's severity bands: 1–3.9 low, 4–6.9 medium, 7–8.9 high, 9 and above critical. */

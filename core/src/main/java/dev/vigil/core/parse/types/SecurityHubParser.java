@@ -18,7 +18,9 @@ import java.util.Set;
  * ({@code detail-type} "Security Hub Findings - Imported" / "- Custom Action") with {@code
  * detail.findings[]}. One document per finding, indexed by {@code UpdatedAt}; its id hashes the
  * finding's {@code Id} with {@code UpdatedAt}, so each update of a finding is a document of its own
- * and a redelivered update overwrites itself.
+ * and a redelivered update overwrites itself. The finding's latest state is kept under a hash of
+ * {@code ProductArn} and {@code Id}, which together identify a finding (the {@code
+ * AwsSecurityFindingIdentifier} of the Security Hub API).
  */
 public final class SecurityHubParser extends FindingsParser {
   @Override
@@ -135,7 +137,24 @@ public final class SecurityHubParser extends FindingsParser {
             resourceTypes.isEmpty() ? null : List.copyOf(resourceTypes))
         .aws(
             "securityhub", "resource_ids", resourceIds.isEmpty() ? null : List.copyOf(resourceIds));
-    context.emit(LogType.SECURITYHUB, context.ids().natural(LogType.SECURITYHUB, id, timeText));
+    context.emit(
+        LogType.SECURITYHUB,
+        context.ids().natural(LogType.SECURITYHUB, id, timeText),
+        context.ids().natural(LogType.SECURITYHUB, productArn, id),
+        latestStateTime(finding, time));
+  }
+
+  /**
+   * What orders the updates of a finding for its latest state: {@code ProcessedAt}, when Security
+   * Hub processed this version of the finding record, else the document's time. Not {@code
+   * UpdatedAt} alone: an analyst's workflow change (BatchUpdateFindings: resolved, suppressed)
+   * leaves {@code UpdatedAt} as it was
+   * (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html), so
+   * only {@code ProcessedAt} tells the resolved finding from the new one it replaces.
+   */
+  static Instant latestStateTime(JsonNode finding, Instant time) {
+    Instant processed = Support.instant(text(finding, "ProcessedAt"));
+    return processed != null ? processed : time;
   }
 
   /** Security Hub's severity label for a normalized severity (0–100). */
