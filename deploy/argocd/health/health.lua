@@ -1,12 +1,12 @@
--- Argo CD health of a Vigil resource (all six kinds of siem.vigil.dev share it; kustomization.yaml and
+-- Argo CD health of a Vigil resource (all seven kinds of siem.vigil.dev share it; kustomization.yaml and
 -- argocd-cm-patch.yaml install it as resource.customizations.health.siem.vigil.dev_<Kind>).
 --   Healthy      Ready=True and the operator has acted on the current spec (observedGeneration = generation)
 --   Progressing  no status yet, the operator has not acted on the latest spec, Ready=Unknown, or a condition
---                says work is under way (ingester pods starting)
+--                says work is under way (ingester pods starting, a LogReplay's Job not started yet)
 --   Degraded     Ready=False otherwise, with the condition's reason and message
 -- Argo CD opens no string library for health scripts: only operators and the base library are used here.
 local hs = {}
-local work_under_way = { PodsNotReady = true }
+local work_under_way = { PodsNotReady = true, JobPending = true }
 
 local function describe(condition)
   local text = condition.reason or condition.type

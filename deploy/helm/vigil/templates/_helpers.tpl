@@ -19,7 +19,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
      namespace's Role's in namespace-scoped mode (operator.rbac.scope). */}}
 {{- define "vigil.operatorRules" -}}
 - apiGroups: [siem.vigil.dev]
-  resources: [opensearchconnections, logsources, detectionrules, notificationchannels, dashboards, snapshotpolicies]
+  resources: [opensearchconnections, logsources, detectionrules, notificationchannels, dashboards, snapshotpolicies, logreplays]
   verbs: [get, list, watch, patch, update]
 - apiGroups: [siem.vigil.dev]
   resources:
@@ -29,6 +29,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
     - notificationchannels/status
     - dashboards/status
     - snapshotpolicies/status
+    - logreplays/status
   verbs: [get, patch, update]
 - apiGroups: [siem.vigil.dev]
   resources:
@@ -38,6 +39,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
     - notificationchannels/finalizers
     - dashboards/finalizers
     - snapshotpolicies/finalizers
+    - logreplays/finalizers
   verbs: [update]
 - apiGroups: [""]
   resources: [secrets]
@@ -45,6 +47,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]
+# Replay Jobs, one per LogReplay (owned by it: Kubernetes deletes them with it).
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [get, list, watch, create, patch, update, delete]
 # Ingester workloads, one per LogSource.
 - apiGroups: [apps]
   resources: [deployments]

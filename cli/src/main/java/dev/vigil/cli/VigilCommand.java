@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       StatusCommand.class,
       RestoreCommand.class,
+      ReplayCommand.class,
       AcknowledgeCommand.class,
       AlertsCommand.class,
       DashboardsCommand.class,

@@ -30,6 +30,13 @@ public interface OperatorConfig {
   @WithDefault("5m")
   Duration monitorResyncInterval();
 
+  /**
+   * How often a running LogReplay's checkpoint is read for its progress (its Job's changes are
+   * watched, not polled).
+   */
+  @WithDefault("15s")
+  Duration replayProgressInterval();
+
   /** Longest retry delay. */
   @WithDefault("5m")
   Duration retryMaxDelay();

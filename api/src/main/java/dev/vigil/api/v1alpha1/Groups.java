@@ -21,7 +21,8 @@ public final class Groups {
           "DetectionRule",
           "NotificationChannel",
           "Dashboard",
-          "SnapshotPolicy");
+          "SnapshotPolicy",
+          "LogReplay");
 
   /** {@code kubectl get vigil} lists every Vigil resource. */
   public static final String CATEGORY = "vigil";

@@ -40,7 +40,8 @@ class CrdsAreCommittedTest {
           DetectionRule.class,
           NotificationChannel.class,
           Dashboard.class,
-          SnapshotPolicy.class);
+          SnapshotPolicy.class,
+          LogReplay.class);
 
   static List<Class<? extends CustomResource<?, ?>>> kinds() {
     return KINDS;

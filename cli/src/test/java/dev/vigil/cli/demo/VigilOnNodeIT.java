@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.api.v1alpha1.LogReplay;
+import dev.vigil.api.v1alpha1.LogReplayStatus;
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.core.parse.DocumentSink;
 import dev.vigil.core.parse.IndexNaming;
@@ -59,7 +61,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * searchable with the exact ids {@link ObjectParser} gives; a backlog scales the ingesters to 3
  * ready pods and back to 1; an ingester pod deleted while it works loses and duplicates nothing;
  * the operator pod killed, its replacement takes the lease and carries on; deleting the LogSource
- * removes its queues, notification and Deployment. (Detections and notifications on pods: {@code
+ * removes its queues, notification and Deployment; a LogReplay runs as a Job pod and its documents
+ * are searchable with the parser's ids. (Detections and notifications on pods: {@code
  * DemoCommandIT}, which runs the demo on this node.)
  */
 @ExtendWith(RealPartsExtension.class)
@@ -231,6 +234,104 @@ class VigilOnNodeIT {
         .isEmpty();
   }
 
+  /**
+   * A LogReplay as a real Job: the operator writes it, the Job controller starts the ingester pod
+   * in replay mode, which reads the archive from the emulator and indexes into the replay's own
+   * index prefix; the LogReplay reports Succeeded with the checkpoint's count. Deleting the
+   * LogReplay deletes its Job and pod (garbage collector, owner reference). Self-contained: its own
+   * objects, under a prefix no LogSource reads.
+   */
+  @Test
+  @Order(5)
+  void aLogReplayRunsAsAJobPodAndIndexesTheArchiveIntoItsOwnIndices() throws Exception {
+    Set<String> replayed = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      Instant start = Instant.parse("2026-11-01T00:00:00Z").plus(Duration.ofDays(i));
+      String key =
+          "archive/AWSLogs/123456789012/CloudTrail/us-east-1/"
+              + DAY.format(start)
+              + "/123456789012_CloudTrail_us-east-1_replay-"
+              + i
+              + ".json.gz";
+      byte[] gzip = gzip(SyntheticCloudTrail.object(100, 1_000 + i, start));
+      replayed.addAll(documentIds("e2e-replay", key, gzip));
+      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(gzip));
+    }
+    // Outside the range: listed, not replayed.
+    byte[] later =
+        gzip(SyntheticCloudTrail.object(10, 2_000, Instant.parse("2026-12-05T00:00:00Z")));
+    s3.putObject(
+        b ->
+            b.bucket(BUCKET)
+                .key(
+                    "archive/AWSLogs/123456789012/CloudTrail/us-east-1/2026/12/05/"
+                        + "123456789012_CloudTrail_us-east-1_later.json.gz"),
+        RequestBody.fromBytes(later));
+
+    apply(
+        """
+        apiVersion: siem.vigil.dev/v1alpha1
+        kind: LogReplay
+        metadata: {name: november, namespace: %s}
+        spec:
+          s3: {bucket: %s, prefix: archive/}
+          from: "2026-11-01"
+          to: "2026-11-30"
+          logType: cloudtrail
+          indexPrefix: e2e-replay
+        """
+            .formatted(NAMESPACE, BUCKET));
+
+    LogReplay done =
+        await("LogReplay Succeeded")
+            .atMost(Duration.ofMinutes(5))
+            .until(
+                this::logReplay,
+                r ->
+                    r.getStatus() != null
+                        && (r.getStatus().phase == LogReplayStatus.Phase.Succeeded
+                            || r.getStatus().phase == LogReplayStatus.Phase.Failed));
+    assertThat(done.getStatus().phase)
+        .as("%s", node.podLogs(NAMESPACE, "vigil-replay-november"))
+        .isEqualTo(LogReplayStatus.Phase.Succeeded);
+    assertThat(done.getStatus().startTime).isNotNull();
+    assertThat(done.getStatus().completionTime).isNotNull();
+    LogReplayStatus.Progress progress =
+        await("the final checkpoint read")
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () -> logReplay().getStatus().progress,
+                p -> p != null && Boolean.TRUE.equals(p.finished));
+    assertThat(progress.objectsDone).isEqualTo(3L);
+    assertThat(progress.lastCompletedKey).startsWith("archive/AWSLogs/");
+    assertThat(ids("e2e-replay-cloudtrail-*")).isEqualTo(replayed);
+
+    client.resources(LogReplay.class).inNamespace(NAMESPACE).withName("november").delete();
+    await("the Job and its pod deleted with the LogReplay")
+        .atMost(Duration.ofMinutes(2))
+        .until(
+            () ->
+                client
+                            .batch()
+                            .v1()
+                            .jobs()
+                            .inNamespace(NAMESPACE)
+                            .withName("vigil-replay-november")
+                            .get()
+                        == null
+                    && client
+                        .pods()
+                        .inNamespace(NAMESPACE)
+                        .withLabel(LogReplay.LABEL, "november")
+                        .list()
+                        .getItems()
+                        .isEmpty());
+  }
+
+  private LogReplay logReplay() {
+    return client.resources(LogReplay.class).inNamespace(NAMESPACE).withName("november").get();
+  }
+
   private void apply(String yaml) {
     client
         .load(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
@@ -266,9 +367,14 @@ class VigilOnNodeIT {
 
   /** "index/id" of every document the parser makes of an object, as the ingester would. */
   private static Set<String> documentIds(String key, byte[] content) {
+    return documentIds("vigil", key, content);
+  }
+
+  private static Set<String> documentIds(String indexPrefix, String key, byte[] content) {
     Set<String> ids = new HashSet<>();
     ObjectParser parser =
-        new ObjectParser(new IndexNaming("vigil", IndexNaming.Granularity.DAILY), LogParsers.all());
+        new ObjectParser(
+            new IndexNaming(indexPrefix, IndexNaming.Granularity.DAILY), LogParsers.all());
     try {
       parser.parse(
           new java.io.ByteArrayInputStream(content),
@@ -306,9 +412,14 @@ class VigilOnNodeIT {
 
   /** Every "index/id" in the CloudTrail indices, read with a scroll. */
   private Set<String> indexedIds() throws IOException, InterruptedException {
-    search("/vigil-cloudtrail-*/_refresh");
+    return ids("vigil-cloudtrail-*");
+  }
+
+  /** Every "index/id" in the indices matching the pattern, read with a scroll. */
+  private Set<String> ids(String pattern) throws IOException, InterruptedException {
+    search("/" + pattern + "/_refresh");
     Set<String> ids = new HashSet<>();
-    JsonNode page = search("/vigil-cloudtrail-*/_search?scroll=1m&size=5000&_source=false");
+    JsonNode page = search("/" + pattern + "/_search?scroll=1m&size=5000&_source=false");
     while (page.path("hits").path("hits").size() > 0) {
       for (JsonNode hit : page.path("hits").path("hits")) {
         ids.add(hit.path("_index").asText() + "/" + hit.path("_id").asText());

@@ -30,4 +30,23 @@ public final class BucketPrefixes {
   public static String scanCheckpoint(String namespace, String name) {
     return CHECKPOINTS + namespace + "/" + name + "/scan.json";
   }
+
+  /**
+   * The dead-letter prefix of one LogReplay: {@code
+   * vigil-dead-letters/<namespace>/logreplays/<name>/} (apart from the LogSources' of the
+   * namespace).
+   */
+  public static String replayDeadLetters(String namespace, String name) {
+    return DEAD_LETTERS + namespace + "/logreplays/" + name + "/";
+  }
+
+  /**
+   * The checkpoint key of one LogReplay: {@code
+   * vigil-checkpoints/<namespace>/logreplays/<name>/<uid>.json}. The uid keeps a LogReplay created
+   * again under the same name (another range) from finding the old one's checkpoint, which the
+   * ingester would refuse as another job's.
+   */
+  public static String replayCheckpoint(String namespace, String name, String uid) {
+    return CHECKPOINTS + namespace + "/logreplays/" + name + "/" + uid + ".json";
+  }
 }

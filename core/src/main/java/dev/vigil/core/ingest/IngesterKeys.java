@@ -14,7 +14,7 @@ public final class IngesterKeys {
 
   private static final String P = PREFIX + ".";
 
-  /** {@code queue} (default) or {@code scan}. */
+  /** {@code queue} (default), {@code scan} or {@code replay}. */
   public static final String MODE = P + "mode";
 
   public static final String DETECTION_RULES = P + "detection.rules";
@@ -25,6 +25,14 @@ public final class IngesterKeys {
   public static final String SCAN_INTERVAL = P + "scan.interval";
   public static final String SCAN_LOG_TYPE = P + "scan.log-type";
   public static final String SCAN_CHECKPOINT = P + "scan.checkpoint";
+
+  public static final String REPLAY_BUCKET = P + "replay.bucket";
+  public static final String REPLAY_PREFIX = P + "replay.prefix";
+  public static final String REPLAY_FROM = P + "replay.from";
+  public static final String REPLAY_TO = P + "replay.to";
+  public static final String REPLAY_INDEX_PREFIX = P + "replay.index-prefix";
+  public static final String REPLAY_LOG_TYPE = P + "replay.log-type";
+  public static final String REPLAY_CHECKPOINT = P + "replay.checkpoint";
 
   public static final String AWS_REGION = P + "aws.region";
   public static final String AWS_ENDPOINT_OVERRIDE = P + "aws.endpoint-override";
@@ -63,6 +71,13 @@ public final class IngesterKeys {
           SCAN_INTERVAL,
           SCAN_LOG_TYPE,
           SCAN_CHECKPOINT,
+          REPLAY_BUCKET,
+          REPLAY_PREFIX,
+          REPLAY_FROM,
+          REPLAY_TO,
+          REPLAY_INDEX_PREFIX,
+          REPLAY_LOG_TYPE,
+          REPLAY_CHECKPOINT,
           AWS_REGION,
           AWS_ENDPOINT_OVERRIDE,
           AWS_S3_PATH_STYLE,

@@ -23,7 +23,9 @@ class IngesterKeysAreMappedTest {
           IngesterKeys.AWS_S3_PATH_STYLE, "true",
           IngesterKeys.INDEX_GRANULARITY, "monthly",
           IngesterKeys.OPENSEARCH_AUTH_TYPE, "basic",
-          IngesterKeys.GEOIP_CACHE_SIZE, "5000");
+          IngesterKeys.GEOIP_CACHE_SIZE, "5000",
+          IngesterKeys.REPLAY_FROM, "2024-01-01",
+          IngesterKeys.REPLAY_TO, "2024-01-31");
 
   @Test
   void everyKeyTheOperatorWritesIsOneTheIngesterReads() {

@@ -89,7 +89,7 @@ public final class IngesterDeployments {
    * The ingesters' service account, created (unannotated) when the namespace has none so pods can
    * start; users annotate it for IRSA, and an existing one is never changed.
    */
-  private void ensureServiceAccount(String namespace) {
+  public void ensureServiceAccount(String namespace) {
     String name = settings.serviceAccount();
     if (client.serviceAccounts().inNamespace(namespace).withName(name).get() == null) {
       client

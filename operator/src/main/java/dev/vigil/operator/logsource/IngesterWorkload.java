@@ -15,8 +15,11 @@ import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -98,6 +101,30 @@ public final class IngesterWorkload {
       p.put(IngesterKeys.queueUrl(IngesterKeys.QUEUE), queueUrl);
       p.put(IngesterKeys.queueLogType(IngesterKeys.QUEUE), spec.logType.name());
     }
+    aws(
+        p,
+        region,
+        spec.aws == null ? null : spec.aws.roleArn,
+        spec.aws == null ? null : spec.aws.externalId,
+        aws);
+    p.put(IngesterKeys.DEAD_LETTER_S3_BUCKET, spec.s3.bucket);
+    p.put(IngesterKeys.DEAD_LETTER_S3_PREFIX, deadLetterPrefix(source));
+    LogSourceSpec.IndexSettings index =
+        spec.index == null ? new LogSourceSpec.IndexSettings() : spec.index;
+    p.put(IngesterKeys.INDEX_PREFIX, index.prefix);
+    p.put(IngesterKeys.INDEX_GRANULARITY, index.granularity.name().toLowerCase(Locale.ROOT));
+    openSearch(p, connection);
+    geoIp(p, geoIp(source));
+    return p;
+  }
+
+  /** How an ingester reaches AWS: region, the role it assumes, the endpoint (an emulator). */
+  public static void aws(
+      Map<String, String> p,
+      String region,
+      String roleArn,
+      String externalId,
+      OperatorConfig.Aws aws) {
     if (region != null) {
       p.put(IngesterKeys.AWS_REGION, region);
     }
@@ -105,18 +132,19 @@ public final class IngesterWorkload {
     if (aws.s3PathStyle()) {
       p.put(IngesterKeys.AWS_S3_PATH_STYLE, "true");
     }
-    if (spec.aws != null && spec.aws.roleArn != null) {
-      p.put(IngesterKeys.AWS_ROLE_ARN, spec.aws.roleArn);
-      if (spec.aws.externalId != null) {
-        p.put(IngesterKeys.AWS_EXTERNAL_ID, spec.aws.externalId);
+    if (roleArn != null) {
+      p.put(IngesterKeys.AWS_ROLE_ARN, roleArn);
+      if (externalId != null) {
+        p.put(IngesterKeys.AWS_EXTERNAL_ID, externalId);
       }
     }
-    p.put(IngesterKeys.DEAD_LETTER_S3_BUCKET, spec.s3.bucket);
-    p.put(IngesterKeys.DEAD_LETTER_S3_PREFIX, deadLetterPrefix(source));
-    LogSourceSpec.IndexSettings index =
-        spec.index == null ? new LogSourceSpec.IndexSettings() : spec.index;
-    p.put(IngesterKeys.INDEX_PREFIX, index.prefix);
-    p.put(IngesterKeys.INDEX_GRANULARITY, index.granularity.name().toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * How an ingester reaches OpenSearch: the endpoint, and the files its credentials and CA are
+   * mounted at by {@link #podSpec}.
+   */
+  public static void openSearch(Map<String, String> p, OpenSearchConnection connection) {
     OpenSearchConnectionSpec os = connection.getSpec();
     p.put(IngesterKeys.OPENSEARCH_ENDPOINT, os.endpoint);
     OpenSearchConnectionSpec.AuthType auth =
@@ -141,17 +169,19 @@ public final class IngesterWorkload {
     if (os.tls != null && os.tls.caSecretRef != null) {
       p.put(IngesterKeys.OPENSEARCH_TLS_CA_FILE, CA_DIR + "/ca.crt");
     }
-    LogSourceSpec.GeoIp geoIp = geoIp(source);
+  }
+
+  /** GeoIP enrichment from the database {@link #podSpec} mounts (nothing when null). */
+  public static void geoIp(Map<String, String> p, LogSourceSpec.GeoIp geoIp) {
     if (geoIp != null) {
       p.put(IngesterKeys.GEOIP_DATABASE, GEOIP_DIR + "/" + geoIp.file);
       if (geoIp.cacheSize != null) {
         p.put(IngesterKeys.GEOIP_CACHE_SIZE, geoIp.cacheSize.toString());
       }
     }
-    return p;
   }
 
-  private static LogSourceSpec.GeoIp geoIp(LogSource source) {
+  public static LogSourceSpec.GeoIp geoIp(LogSource source) {
     LogSourceSpec.Ingester ingester = source.getSpec().ingester;
     return ingester == null || ingester.geoIp == null || ingester.geoIp.volume == null
         ? null
@@ -232,6 +262,16 @@ public final class IngesterWorkload {
 
   public static ConfigMap configMap(
       LogSource source, String name, Map<String, String> properties, String streamRules) {
+    return configMap(source, name, labels(source, name), properties, streamRules);
+  }
+
+  /** The ingester's configuration, owned by {@code owner} (a LogSource or a LogReplay). */
+  public static ConfigMap configMap(
+      HasMetadata owner,
+      String name,
+      Map<String, String> labels,
+      Map<String, String> properties,
+      String streamRules) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(CONFIG_KEY, render(properties));
     if (!streamRules.isEmpty()) {
@@ -240,9 +280,9 @@ public final class IngesterWorkload {
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(name)
-        .withNamespace(source.getMetadata().getNamespace())
-        .withLabels(labels(source, name))
-        .withOwnerReferences(owner(source))
+        .withNamespace(owner.getMetadata().getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(owner(owner))
         .endMetadata()
         .withData(data)
         .build();
@@ -256,17 +296,69 @@ public final class IngesterWorkload {
       String streamRules,
       int replicas,
       OperatorConfig.Ingesters settings) {
-    LogSourceSpec.Ingester ingester =
-        source.getSpec().ingester == null
-            ? new LogSourceSpec.Ingester()
-            : source.getSpec().ingester;
+    Map<String, String> labels = labels(source, name);
+    Deployment deployment =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(source.getMetadata().getNamespace())
+            .withLabels(labels)
+            .withOwnerReferences(owner(source))
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(replicas)
+            .withNewSelector()
+            .withMatchLabels(Map.of("app.kubernetes.io/instance", name))
+            .endSelector()
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(labels)
+            .endMetadata()
+            .withSpec(podSpec(name, connection, source.getSpec().ingester, geoIp(source), settings))
+            .endTemplate()
+            .endSpec()
+            .build();
+    if (AwsProvisioning.scans(source.getSpec())) {
+      // One scanner per prefix, also during a rollout: the old pod stops before the new starts.
+      deployment
+          .getSpec()
+          .setStrategy(
+              new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder()
+                  .withType("Recreate")
+                  .build());
+    }
+    // The hash of configuration and pod spec: a change rolls the pods (a ConfigMap edit alone would
+    // not) and tells the operator whether the Deployment needs a write at all.
+    String hash =
+        DesiredStateHash.of(
+            List.of(properties, streamRules, deployment.getSpec().getTemplate().getSpec()));
+    deployment.getSpec().getTemplate().getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, hash));
+    return deployment;
+  }
+
+  /**
+   * The pod of an ingester (a LogSource's Deployment, a LogReplay's Job): the image, the
+   * configuration {@code configName} mounted where Quarkus reads it, the connection's credentials
+   * and CA mounted as files, the GeoIP database, a locked-down security context.
+   *
+   * @param ingester the LogSource's ingester settings (image, resources); null: the defaults
+   */
+  public static PodSpec podSpec(
+      String configName,
+      OpenSearchConnection connection,
+      LogSourceSpec.Ingester ingester,
+      LogSourceSpec.GeoIp geoIp,
+      OperatorConfig.Ingesters settings) {
+    if (ingester == null) {
+      ingester = new LogSourceSpec.Ingester();
+    }
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     volumes.add(
         new VolumeBuilder()
             .withName("config")
             .withNewConfigMap()
-            .withName(name)
+            .withName(configName)
             .endConfigMap()
             .build());
     mounts.add(mount("config", WORK_DIR + "/config"));
@@ -306,7 +398,6 @@ public final class IngesterWorkload {
               .build());
       mounts.add(mount("opensearch-ca", CA_DIR));
     }
-    LogSourceSpec.GeoIp geoIp = geoIp(source);
     if (geoIp != null) {
       volumes.add(geoIpVolume(geoIp.volume));
       mounts.add(mount("geoip", GEOIP_DIR));
@@ -319,104 +410,67 @@ public final class IngesterWorkload {
                 .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("512Mi"))
                 .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
                 .build();
-    Map<String, String> labels = labels(source, name);
-    Deployment deployment =
-        new DeploymentBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace(source.getMetadata().getNamespace())
-            .withLabels(labels)
-            .withOwnerReferences(owner(source))
-            .endMetadata()
-            .withNewSpec()
-            .withReplicas(replicas)
-            .withNewSelector()
-            .withMatchLabels(Map.of("app.kubernetes.io/instance", name))
-            .endSelector()
-            .withNewTemplate()
-            .withNewMetadata()
-            .withLabels(labels)
-            .endMetadata()
-            .withNewSpec()
-            .withServiceAccountName(settings.serviceAccount())
-            // In-flight objects get the ingester's shutdown grace (20 s) plus margin on scale-in.
-            .withTerminationGracePeriodSeconds(60L)
-            .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withNewSeccompProfile()
-            .withType("RuntimeDefault")
-            .endSeccompProfile()
-            .endSecurityContext()
-            .addNewContainer()
-            .withName("ingester")
-            .withImage(ingester.image != null ? ingester.image : settings.image())
-            .withWorkingDir(WORK_DIR)
-            .addNewPort()
-            .withName("http")
-            .withContainerPort(8080)
-            .endPort()
-            .withNewLivenessProbe()
-            .withNewHttpGet()
-            .withPath("/q/health/live")
-            .withNewPort("http")
-            .endHttpGet()
-            .withPeriodSeconds(10)
-            .endLivenessProbe()
-            .withNewReadinessProbe()
-            .withNewHttpGet()
-            .withPath("/q/health/ready")
-            .withNewPort("http")
-            .endHttpGet()
-            .withPeriodSeconds(10)
-            .endReadinessProbe()
-            .withResources(resources)
-            .withEnvFrom(
-                settings
-                    .awsCredentialsSecret()
-                    .map(
-                        secret ->
-                            List.of(
-                                new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
-                                    .withNewSecretRef()
-                                    .withName(secret)
-                                    .endSecretRef()
-                                    .build()))
-                    .orElse(List.of()))
-            .withVolumeMounts(mounts)
-            .withNewSecurityContext()
-            .withAllowPrivilegeEscalation(false)
-            .withReadOnlyRootFilesystem(true)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext()
-            .endContainer()
-            .withVolumes(volumes)
-            .addNewVolume()
-            .withName("tmp")
-            .withNewEmptyDir()
-            .endEmptyDir()
-            .endVolume()
-            .endSpec()
-            .endTemplate()
-            .endSpec()
-            .build();
-    if (AwsProvisioning.scans(source.getSpec())) {
-      // One scanner per prefix, also during a rollout: the old pod stops before the new starts.
-      deployment
-          .getSpec()
-          .setStrategy(
-              new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder()
-                  .withType("Recreate")
-                  .build());
-    }
-    // The hash of configuration and pod spec: a change rolls the pods (a ConfigMap edit alone would
-    // not) and tells the operator whether the Deployment needs a write at all.
-    String hash =
-        DesiredStateHash.of(
-            List.of(properties, streamRules, deployment.getSpec().getTemplate().getSpec()));
-    deployment.getSpec().getTemplate().getMetadata().setAnnotations(Map.of(HASH_ANNOTATION, hash));
-    return deployment;
+    return new PodSpecBuilder()
+        .withServiceAccountName(settings.serviceAccount())
+        // In-flight objects get the ingester's shutdown grace (20 s) plus margin on scale-in.
+        .withTerminationGracePeriodSeconds(60L)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName("ingester")
+        .withImage(ingester.image != null ? ingester.image : settings.image())
+        .withWorkingDir(WORK_DIR)
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(8080)
+        .endPort()
+        .withNewLivenessProbe()
+        .withNewHttpGet()
+        .withPath("/q/health/live")
+        .withNewPort("http")
+        .endHttpGet()
+        .withPeriodSeconds(10)
+        .endLivenessProbe()
+        .withNewReadinessProbe()
+        .withNewHttpGet()
+        .withPath("/q/health/ready")
+        .withNewPort("http")
+        .endHttpGet()
+        .withPeriodSeconds(10)
+        .endReadinessProbe()
+        .withResources(resources)
+        .withEnvFrom(
+            settings
+                .awsCredentialsSecret()
+                .map(
+                    secret ->
+                        List.of(
+                            new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+                                .withNewSecretRef()
+                                .withName(secret)
+                                .endSecretRef()
+                                .build()))
+                .orElse(List.of()))
+        .withVolumeMounts(mounts)
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .endContainer()
+        .withVolumes(volumes)
+        .addNewVolume()
+        .withName("tmp")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .build();
   }
 
   /** The configuration hash a Deployment was last written with (null when none). */
@@ -439,12 +493,13 @@ public final class IngesterWorkload {
     return labels;
   }
 
-  private static OwnerReference owner(LogSource source) {
+  /** Makes {@code owner} the controller of what it owns: Kubernetes deletes them with it. */
+  public static OwnerReference owner(HasMetadata owner) {
     return new OwnerReferenceBuilder()
-        .withApiVersion(source.getApiVersion())
-        .withKind(source.getKind())
-        .withName(source.getMetadata().getName())
-        .withUid(source.getMetadata().getUid())
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
         .withController(true)
         .withBlockOwnerDeletion(true)
         .build();

@@ -25,7 +25,8 @@ public record LogSourceNames(String base, String ingester) {
     return new LogSourceNames(base, shorten("vigil-ingester-" + name, 63));
   }
 
-  private static String shorten(String full, int max) {
+  /** {@code full}, or its head and a hash of it when longer than {@code max}. */
+  public static String shorten(String full, int max) {
     if (full.length() <= max) {
       return full;
     }

@@ -10,6 +10,8 @@ import dev.vigil.api.v1alpha1.Dashboard;
 import dev.vigil.api.v1alpha1.DashboardStatus;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleStatus;
+import dev.vigil.api.v1alpha1.LogReplay;
+import dev.vigil.api.v1alpha1.LogReplayStatus;
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceStatus;
 import dev.vigil.api.v1alpha1.NotificationChannel;
@@ -59,6 +61,7 @@ class ArgoCdHealthIT {
     return List.of(
         new Kind("Dashboard", Dashboard::new, DashboardStatus::new),
         new Kind("DetectionRule", DetectionRule::new, DetectionRuleStatus::new),
+        new Kind("LogReplay", LogReplay::new, LogReplayStatus::new),
         new Kind("LogSource", LogSource::new, LogSourceStatus::new),
         new Kind("NotificationChannel", NotificationChannel::new, NotificationChannelStatus::new),
         new Kind(
@@ -122,6 +125,29 @@ class ArgoCdHealthIT {
               "PodsNotReady: 0/2 ingester pods ready"));
     }
 
+    if (kind.name().equals("LogReplay")) {
+      cases.add(
+          new Case(
+              "Job created, its pod not started",
+              object(
+                  kind,
+                  1L,
+                  1L,
+                  condition("Ready", "False", "JobPending", "Job created, not started yet")),
+              "Progressing",
+              "JobPending: Job created, not started yet"));
+      cases.add(
+          new Case(
+              "Job failed",
+              object(
+                  kind,
+                  1L,
+                  1L,
+                  condition("Ready", "False", "JobFailed", "Job failed: BackoffLimitExceeded")),
+              "Degraded",
+              "JobFailed: Job failed: BackoffLimitExceeded"));
+    }
+
     List<Map<String, String>> health = runHealthScript(shippedScript(kind.name()), cases);
 
     assertThat(health).hasSameSizeAs(cases);
@@ -132,7 +158,7 @@ class ArgoCdHealthIT {
     }
   }
 
-  /** The plain patch holds health.lua under all six keys and nothing else. */
+  /** The plain patch holds health.lua under all seven keys and nothing else. */
   @Test
   void patchShipsTheHealthScriptForEveryKind() throws Exception {
     String lua = Files.readString(ARGOCD.resolve("health/health.lua"));

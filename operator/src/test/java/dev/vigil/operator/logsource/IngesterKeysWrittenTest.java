@@ -2,10 +2,13 @@ package dev.vigil.operator.logsource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.api.v1alpha1.LogReplay;
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.core.ingest.IngesterKeys;
 import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.replay.ReplayPlan;
+import dev.vigil.operator.replay.ReplayWorkload;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every key the operator writes into an ingester's configuration is one of {@link IngesterKeys}
  * (which the ingester's {@code IngesterKeysAreMappedTest} proves it reads), and every one of them
- * is written by some LogSource: a typo'd or a new key cannot slip past both tests.
+ * is written by some LogSource or LogReplay: a typo'd or a new key cannot slip past both tests.
  */
 class IngesterKeysWrittenTest {
   private static final String SOURCE =
@@ -35,6 +38,18 @@ class IngesterKeysWrittenTest {
             volume: {persistentVolumeClaim: {claimName: geoip-db}}
             file: GeoLite2-City.mmdb
             cacheSize: 5000
+      """;
+
+  private static final String REPLAY =
+      """
+      apiVersion: siem.vigil.dev/v1alpha1
+      kind: LogReplay
+      metadata: {name: audit-2024, namespace: vigil, uid: 5678}
+      spec:
+        logSourceRef: {name: waf}
+        from: 2024-01-01
+        to: 2024-12-31
+        indexPrefix: audit
       """;
 
   private static final String BASIC =
@@ -69,6 +84,10 @@ class IngesterKeysWrittenTest {
             IngesterWorkload.properties(source, os, queueUrl, "eu-west-1", EMULATED, true)
                 .keySet());
       }
+      LogReplay replay = Serialization.unmarshal(REPLAY, LogReplay.class);
+      written.addAll(
+          ReplayWorkload.properties(ReplayPlan.of(replay, source, "eu-west-1"), os, EMULATED)
+              .keySet());
     }
 
     Set<String> known = new TreeSet<>(IngesterKeys.ALL);
