@@ -108,9 +108,10 @@ class LayoutAnswersIT {
     BulkBody bulk = new BulkBody(1 << 20);
     for (ParsedDocument d : documents) {
       for (String prefix : List.of(OLD, NEW)) {
+        byte[] source =
+            prefix.equals(OLD) ? BaselineLayout.document(d.type().id(), d.source()) : d.source();
         bulk.add(
-            new ParsedDocument(
-                d.type(), index(prefix, d.type()), d.id(), d.timestamp(), d.source()));
+            new ParsedDocument(d.type(), index(prefix, d.type()), d.id(), d.timestamp(), source));
       }
       if (bulk.documents() >= 2000) {
         bulk(node, bulk);
