@@ -164,6 +164,22 @@ class LayoutAnswersIT {
   }
 
   /**
+   * A stored-only field (docs/performance.md) is what the old layout searched and today's refuses
+   * to search, with OpenSearch's error, not an empty answer. (The derived field the docs show for
+   * hunting on one needs the lang-painless module, which this test node does not have.)
+   */
+  @Test
+  void aStoredOnlyFieldIsRefusedNotAnsweredEmpty(OpenSearchNode node) throws Exception {
+    LayoutQueries.Query term =
+        new LayoutQueries.Query(
+            "term",
+            "vigil-cloudtrail-*",
+            (ObjectNode) JSON.readTree("{\"query\":{\"term\":{\"eventVersion\":\"1.08\"}}}"));
+    assertThat(answer(node, term, OLD)).doesNotStartWith("0 ").doesNotStartWith("error");
+    assertThat(answer(node, term, NEW)).isEqualTo("error query_shard_exception");
+  }
+
+  /**
    * Total hits, every hit's id (sorted), aggregations, or the error — what an analyst, a dashboard
    * or the engine gets back.
    */
