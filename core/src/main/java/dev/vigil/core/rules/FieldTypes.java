@@ -94,19 +94,30 @@ public final class FieldTypes {
   }
 
   /**
-   * Whether OpenSearch can search a mapped field: not one kept stored only ({@code index: false};
-   * see the stored-only fields in docs/performance.md).
+   * Whether OpenSearch can search a mapped field: not one kept stored only ({@code index: false},
+   * or in a block mapped {@code enabled: false}; see the stored-only fields in
+   * docs/performance.md).
    */
   public boolean searchable(String path) {
     if (typed == null) {
       return true;
     }
     path = resolve(path);
-    JsonNode field = mapping(typed.path("properties"), path);
-    if (field == null) {
-      field = mapping(ecs.path("properties"), path);
+    for (JsonNode properties :
+        java.util.List.of(typed.path("properties"), ecs.path("properties"))) {
+      JsonNode current = properties;
+      for (String part : path.split("\\.")) {
+        JsonNode field = current.get(part);
+        if (field == null) {
+          break;
+        }
+        if (!field.path("index").asBoolean(true) || !field.path("enabled").asBoolean(true)) {
+          return false;
+        }
+        current = field.path("properties");
+      }
     }
-    return field == null || field.path("index").asBoolean(true);
+    return true;
   }
 
   /** The mapping object of a dotted path, or null (not below flat_object or multi-fields). */
