@@ -66,14 +66,7 @@ public final class StorageBenchmark {
     String index(LogType type) {
       return prefix + "-" + type.id() + "-bench";
     }
-
-    /** A document as this layout's parser wrote it: the baseline's carries the ECS copies. */
-    byte[] source(ParsedDocument d) {
-      return prefix.equals(OLD) ? BaselineLayout.document(d.type().id(), d.source()) : d.source();
-    }
   }
-
-  private static final String OLD = "old";
 
   private record Indexing(double cpuSeconds, double mergeCpuSeconds, long storeBytes, int fields) {}
 
@@ -92,7 +85,7 @@ public final class StorageBenchmark {
   }
 
   private void run(int events, int rounds, int queryRuns) throws Exception {
-    Layout old = new Layout(OLD);
+    Layout old = new Layout("old");
     Layout current = new Layout("new");
     installOld(old.prefix());
     installCurrent(current.prefix());
@@ -178,7 +171,7 @@ public final class StorageBenchmark {
     String index = layout.index(type);
     call("DELETE", "/" + index + "?ignore_unavailable=true", null);
     call("PUT", "/" + index, "{}");
-    List<byte[]> bodies = bulkBodies(index, layout, documents);
+    List<byte[]> bodies = bulkBodies(index, documents);
     long pid = node.pid();
     long before = cpuMillis(pid);
     for (byte[] body : bodies) {
@@ -374,12 +367,11 @@ public final class StorageBenchmark {
     return out;
   }
 
-  private static List<byte[]> bulkBodies(
-      String index, Layout layout, List<ParsedDocument> documents) {
+  private static List<byte[]> bulkBodies(String index, List<ParsedDocument> documents) {
     List<byte[]> bodies = new ArrayList<>();
     BulkBody body = new BulkBody(8 << 20);
     for (ParsedDocument d : documents) {
-      body.add(new ParsedDocument(d.type(), index, d.id(), d.timestamp(), layout.source(d)));
+      body.add(new ParsedDocument(d.type(), index, d.id(), d.timestamp(), d.source()));
       if (body.documents() == BULK_DOCUMENTS) {
         bodies.add(body.toByteArray());
         body.reset();

@@ -155,7 +155,7 @@ public final class AlertLifecycle {
     alert.message =
         rule.message() == null
             ? defaultMessage(rule, trigger)
-            : MessageTemplate.render(rule.message(), trigger.sample(), trigger.count(), rule::read);
+            : MessageTemplate.render(rule.message(), trigger.sample(), trigger.count());
     return alert;
   }
 

@@ -21,9 +21,6 @@ import java.util.List;
  * @param suppressionWindow no second alert for the same key within one window of this length
  * @param key fields whose values tell two alerts apart (the groupBy fields, else the suppression
  *     key; empty: one alert per rule)
- * @param aliases the field aliases of the rule's log type's mapping (alias to the field a document
- *     holds; {@link dev.vigil.core.rules.FieldTypes#aliases}): keys and messages read a document's
- *     source through them, as OpenSearch reads {@code event.action} from {@code eventName}
  */
 public record AlertRule(
     String namespace,
@@ -34,45 +31,14 @@ public record AlertRule(
     String trigger,
     String message,
     Duration suppressionWindow,
-    List<String> key,
-    java.util.Map<String, String> aliases) {
+    List<String> key) {
   public AlertRule {
-    aliases = aliases == null ? java.util.Map.of() : java.util.Map.copyOf(aliases);
     tags = tags == null ? List.of() : List.copyOf(tags);
     mitre = mitre == null ? List.of() : List.copyOf(mitre);
     key = key == null ? List.of() : List.copyOf(key);
     if (suppressionWindow == null || suppressionWindow.isZero() || suppressionWindow.isNegative()) {
       throw new IllegalArgumentException("suppressionWindow must be positive");
     }
-  }
-
-  /** A rule whose documents have no field aliases. */
-  public AlertRule(
-      String namespace,
-      String name,
-      int severity,
-      List<String> tags,
-      List<Attack> mitre,
-      String trigger,
-      String message,
-      Duration suppressionWindow,
-      List<String> key) {
-    this(
-        namespace,
-        name,
-        severity,
-        tags,
-        mitre,
-        trigger,
-        message,
-        suppressionWindow,
-        key,
-        java.util.Map.of());
-  }
-
-  /** The field of a document's source that holds {@code field} (an alias's target, or itself). */
-  public String read(String field) {
-    return aliases.getOrDefault(field, field);
   }
 
   /** The alert side of a rule as defined and compiled. */
@@ -117,10 +83,7 @@ public record AlertRule(
         describe(compiled),
         message,
         suppressionWindow != null ? suppressionWindow : compiled.window(),
-        key,
-        compiled.logType() == null
-            ? java.util.Map.of()
-            : dev.vigil.core.rules.FieldTypes.of(compiled.logType()).aliases());
+        key);
   }
 
   /** The condition in words, e.g. {@code count > 20 in 15m by userIdentity.arn}. */

@@ -52,8 +52,7 @@ public final class StreamDetector {
   private record KeyFields(String prefix, String[] names, int[] ids) {
     static KeyFields of(AlertRule rule, RuleMatcher matcher) {
       String[] names = new java.util.TreeSet<>(rule.key()).toArray(String[]::new);
-      int[] ids =
-          java.util.Arrays.stream(names).map(rule::read).mapToInt(matcher::keyField).toArray();
+      int[] ids = java.util.Arrays.stream(names).mapToInt(matcher::keyField).toArray();
       return new KeyFields(rule.namespace() + "/" + rule.name() + "{", names, ids);
     }
 

@@ -186,9 +186,7 @@ public final class IndexTemplates {
               ObjectNode mapping = (ObjectNode) field.getValue();
               if (mapping.has("properties")) {
                 addRawValues(mapping.get("properties"));
-              } else if (TYPED.contains(mapping.path("type").asText())
-                  && !mapping.has("fields")
-                  && mapping.path("index").asBoolean(true)) { // stored only: nothing to search
+              } else if (TYPED.contains(mapping.path("type").asText()) && !mapping.has("fields")) {
                 mapping
                     .putObject("fields")
                     .putObject(RAW)

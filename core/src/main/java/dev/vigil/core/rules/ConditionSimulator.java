@@ -91,7 +91,7 @@ public final class ConditionSimulator {
     for (String field : groupBy) {
       FieldTypes.FieldType type = types.type(field);
       Set<String> values = new LinkedHashSet<>();
-      for (JsonNode v : QueryEvaluator.leaves(document, types.resolve(field), type)) {
+      for (JsonNode v : QueryEvaluator.leaves(document, field, type)) {
         if (v.asText().length() <= type.ignoreAbove()) { // longer keywords are not indexed
           values.add(v.asText());
         }

@@ -113,9 +113,6 @@ public final class RuleCompiler {
       }
     }
     PostFilter.Split split = PostFilter.split(query);
-    if (logType != null) {
-      checkSearchable(split.nativeQuery(), FieldTypes.of(logType), logType);
-    }
     if (split.postFilter() != null && condition != null) {
       throw new RuleException(
           "condition: the rule compares two fields (fieldref / "
@@ -134,42 +131,7 @@ public final class RuleCompiler {
         split.postFilter());
   }
 
-  /**
-   * Refuses a query on a field the log type keeps stored only: OpenSearch would fail every search
-   * of the rule ("Cannot search on field … since it is not indexed"). A query the evaluator cannot
-   * prepare is left to the checks that know why.
-   */
-  private static void checkSearchable(JsonNode query, FieldTypes types, LogType logType) {
-    FieldReader reader = new FieldReader();
-    try {
-      PreparedQuery.prepare(query, types, reader);
-    } catch (RuleException e) {
-      return;
-    }
-    for (int id = 0; id < reader.size(); id++) {
-      String field = reader.path(id);
-      if (!types.searchable(field)) {
-        throw new RuleException(
-            "query: "
-                + field
-                + " is stored only in "
-                + logType.id()
-                + " indices (in each document's _source, not searchable; docs/performance.md,"
-                + " stored-only fields): search it with a derived field or index it");
-      }
-    }
-  }
-
   private static void checkGroupable(String field, FieldTypes types, LogType logType) {
-    if (!types.searchable(field)) {
-      throw new RuleException(
-          "condition.groupBy: "
-              + field
-              + " is stored only in "
-              + logType.id()
-              + " indices, which OpenSearch cannot aggregate (docs/performance.md, stored-only"
-              + " fields)");
-    }
     FieldTypes.FieldType type = types.type(field);
     if (type.kind() == Kind.FLAT_SUBPATH || type.kind() == Kind.FLAT_OBJECT) {
       throw new RuleException(

@@ -86,57 +86,6 @@ class StreamDetectorTest {
         .satisfies(a -> assertThat(a.id).isEqualTo(streamed.get(0).id));
   }
 
-  /**
-   * A rule written against the ECS names a CloudTrail document no longer holds (field aliases of
-   * the mapping, as in OpenSearch) matches, keys and words its alert from the fields they read.
-   */
-  @Test
-  void aRuleOnCloudTrailFieldAliasesReadsTheFieldsTheyName() throws Exception {
-    String yaml =
-        """
-        apiVersion: siem.vigil.dev/v1alpha1
-        kind: DetectionRule
-        metadata: {name: aliases, namespace: vigil}
-        spec:
-          severity: 2
-          logType: cloudtrail
-          query: 'event.provider:"cloudtrail.amazonaws.com" AND event.action:StopLogging AND cloud.region:eu-west-1'
-          suppression: {window: 1h, key: [cloud.account.id]}
-          message: "{{event.action}} in {{cloud.account.id}} ({{cloud.region}}, {{user_agent.original}})"
-          tests:
-            - name: stop
-              expect: Match
-              event:
-                eventTime: "2026-11-27T10:00:00Z"
-                eventSource: cloudtrail.amazonaws.com
-                eventName: StopLogging
-                awsRegion: eu-west-1
-                recipientAccountId: "111122223333"
-                userAgent: aws-cli/2.15
-                eventID: 5b1e2c3d-0000-4000-8000-000000000009
-        """;
-    List<RuleManifest> manifests = RuleManifest.read(yaml, "aliases.yaml");
-    StreamDetector detector =
-        new StreamDetector(StreamDetector.select(manifests, RuleCompiler.defaults()).rules());
-    JsonNode event = normalized(manifests.get(0), 0);
-    assertThat(event.path("event").has("action")).isFalse();
-    byte[] source = JSON.writeValueAsBytes(event);
-
-    for (List<Alert> alerts :
-        List.of(
-            detector.inspect(LogType.CLOUDTRAIL, "a1", event, NOW),
-            detector.inspect(LogType.CLOUDTRAIL, "a1", source, source.length, NOW))) {
-      assertThat(alerts)
-          .singleElement()
-          .satisfies(
-              a -> {
-                assertThat(a.key).containsEntry("cloud.account.id", "111122223333");
-                assertThat(a.message)
-                    .isEqualTo("StopLogging in 111122223333 (eu-west-1, aws-cli/2.15)");
-              });
-    }
-  }
-
   private static JsonNode normalized(RuleManifest manifest, int test) {
     return RuleTester.standard()
         .normalize(manifest.tests().get(test).event(), LogType.CLOUDTRAIL, manifest.file())

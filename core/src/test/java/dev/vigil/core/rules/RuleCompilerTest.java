@@ -27,25 +27,6 @@ class RuleCompilerTest {
   }
 
   @Test
-  void aQueryOnAStoredOnlyFieldIsRefusedAndOneOnAnAliasCompiles() {
-    assertThatThrownBy(
-            () ->
-                compiler.compile(
-                    RuleSource.query("r", "cloudtrail", "eventName:X AND vpcEndpointId:vpce-1")))
-        .isInstanceOf(RuleException.class)
-        .hasMessageStartingWith("query: vpcEndpointId is stored only in cloudtrail indices");
-    assertThatThrownBy( // inside a block mapped enabled: false
-            () -> compiler.compile(RuleSource.query("r", "cloudtrail", "resources.ARN:x")))
-        .isInstanceOf(RuleException.class)
-        .hasMessageStartingWith("query: resources.ARN is stored only in cloudtrail indices");
-    assertThat(
-            compiler
-                .compile(RuleSource.query("r", "cloudtrail", "event.action:X AND cloud.region:y"))
-                .queryJson())
-        .contains("event.action:X");
-  }
-
-  @Test
   void dslIsUsedAsIsAndMustBeOneQueryObject() throws Exception {
     CompiledRule rule =
         compiler.compile(

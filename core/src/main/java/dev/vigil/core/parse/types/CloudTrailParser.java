@@ -128,11 +128,17 @@ public final class CloudTrailParser implements LogParser {
   private static final byte[] COMMA = ascii(",");
   private static final byte[] QUOTE = ascii("\"");
   private static final byte[] NOTHING = new byte[0];
+  private static final byte[] PROVIDER = ascii(",\"provider\":");
+  private static final byte[] ACTION = ascii(",\"action\":");
+  private static final byte[] ID = ascii(",\"id\":");
+  private static final byte[] REGION = ascii(",\"region\":");
   private static final byte[] EVENT_KIND = ascii(",\"event\":{\"kind\":\"event\"");
   private static final byte[] CLOUD_AWS = ascii(",\"cloud\":{\"provider\":\"aws\"");
+  private static final byte[] ACCOUNT_ID = ascii(",\"account\":{\"id\":");
   private static final byte[] CLOSE_OBJECT = ascii("}");
   private static final byte[] SOURCE_IP = ascii(",\"source\":{\"ip\":");
   private static final byte[] USER_NAME = ascii(",\"user\":{\"name\":");
+  private static final byte[] USER_AGENT = ascii(",\"user_agent\":{\"original\":");
   private static final byte[] RELATED = ascii(",\"related\":{");
   private static final byte[] RELATED_IPS = ascii("\"ip\":[");
   private static final byte[] CLOSE_ARRAY = ascii("]");
@@ -700,12 +706,18 @@ public final class CloudTrailParser implements LogParser {
         out.string(instant.toString());
       }
       spliced(1, true);
-      // event.provider/action/id, cloud.region, cloud.account.id and user_agent.original are field
-      // aliases of the CloudTrail mapping (cloudtrail.mappings.json): not written.
       out.bytes(EVENT_KIND);
+      field(PROVIDER, e.eventSource);
+      field(ACTION, e.eventName);
+      field(ID, e.eventId);
       out.bytes(!e.errorCode.present ? SUCCESS : FAILURE);
       spliced(2, true);
       out.bytes(CLOUD_AWS);
+      Token account = e.account.present ? e.account : e.identityAccount;
+      if (account.present) {
+        out.bytes(ACCOUNT_ID).raw(in, account.from, account.to).bytes(CLOSE_OBJECT);
+      }
+      field(REGION, e.region);
       out.bytes(CLOSE_OBJECT);
       boolean ip = isIp(e.sourceIp);
       if (ip) {
@@ -721,6 +733,10 @@ public final class CloudTrailParser implements LogParser {
         out.bytes(USER_NAME);
         userValue(e, user);
         out.bytes(CLOSE_OBJECT);
+      }
+      if (e.userAgent.present) {
+        spliced(5, true);
+        out.bytes(USER_AGENT).raw(in, e.userAgent.from, e.userAgent.to).bytes(CLOSE_OBJECT);
       }
       boolean arn = e.arn.text != null && !e.arn.text.isEmpty() && !e.arn.text.equals(user);
       boolean named = user != null && !user.isEmpty();
@@ -833,12 +849,17 @@ public final class CloudTrailParser implements LogParser {
       }
       doc.timestamp(instant, Times.utcText(time))
           .event("kind", "event")
-          .event("outcome", text(e.errorCode) == null ? "success" : "failure");
+          .event("provider", text(e.eventSource))
+          .event("action", text(e.eventName))
+          .event("id", text(e.eventId))
+          .event("outcome", text(e.errorCode) == null ? "success" : "failure")
+          .account(text(e.account) != null ? text(e.account) : text(e.identityAccount))
+          .region(text(e.region));
       String sourceIp = text(e.sourceIp);
       if (JsonCopy.looksLikeIp(sourceIp)) {
         doc.source(sourceIp, null);
       }
-      doc.user(user).relatedUser(e.arn.text);
+      doc.user(user).userAgent(text(e.userAgent)).relatedUser(e.arn.text);
       for (int i = 0; i < e.promoted; i++) {
         doc.promote(e.requestTokens[i].name, text(e.requestTokens[i]));
       }
