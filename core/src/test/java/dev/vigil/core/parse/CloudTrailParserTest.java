@@ -276,4 +276,59 @@ class CloudTrailParserTest {
         + "\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\",\"awsRegion\":\"us-east-1\","
         + "\"sourceIPAddress\":\"203.0.113.9\",\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"alice\"}}";
   }
+
+  @Test
+  void aBareEventNotesItsMembersWhateverItsFirstNameIs() throws Exception {
+    // As CloudWatch Logs delivers CloudTrail: one event per root, its first name read to tell the
+    // root's shape. A first name no rule reads (eventVersion) leaves the noted members complete; a
+    // dotted one may stand for a wanted path, so it does not.
+    String[] wanted = {"eventName"};
+    assertThat(
+            bareMembers(
+                "{\"eventVersion\":\"1.08\",\"eventName\":\"StopLogging\",\"eventTime\":\"2026-11-27T10:00:00Z\"}",
+                wanted))
+        .isEqualTo("complete, 1 noted");
+    assertThat(
+            bareMembers(
+                "{\"eventName\":\"StopLogging\",\"eventVersion\":\"1.08\",\"eventTime\":\"2026-11-27T10:00:00Z\"}",
+                wanted))
+        .isEqualTo("complete, 1 noted");
+    assertThat(
+            bareMembers(
+                "{\"event.name\":\"x\",\"eventName\":\"StopLogging\",\"eventTime\":\"2026-11-27T10:00:00Z\"}",
+                wanted))
+        .startsWith("incomplete");
+  }
+
+  private static String bareMembers(String event, String[] wanted) throws Exception {
+    List<String> seen = new java.util.ArrayList<>();
+    ObjectParser.standard()
+        .parse(
+            new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+            KEY,
+            LogType.CLOUDTRAIL,
+            new DocumentSink() {
+              @Override
+              public void document(ParsedDocument document) {
+                Members members = document.members();
+                seen.add(
+                    (members.complete() ? "complete" : "incomplete")
+                        + ", "
+                        + members.count()
+                        + " noted");
+              }
+
+              @Override
+              public void rejected(Rejection rejection) {
+                seen.add("rejected: " + rejection);
+              }
+
+              @Override
+              public String[] memberNames(LogType type) {
+                return wanted;
+              }
+            });
+    assertThat(seen).hasSize(1);
+    return seen.get(0);
+  }
 }

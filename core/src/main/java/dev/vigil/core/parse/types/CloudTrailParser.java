@@ -93,6 +93,7 @@ public final class CloudTrailParser implements LogParser {
   private static final int FIRST_RESERVED = READ_OR_CAPTURED.length;
   // Not names: the event's first name is still to be read; the event has no more fields.
   private static final int NO_NAME_READ = -2;
+  private static final int PLAIN_UNKNOWN_NAME = -3;
   private static final int END = -3;
 
   /** Where reading goes on after damage: at a root value, inside an array of events, or nowhere. */
@@ -344,7 +345,13 @@ public final class CloudTrailParser implements LogParser {
         return null;
       }
       // One event per root (newline-delimited JSON): its first name is read already.
-      event(opening, breaks, record.next(), names.find(first));
+      int name = names.find(first);
+      // An unknown name without a dot holds nothing a rule reads, as member() decides for the rest.
+      event(
+          opening,
+          breaks,
+          record.next(),
+          name < 0 && first.indexOf('.') < 0 ? PLAIN_UNKNOWN_NAME : name);
       record.done();
       return null;
     }
@@ -508,7 +515,8 @@ public final class CloudTrailParser implements LogParser {
     /**
      * Reads one event whose opening brace is at {@code opening}; the scanner stands after that
      * brace, or after the first field's name and colon when {@code firstName} is not {@link
-     * #NO_NAME_READ} (it is then that name's index in {@link #names}, or -1).
+     * #NO_NAME_READ} (it is then that name's index in {@link #names}, {@link #PLAIN_UNKNOWN_NAME}
+     * for a name not among them without a dot, or -1 for one with a dot).
      */
     void event(long opening, int breaks, long number, int firstName) throws IOException {
       in.retainFrom(opening);
@@ -523,10 +531,12 @@ public final class CloudTrailParser implements LogParser {
         } else {
           name = name(opening);
         }
+      } else if (name == PLAIN_UNKNOWN_NAME) {
+        name = -1; // read already, telling the root's shape (a bare event): nothing to note
       } else if (members != null) {
         // The first name was read already, telling the root's shape (a bare event): noted here.
         if (name < 0) {
-          members.incomplete(); // a name the parser does not know: its text is not at hand
+          members.incomplete(); // a dotted name: it may stand for a path a rule reads
         } else if (group[name] >= 0) {
           members.add((int) (in.offset() - opening), group[name]);
         }
