@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * The demo's alert destination: an HTTP endpoint on loopback that the demo's Webhook
@@ -24,7 +24,6 @@ final class WebhookReceiver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
   private final List<String> deliveries = new CopyOnWriteArrayList<>();
-  private final Set<String> rules = ConcurrentHashMap.newKeySet();
 
   private WebhookReceiver(HttpServer server) {
     this.server = server;
@@ -43,7 +42,6 @@ final class WebhookReceiver implements AutoCloseable {
               body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             receiver.deliveries.add(body);
-            ruleOf(body).ifPresent(receiver.rules::add);
             console.event(
                 "webhook delivery #%d (%s, %d bytes): %s",
                 receiver.deliveries.size(),
@@ -99,7 +97,10 @@ final class WebhookReceiver implements AutoCloseable {
 
   /** The rules whose alerts were delivered here. */
   Set<String> deliveredRules() {
-    return Set.copyOf(rules);
+    return deliveries.stream()
+        .map(WebhookReceiver::ruleOf)
+        .flatMap(Optional::stream)
+        .collect(Collectors.toSet());
   }
 
   @Override
