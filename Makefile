@@ -49,6 +49,9 @@ parts:
 	bash parts/scripts/ensure-kube-binaries.sh >/dev/null
 	for tool in lua-health helm promtool; do bash parts/scripts/ensure-go-tool.sh $$tool >/dev/null || exit 1; done
 	if [ "$$(id -u)" = 0 ]; then bash parts/scripts/ensure-node-parts.sh >/dev/null; fi
+	# Test parts' temporary copies left by runs that were killed before they could clean up (hours old: no test run
+	# still uses them); an OpenSearch copy is about 300 MB.
+	find $${TMPDIR:-/tmp} -maxdepth 1 \( -name 'vigil-opensearch-*' -o -name 'vigil-kube-*' -o -name 'vigil-bench-*' \) -mmin +240 -exec rm -rf {} + 2>/dev/null || true
 
 ## Run the JMH benchmarks of the log core and print throughput and the pipeline/ceiling ratio (several minutes).
 bench:
@@ -68,10 +71,12 @@ bench-stream:
 
 ## Measure the ingester end to end (S3 objects in moto to searchable documents) against the same node's raw
 ## _bulk ceiling; prints docs/s, the ratio and the ingester's RSS (a few minutes; sizes: BENCH_ARGS=-Dbench.objects=16;
-## BENCH_ARGS=-Dbench.stream=true adds an ingester streaming every shipped rule and prints its rate against streaming off).
+## BENCH_ARGS=-Dbench.stream=true adds an ingester streaming every shipped rule and prints its rate against streaming off;
+## -Dbench.streamJvm="-XX:StartFlightRecording=filename=/tmp/stream.jfr,settings=profile" profiles that one).
+## Built in the reactor (package, and the classpath from the modules' target/), never installed into ~/.m2.
 bench-ingester:
-	$(MVN) -q -pl ingester -am install -DskipTests
-	$(MVN) -q -pl ingester dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+	$(MVN) -q -pl ingester -am package -DskipTests
+	$(MVN) -q -pl ingester -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	java -Dvigil.parts.logs=ingester/target/vigil-parts $(BENCH_ARGS) -cp ingester/target/test-classes:ingester/target/classes:$$(cat ingester/target/bench.classpath) dev.vigil.ingester.bench.IngesterBenchmark
 
 ## What OpenSearch pays per event, old index layout (before #16) against today's, on one node in one run:

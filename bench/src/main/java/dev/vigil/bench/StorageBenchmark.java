@@ -2,6 +2,7 @@ package dev.vigil.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.LogType;
 import dev.vigil.core.parse.BulkBody;
 import dev.vigil.core.parse.DocumentSink;
@@ -41,7 +42,8 @@ import java.util.Map;
  * and the median latency of every shipped rule's and dashboard's query and the analyst queries
  * ({@link LayoutQueries}), with new/old ratios. Sizes: {@code -Dbench.events=N} per type (default
  * 50,000), {@code -Dbench.rounds=R} indexing rounds per layout (default 3), {@code
- * -Dbench.queryRuns=Q} timed runs per query (default 15).
+ * -Dbench.queryRuns=Q} timed runs per query (default 15); {@code -Dbench.variants=name=file.json,…}
+ * adds experimental layouts (today's with overrides, see {@link #variants()}) to every round.
  */
 public final class StorageBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,12 +63,26 @@ public final class StorageBenchmark {
     this.node = node;
   }
 
-  /** One layout under its own index prefix. */
-  private record Layout(String prefix) {
+  /**
+   * One layout under its own index prefix; a variant is today's layout with {@code overrides}
+   * deep-merged into each type's index template (null otherwise).
+   */
+  private record Layout(String prefix, ObjectNode overrides) {
+    Layout(String prefix) {
+      this(prefix, null);
+    }
+
     String index(LogType type) {
       return prefix + "-" + type.id() + "-bench";
     }
+
+    /** A document as this layout's parser wrote it: the baseline's carries the ECS copies. */
+    byte[] source(ParsedDocument d) {
+      return prefix.equals(OLD) ? BaselineLayout.document(d.type().id(), d.source()) : d.source();
+    }
   }
+
+  private static final String OLD = "old";
 
   private record Indexing(double cpuSeconds, double mergeCpuSeconds, long storeBytes, int fields) {}
 
@@ -85,27 +101,57 @@ public final class StorageBenchmark {
   }
 
   private void run(int events, int rounds, int queryRuns) throws Exception {
-    Layout old = new Layout("old");
+    Layout old = new Layout(OLD);
     Layout current = new Layout("new");
     installOld(old.prefix());
     installCurrent(current.prefix());
+    List<Layout> variants = variants();
+    for (Layout variant : variants) {
+      installCurrent(variant);
+    }
     Map<LogType, Indexing[]> results = new LinkedHashMap<>();
     for (LogType type : TYPES) {
       List<ParsedDocument> documents = documents(type, events);
       Indexing[] oldRuns = new Indexing[rounds];
       Indexing[] newRuns = new Indexing[rounds];
+      Indexing[][] variantRuns = new Indexing[variants.size()][rounds];
+      List<Layout> order = new ArrayList<>();
+      order.add(old);
+      order.add(current);
+      order.addAll(variants);
       // A warm-up round: the node's JIT and the first index of a type pay costs the rest do not.
-      index(old, type, documents);
-      index(current, type, documents);
+      for (Layout layout : order) {
+        index(layout, type, documents);
+      }
       for (int r = 0; r < rounds; r++) {
-        // Alternate which layout goes first, so drift in the machine's load hits both alike.
-        if (r % 2 == 0) {
-          oldRuns[r] = index(old, type, documents);
-          newRuns[r] = index(current, type, documents);
-        } else {
-          newRuns[r] = index(current, type, documents);
-          oldRuns[r] = index(old, type, documents);
+        // Rotate which layout goes first (with two: alternate), so drift in the machine's load
+        // hits all alike.
+        for (int i = 0; i < order.size(); i++) {
+          Layout layout = order.get((i + r) % order.size());
+          Indexing run = index(layout, type, documents);
+          if (layout == old) {
+            oldRuns[r] = run;
+          } else if (layout == current) {
+            newRuns[r] = run;
+          } else {
+            variantRuns[variants.indexOf(layout)][r] = run;
+          }
         }
+      }
+      for (int v = 0; v < variants.size(); v++) {
+        Indexing[] runs = variantRuns[v];
+        System.out.printf(
+            Locale.ROOT,
+            "%-10s variant %s: CPU s per round %s; paired CPU vs old %.2fx, vs new %.2fx;"
+                + " bytes per 1,000 events %,d (%.2fx old); mapped fields %d%n",
+            type.id(),
+            variants.get(v).prefix(),
+            Arrays.toString(Arrays.stream(runs).mapToDouble(Indexing::cpuSeconds).toArray()),
+            pairedRatio(oldRuns, runs),
+            pairedRatio(newRuns, runs),
+            Math.round(median(runs).storeBytes() / (documents.size() / 1000.0)),
+            (double) median(runs).storeBytes() / median(oldRuns).storeBytes(),
+            median(runs).fields());
       }
       results.put(type, new Indexing[] {median(oldRuns), median(newRuns)});
       System.out.printf(
@@ -171,7 +217,7 @@ public final class StorageBenchmark {
     String index = layout.index(type);
     call("DELETE", "/" + index + "?ignore_unavailable=true", null);
     call("PUT", "/" + index, "{}");
-    List<byte[]> bodies = bulkBodies(index, documents);
+    List<byte[]> bodies = bulkBodies(index, layout, documents);
     long pid = node.pid();
     long before = cpuMillis(pid);
     for (byte[] body : bodies) {
@@ -323,18 +369,63 @@ public final class StorageBenchmark {
   }
 
   private void installCurrent(String prefix) throws Exception {
+    installCurrent(new Layout(prefix));
+  }
+
+  private void installCurrent(Layout layout) throws Exception {
     IndexTemplates templates =
-        new IndexTemplates(new IndexNaming(prefix, IndexNaming.Granularity.DAILY));
+        new IndexTemplates(new IndexNaming(layout.prefix(), IndexNaming.Granularity.DAILY));
     call(
         "PUT",
         "/_component_template/" + templates.componentName(),
         JSON.writeValueAsBytes(templates.componentTemplate()));
     for (LogType type : TYPES) {
+      ObjectNode template = templates.indexTemplate(type);
+      if (layout.overrides() != null) {
+        merge(template, layout.overrides());
+      }
       call(
           "PUT",
           "/_index_template/" + templates.templateName(type),
-          JSON.writeValueAsBytes(templates.indexTemplate(type)));
+          JSON.writeValueAsBytes(template));
     }
+  }
+
+  /**
+   * Experimental layouts measured in the same run as old and new: {@code
+   * -Dbench.variants=name=file.json,…}, each file a JSON object deep-merged into every benched
+   * type's index template (a null value removes the key). Variants index the new layout's
+   * documents, under the prefix {@code name}.
+   */
+  private static List<Layout> variants() throws IOException {
+    List<Layout> out = new ArrayList<>();
+    String spec = System.getProperty("bench.variants", "");
+    for (String entry : spec.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      String[] nameFile = entry.split("=", 2);
+      out.add(
+          new Layout(
+              nameFile[0], (ObjectNode) JSON.readTree(Files.readAllBytes(Path.of(nameFile[1])))));
+    }
+    return out;
+  }
+
+  static void merge(ObjectNode target, JsonNode overrides) {
+    overrides
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode existing = target.get(e.getKey());
+              if (e.getValue().isNull()) {
+                target.remove(e.getKey());
+              } else if (existing instanceof ObjectNode o && e.getValue().isObject()) {
+                merge(o, e.getValue());
+              } else {
+                target.set(e.getKey(), e.getValue());
+              }
+            });
   }
 
   /** The same events for both layouts: generated from each type's documented format. */
@@ -367,11 +458,12 @@ public final class StorageBenchmark {
     return out;
   }
 
-  private static List<byte[]> bulkBodies(String index, List<ParsedDocument> documents) {
+  private static List<byte[]> bulkBodies(
+      String index, Layout layout, List<ParsedDocument> documents) {
     List<byte[]> bodies = new ArrayList<>();
     BulkBody body = new BulkBody(8 << 20);
     for (ParsedDocument d : documents) {
-      body.add(new ParsedDocument(d.type(), index, d.id(), d.timestamp(), d.source()));
+      body.add(new ParsedDocument(d.type(), index, d.id(), d.timestamp(), layout.source(d)));
       if (body.documents() == BULK_DOCUMENTS) {
         bodies.add(body.toByteArray());
         body.reset();

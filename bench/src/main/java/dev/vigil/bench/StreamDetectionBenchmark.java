@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 public class StreamDetectionBenchmark {
   static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+  private static final Clock AT_NOW = Clock.fixed(NOW, ZoneOffset.UTC);
   static final int EVENTS = 20_000;
   static final int FLOW_LINES = 50_000;
   static final int WAF_RECORDS = 20_000;
@@ -182,7 +185,7 @@ public class StreamDetectionBenchmark {
                 .size();
         return;
       }
-      alerts += detector.inspect(document, NOW, recent).size();
+      alerts += detector.inspect(document, AT_NOW, recent).size();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,22 @@ final class KubeOptions {
     config.setRequestRetryBackoffLimit(1);
     config.setConnectionTimeout(10_000);
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /**
+   * Why a request failed, with the API server it went to and the underlying cause: the client's own
+   * message is often only "An error has occurred."
+   */
+  static String describe(KubernetesClientException e, KubernetesClient client) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String why = cause == e ? e.getMessage() : e.getMessage() + " (" + cause + ")";
+    return why
+        + " — API server "
+        + client.getMasterUrl()
+        + " (from --kubeconfig, else $KUBECONFIG or ~/.kube/config, else in-cluster)";
   }
 
   String namespace(KubernetesClient client) {

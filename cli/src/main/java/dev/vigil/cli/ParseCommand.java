@@ -1,7 +1,10 @@
 package dev.vigil.cli;
 
 import dev.vigil.core.LogType;
+import dev.vigil.core.ingest.AccountDirectory;
 import dev.vigil.core.parse.DocumentSink;
+import dev.vigil.core.parse.IndexNaming;
+import dev.vigil.core.parse.LogParsers;
 import dev.vigil.core.parse.ObjectParser;
 import dev.vigil.core.parse.ObjectRef;
 import dev.vigil.core.parse.ParsedDocument;
@@ -61,6 +64,15 @@ final class ParseCommand implements Callable<Integer> {
       description = "The S3 bucket the file came from (part of positional ids).")
   String s3Bucket;
 
+  @Option(
+      names = "--accounts",
+      paramLabel = "FILE",
+      description =
+          "An account directory (accounts.json, as in the ConfigMap vigil-accounts: kubectl get"
+              + " configmap vigil-accounts -o jsonpath='{.data.accounts\\.json}'): documents get"
+              + " cloud.account.name and vigil.account.* as the ingester writes them.")
+  Path accounts;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Log files (gzip, zlib or plain).")
   List<Path> files;
 
@@ -70,7 +82,19 @@ final class ParseCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     LogType forced = resolveType();
     PrintWriter err = spec.commandLine().getErr();
-    ObjectParser parser = ObjectParser.standard();
+    ObjectParser parser;
+    if (accounts == null) {
+      parser = ObjectParser.standard();
+    } else {
+      AccountDirectory directory;
+      try {
+        directory = AccountDirectory.parse(Files.readAllBytes(accounts));
+      } catch (IOException e) {
+        err.println("--accounts " + accounts + ": " + describe(e));
+        return UNREADABLE;
+      }
+      parser = new ObjectParser(IndexNaming.defaults(), LogParsers.all(), null, () -> directory);
+    }
     Counts counts = new Counts();
     OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
     boolean unreadable = false;
@@ -99,6 +123,10 @@ final class ParseCommand implements Callable<Integer> {
       return UNREADABLE;
     }
     return counts.rejected > 0 ? REJECTED : 0;
+  }
+
+  private static String describe(IOException e) {
+    return e instanceof NoSuchFileException ? "no such file" : e.getMessage();
   }
 
   private LogType resolveType() {

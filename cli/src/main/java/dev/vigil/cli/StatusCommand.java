@@ -63,35 +63,37 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<Row> rows = new ArrayList<>();
     try (KubernetesClient client = kube.client()) {
-      String namespace = kube.namespace(client);
-      for (String kind : KINDS) {
-        var resources = client.genericKubernetesResources(API_VERSION, kind);
-        List<GenericKubernetesResource> items;
-        try {
-          items =
-              allNamespaces
-                  ? resources.inAnyNamespace().list().getItems()
-                  : resources.inNamespace(namespace).list().getItems();
-        } catch (KubernetesClientException e) {
-          if (e.getCode() == 404) {
-            err.println(kind + ": not installed (CRD missing)");
-            continue;
+      try {
+        String namespace = kube.namespace(client);
+        for (String kind : KINDS) {
+          var resources = client.genericKubernetesResources(API_VERSION, kind);
+          List<GenericKubernetesResource> items;
+          try {
+            items =
+                allNamespaces
+                    ? resources.inAnyNamespace().list().getItems()
+                    : resources.inNamespace(namespace).list().getItems();
+          } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+              err.println(kind + ": not installed (CRD missing)");
+              continue;
+            }
+            throw e;
           }
-          throw e;
+          for (GenericKubernetesResource item : items) {
+            rows.add(row(kind, item));
+          }
         }
-        for (GenericKubernetesResource item : items) {
-          rows.add(row(kind, item));
+        if (rows.isEmpty() && output == Output.table) {
+          out.println(
+              "No Vigil resources in "
+                  + (allNamespaces ? "any namespace" : "namespace " + namespace));
+          return 0;
         }
+      } catch (KubernetesClientException e) {
+        err.println("cannot read Vigil resources: " + KubeOptions.describe(e, client));
+        return ExitCodes.UNREACHABLE;
       }
-      if (rows.isEmpty() && output == Output.table) {
-        out.println(
-            "No Vigil resources in "
-                + (allNamespaces ? "any namespace" : "namespace " + namespace));
-        return 0;
-      }
-    } catch (KubernetesClientException e) {
-      err.println("cannot read Vigil resources: " + e.getMessage());
-      return ExitCodes.UNREACHABLE;
     }
     long notReady = rows.stream().filter(r -> !r.ready().equals("True")).count();
     int exit = notReady == 0 ? ExitCodes.OK : ExitCodes.NOT_OK;

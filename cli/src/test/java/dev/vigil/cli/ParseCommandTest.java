@@ -45,6 +45,66 @@ class ParseCommandTest {
   }
 
   @Test
+  void anAccountDirectoryNamesTheAccountsItListsAsTheIngesterDoes() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("trail.json"),
+            "{\"Records\":[{\"eventID\":\"e1\",\"eventTime\":\"2026-11-27T01:02:03Z\","
+                + "\"recipientAccountId\":\"111122223333\"},{\"eventID\":\"e2\","
+                + "\"eventTime\":\"2026-11-27T01:02:04Z\",\"recipientAccountId\":\"444455556666\"}]}");
+    Path accounts =
+        Files.writeString(
+            dir.resolve("accounts.json"),
+            new dev.vigil.core.ingest.AccountDirectory(
+                    java.util.Map.of(
+                        "111122223333",
+                        new dev.vigil.core.ingest.AccountDirectory.Account(
+                            "payments-prod", "Root/Workloads", java.util.Map.of("env", "prod"))),
+                    "2026-12-07T00:00:00Z")
+                .toJson());
+
+    assertThat(
+            run(
+                "parse",
+                "--type",
+                "cloudtrail",
+                "--accounts",
+                accounts.toString(),
+                file.toString()))
+        .isZero();
+
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var lines = out.toString(StandardCharsets.UTF_8).lines().map(l -> read(json, l)).toList();
+    assertThat(lines.get(0).at("/source/cloud/account/name").asText()).isEqualTo("payments-prod");
+    assertThat(lines.get(0).at("/source/vigil/account/ou_path").asText())
+        .isEqualTo("Root/Workloads");
+    assertThat(lines.get(1).at("/source/cloud/account/name").isMissingNode())
+        .as("an account the directory does not list")
+        .isTrue();
+  }
+
+  @Test
+  void anUnreadableAccountDirectoryIsNamedAndNothingIsParsed() throws Exception {
+    Path file = Files.writeString(dir.resolve("trail.json"), "{\"Records\":[]}");
+    Path accounts =
+        Files.writeString(dir.resolve("accounts.json"), "{\"accounts\":{\"111122223333\":{}}}");
+
+    assertThat(run("parse", "--accounts", accounts.toString(), file.toString())).isEqualTo(5);
+    assertThat(err.toString())
+        .contains("--accounts " + accounts + ": accounts.111122223333.name: missing");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode read(
+      com.fasterxml.jackson.databind.ObjectMapper json, String line) {
+    try {
+      return json.readTree(line);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(line, e);
+    }
+  }
+
+  @Test
   void rejectedRecordIsNamedOnStderrKeepsTheGoodOnesAndExitsOne() throws Exception {
     Path file =
         Files.writeString(

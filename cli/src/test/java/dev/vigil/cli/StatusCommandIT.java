@@ -101,14 +101,18 @@ class StatusCommandIT {
   @Test
   void anUnreachableClusterExitsThree(@TempDir Path dir) throws IOException {
     Path kubeconfig = dir.resolve("kubeconfig");
+    String unreachable = "https://127.0.0.1:" + FreePorts.next();
     Files.writeString(
         kubeconfig,
         Files.readString(server.kubeconfig())
-            .replaceAll(
-                "server: *https://[^\\s]+", "server: https://127.0.0.1:" + FreePorts.next()));
+            .replaceAll("server: *https://[^\\s]+", "server: " + unreachable));
     Result result = run("status", "-n", "x", "--kubeconfig", kubeconfig.toString());
     assertThat(result.exit()).as(result.output()).isEqualTo(3);
-    assertThat(result.output()).contains("cannot read Vigil resources");
+    // Where it went and why, not only the client's "An error has occurred."
+    assertThat(result.output())
+        .contains("cannot read Vigil resources")
+        .contains("API server " + unreachable)
+        .contains("Connect");
   }
 
   @Test

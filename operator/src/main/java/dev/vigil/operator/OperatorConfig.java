@@ -66,6 +66,14 @@ public interface OperatorConfig {
      */
     @WithDefault("1h")
     Duration fullCheckInterval();
+
+    /**
+     * How often the account directory (names, OU paths, tags from AWS Organizations, the ConfigMap
+     * {@code vigil-accounts} ingesters enrich documents from) is read again; about 2 calls per
+     * organizational unit and 1 per account each time. A failed read is retried on the next pass.
+     */
+    @WithDefault("1h")
+    Duration accountsRefreshInterval();
   }
 
   /** The lease that picks the one replica running reconcilers (prod profile). */

@@ -48,6 +48,8 @@ public final class KubeApiServer implements AutoCloseable {
   private final String token = UUID.randomUUID().toString();
   private ManagedProcess etcd;
   private ManagedProcess apiServer;
+  // Created by start() (not a node's directory): deleted on close.
+  private boolean ownsBase;
 
   private KubeApiServer(Path base, Path bin, Settings settings) {
     this.base = base;
@@ -59,10 +61,9 @@ public final class KubeApiServer implements AutoCloseable {
   public static KubeApiServer start() {
     Path bin = BundledScripts.run("ensure-kube-binaries.sh").resolve("bin");
     try {
-      return start(
-          Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "vigil-kube-"),
-          bin,
-          Settings.API_ONLY);
+      KubeApiServer server = start(ScratchDirs.create("vigil-kube-"), bin, Settings.API_ONLY);
+      server.ownsBase = true;
+      return server;
     } catch (IOException e) {
       throw new PartStartException(
           "cannot prepare the Kubernetes API server: " + e.getMessage(), e);
@@ -269,6 +270,9 @@ public final class KubeApiServer implements AutoCloseable {
     }
     if (etcd != null) {
       etcd.stop(Duration.ofSeconds(10));
+    }
+    if (ownsBase) {
+      ScratchDirs.delete(base);
     }
   }
 

@@ -93,9 +93,7 @@ public final class OpenSearchNode implements AutoCloseable {
             VERSION,
             "opensearch-" + VERSION + ".zip");
     try {
-      Path base =
-          Files.createTempDirectory(
-              Path.of(System.getProperty("java.io.tmpdir")), "vigil-" + name + "-");
+      Path base = ScratchDirs.create("vigil-" + name + "-");
       unzip(zip, base);
       Path home = base.resolve("opensearch-" + VERSION);
       return new OpenSearchNode(name, base, home, secured);
@@ -256,9 +254,14 @@ public final class OpenSearchNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the node and removes its copy of the distribution and its data (≈ 300 MB each: left
+   * behind, a few hundred test runs fill the disk).
+   */
   @Override
   public synchronized void close() {
     stop();
+    ScratchDirs.delete(base);
   }
 
   public URI uri() {

@@ -1,5 +1,8 @@
 package dev.vigil.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,6 +43,51 @@ public final class BaselineLayout {
         .replace("\"" + FROZEN_PREFIX + "-ecs\"", "\"" + componentName() + "\"")
         .replace(
             "\"" + FROZEN_PREFIX + "-" + logType + "-*\"", "\"" + prefix + "-" + logType + "-*\"");
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * A document as the parsers wrote it for this layout: a CloudTrail document (logType
+   * "cloudtrail") gets back the ECS copies the parser wrote until they became field aliases of
+   * today's mapping — {@code event.provider}, {@code event.action}, {@code event.id} from {@code
+   * eventSource}, {@code eventName}, {@code eventID}; {@code cloud.account.id} from {@code
+   * recipientAccountId}, else {@code userIdentity.accountId}; {@code cloud.region} from {@code
+   * awsRegion}; {@code user_agent.original} from {@code userAgent} (string values only, as the
+   * parser copied them). Other documents are returned as they are.
+   */
+  public static byte[] document(String logType, byte[] source) {
+    if (!logType.equals("cloudtrail")) {
+      return source;
+    }
+    try {
+      ObjectNode doc = (ObjectNode) JSON.readTree(source);
+      ObjectNode event = doc.with("event");
+      copy(doc.get("eventSource"), event, "provider");
+      copy(doc.get("eventName"), event, "action");
+      copy(doc.get("eventID"), event, "id");
+      ObjectNode cloud = doc.with("cloud");
+      JsonNode account = doc.get("recipientAccountId");
+      if (account == null || !account.isTextual()) {
+        account = doc.path("userIdentity").get("accountId");
+      }
+      if (account != null && account.isTextual()) {
+        cloud.putObject("account").set("id", account);
+      }
+      copy(doc.get("awsRegion"), cloud, "region");
+      if (doc.path("userAgent").isTextual()) {
+        doc.putObject("user_agent").set("original", doc.get("userAgent"));
+      }
+      return JSON.writeValueAsBytes(doc);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void copy(JsonNode value, ObjectNode into, String name) {
+    if (value != null && value.isTextual()) {
+      into.set(name, value);
+    }
   }
 
   private static String read(String name) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -135,5 +136,14 @@ class KubeApiServerSmokeIT {
 
   private static ByteArrayInputStream stream(String yaml) {
     return new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aServerOfItsOwnLeavesNoFilesOnceClosed() {
+    KubeApiServer own = KubeApiServer.start();
+    Path files = own.kubeconfig().getParent();
+    assertThat(files).isDirectory();
+    own.close();
+    assertThat(files).doesNotExist();
   }
 }

@@ -7,7 +7,10 @@ import dev.vigil.parts.OpenSearchCluster;
 import dev.vigil.parts.OpenSearchNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +22,9 @@ class OpenSearchClusterIT {
 
   @Test
   void aKilledMemberTurnsTheClusterYellowWithoutLosingDocumentsAndGreenOnceBack() throws Exception {
+    List<Path> copies = new ArrayList<>();
     try (OpenSearchCluster cluster = OpenSearchCluster.start(3)) {
+      cluster.nodes().forEach(n -> copies.add(n.snapshotDirectory()));
       OpenSearchNode first = cluster.node(0);
       OpenSearchNode victim = cluster.node(2);
       assertThat(send(first, "GET", "/_cat/nodes?h=name", null).lines()).hasSize(3);
@@ -45,6 +50,8 @@ class OpenSearchClusterIT {
                       && send(first, "GET", "/_cat/nodes?h=name", null).lines().count() == 3);
       assertThat(count(victim)).isEqualTo(300);
     }
+    // Each member's ≈ 300 MB copy of OpenSearch goes with the cluster.
+    assertThat(copies).allSatisfy(dir -> assertThat(dir).doesNotExist());
   }
 
   private static void bulk(OpenSearchNode node, int from, int n) throws Exception {

@@ -25,6 +25,9 @@ import java.util.Map;
 @ValidationRule(
     value = "has(self.sigma) || has(self.logType) || has(self.indexPattern)",
     message = "set logType or indexPattern (a sigma rule may take it from its logsource)")
+@ValidationRule(
+    value = "!(has(self.firstSeen) && has(self.condition))",
+    message = "set condition (count matches) or firstSeen (new values), not both")
 public class DetectionRuleSpec {
   @JsonPropertyDescription(
       "OpenSearchConnection to run against. Default: the namespace's connection 'default'.")
@@ -89,6 +92,13 @@ public class DetectionRuleSpec {
   @JsonPropertyDescription("When to alert. Default: on every match.")
   public AlertCondition condition;
 
+  @JsonPropertyDescription(
+      "Alert on values never seen before: each combination of firstSeen.fields' values that matches"
+          + " in the run's window (the interval) and did not match in firstSeen.history before it."
+          + " Runs in the built-in engine or as a bucket-level Alerting monitor; not in streaming"
+          + " detection, which cannot see the history. Excludes condition.")
+  public FirstSeen firstSeen;
+
   @JsonPropertyDescription("How often the rule runs. Default: 5m.")
   @Pattern("^[0-9]+(s|m|h)$")
   public String interval; // default: core RuleDefinition.DEFAULT_INTERVAL
@@ -144,6 +154,24 @@ public class DetectionRuleSpec {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class FirstSeen {
+    @Required
+    @Size(min = 1, max = 4)
+    @JsonPropertyDescription(
+        "Fields whose combined values make a key, e.g. [vpc_id, query_name]; each an indexed"
+            + " (keyword, number or ip) field the log type's mapping aggregates. One alert per new"
+            + " key.")
+    public List<String> fields;
+
+    @Required
+    @Pattern("^[0-9]+(m|h|d)$")
+    @JsonPropertyDescription(
+        "How far before the run's window a key must not have matched for it to be new, e.g. 7d;"
+            + " at most 90d. Each run searches history and window.")
+    public String history;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Suppression {
     @Required
     @Pattern("^[0-9]+(s|m|h|d)$")
@@ -172,6 +200,9 @@ public class DetectionRuleSpec {
       value =
           "(has(self.event) ? 1 : 0) + (has(self.line) ? 1 : 0) + (has(self.events) ? 1 : 0) == 1",
       message = "set exactly one of event, line (one record) or events (a sequence)")
+  @ValidationRule(
+      value = "!(has(self.history) && has(self.events))",
+      message = "history goes with event or line; a sequence states its history as earlier events")
   public static class RuleTest {
     @Required
     @JsonPropertyDescription("What the case shows.")
@@ -202,9 +233,17 @@ public class DetectionRuleSpec {
             + " rule alert at some point?).")
     public Verdict expect;
 
+    @Size(max = 64)
+    @JsonPropertyDescription(
+        "With event or line and a firstSeen rule: records seen before the run's window (each in"
+            + " firstSeen.history before the event's time); the event matches only when its key is"
+            + " not among theirs.")
+    public List<TestEvent> history;
+
     @JsonPropertyDescription(
         "With events and a groupBy rule: exactly the groups that alert, each the groupBy values"
-            + " joined by '|' (OpenSearch's key_as_string), e.g. arn:aws:iam::111122223333:user/a.")
+            + " joined by '|' (OpenSearch's key_as_string), e.g. arn:aws:iam::111122223333:user/a;"
+            + " with a firstSeen rule: the keys first seen at some run.")
     public List<String> groups;
   }
 

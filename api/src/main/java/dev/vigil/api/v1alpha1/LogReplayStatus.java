@@ -38,7 +38,9 @@ public class LogReplayStatus extends VigilStatus {
             + " resumes after its last key.")
     public String checkpoint;
 
-    @JsonPropertyDescription("Objects ingested so far (by the run that wrote the checkpoint).")
+    @JsonPropertyDescription(
+        "Objects ingested so far, by every pod of the Job (a restarted pod counts on from"
+            + " its checkpoint, so objects it ingests again count once).")
     public Long objectsDone;
 
     @JsonPropertyDescription("The last key such that it and every key listed before it are done.")

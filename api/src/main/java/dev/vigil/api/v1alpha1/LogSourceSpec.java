@@ -133,8 +133,11 @@ public class LogSourceSpec {
 
     @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
     @JsonPropertyDescription(
-        "With allOrganizationAccounts: role to assume to list the organization's accounts (in the"
-            + " management account or a delegated administrator). Default: the operator's own identity.")
+        "Role to assume to read AWS Organizations (in the management account or a delegated"
+            + " administrator): the accounts of allOrganizationAccounts, and the account directory"
+            + " (names, OU paths, tags) every document of this namespace's LogSources is enriched"
+            + " with (ConfigMap vigil-accounts). Set it, or allOrganizationAccounts, to enrich."
+            + " Default: the operator's own identity.")
     public String organizationRoleArn;
 
     @Size(max = 1000)

@@ -40,10 +40,39 @@ public class OpenSearchConnectionSpec {
   public String requestTimeout = "10s";
 
   @JsonPropertyDescription(
+      "Settings of the log indices the ingesters of this connection create (their index"
+          + " templates). Apply to indices created after a change, e.g. tomorrow's daily index.")
+  public Indices indices;
+
+  @JsonPropertyDescription(
       "Amazon OpenSearch Service only: provision the recommended CloudWatch alarms for the domain"
           + " (cluster red/yellow, free storage, JVM memory pressure, CPU, automated snapshot"
           + " failure, index writes blocked), notifying an SNS topic.")
   public CloudWatchAlarms cloudWatchAlarms;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Indices {
+    /** The same as the ingester's {@code IndexTemplates.REPLICAS} (a test holds them together). */
+    public static final String REPLICAS = "^[0-9]{1,3}(-([0-9]{1,3}|all))?$";
+
+    /** The same as {@code IndexTemplates.REFRESH_INTERVAL} (a test holds them together). */
+    public static final String REFRESH_INTERVAL = "^(-1|[0-9]{1,6}(ms|s|m|h))$";
+
+    @Pattern(REPLICAS)
+    @JsonPropertyDescription(
+        "Replicas of each log index: a count, e.g. 1, or a range that follows the cluster's data"
+            + " nodes, e.g. 0-1 (one replica once there are two data nodes, none on a single"
+            + " node, which so stays green) or 1-all. Default: 0-1.")
+    public String replicas;
+
+    @Pattern(REFRESH_INTERVAL)
+    @JsonPropertyDescription(
+        "How soon an indexed document becomes searchable (index.refresh_interval), for every log"
+            + " type, e.g. 1s; -1 refreshes only when asked. Default: each log type's own, 5s to"
+            + " 60s by how late AWS delivers it (docs/performance.md). Shorter costs OpenSearch more"
+            + " CPU and merging; streaming detection does not wait for it.")
+    public String refreshInterval;
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Auth {

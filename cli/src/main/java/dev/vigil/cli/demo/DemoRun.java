@@ -245,8 +245,12 @@ public final class DemoRun {
     console.line(
         "  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url "
             + moto.endpoint()
+            + " --region "
+            + MotoServer.REGION.id()
             + " sqs list-queues");
     console.line("  bin/vigil rules test samples/demo/detections");
+    console.line("  bin/vigil status --kubeconfig " + kubeconfig + " -n " + NAMESPACE);
+    console.line("  bin/vigil alerts list --opensearch " + os + " --since 24h");
     if (!once) {
       console.line("");
       console.line("Press Ctrl-C to stop every process the demo started.");

@@ -165,16 +165,26 @@ class VigilOnNodeIT {
         .until(() -> readyIngesters().size() == 3);
 
     // Delete a pod while it works (kubectl delete pod: SIGTERM, grace period), as a rollout or a
-    // scale-in would: its objects are finished or handed back, never lost or indexed twice.
+    // scale-in would: its objects are finished or handed back, never lost or indexed twice. Three
+    // pods may drain the backlog before one is seen working, so each look that finds none working
+    // adds an object (CI stop 28 found none for 2 minutes).
     Pod busy =
         await("a pod working on a message")
+            .pollInSameThread()
+            .pollInterval(Duration.ofSeconds(1))
             .atMost(Duration.ofMinutes(2))
             .until(
-                () ->
-                    readyIngesters().stream()
-                        .filter(VigilOnNodeIT::working)
-                        .findFirst()
-                        .orElse(null),
+                () -> {
+                  Pod working =
+                      readyIngesters().stream()
+                          .filter(VigilOnNodeIT::working)
+                          .findFirst()
+                          .orElse(null);
+                  if (working == null) {
+                    upload(2_500);
+                  }
+                  return working;
+                },
                 java.util.Objects::nonNull);
     client.pods().resource(busy).delete();
 

@@ -3,6 +3,7 @@ package dev.vigil.core.alerts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code vigil-alerts} index: name and explicit mapping, shared by every writer (the operator's
@@ -59,11 +60,28 @@ public final class AlertIndexMapping {
 
   /** Body of {@code POST vigil-alerts/_search} for a rule's alerts that are not COMPLETED. */
   public static ObjectNode openAlertsQuery(String namespace, String rule, int size) {
+    return openAlertsQuery(namespace, rule, Map.of(), size);
+  }
+
+  /**
+   * As {@link #openAlertsQuery(String, String, int)}, narrowed to the alerts whose {@code key}
+   * holds each non-empty value of {@code key} (a term on the flat_object's path, e.g. {@code
+   * key.userIdentity.arn}): a necessary condition only, so the caller still compares the whole key
+   * — but it no longer has to page through every open alert of the rule to find one.
+   */
+  public static ObjectNode openAlertsQuery(
+      String namespace, String rule, Map<String, String> key, int size) {
     ObjectNode body = JSON.createObjectNode();
     body.put("size", size);
     var filter = body.putObject("query").putObject("bool").putArray("filter");
     filter.addObject().putObject("term").put("rule.namespace", namespace);
     filter.addObject().putObject("term").put("rule.name", rule);
+    key.forEach(
+        (field, value) -> {
+          if (value != null && !value.isEmpty()) {
+            filter.addObject().putObject("term").put("key." + field, value);
+          }
+        });
     var states = filter.addObject().putObject("terms").putArray("state");
     for (AlertState state : AlertState.values()) {
       if (state != AlertState.COMPLETED) {

@@ -153,9 +153,12 @@ public final class AlertLifecycle {
     alert.count = trigger.count();
     alert.addDocumentIds(trigger.documentIds());
     alert.message =
-        rule.message() == null
-            ? defaultMessage(rule, trigger)
-            : MessageTemplate.render(rule.message(), trigger.sample(), trigger.count());
+        AccountMention.append(
+            rule.message() == null
+                ? defaultMessage(rule, trigger)
+                : MessageTemplate.render(
+                    rule.message(), trigger.sample(), trigger.count(), rule::read),
+            trigger.sample());
     return alert;
   }
 

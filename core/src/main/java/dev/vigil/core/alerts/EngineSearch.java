@@ -56,6 +56,10 @@ public final class EngineSearch {
    * keep their window: widening it would change what they count.
    */
   public static ObjectNode body(CompiledRule rule, Duration lateArrival) {
+    if (rule.firstSeen() != null) {
+      throw new IllegalArgumentException(
+          rule.name() + ": a first-seen rule runs page by page (FirstSeenSearch)");
+    }
     ObjectNode body = rule.searchBody();
     if (rule.condition() == null) {
       if (!lateArrival.isZero()) {

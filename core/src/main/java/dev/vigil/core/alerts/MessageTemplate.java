@@ -14,12 +14,26 @@ public final class MessageTemplate {
   private MessageTemplate() {}
 
   public static String render(String template, JsonNode firstEvent, long count) {
+    return render(template, firstEvent, count, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #render(String, JsonNode, long)}, {@code read} naming the source field that holds a
+   * placeholder's field ({@link AlertRule#read}: a field alias's target).
+   */
+  public static String render(
+      String template,
+      JsonNode firstEvent,
+      long count,
+      java.util.function.UnaryOperator<String> read) {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String field = m.group(1);
       String value =
-          field.equals("count") ? Long.toString(count) : DocumentFields.text(firstEvent, field);
+          field.equals("count")
+              ? Long.toString(count)
+              : DocumentFields.text(firstEvent, read.apply(field));
       m.appendReplacement(out, Matcher.quoteReplacement(value == null ? "" : value));
     }
     m.appendTail(out);

@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  *       hits.total.value > threshold};
  *   <li>a threshold with groupBy → {@code bucket_level_monitor} over a composite aggregation (one
  *       terms source per field), trigger {@code params._count > threshold} per bucket;
+ *   <li>a first-seen rule → {@code bucket_level_monitor} over a composite aggregation spanning
+ *       history and window, trigger {@code params.history == 0} per bucket (no match before the
+ *       window);
  *   <li>a rule's {@code spec.monitorType: DocumentLevel} → {@code doc_level_monitor} for a Lucene
  *       query rule without condition (the form doc-level queries take).
  * </ul>
@@ -43,6 +46,7 @@ import java.util.regex.Pattern;
  */
 public final class MonitorRenderer {
   static final String COMPOSITE = "composite_agg";
+  static final String HISTORY = "history";
   static final int MAX_HITS = 10;
   static final int MAX_BUCKETS = 1000;
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -64,6 +68,13 @@ public final class MonitorRenderer {
 
   /** Why the rule cannot become this kind of monitor (a message naming spec fields), or null. */
   public String unfit(CompiledRule compiled) {
+    if (compiled.firstSeen() != null) {
+      return kind == MonitorType.Auto || kind == MonitorType.BucketLevel
+          ? null
+          : "spec.monitorType "
+              + kind
+              + ": a firstSeen rule alerts per key, as BucketLevel (or Auto)";
+    }
     boolean grouped = compiled.condition() != null && !compiled.condition().groupBy().isEmpty();
     return switch (kind) {
       case Auto -> null;
@@ -91,7 +102,8 @@ public final class MonitorRenderer {
       case BucketLevel -> "bucket_level_monitor";
       case DocumentLevel -> "doc_level_monitor";
       case Auto ->
-          compiled.condition() != null && !compiled.condition().groupBy().isEmpty()
+          compiled.firstSeen() != null
+                  || compiled.condition() != null && !compiled.condition().groupBy().isEmpty()
               ? "bucket_level_monitor"
               : "query_level_monitor";
     };
@@ -124,6 +136,20 @@ public final class MonitorRenderer {
     String triggerName = rule.name() + " (severity " + rule.severity() + ")";
     switch (type) {
       case "bucket_level_monitor" -> {
+        if (compiled.firstSeen() != null) {
+          inputs.addObject().set("search", searchInput(compiled, firstSeenSearch(compiled)));
+          ObjectNode trigger = triggers.addObject().putObject("bucket_level_trigger");
+          trigger.put("id", triggerId).put("name", triggerName);
+          trigger.put("severity", Integer.toString(rule.severity()));
+          ObjectNode c = trigger.putObject("condition");
+          c.putObject("buckets_path").put(HISTORY, HISTORY + ">_count");
+          c.put("parent_bucket_path", COMPOSITE);
+          c.putObject("script")
+              .put("source", "params." + HISTORY + " == 0")
+              .put("lang", "painless");
+          trigger.set("actions", actions(name, rule, channels, true));
+          break;
+        }
         inputs.addObject().set("search", searchInput(compiled, bucketSearch(compiled)));
         ObjectNode trigger = triggers.addObject().putObject("bucket_level_trigger");
         trigger.put("id", triggerId).put("name", triggerName);
@@ -193,7 +219,8 @@ public final class MonitorRenderer {
     return search;
   }
 
-  private static ObjectNode timeBoundQuery(CompiledRule compiled) {
+  /** The rule's query over the {@code lookbackSeconds} up to the monitor's period end. */
+  private static ObjectNode timeBoundQuery(CompiledRule compiled, long lookbackSeconds) {
     ObjectNode query = NODES.objectNode();
     ArrayNode filter = query.putObject("bool").putArray("filter");
     filter.add(compiled.query().deepCopy());
@@ -201,32 +228,62 @@ public final class MonitorRenderer {
         .addObject()
         .putObject("range")
         .putObject(CompiledRule.TIMESTAMP)
-        .put("gte", "{{period_end}}||-" + compiled.window().toSeconds() + "s")
+        .put("gte", "{{period_end}}||-" + lookbackSeconds + "s")
         .put("lte", "{{period_end}}")
         .put("format", "epoch_millis");
     return query;
+  }
+
+  /** A composite aggregation with a terms source per field; returns its named node. */
+  private static ObjectNode compositeOver(ObjectNode body, List<String> fields) {
+    ObjectNode agg = body.putObject("aggregations").putObject(COMPOSITE);
+    ObjectNode composite = agg.putObject("composite");
+    composite.put("size", MAX_BUCKETS);
+    ArrayNode sources = composite.putArray("sources");
+    for (String field : fields) {
+      sources.addObject().putObject(field).putObject("terms").put("field", field);
+    }
+    return agg;
   }
 
   private static ObjectNode querySearch(CompiledRule compiled) {
     ObjectNode body = NODES.objectNode();
     body.put("size", compiled.condition() == null ? MAX_HITS : 1);
     body.put("track_total_hits", true);
-    body.set("query", timeBoundQuery(compiled));
+    body.set("query", timeBoundQuery(compiled, compiled.window().toSeconds()));
     body.putArray("sort").addObject().putObject(CompiledRule.TIMESTAMP).put("order", "desc");
+    return body;
+  }
+
+  /**
+   * A first-seen rule as a bucket-level monitor: the composite over its fields spans history and
+   * window, and each bucket counts its matches before the window ({@value #HISTORY}); a bucket with
+   * none is a key first seen in the window — what the built-in engine decides from the earliest
+   * match.
+   */
+  private static ObjectNode firstSeenSearch(CompiledRule compiled) {
+    ObjectNode body = NODES.objectNode();
+    body.put("size", 0);
+    long windowSeconds = compiled.window().toSeconds();
+    body.set(
+        "query",
+        timeBoundQuery(compiled, windowSeconds + compiled.firstSeen().history().toSeconds()));
+    ObjectNode agg = compositeOver(body, compiled.firstSeen().fields());
+    agg.putObject("aggs")
+        .putObject(HISTORY)
+        .putObject("filter")
+        .putObject("range")
+        .putObject(CompiledRule.TIMESTAMP)
+        .put("lt", "{{period_end}}||-" + windowSeconds + "s")
+        .put("format", "epoch_millis");
     return body;
   }
 
   private static ObjectNode bucketSearch(CompiledRule compiled) {
     ObjectNode body = NODES.objectNode();
     body.put("size", 0);
-    body.set("query", timeBoundQuery(compiled));
-    ObjectNode composite =
-        body.putObject("aggregations").putObject(COMPOSITE).putObject("composite");
-    composite.put("size", MAX_BUCKETS);
-    ArrayNode sources = composite.putArray("sources");
-    for (String field : compiled.condition().groupBy()) {
-      sources.addObject().putObject(field).putObject("terms").put("field", field);
-    }
+    body.set("query", timeBoundQuery(compiled, compiled.window().toSeconds()));
+    compositeOver(body, compiled.condition().groupBy());
     return body;
   }
 
@@ -292,6 +349,9 @@ public final class MonitorRenderer {
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));
     }
     m.appendTail(out);
+    if (!template.contains(AccountMention.FIELD)) {
+      out.append(AccountMention.MONITOR_SUFFIX);
+    }
     return rule.name() + " (severity " + rule.severity() + "): " + out;
   }
 

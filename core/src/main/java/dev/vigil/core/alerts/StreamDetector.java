@@ -15,6 +15,7 @@ import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.core.rules.RuleMatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -46,33 +47,33 @@ public final class StreamDetector {
   private final Map<LogType, KeyFields[]> keyFields = new EnumMap<>(LogType.class);
 
   /**
-   * A rule's alert key fields, sorted, with their ids in the matcher: the key's name ({@link
-   * RecentAlerts#name}) is made from the values without a map.
+   * A rule's alert key fields, sorted by name, with their ids in the matcher: the key ({@link
+   * RecentAlerts.Key}) is made from the values the matcher read, with no name built or map made.
    */
-  private record KeyFields(String prefix, String[] names, int[] ids) {
+  private record KeyFields(String rule, int[] ids) {
     static KeyFields of(AlertRule rule, RuleMatcher matcher) {
       String[] names = new java.util.TreeSet<>(rule.key()).toArray(String[]::new);
-      int[] ids = java.util.Arrays.stream(names).mapToInt(matcher::keyField).toArray();
-      return new KeyFields(rule.namespace() + "/" + rule.name() + "{", names, ids);
+      int[] ids =
+          java.util.Arrays.stream(names).map(rule::read).mapToInt(matcher::keyField).toArray();
+      return new KeyFields(RecentAlerts.Key.rule(rule), ids);
     }
 
-    /** As {@code RecentAlerts.name(rule, key)}; null when a field has several values. */
-    String name(Values doc) {
-      if (ids.length == 0) {
-        return prefix + "}";
-      }
-      StringBuilder out = new StringBuilder(prefix);
+    /** As {@code RecentAlerts.key(rule, key)}; null when a field has several values. */
+    RecentAlerts.Key key(Values doc) {
+      String[] values = new String[ids.length];
       for (int i = 0; i < ids.length; i++) {
         int value = doc.first(ids[i]);
         if (value != 0 && doc.next(value) != 0) {
           return null;
         }
-        out.append(i == 0 ? "" : ", ").append(names[i]).append('=');
-        out.append(value == 0 ? "" : doc.text(value));
+        values[i] = value == 0 ? "" : doc.text(value);
       }
-      return out.append('}').toString();
+      return new RecentAlerts.Key(rule, values);
     }
   }
+
+  // The positions of the rules one document matches, per parsing thread (no list per document).
+  private final ThreadLocal<int[]> matched;
 
   public StreamDetector(List<StreamRule> rules) {
     for (StreamRule rule : rules) {
@@ -88,6 +89,8 @@ public final class StreamDetector {
               type,
               list.stream().map(r -> KeyFields.of(r.alerts(), matcher)).toArray(KeyFields[]::new));
         });
+    int most = byType.values().stream().mapToInt(List::size).max().orElse(0);
+    matched = ThreadLocal.withInitial(() -> new int[most]);
   }
 
   /** Whether any rule reads documents of this type (if not, the document need not be parsed). */
@@ -145,9 +148,10 @@ public final class StreamDetector {
    * holds (so an alert is built only when it will be written): the document's fields are read only
    * as rules ask for them, going straight to its top-level members when the parser noted them, and
    * a tree is built only for an alert. The source is read where the parser wrote it (no copy), so
-   * call this while the document is valid (during the sink's call).
+   * call this while the document is valid (during the sink's call). A document no rule matches
+   * costs the matcher's reads and tests only: no list, no time, no key.
    */
-  public List<Alert> inspect(ParsedDocument document, Instant now, RecentAlerts recent) {
+  public List<Alert> inspect(ParsedDocument document, Clock clock, RecentAlerts recent) {
     LogType type = document.type();
     RuleMatcher matcher = matchers.get(type);
     if (matcher == null) {
@@ -157,25 +161,29 @@ public final class StreamDetector {
     int length = document.sourceLength();
     try {
       Values doc = matcher.read(source, length, document.members());
-      List<Integer> matching = matcher.matching(doc);
-      if (matching.isEmpty()) {
+      int[] matching = this.matched.get();
+      int count = matcher.matching(doc, matching);
+      if (count == 0) {
         return List.of();
       }
+      Instant now = clock.instant();
       List<StreamRule> rules = byType.get(type);
       KeyFields[] keys = keyFields.get(type);
       JsonNode tree = null;
-      List<Alert> out = new ArrayList<>();
-      for (int index : matching) {
+      List<Alert> out = List.of();
+      for (int m = 0; m < count; m++) {
+        int index = matching[m];
         AlertRule rule = rules.get(index).alerts();
-        String key = keys[index].name(doc);
+        RecentAlerts.Key key = keys[index].key(doc);
         if (key == null) { // a key field read more than once (dotted keys): as the engine reads it
           tree = tree == null ? JSON.readTree(source, 0, length) : tree;
-          key = RecentAlerts.name(rule, Triggers.keyOf(rule, tree));
+          key = RecentAlerts.key(rule, Triggers.keyOf(rule, tree));
         }
         if (!recent.claim(key, now)) {
           continue;
         }
         tree = tree == null ? JSON.readTree(source, 0, length) : tree;
+        out = out.isEmpty() ? new ArrayList<>() : out;
         out.add(alert(rules.get(index), document.id(), tree, now));
       }
       return out;
@@ -243,6 +251,11 @@ public final class StreamDetector {
         CompiledRule compiled = manifest.compile(compiler);
         if (compiled.condition() != null) {
           skipped.add(name + ": counts over a window (scheduled engine only)");
+          continue;
+        }
+        if (compiled.firstSeen() != null) {
+          skipped.add(
+              name + ": first seen needs the history before the window (scheduled engine only)");
           continue;
         }
         if (compiled.logType() == null) {

@@ -88,7 +88,7 @@ public final class Triggers {
   public static Map<String, String> keyOf(AlertRule alerts, JsonNode source) {
     Map<String, String> key = new LinkedHashMap<>();
     for (String field : alerts.key()) {
-      String value = DocumentFields.text(source, field);
+      String value = DocumentFields.text(source, alerts.read(field));
       key.put(field, value == null ? "" : value);
     }
     return key;

@@ -135,6 +135,15 @@ public record DashboardDefinition(
       known(patternNames, pattern, at + ".indexPattern", "spec.indexPatterns");
       List<String> columns = new ArrayList<>();
       s.path("columns").forEach(c -> columns.add(c.asText()));
+      String patternText =
+          patterns.stream()
+              .filter(p -> p.name().equals(pattern))
+              .findFirst()
+              .orElseThrow()
+              .pattern();
+      for (int c = 0; c < columns.size(); c++) {
+        checkShown(columns.get(c), at + ".columns[" + c + "]", patternText);
+      }
       searches.add(
           new Search(
               name,
@@ -290,6 +299,42 @@ public record DashboardDefinition(
           || mapped.kind() == FieldTypes.Kind.FLAT_OBJECT) {
         throw new DashboardException(
             at + ": " + PromotedFields.refusal(type, field, mapped.flatRoot()));
+      }
+      if (!FieldTypes.of(type).searchable(field)) {
+        throw new DashboardException(
+            at
+                + ": "
+                + field
+                + " is stored only in "
+                + type.id()
+                + " indices, which OpenSearch cannot aggregate (docs/performance.md, stored-only"
+                + " fields)");
+      }
+      if (!FieldTypes.of(type).hasDocValues(field)) {
+        throw new DashboardException(at + ": " + FieldTypes.noDocValues(field, type));
+      }
+    }
+  }
+
+  /**
+   * Refuses a saved-search column that is a field alias in a Vigil log type the search's index
+   * pattern covers: Discover shows columns from each hit's {@code _source}, which holds the alias's
+   * target, not the alias, so the column would be empty.
+   */
+  private static void checkShown(String field, String at, String pattern) {
+    for (LogType type : LogType.values()) {
+      String holder = covers(pattern, type) ? FieldTypes.of(type).resolve(field) : field;
+      if (!holder.equals(field)) {
+        throw new DashboardException(
+            at
+                + ": "
+                + field
+                + " is a field alias of "
+                + holder
+                + " in "
+                + type.id()
+                + " indices (not in a document's _source, so Discover shows it empty); name "
+                + holder);
       }
     }
   }

@@ -53,9 +53,14 @@ public final class IngesterKeys {
   public static final String OPENSEARCH_AUTH_REGION = P + "opensearch.auth.region";
   public static final String OPENSEARCH_AUTH_SERVICE = P + "opensearch.auth.service";
   public static final String OPENSEARCH_TLS_CA_FILE = P + "opensearch.tls.ca-file";
+  public static final String OPENSEARCH_REPLICAS = P + "opensearch.replicas";
+  public static final String OPENSEARCH_REFRESH_INTERVAL = P + "opensearch.refresh-interval";
 
   public static final String GEOIP_DATABASE = P + "geoip.database";
   public static final String GEOIP_CACHE_SIZE = P + "geoip.cache-size";
+
+  /** The account directory file (see {@link AccountDirectory}). */
+  public static final String ACCOUNTS_FILE = P + "accounts.file";
 
   /** The queue the operator configures (one per LogSource); the ingester accepts any name. */
   public static final String QUEUE = "logs";
@@ -94,8 +99,11 @@ public final class IngesterKeys {
           OPENSEARCH_AUTH_REGION,
           OPENSEARCH_AUTH_SERVICE,
           OPENSEARCH_TLS_CA_FILE,
+          OPENSEARCH_REPLICAS,
+          OPENSEARCH_REFRESH_INTERVAL,
           GEOIP_DATABASE,
-          GEOIP_CACHE_SIZE);
+          GEOIP_CACHE_SIZE,
+          ACCOUNTS_FILE);
 
   private IngesterKeys() {}
 

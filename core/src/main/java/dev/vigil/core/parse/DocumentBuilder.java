@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.vigil.core.LogType;
 import dev.vigil.core.geo.GeoEnrichment;
 import dev.vigil.core.geo.GeoLocation;
+import dev.vigil.core.ingest.AccountDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -49,12 +50,17 @@ public final class DocumentBuilder {
   private final ByteArrayBuilder buffer = new ByteArrayBuilder(4096);
   private final JsonFactory factory;
   private final GeoEnrichment geo;
+  private final AccountDirectory accounts;
   private JsonGenerator json;
 
   private Instant timestamp;
   private String timestampText;
   private final Map<String, Object> event = new LinkedHashMap<>();
   private String accountId;
+  // The account whose Organizations name, OU path and tags the document gets (see accountOf).
+  private String enrichedAccount;
+  // The account of whoever made the request, when the record names one (see requesterAccount).
+  private String requesterAccount;
   private String region;
   private String sourceIp;
   private Integer sourcePort;
@@ -83,8 +89,17 @@ public final class DocumentBuilder {
    * @param geo GeoIP enrichment of {@code source.ip} and {@code destination.ip}; null for none
    */
   public DocumentBuilder(JsonFactory factory, GeoEnrichment geo) {
+    this(factory, geo, null);
+  }
+
+  /**
+   * @param accounts the organization's accounts: each document of a listed account gets its name,
+   *     OU path and tags; null for none
+   */
+  public DocumentBuilder(JsonFactory factory, GeoEnrichment geo, AccountDirectory accounts) {
     this.factory = factory;
     this.geo = geo;
+    this.accounts = accounts;
     this.json = newGenerator();
   }
 
@@ -109,7 +124,9 @@ public final class DocumentBuilder {
     timestamp = null;
     timestampText = null;
     event.clear();
-    accountId = region = sourceIp = destinationIp = userName = userAgent = null;
+    accountId =
+        enrichedAccount =
+            requesterAccount = region = sourceIp = destinationIp = userName = userAgent = null;
     sourceCountryIso = sourceCountryName = null;
     httpMethod = httpVersion = null;
     sourcePort = destinationPort = httpStatus = null;
@@ -180,6 +197,29 @@ public final class DocumentBuilder {
 
   public DocumentBuilder account(String id) {
     this.accountId = id;
+    this.enrichedAccount = id;
+    return this;
+  }
+
+  /**
+   * The account the document is about, for its Organizations name, OU path and tags only, where
+   * {@code cloud.account.id} is not written (a field alias of the log type's mapping).
+   */
+  public DocumentBuilder accountOf(String id) {
+    this.enrichedAccount = id;
+    return this;
+  }
+
+  /**
+   * The account of whoever made the request (an S3 access log's requester ARN), to be looked up in
+   * the organization: with a directory that lists at least one account, the document gets {@code
+   * vigil.requester.account.known} (is it an account of the organization), {@code …name} when it
+   * is, and {@code …same_account} (is it the document's own account, {@code cloud.account.id}) when
+   * that is known. Without a directory, nothing: a rule on {@code known:false} then stays quiet
+   * instead of firing on every request.
+   */
+  public DocumentBuilder requesterAccount(String id) {
+    this.requesterAccount = id;
     return this;
   }
 
@@ -318,9 +358,15 @@ public final class DocumentBuilder {
     }
     json.writeObjectFieldStart("cloud");
     json.writeStringField("provider", "aws");
-    if (accountId != null) {
+    AccountDirectory.Account known = accounts == null ? null : accounts.find(enrichedAccount);
+    if (accountId != null || known != null) {
       json.writeObjectFieldStart("account");
-      json.writeStringField("id", accountId);
+      if (accountId != null) {
+        json.writeStringField("id", accountId);
+      }
+      if (known != null) {
+        json.writeStringField("name", known.name());
+      }
       json.writeEndObject();
     }
     if (region != null) {
@@ -370,10 +416,39 @@ public final class DocumentBuilder {
     for (Map.Entry<String, Map<String, ?>> envelope : envelopes.entrySet()) {
       writeMap(envelope.getKey(), envelope.getValue());
     }
+    if (known != null) {
+      json.writeObjectFieldStart("account");
+      json.writeStringField("ou_path", known.ouPath());
+      json.writeObjectFieldStart("tags");
+      for (Map.Entry<String, String> tag : known.tags().entrySet()) {
+        json.writeStringField(tag.getKey(), tag.getValue());
+      }
+      json.writeEndObject();
+      json.writeEndObject();
+    }
+    writeRequesterAccount();
     json.writeEndObject();
     json.writeEndObject();
     json.flush();
     return buffer.toByteArray();
+  }
+
+  private void writeRequesterAccount() throws IOException {
+    if (requesterAccount == null || accounts == null || accounts.size() == 0) {
+      return;
+    }
+    AccountDirectory.Account requester = accounts.find(requesterAccount);
+    json.writeObjectFieldStart("requester");
+    json.writeObjectFieldStart("account");
+    json.writeBooleanField("known", requester != null);
+    if (requester != null) {
+      json.writeStringField("name", requester.name());
+    }
+    if (accountId != null) {
+      json.writeBooleanField("same_account", requesterAccount.equals(accountId));
+    }
+    json.writeEndObject();
+    json.writeEndObject();
   }
 
   private void writeHttp() throws IOException {

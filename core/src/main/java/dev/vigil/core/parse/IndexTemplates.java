@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,24 +33,61 @@ public final class IndexTemplates {
   public static final java.util.regex.Pattern REPLICAS =
       java.util.regex.Pattern.compile("\\d{1,3}(-(\\d{1,3}|all))?");
 
+  /**
+   * What a refresh interval may be: a whole number of milliseconds, seconds, minutes or hours, or
+   * -1 (refresh only when asked).
+   */
+  public static final java.util.regex.Pattern REFRESH_INTERVAL =
+      java.util.regex.Pattern.compile("-1|\\d{1,6}(ms|s|m|h)");
+
   private final IndexNaming naming;
   private final String replicas;
+  private final String refreshInterval;
 
   public IndexTemplates(IndexNaming naming) {
     this(naming, DEFAULT_REPLICAS);
   }
 
+  public IndexTemplates(IndexNaming naming, String replicas) {
+    this(naming, replicas, null);
+  }
+
   /**
    * @param replicas replicas of each log index: a count ({@code index.number_of_replicas}) or a
    *     range that follows the data nodes ({@code index.auto_expand_replicas}, e.g. "0-1")
+   * @param refreshInterval {@code index.refresh_interval} of every log index, e.g. "1s"; null for
+   *     each log type's own ({@link #refreshInterval(LogType)})
    */
-  public IndexTemplates(IndexNaming naming, String replicas) {
-    if (!REPLICAS.matcher(replicas).matches()) {
-      throw new IllegalArgumentException(
-          "replicas must be a count or a range such as 0-1 or 1-all, is '" + replicas + "'");
+  public IndexTemplates(IndexNaming naming, String replicas, String refreshInterval) {
+    replicasProblem(replicas)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException("replicas " + problem);
+            });
+    if (refreshInterval != null) {
+      refreshIntervalProblem(refreshInterval)
+          .ifPresent(
+              problem -> {
+                throw new IllegalArgumentException("refresh interval " + problem);
+              });
     }
     this.naming = naming;
     this.replicas = replicas;
+    this.refreshInterval = refreshInterval;
+  }
+
+  /** What is wrong with a replicas setting, if anything. */
+  public static Optional<String> replicasProblem(String replicas) {
+    return REPLICAS.matcher(replicas).matches()
+        ? Optional.empty()
+        : Optional.of("must be a count or a range such as 0-1 or 1-all, is '" + replicas + "'");
+  }
+
+  /** What is wrong with a refresh interval, if anything. */
+  public static Optional<String> refreshIntervalProblem(String interval) {
+    return REFRESH_INTERVAL.matcher(interval).matches()
+        ? Optional.empty()
+        : Optional.of("must be a duration such as 500ms, 1s or 5m, or -1, is '" + interval + "'");
   }
 
   public String componentName() {
@@ -107,7 +145,9 @@ public final class IndexTemplates {
         .put("index.mapping.total_fields.limit", 2000)
         .put("index.mapping.ignore_malformed", true)
         .put("index.codec", CODEC)
-        .put("index.refresh_interval", refreshInterval(type));
+        .put(
+            "index.refresh_interval",
+            refreshInterval != null ? refreshInterval : refreshInterval(type));
     ObjectNode mappings = mappings(type.id());
     if (VALUES_AS_WRITTEN.contains(type)) {
       addRawValues(mappings.path("properties"));
@@ -186,7 +226,9 @@ public final class IndexTemplates {
               ObjectNode mapping = (ObjectNode) field.getValue();
               if (mapping.has("properties")) {
                 addRawValues(mapping.get("properties"));
-              } else if (TYPED.contains(mapping.path("type").asText()) && !mapping.has("fields")) {
+              } else if (TYPED.contains(mapping.path("type").asText())
+                  && !mapping.has("fields")
+                  && mapping.path("index").asBoolean(true)) { // stored only: nothing to search
                 mapping
                     .putObject("fields")
                     .putObject(RAW)

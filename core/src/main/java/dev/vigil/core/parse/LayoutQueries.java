@@ -121,7 +121,21 @@ public final class LayoutQueries {
               "waf: rule group in a free-form block",
               "vigil-waf-*",
               "{\"query\":{\"query_string\":{\"query\":"
-                  + "\"ruleGroupList.ruleGroupId:AWS#AWSManagedRulesCommonRuleSet AND httpRequest.uri:*products*\"}}}"));
+                  + "\"ruleGroupList.ruleGroupId:AWS#AWSManagedRulesCommonRuleSet AND httpRequest.uri:*products*\"}}}"),
+          // docs/log-types/README.md, "No silent field drops": values that did not fit their type.
+          analyst(
+              "cloudtrail: a boolean that did not fit, as written (readOnly.raw)",
+              "vigil-cloudtrail-*",
+              "{\"query\":{\"query_string\":{\"query\":\"readOnly.raw:maybe OR readOnly:false\"}}}"),
+          analyst(
+              "cloudtrail: a date that did not fit, as written (creationDate.raw)",
+              "vigil-cloudtrail-*",
+              "{\"query\":{\"query_string\":{\"query\":"
+                  + "\"userIdentity.sessionContext.attributes.creationDate.raw:\\\"not-a-date\\\"\"}}}"),
+          analyst(
+              "cloudtrail: every document with a value that did not fit",
+              "vigil-cloudtrail-*",
+              "{\"query\":{\"query_string\":{\"query\":\"_exists_:_ignored\"}}}"));
 
   private LayoutQueries() {}
 

@@ -2,6 +2,7 @@ package dev.vigil.core.parse;
 
 import dev.vigil.core.LogType;
 import dev.vigil.core.geo.GeoEnrichment;
+import dev.vigil.core.ingest.AccountDirectory;
 import dev.vigil.core.parse.parquet.ParquetException;
 import dev.vigil.core.parse.parquet.ParquetFile;
 import dev.vigil.core.parse.types.VpcFlowParquet;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.zip.ZipException;
 
 /**
@@ -29,6 +31,7 @@ public final class ObjectParser {
   private final Map<LogType, LogParser> parsers = new EnumMap<>(LogType.class);
   private final IndexNaming naming;
   private final GeoEnrichment geo;
+  private final Supplier<AccountDirectory> accounts;
 
   public ObjectParser(IndexNaming naming, List<LogParser> parsers) {
     this(naming, parsers, null);
@@ -39,8 +42,21 @@ public final class ObjectParser {
    *     the hot path looks at addresses)
    */
   public ObjectParser(IndexNaming naming, List<LogParser> parsers, GeoEnrichment geo) {
+    this(naming, parsers, geo, () -> null);
+  }
+
+  /**
+   * @param accounts the organization's accounts as they are now (asked once per object, so a
+   *     refreshed directory applies from the next object on); answering null: no account fields
+   */
+  public ObjectParser(
+      IndexNaming naming,
+      List<LogParser> parsers,
+      GeoEnrichment geo,
+      Supplier<AccountDirectory> accounts) {
     this.naming = naming;
     this.geo = geo;
+    this.accounts = accounts;
     parsers.forEach(p -> this.parsers.put(p.type(), p));
   }
 
@@ -82,7 +98,7 @@ public final class ObjectParser {
     if (parser == null) {
       throw new UnreadableInputException(origin + ": no parser for log type " + resolved.id());
     }
-    ParseContext context = new ParseContext(origin, sink, naming, geo);
+    ParseContext context = new ParseContext(origin, sink, naming, geo, accounts.get());
     try {
       parser.parse(content, context);
     } catch (EOFException | ZipException e) {
@@ -132,7 +148,7 @@ public final class ObjectParser {
     if (parser == null) {
       throw new UnreadableInputException(origin + ": no parser for log type vpcflow");
     }
-    ParseContext context = new ParseContext(origin, sink, naming, geo);
+    ParseContext context = new ParseContext(origin, sink, naming, geo, accounts.get());
     try {
       parser.parse(VpcFlowParquet.text(file), context);
     } catch (ParquetException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.vigil.core.LogType;
 import dev.vigil.core.geo.GeoEnrichment;
+import dev.vigil.core.ingest.AccountDirectory;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class ParseContext {
   private final IndexNaming naming;
   private final DocumentIds ids = new DocumentIds();
   private final GeoEnrichment geo;
+  private final AccountDirectory accounts;
   private final DocumentBuilder builder;
   private long documents;
   private long rejected;
@@ -44,11 +46,30 @@ public final class ParseContext {
    * @param geo GeoIP enrichment of the documents' source and destination addresses; null for none
    */
   public ParseContext(ObjectRef origin, DocumentSink sink, IndexNaming naming, GeoEnrichment geo) {
+    this(origin, sink, naming, geo, null);
+  }
+
+  /**
+   * @param accounts the organization's accounts, for their names, OU paths and tags on documents;
+   *     null for none
+   */
+  public ParseContext(
+      ObjectRef origin,
+      DocumentSink sink,
+      IndexNaming naming,
+      GeoEnrichment geo,
+      AccountDirectory accounts) {
     this.origin = origin;
     this.sink = sink;
     this.naming = naming;
     this.geo = geo;
-    this.builder = new DocumentBuilder(JSON, geo);
+    this.accounts = accounts;
+    this.builder = new DocumentBuilder(JSON, geo, accounts);
+  }
+
+  /** The organization's accounts for parsers that write documents themselves; null when none. */
+  public AccountDirectory accounts() {
+    return accounts;
   }
 
   /** GeoIP enrichment for parsers that write documents themselves; null when none is set. */

@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param window how far back each run looks (the condition's window, else the interval)
  * @param attribution where a converted rule came from (Sigma), or null
  * @param postFilter the exact query to run in Java over each hit, or null (see {@link PostFilter})
+ * @param firstSeen alert on keys new in the window (then {@code condition} is null), or null
  */
 public record CompiledRule(
     String name,
@@ -32,11 +33,13 @@ public record CompiledRule(
     RuleSource.Threshold condition,
     Duration window,
     Attribution attribution,
-    ObjectNode postFilter) {
+    ObjectNode postFilter,
+    FirstSeenCondition firstSeen) {
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String TIMESTAMP = "@timestamp";
-  static final String GROUPS = "groups";
-  static final int MAX_GROUPS = 1000;
+  public static final String GROUPS = "groups";
+  public static final String FIRST = "first";
+  public static final int MAX_GROUPS = 1000;
   static final int MAX_HITS = 100;
 
   /** A rule OpenSearch answers exactly: no post-filter. */
@@ -48,7 +51,20 @@ public record CompiledRule(
       RuleSource.Threshold condition,
       Duration window,
       Attribution attribution) {
-    this(name, logType, indexPattern, query, condition, window, attribution, null);
+    this(name, logType, indexPattern, query, condition, window, attribution, null, null);
+  }
+
+  /** A rule without a first-seen condition. */
+  public CompiledRule(
+      String name,
+      LogType logType,
+      String indexPattern,
+      ObjectNode query,
+      RuleSource.Threshold condition,
+      Duration window,
+      Attribution attribution,
+      ObjectNode postFilter) {
+    this(name, logType, indexPattern, query, condition, window, attribution, postFilter, null);
   }
 
   /**
@@ -63,6 +79,9 @@ public record CompiledRule(
 
   /** Body of {@code POST <indexPattern>/_search} for one run of the rule. */
   public ObjectNode searchBody() {
+    if (firstSeen != null) {
+      return firstSeenBody("now-" + window.plus(firstSeen.history()).toSeconds() + "s", "now");
+    }
     ObjectNode body = JSON.createObjectNode();
     ObjectNode bool = body.putObject("query").putObject("bool");
     ArrayNode filter = bool.putArray("filter");
@@ -99,12 +118,39 @@ public record CompiledRule(
   }
 
   /**
+   * The first-seen search over {@code [from, to]} (history and window): one composite bucket per
+   * key ({@value #GROUPS}, a terms source per field, {@value #MAX_GROUPS} a page) with the earliest
+   * {@code @timestamp} of its matches ({@value #FIRST}). A key is new when that lies in the window.
+   */
+  public ObjectNode firstSeenBody(String from, String to) {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
+    filter.add(query.deepCopy());
+    filter.addObject().putObject("range").putObject(TIMESTAMP).put("gte", from).put("lte", to);
+    body.put("size", 0);
+    ObjectNode groups = body.putObject("aggs").putObject(GROUPS);
+    ObjectNode composite = groups.putObject("composite").put("size", MAX_GROUPS);
+    ArrayNode sources = composite.putArray("sources");
+    firstSeen
+        .fields()
+        .forEach(f -> sources.addObject().putObject(f).putObject("terms").put("field", f));
+    groups.putObject("aggs").putObject(FIRST).putObject("min").put("field", TIMESTAMP);
+    return body;
+  }
+
+  /**
    * The condition on the search response: {@code any} (a hit), {@code count} (hits.total.value >
    * threshold) or {@code bucket} (a bucket of aggregations.groups with doc_count > threshold).
    */
   public ObjectNode conditionJson() {
     ObjectNode c = JSON.createObjectNode();
-    if (condition == null) {
+    if (firstSeen != null) {
+      c.put("type", "firstSeen");
+      c.put("aggregation", GROUPS);
+      ArrayNode by = c.putArray("fields");
+      firstSeen.fields().forEach(by::add);
+      c.put("history", firstSeen.history().toString());
+    } else if (condition == null) {
       c.put("type", "any");
     } else {
       c.put("type", condition.groupBy().isEmpty() ? "count" : "bucket");

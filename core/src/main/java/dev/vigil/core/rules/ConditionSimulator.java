@@ -86,12 +86,12 @@ public final class ConditionSimulator {
   }
 
   /** Every combination of the document's groupBy values, each joined by '|'. */
-  List<String> groupKeys(JsonNode document, List<String> groupBy) {
+  public List<String> groupKeys(JsonNode document, List<String> groupBy) {
     List<List<String>> keys = List.of(List.of());
     for (String field : groupBy) {
       FieldTypes.FieldType type = types.type(field);
       Set<String> values = new LinkedHashSet<>();
-      for (JsonNode v : QueryEvaluator.leaves(document, field, type)) {
+      for (JsonNode v : QueryEvaluator.leaves(document, types.resolve(field), type)) {
         if (v.asText().length() <= type.ignoreAbove()) { // longer keywords are not indexed
           values.add(v.asText());
         }

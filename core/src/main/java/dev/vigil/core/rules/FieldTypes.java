@@ -62,11 +62,121 @@ public final class FieldTypes {
     return new FieldTypes(null, null);
   }
 
+  /**
+   * The field a path reads in a document: the target of a field {@code alias} in the mapping (a
+   * CloudTrail document holds {@code eventName}, which OpenSearch also answers as {@code
+   * event.action}), else the path itself. Whatever reads a document's {@code _source} in memory
+   * (the evaluators, alert keys, messages) reads through this, so it answers as OpenSearch does.
+   */
+  public String resolve(String path) {
+    if (typed == null) {
+      return path;
+    }
+    JsonNode field = mapping(typed.path("properties"), path);
+    if (field == null) {
+      field = mapping(ecs.path("properties"), path);
+    }
+    return field != null && field.path("type").asText().equals("alias")
+        ? field.path("path").asText()
+        : path;
+  }
+
+  /** Every field alias of the mapping, alias path to the field it reads, in a stable order. */
+  public java.util.SortedMap<String, String> aliases() {
+    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    if (typed != null) {
+      java.util.Set<String> paths = new java.util.TreeSet<>();
+      collectStrings(typed.path("properties"), "", paths);
+      collectStrings(ecs.path("properties"), "", paths);
+      paths.stream().filter(p -> !resolve(p).equals(p)).forEach(p -> out.put(p, resolve(p)));
+    }
+    return out;
+  }
+
+  /**
+   * Whether OpenSearch can search a mapped field: not one kept stored only ({@code index: false},
+   * or in a block mapped {@code enabled: false}; see the stored-only fields in
+   * docs/performance.md).
+   */
+  public boolean searchable(String path) {
+    if (typed == null) {
+      return true;
+    }
+    path = resolve(path);
+    for (JsonNode properties :
+        java.util.List.of(typed.path("properties"), ecs.path("properties"))) {
+      JsonNode current = properties;
+      for (String part : path.split("\\.")) {
+        JsonNode field = current.get(part);
+        if (field == null) {
+          break;
+        }
+        if (!field.path("index").asBoolean(true) || !field.path("enabled").asBoolean(true)) {
+          return false;
+        }
+        current = field.path("properties");
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether OpenSearch can aggregate or sort on a mapped field by its doc values: false for a field
+   * mapped {@code doc_values: false} (identifiers and the multi-fields {@code raw}, indexed for
+   * search only; see docs/performance.md), where a terms aggregation fails every search. Fields the
+   * mapping does not name (dynamic keywords) have doc values.
+   */
+  public boolean hasDocValues(String path) {
+    if (typed == null) {
+      return true;
+    }
+    path = resolve(path);
+    for (JsonNode properties :
+        java.util.List.of(typed.path("properties"), ecs.path("properties"))) {
+      JsonNode field = mapping(properties, path);
+      int dot = path.lastIndexOf('.');
+      if (field == null && dot > 0) { // a multi-field, e.g. readOnly.raw
+        JsonNode parent = mapping(properties, path.substring(0, dot));
+        field = parent == null ? null : parent.path("fields").get(path.substring(dot + 1));
+      }
+      if (field != null) {
+        return field.path("doc_values").asBoolean(true);
+      }
+    }
+    return true;
+  }
+
+  /** Why {@code field} of {@code type}'s indices cannot be aggregated: it has no doc values. */
+  public static String noDocValues(String field, LogType type) {
+    return field
+        + " has no doc values in "
+        + type.id()
+        + " indices (indexed for search only, docs/performance.md), so OpenSearch cannot"
+        + " aggregate or sort on it: group by another field, or give it doc values in the "
+        + type.id()
+        + " mapping";
+  }
+
+  /** The mapping object of a dotted path, or null (not below flat_object or multi-fields). */
+  private static JsonNode mapping(JsonNode properties, String path) {
+    JsonNode current = properties;
+    JsonNode field = null;
+    for (String part : path.split("\\.")) {
+      field = current.get(part);
+      if (field == null) {
+        return null;
+      }
+      current = field.path("properties");
+    }
+    return field;
+  }
+
   /** The mapping of a dotted path; unmapped strings are dynamic keywords (ignore_above 1024). */
   public FieldType type(String path) {
     if (typed == null) {
       return new FieldType(Kind.KEYWORD, Integer.MAX_VALUE, null);
     }
+    path = resolve(path);
     FieldType t = lookup(typed.path("properties"), path);
     if (t == null) {
       t = lookup(ecs.path("properties"), path);
@@ -89,9 +199,11 @@ public final class FieldTypes {
     }
     out.removeIf(
         f ->
-            type(f).kind() != Kind.KEYWORD
-                && type(f).kind() != Kind.TEXT
-                && type(f).kind() != Kind.FLAT_OBJECT);
+            !resolve(f).equals(f) // an alias: its target is in the list
+                || !searchable(f) // stored only: OpenSearch refuses to search it
+                || type(f).kind() != Kind.KEYWORD
+                    && type(f).kind() != Kind.TEXT
+                    && type(f).kind() != Kind.FLAT_OBJECT);
     return java.util.List.copyOf(out);
   }
 

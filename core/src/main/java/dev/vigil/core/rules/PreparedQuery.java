@@ -270,7 +270,7 @@ public abstract class PreparedQuery {
     }
 
     private int id(String field, FieldType type) {
-      return fields.id(field, descends(type));
+      return fields.id(types.resolve(field), descends(type));
     }
 
     /** A test for exact values: the reader gives it the constants' own instances. */
@@ -283,7 +283,7 @@ public abstract class PreparedQuery {
               .mapToInt(fields::constantIndex)
               .sorted()
               .toArray();
-      return new ExactSet(fields.exactId(field, descends(type)), constants, codes);
+      return new ExactSet(fields.exactId(types.resolve(field), descends(type)), constants, codes);
     }
 
     private static boolean descends(FieldType type) {

@@ -94,7 +94,7 @@ public final class QueryEvaluator {
               + (type.kind() == Kind.TEXT ? "analyzed text" : "a whole flat_object field"));
     }
     List<String> out = new ArrayList<>();
-    for (JsonNode leaf : leaves(doc, field, type)) {
+    for (JsonNode leaf : leaves(doc, types.resolve(field), type)) {
       BigDecimal n = type.kind() == Kind.NUMBER ? numberOrNull(leaf) : null;
       out.add(n != null ? n.stripTrailingZeros().toPlainString() : leaf.asText());
     }
@@ -217,7 +217,7 @@ public final class QueryEvaluator {
   private boolean valueQuery(
       String kind, String field, String value, boolean caseInsensitive, JsonNode doc) {
     FieldType type = types.type(field);
-    List<JsonNode> leaves = leaves(doc, field, type);
+    List<JsonNode> leaves = leaves(doc, types.resolve(field), type);
     switch (type.kind()) {
       case TEXT -> {
         return textQuery(kind, field, value, caseInsensitive, leaves);
@@ -328,7 +328,7 @@ public final class QueryEvaluator {
               + type.flatRoot()
               + ") returns nothing in OpenSearch 2.19; use a prefix query with an empty value");
     }
-    for (JsonNode leaf : leaves(doc, field, type)) {
+    for (JsonNode leaf : leaves(doc, types.resolve(field), type)) {
       if (type.kind() == Kind.KEYWORD && leaf.asText().length() > type.ignoreAbove()) {
         continue;
       }
@@ -351,7 +351,7 @@ public final class QueryEvaluator {
                 + field);
       }
     }
-    for (JsonNode leaf : leaves(doc, field, type)) {
+    for (JsonNode leaf : leaves(doc, types.resolve(field), type)) {
       boolean ok = true;
       for (String op : List.of("gt", "gte", "lt", "lte")) {
         if (!bounds.has(op) || bounds.get(op).isNull()) {

@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
 public final class RuleCompiler {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  /** The longest {@code firstSeen.history}: every run of the rule searches all of it. */
+  public static final Duration MAX_HISTORY = Duration.ofDays(90);
+
   private final IndexNaming naming;
 
   public RuleCompiler(IndexNaming naming) {
@@ -109,10 +112,45 @@ public final class RuleCompiler {
       window = Durations.parse(condition.window(), "condition.window");
       FieldTypes types = logType == null ? FieldTypes.unknown() : FieldTypes.of(logType);
       for (String field : condition.groupBy()) {
-        checkGroupable(field, types, logType);
+        checkGroupable("condition.groupBy", field, types, logType);
       }
     }
+    FirstSeenCondition firstSeen = null;
+    if (rule.firstSeen() != null) {
+      if (condition != null) {
+        throw new RuleException(
+            "firstSeen: a first-seen rule alerts on new values, not on a count: remove the"
+                + " condition"
+                + (rule.sigma() != null ? " (the Sigma rule's count())" : ""));
+      }
+      if (rule.firstSeen().fields().isEmpty()) {
+        throw new RuleException("firstSeen.fields: name at least one field");
+      }
+      FieldTypes types = logType == null ? FieldTypes.unknown() : FieldTypes.of(logType);
+      for (String field : rule.firstSeen().fields()) {
+        checkGroupable("firstSeen.fields", field, types, logType);
+      }
+      Duration history = Durations.parse(rule.firstSeen().history(), "firstSeen.history");
+      if (history.isZero() || history.compareTo(MAX_HISTORY) > 0) {
+        throw new RuleException(
+            "firstSeen.history: must be more than 0 and at most "
+                + MAX_HISTORY.toDays()
+                + "d (each run searches it), not "
+                + rule.firstSeen().history());
+      }
+      firstSeen = new FirstSeenCondition(rule.firstSeen().fields(), history);
+    }
     PostFilter.Split split = PostFilter.split(query);
+    if (logType != null) {
+      checkSearchable(split.nativeQuery(), FieldTypes.of(logType), logType);
+    }
+    if (split.postFilter() != null && firstSeen != null) {
+      throw new RuleException(
+          "firstSeen: the rule compares two fields (fieldref / "
+              + PostFilter.FIELD_EQUALS
+              + "), which runs after OpenSearch on each hit, so OpenSearch cannot tell which"
+              + " values are new; remove firstSeen or the comparison");
+    }
     if (split.postFilter() != null && condition != null) {
       throw new RuleException(
           "condition: the rule compares two fields (fieldref / "
@@ -128,18 +166,57 @@ public final class RuleCompiler {
         condition,
         window,
         attribution,
-        split.postFilter());
+        split.postFilter(),
+        firstSeen);
   }
 
-  private static void checkGroupable(String field, FieldTypes types, LogType logType) {
+  /**
+   * Refuses a query on a field the log type keeps stored only: OpenSearch would fail every search
+   * of the rule ("Cannot search on field … since it is not indexed"). A query the evaluator cannot
+   * prepare is left to the checks that know why.
+   */
+  private static void checkSearchable(JsonNode query, FieldTypes types, LogType logType) {
+    FieldReader reader = new FieldReader();
+    try {
+      PreparedQuery.prepare(query, types, reader);
+    } catch (RuleException e) {
+      return;
+    }
+    for (int id = 0; id < reader.size(); id++) {
+      String field = reader.path(id);
+      if (!types.searchable(field)) {
+        throw new RuleException(
+            "query: "
+                + field
+                + " is stored only in "
+                + logType.id()
+                + " indices (in each document's _source, not searchable; docs/performance.md,"
+                + " stored-only fields): search it with a derived field or index it");
+      }
+    }
+  }
+
+  private static void checkGroupable(String at, String field, FieldTypes types, LogType logType) {
+    if (!types.searchable(field)) {
+      throw new RuleException(
+          at
+              + ": "
+              + field
+              + " is stored only in "
+              + logType.id()
+              + " indices, which OpenSearch cannot aggregate (docs/performance.md, stored-only"
+              + " fields)");
+    }
     FieldTypes.FieldType type = types.type(field);
     if (type.kind() == Kind.FLAT_SUBPATH || type.kind() == Kind.FLAT_OBJECT) {
-      throw new RuleException(
-          "condition.groupBy: " + PromotedFields.refusal(logType, field, type.flatRoot()));
+      throw new RuleException(at + ": " + PromotedFields.refusal(logType, field, type.flatRoot()));
+    }
+    if (!types.hasDocValues(field)) {
+      throw new RuleException(at + ": " + FieldTypes.noDocValues(field, logType));
     }
     if (type.kind() == Kind.TEXT) {
       throw new RuleException(
-          "condition.groupBy: " + field + " is analyzed text, which OpenSearch cannot aggregate");
+          at + ": " + field + " is analyzed text, which OpenSearch cannot aggregate");
     }
   }
 

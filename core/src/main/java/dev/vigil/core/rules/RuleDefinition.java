@@ -138,7 +138,8 @@ public record RuleDefinition(
         text(spec, "logType"),
         text(spec, "indexPattern"),
         threshold(spec, lines),
-        interval == null ? DEFAULT_INTERVAL : interval);
+        interval == null ? DEFAULT_INTERVAL : interval,
+        firstSeen(spec, lines));
   }
 
   /** The same rule in another namespace (a manifest applied there). */
@@ -169,6 +170,19 @@ public record RuleDefinition(
     }
     return new RuleSource.Threshold(
         c.path("threshold").asInt(), text(c, "window"), texts(c.path("groupBy")));
+  }
+
+  private static RuleSource.FirstSeen firstSeen(JsonNode spec, ToIntFunction<String> lines) {
+    JsonNode f = spec.get("firstSeen");
+    if (f == null || f.isNull()) {
+      return null;
+    }
+    if (!f.path("fields").isArray() || f.path("fields").isEmpty()) {
+      throw new RuleException(
+          "spec.firstSeen.fields: list the fields whose new values alert, e.g. [query_name]",
+          lines.applyAsInt("/spec/firstSeen"));
+    }
+    return new RuleSource.FirstSeen(texts(f.path("fields")), text(f, "history"));
   }
 
   private static Suppression suppression(JsonNode spec) {

@@ -21,12 +21,26 @@ public record RuleManifest(
 
   /**
    * An embedded test: a raw log record and whether the query matches it ({@code sequence} null); or
-   * a timed sequence of records and whether the whole rule alerts ({@code event} null).
+   * a timed sequence of records and whether the whole rule alerts ({@code event} null). A record
+   * case of a first-seen rule may list {@code history}: records seen before the run's window.
    */
   public record Case(
-      String name, JsonNode event, boolean expectMatch, int line, Sequence sequence) {
+      String name,
+      JsonNode event,
+      boolean expectMatch,
+      int line,
+      Sequence sequence,
+      List<Step> history) {
+    public Case {
+      history = history == null ? List.of() : List.copyOf(history);
+    }
+
     public Case(String name, JsonNode event, boolean expectMatch, int line) {
-      this(name, event, expectMatch, line, null);
+      this(name, event, expectMatch, line, null, List.of());
+    }
+
+    public Case(String name, JsonNode event, boolean expectMatch, int line, Sequence sequence) {
+      this(name, event, expectMatch, line, sequence, List.of());
     }
 
     public boolean isSequence() {
@@ -90,12 +104,24 @@ public record RuleManifest(
                     : ""),
             tree.line(pointer + "/expect"));
       }
+      List<Step> history = List.of();
+      if (t.has("history")) {
+        if (!definitionHasFirstSeen(spec)) {
+          throw new RuleException(
+              "spec.tests[" + i + "].history: only a rule with spec.firstSeen reads history",
+              tree.line(pointer + "/history"));
+        }
+        history =
+            steps(tree, t.path("history"), "spec.tests[" + i + "].history", pointer + "/history");
+      }
       cases.add(
           new Case(
               t.path("name").asText("case " + (i + 1)),
               record(t, "spec.tests[" + i + "]", tree.line(pointer)),
               expect.equals("Match"),
-              tree.line(pointer)));
+              tree.line(pointer),
+              null,
+              history));
     }
     return new RuleManifest(file, definition, cases, tree);
   }
@@ -122,38 +148,18 @@ public record RuleManifest(
               + " Alert/NoAlert), not both",
           tree.line(pointer));
     }
+    if (t.has("history")) {
+      throw new RuleException(
+          where + ".history: a sequence states its history as earlier events",
+          tree.line(pointer + "/history"));
+    }
     String expect = t.path("expect").asText("");
     if (!expect.equals("Alert") && !expect.equals("NoAlert")) {
       throw new RuleException(
           where + ".expect must be Alert or NoAlert for a sequence of events, not '" + expect + "'",
           tree.line(pointer + "/expect"));
     }
-    JsonNode events = t.path("events");
-    if (!events.isArray() || events.isEmpty()) {
-      throw new RuleException(
-          where + ".events must be a non-empty list of {event, repeat, every}", tree.line(pointer));
-    }
-    List<Step> steps = new ArrayList<>();
-    for (int j = 0; j < events.size(); j++) {
-      JsonNode e = events.get(j);
-      String at = where + ".events[" + j + "]";
-      int line = tree.line(pointer + "/events/" + j);
-      JsonNode record = record(e, at, line);
-      JsonNode repeat = e.path("repeat");
-      if (!repeat.isMissingNode() && (!repeat.isIntegralNumber() || repeat.asInt() < 1)) {
-        throw new RuleException(at + ".repeat must be a whole number of at least 1", line);
-      }
-      Duration every;
-      try {
-        every =
-            e.has("every")
-                ? Durations.parse(e.get("every").asText(), at + ".every")
-                : Duration.ZERO;
-      } catch (RuleException ex) {
-        throw new RuleException(ex.getMessage(), line);
-      }
-      steps.add(new Step(record, repeat.isMissingNode() ? 1 : repeat.asInt(), every));
-    }
+    List<Step> steps = steps(tree, t.path("events"), where + ".events", pointer + "/events");
     List<String> groups = null;
     if (t.has("groups")) {
       if (!t.get("groups").isArray()) {
@@ -171,6 +177,40 @@ public record RuleManifest(
         false,
         tree.line(pointer),
         new Sequence(steps, expect.equals("Alert"), groups));
+  }
+
+  private static boolean definitionHasFirstSeen(JsonNode spec) {
+    return spec.hasNonNull("firstSeen");
+  }
+
+  /** A list of {event|line, repeat, every} at {@code pointer}. */
+  private static List<Step> steps(YamlTree tree, JsonNode events, String where, String pointer) {
+    if (!events.isArray() || events.isEmpty()) {
+      throw new RuleException(
+          where + " must be a non-empty list of {event, repeat, every}", tree.line(pointer));
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int j = 0; j < events.size(); j++) {
+      JsonNode e = events.get(j);
+      String at = where + "[" + j + "]";
+      int line = tree.line(pointer + "/" + j);
+      JsonNode record = record(e, at, line);
+      JsonNode repeat = e.path("repeat");
+      if (!repeat.isMissingNode() && (!repeat.isIntegralNumber() || repeat.asInt() < 1)) {
+        throw new RuleException(at + ".repeat must be a whole number of at least 1", line);
+      }
+      Duration every;
+      try {
+        every =
+            e.has("every")
+                ? Durations.parse(e.get("every").asText(), at + ".every")
+                : Duration.ZERO;
+      } catch (RuleException ex) {
+        throw new RuleException(ex.getMessage(), line);
+      }
+      steps.add(new Step(record, repeat.isMissingNode() ? 1 : repeat.asInt(), every));
+    }
+    return steps;
   }
 
   /**
@@ -240,6 +280,9 @@ public record RuleManifest(
     for (String field :
         List.of(
             "condition.groupBy",
+            "firstSeen.fields",
+            "firstSeen.history",
+            "firstSeen",
             "condition.window",
             "condition",
             "query",

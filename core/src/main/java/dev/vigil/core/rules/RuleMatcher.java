@@ -289,16 +289,30 @@ public final class RuleMatcher {
 
   /** The rules the document matches, in the order given. */
   public List<Integer> matching(Values doc) {
-    List<Integer> out = new ArrayList<>();
+    int[] out = new int[queries.length];
+    int count = matching(doc, out);
+    List<Integer> list = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      list.add(out[i]);
+    }
+    return list;
+  }
+
+  /**
+   * As {@link #matching(Values)}, into {@code out[0, n)} (it holds at least {@link #size()}), n
+   * returned: what the stream uses, so that a document costs no list.
+   */
+  public int matching(Values doc, int[] out) {
+    int count = 0;
     long[] candidates = candidateWords(doc, doc.scratch(words()));
     for (int w = 0; w < candidates.length; w++) {
       for (long bits = candidates[w]; bits != 0; bits &= bits - 1) {
         int rule = (w << 6) + Long.numberOfTrailingZeros(bits);
         if (matches(rule, doc)) {
-          out.add(rule);
+          out[count++] = rule;
         }
       }
     }
-    return out;
+    return count;
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
  * @param indexPattern an explicit index pattern instead of a log type
  * @param condition threshold/window/groupBy, or null to alert on every match
  * @param interval how often the rule runs (its window when it alerts on every match)
+ * @param firstSeen alert on field values new in the run's window, or null (see {@link FirstSeen})
  */
 public record RuleSource(
     String name,
@@ -24,7 +25,31 @@ public record RuleSource(
     String logType,
     String indexPattern,
     Threshold condition,
-    String interval) {
+    String interval,
+    FirstSeen firstSeen) {
+
+  /** A rule without a first-seen condition. */
+  public RuleSource(
+      String name,
+      String query,
+      JsonNode dsl,
+      String sigma,
+      String logType,
+      String indexPattern,
+      Threshold condition,
+      String interval) {
+    this(name, query, dsl, sigma, logType, indexPattern, condition, interval, null);
+  }
+
+  /**
+   * Alert on each combination of {@code fields}' values that matches in the run's window (the
+   * interval) and did not match in the {@code history} before it ({@code spec.firstSeen}).
+   */
+  public record FirstSeen(List<String> fields, String history) {
+    public FirstSeen {
+      fields = fields == null ? List.of() : List.copyOf(fields);
+    }
+  }
 
   /** Alert when the count of matches (per group with groupBy) in the window is above threshold. */
   public record Threshold(int threshold, String window, List<String> groupBy) {
@@ -46,10 +71,17 @@ public record RuleSource(
   }
 
   public RuleSource withCondition(Threshold threshold) {
-    return new RuleSource(name, query, dsl, sigma, logType, indexPattern, threshold, interval);
+    return new RuleSource(
+        name, query, dsl, sigma, logType, indexPattern, threshold, interval, firstSeen);
+  }
+
+  public RuleSource withFirstSeen(FirstSeen first) {
+    return new RuleSource(
+        name, query, dsl, sigma, logType, indexPattern, condition, interval, first);
   }
 
   public RuleSource withIndexPattern(String pattern) {
-    return new RuleSource(name, query, dsl, sigma, logType, pattern, condition, interval);
+    return new RuleSource(
+        name, query, dsl, sigma, logType, pattern, condition, interval, firstSeen);
   }
 }

@@ -3,7 +3,10 @@ package dev.vigil.core.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.LogType;
+import dev.vigil.core.ingest.AccountDirectory;
 import dev.vigil.core.parse.DocumentSink;
+import dev.vigil.core.parse.IndexNaming;
+import dev.vigil.core.parse.LogParsers;
 import dev.vigil.core.parse.ObjectParser;
 import dev.vigil.core.parse.ObjectRef;
 import dev.vigil.core.parse.ParsedDocument;
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -37,8 +41,24 @@ public final class RuleTester {
     this.compiler = compiler;
   }
 
+  /**
+   * The organization test records are enriched from, as an ingester with the operator's account
+   * directory enriches them: one account, 777788889999 (an AWS documentation example id no other
+   * shipped test uses, so their documents stay as they were); any other account is outside it.
+   * Documented in docs/detections.md.
+   */
+  public static final AccountDirectory TEST_ORGANIZATION =
+      new AccountDirectory(
+          Map.of(
+              "777788889999",
+              new AccountDirectory.Account("workloads", "Root/Workloads", Map.of())),
+          null);
+
+  /** Every parser, the default index naming, test records enriched from the test organization. */
   public static RuleTester standard() {
-    return new RuleTester(ObjectParser.standard(), RuleCompiler.defaults());
+    return new RuleTester(
+        new ObjectParser(IndexNaming.defaults(), LogParsers.all(), null, () -> TEST_ORGANIZATION),
+        RuleCompiler.defaults());
   }
 
   public List<Result> run(RuleManifest manifest) {
@@ -60,32 +80,102 @@ public final class RuleTester {
         out.add(runSequence(manifest, rule, evaluator, simulator, c));
         continue;
       }
+      if (rule.firstSeen() != null) {
+        out.add(runFirstSeen(manifest, rule, evaluator, simulator, c));
+        continue;
+      }
       try {
         List<JsonNode> docs = normalize(c.event(), rule.logType(), manifest.file());
         boolean matched = false;
         for (JsonNode doc : docs) {
           matched |= rule.matches(evaluator, doc);
         }
-        boolean passed = matched == c.expectMatch();
-        out.add(
-            new Result(
-                manifest.name(),
-                c.name(),
-                passed,
-                passed
-                    ? ""
-                    : "expected "
-                        + (c.expectMatch() ? "Match" : "NoMatch")
-                        + ", got "
-                        + (matched ? "Match" : "NoMatch")
-                        + " (line "
-                        + c.line()
-                        + ")"));
+        out.add(verdict(manifest, c, matched, ""));
       } catch (RuleException | UncheckedIOException e) {
         out.add(new Result(manifest.name(), c.name(), false, e.getMessage()));
       }
     }
     return out;
+  }
+
+  /** A record case's result: passed when {@code matched} is what the case expects. */
+  private static Result verdict(
+      RuleManifest manifest, RuleManifest.Case c, boolean matched, String note) {
+    boolean passed = matched == c.expectMatch();
+    return new Result(
+        manifest.name(),
+        c.name(),
+        passed,
+        passed
+            ? ""
+            : "expected "
+                + (c.expectMatch() ? "Match" : "NoMatch")
+                + ", got "
+                + (matched ? "Match" : "NoMatch")
+                + note
+                + " (line "
+                + c.line()
+                + ")");
+  }
+
+  /**
+   * A record case of a first-seen rule: a run at the record's time; Match when the record matches
+   * and its key (the firstSeen fields' values) is new — no {@code history} record that matches has
+   * it. Each history record must lie in the history window before the run's window, so the case
+   * reads as it runs.
+   */
+  private Result runFirstSeen(
+      RuleManifest manifest,
+      CompiledRule rule,
+      QueryEvaluator evaluator,
+      ConditionSimulator simulator,
+      RuleManifest.Case c) {
+    try {
+      List<Map.Entry<Instant, List<String>>> matches = new ArrayList<>();
+      Instant now = null;
+      boolean matched = false;
+      for (JsonNode doc : normalize(c.event(), rule.logType(), manifest.file())) {
+        Instant at = Instant.parse(doc.path(CompiledRule.TIMESTAMP).asText());
+        now = now == null || at.isAfter(now) ? at : now;
+        if (rule.matches(evaluator, doc)) {
+          matched = true;
+          matches.add(Map.entry(at, simulator.groupKeys(doc, rule.firstSeen().fields())));
+        }
+      }
+      Instant windowStart = now.minus(rule.window());
+      Instant historyStart = windowStart.minus(rule.firstSeen().history());
+      for (RuleManifest.Step step : c.history()) {
+        for (JsonNode doc : normalize(step.event(), rule.logType(), manifest.file())) {
+          Instant first = Instant.parse(doc.path(CompiledRule.TIMESTAMP).asText());
+          for (int i = 0; i < step.repeat(); i++) {
+            Instant at = first.plus(step.every().multipliedBy(i));
+            if (!at.isBefore(windowStart) || at.isBefore(historyStart)) {
+              throw new RuleException(
+                  "history record at "
+                      + at
+                      + " is not in the history window ["
+                      + historyStart
+                      + ", "
+                      + windowStart
+                      + ") before the run at the event's time (line "
+                      + c.line()
+                      + ")");
+            }
+            if (rule.matches(evaluator, doc)) {
+              matches.add(Map.entry(at, simulator.groupKeys(doc, rule.firstSeen().fields())));
+            }
+          }
+        }
+      }
+      boolean isNew = matched && !rule.firstSeen().newKeys(matches, now, rule.window()).isEmpty();
+      return verdict(
+          manifest,
+          c,
+          isNew,
+          matched && !isNew ? " (the query matches; the key is in the history)" : "");
+    } catch (RuleException | UncheckedIOException | java.time.DateTimeException e) {
+      return new Result(manifest.name(), c.name(), false, e.getMessage());
+    }
   }
 
   /**
@@ -102,15 +192,19 @@ public final class RuleTester {
     RuleManifest.Sequence seq = c.sequence();
     try {
       if (seq.groups() != null
+          && rule.firstSeen() == null
           && (rule.condition() == null || rule.condition().groupBy().isEmpty())) {
         throw new RuleException(
             "groups need a rule with condition.groupBy (line " + c.line() + ")");
       }
       List<ConditionSimulator.Match> matches = new ArrayList<>();
       int events = 0;
+      Instant observedFrom = null;
       for (RuleManifest.Step step : seq.steps()) {
         for (JsonNode doc : normalize(step.event(), rule.logType(), manifest.file())) {
           Instant first = Instant.parse(doc.path(CompiledRule.TIMESTAMP).asText());
+          observedFrom =
+              observedFrom == null || first.isBefore(observedFrom) ? first : observedFrom;
           boolean hit = rule.matches(evaluator, doc);
           for (int i = 0; i < step.repeat(); i++) {
             events++;
@@ -121,7 +215,10 @@ public final class RuleTester {
           }
         }
       }
-      ConditionSimulator.Verdict v = simulator.run(rule.condition(), matches);
+      ConditionSimulator.Verdict v =
+          rule.firstSeen() == null
+              ? simulator.run(rule.condition(), matches)
+              : firstSeenVerdict(rule, simulator, matches, observedFrom);
       List<String> problems = new ArrayList<>();
       if (v.alerts() != seq.expectAlert()) {
         problems.add(
@@ -148,7 +245,9 @@ public final class RuleTester {
               + " events match, at most "
               + v.most()
               + " in one "
-              + (rule.condition() == null ? "run" : rule.condition().window() + " window")
+              + (rule.firstSeen() != null
+                  ? "run; first-seen keys " + v.groups()
+                  : rule.condition() == null ? "run" : rule.condition().window() + " window")
               + (rule.condition() == null ? "" : ", threshold " + rule.condition().threshold())
               + "; line "
               + c.line()
@@ -156,6 +255,24 @@ public final class RuleTester {
     } catch (RuleException | UncheckedIOException | java.time.DateTimeException e) {
       return new Result(manifest.name(), c.name(), false, e.getMessage());
     }
+  }
+
+  /**
+   * A first-seen rule over a sequence: the keys new at a run at some match's time whose history the
+   * sequence covers (its first record opens the observation).
+   */
+  private static ConditionSimulator.Verdict firstSeenVerdict(
+      CompiledRule rule,
+      ConditionSimulator simulator,
+      List<ConditionSimulator.Match> matches,
+      Instant observedFrom) {
+    List<Map.Entry<Instant, List<String>>> keyed = new ArrayList<>();
+    for (ConditionSimulator.Match m : matches) {
+      keyed.add(Map.entry(m.at(), simulator.groupKeys(m.document(), rule.firstSeen().fields())));
+    }
+    java.util.TreeSet<String> keys =
+        rule.firstSeen().newAtSomeRun(keyed, rule.window(), observedFrom);
+    return new ConditionSimulator.Verdict(!keys.isEmpty(), keys, keys.size());
   }
 
   /**

@@ -47,6 +47,27 @@ class AlertLifecycleTest {
   }
 
   @Test
+  void theMessageNamesTheAccountWhereTheEventHasAnOrganizationsName() {
+    Trigger named = trigger("mallory", 25);
+    ((ObjectNode) named.sample()).putObject("cloud").putObject("account").put("name", "payments");
+
+    String withName =
+        AlertLifecycle.afterRun(RULE, T0, List.of(named), List.of(), Set.of())
+            .create()
+            .get(0)
+            .message;
+    String without =
+        AlertLifecycle.afterRun(RULE, T0, List.of(trigger("eve", 25)), List.of(), Set.of())
+            .create()
+            .get(0)
+            .message;
+
+    assertThat(withName)
+        .isEqualTo("arn:aws:iam::1:user/mallory was denied 25 calls (account payments)");
+    assertThat(without).isEqualTo("arn:aws:iam::1:user/eve was denied 25 calls");
+  }
+
+  @Test
   void aSubtechniqueIsWrittenUnderItsParentTechnique() throws Exception {
     Alert.Threat threat =
         Alert.Threat.of(

@@ -110,7 +110,10 @@ class MonitorRendererTest {
         .isEqualTo(
             "r (severity 2): {{ctx.results.0.hits.total.value}} events, e.g."
                 + " {{ctx.results.0.hits.hits.0._source.userIdentity.arn}} calling"
-                + " {{ctx.results.0.hits.hits.0._source.eventName}}");
+                + " {{ctx.results.0.hits.hits.0._source.eventName}}"
+                + "{{#ctx.results.0.hits.hits.0._source.cloud.account.name}} (account"
+                + " {{ctx.results.0.hits.hits.0._source.cloud.account.name}})"
+                + "{{/ctx.results.0.hits.hits.0._source.cloud.account.name}}");
   }
 
   @Test

@@ -88,7 +88,7 @@ class CloudTrailDetectionsDashboardTest {
           .append(quote(rule.path("spec").path("query").asText().strip()))
           .append('\n');
       y.append(
-          "      columns: [user.name, event.action, event.provider, source.ip, cloud.account.id, errorCode]\n");
+          "      columns: [user.name, eventName, eventSource, source.ip, recipientAccountId, errorCode]\n");
     }
     y.append("  panels:\n");
     for (JsonNode rule : rules) {

@@ -45,6 +45,32 @@ class DashboardRendererTest {
         .collect(Collectors.toMap(o -> o.type() + ":" + o.title(), Function.identity()));
   }
 
+  /** Discover shows a column from each hit's _source, which holds an alias's target, not it. */
+  @Test
+  void aSavedSearchColumnNamingAFieldAliasIsRefusedWithTheFieldThatHoldsIt() throws Exception {
+    String spec =
+        String.join(
+            "\n",
+            "title: t",
+            "indexPatterns:",
+            "  - {name: p, pattern: 'vigil-cloudtrail-*'}",
+            "searches:",
+            "  - {name: s, title: s, indexPattern: p, columns: [user.name, COLUMN]}",
+            "panels:",
+            "  - {title: a, type: Pie, search: s, splitBy: event.action}",
+            "");
+    assertThatThrownBy(
+            () ->
+                DashboardDefinition.fromSpec(YAML.readTree(spec.replace("COLUMN", "event.action"))))
+        .isInstanceOf(DashboardException.class)
+        .hasMessageStartingWith(
+            "spec.searches[0].columns[1]: event.action is a field alias of eventName in cloudtrail");
+    assertThat(
+            DashboardDefinition.fromSpec(YAML.readTree(spec.replace("COLUMN", "eventName")))
+                .searches())
+        .hasSize(1);
+  }
+
   @Test
   void rendersPatternsSearchesVisualizationsAndTheDashboardInDependencyOrder() throws Exception {
     var rendered = new DashboardRenderer("vigil", "main").render(definition(SPEC));

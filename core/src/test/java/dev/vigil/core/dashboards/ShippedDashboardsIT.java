@@ -28,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,14 @@ class ShippedDashboardsIT {
                 return new GeoLocation(
                     "ZZ", "Sample", null, null, (b[0] & 0xff) % 120 - 60.0, (b[1] & 0xff) - 128.0);
               },
-              1000));
+              1000),
+          () -> ShippedDashboardsIT.accounts);
+
+  /**
+   * The sample logs' accounts, named as the operator's account directory would name them (panels on
+   * {@code cloud.account.name} and {@code vigil.account.ou_path} show data); read by a first pass.
+   */
+  private static volatile dev.vigil.core.ingest.AccountDirectory accounts;
 
   static List<Path> dashboards() throws IOException {
     Path samples = dev.vigil.testing.RepositoryRoot.find().resolve("samples");
@@ -94,6 +102,7 @@ class ShippedDashboardsIT {
     for (LogType type : LogType.values()) {
       put(node, "/_index_template/" + templates.templateName(type), templates.indexTemplate(type));
     }
+    accounts = sampleAccounts();
     BulkBody bulk = new BulkBody(1 << 20);
     for (var entry : Samples.BY_TYPE.entrySet()) {
       for (Samples.Sample sample : entry.getValue()) {
@@ -113,9 +122,36 @@ class ShippedDashboardsIT {
         send(
             node,
             node.request("/_bulk?refresh=true")
+                // every sample log of every type into dozens of new daily indices: more than the
+                // node's default 30 s on a loaded machine
+                .timeout(Duration.ofMinutes(3))
                 .header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bulk.toByteArray())));
     assertThat(response.path("errors").asBoolean()).as("bulk errors: %s", response).isFalse();
+  }
+
+  private static dev.vigil.core.ingest.AccountDirectory sampleAccounts() throws IOException {
+    Map<String, dev.vigil.core.ingest.AccountDirectory.Account> named = new java.util.TreeMap<>();
+    for (var entry : Samples.BY_TYPE.entrySet()) {
+      for (Samples.Sample sample : entry.getValue()) {
+        CollectingSink sink = new CollectingSink();
+        try (InputStream in = Files.newInputStream(TestData.path(sample.path()))) {
+          WITH_GEOIP.parse(in, sample.origin(), entry.getKey(), sink);
+        }
+        for (JsonNode d : sink.sources()) {
+          for (String id :
+              List.of(d.at("/cloud/account/id").asText(), d.path("recipientAccountId").asText())) {
+            if (!id.isEmpty()) {
+              named.put(
+                  id,
+                  new dev.vigil.core.ingest.AccountDirectory.Account(
+                      "sample-" + id, "Root/Workloads", Map.of("env", "sample")));
+            }
+          }
+        }
+      }
+    }
+    return new dev.vigil.core.ingest.AccountDirectory(named, "2026-11-27T00:00:00Z");
   }
 
   /** The alerts index exactly as the detection engine creates it. */

@@ -41,7 +41,7 @@ class CloudTrailDeliveryPathsTest {
             "e0c0f1d2-0001-4000-8000-000000000001", "e0c0f1d2-0002-4000-8000-000000000002");
     assertThat(sink.documents).allMatch(d -> d.index().equals("vigil-cloudtrail-2026.11.27"));
     JsonNode first = sink.sources().get(0);
-    assertThat(first.path("cloud").path("account").path("id").asText()).isEqualTo(MEMBER);
+    assertThat(first.path("recipientAccountId").asText()).isEqualTo(MEMBER); // cloud.account.id
     assertThat(first.path("eventName").asText()).isEqualTo("CreateUser");
   }
 
@@ -104,7 +104,7 @@ class CloudTrailDeliveryPathsTest {
     assertThat(start.path("eventType").asText()).isEqualTo("AwsCloudTrailInsight");
     assertThat(start.path("eventCategory").asText()).isEqualTo("Insight");
     assertThat(start.path("@timestamp").asText()).isEqualTo("2026-11-27T12:00:05Z");
-    assertThat(start.path("cloud").path("account").path("id").asText()).isEqualTo(MEMBER);
+    assertThat(start.path("recipientAccountId").asText()).isEqualTo(MEMBER); // cloud.account.id
     assertThat(start.toString()).contains("ApiCallRateInsight").contains("\"Start\"");
   }
 }

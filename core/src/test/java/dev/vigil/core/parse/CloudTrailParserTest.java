@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.core.LogType;
 import dev.vigil.core.TestData;
 import dev.vigil.core.parse.types.CloudTrailParser;
+import dev.vigil.core.rules.FieldTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -30,13 +31,23 @@ class CloudTrailParserTest {
     assertThat(first.index()).isEqualTo("vigil-cloudtrail-2022.03.01");
     JsonNode doc = CollectingSink.tree(first);
     assertThat(doc.at("/@timestamp").asText()).isEqualTo("2022-03-01T15:00:14Z");
-    assertThat(doc.at("/event/provider").asText()).isEqualTo("ec2.amazonaws.com");
-    assertThat(doc.at("/event/action").asText()).isEqualTo("DescribeInstances");
     assertThat(doc.at("/event/outcome").asText()).isEqualTo("success");
-    assertThat(doc.at("/cloud/account/id").asText()).isEqualTo("123456789012");
-    assertThat(doc.at("/cloud/region").asText()).isEqualTo("ap-south-1");
     assertThat(doc.at("/user/name").asText()).isEqualTo("StateManagerService");
-    assertThat(doc.at("/user_agent/original").asText()).isEqualTo("ssm.amazonaws.com");
+    // event.provider/action/id, cloud.account.id, cloud.region and user_agent.original are field
+    // aliases of the CloudTrail mapping: the document holds only the fields they read.
+    assertThat(doc.at("/event").fieldNames()).toIterable().containsExactly("kind", "outcome");
+    assertThat(doc.at("/cloud").fieldNames()).toIterable().containsExactly("provider");
+    assertThat(doc.has("user_agent")).isFalse();
+    FieldTypes mapping = FieldTypes.of(LogType.CLOUDTRAIL);
+    assertThat(doc.at("/" + mapping.resolve("event.provider")).asText())
+        .isEqualTo("ec2.amazonaws.com");
+    assertThat(doc.at("/" + mapping.resolve("event.action")).asText())
+        .isEqualTo("DescribeInstances");
+    assertThat(doc.at("/" + mapping.resolve("cloud.account.id")).asText())
+        .isEqualTo("123456789012");
+    assertThat(doc.at("/" + mapping.resolve("cloud.region")).asText()).isEqualTo("ap-south-1");
+    assertThat(doc.at("/" + mapping.resolve("user_agent.original")).asText())
+        .isEqualTo("ssm.amazonaws.com");
     // A service name in sourceIPAddress is not an IP: no source.ip, the raw field stays.
     assertThat(doc.has("source")).isFalse();
     assertThat(doc.at("/sourceIPAddress").asText()).isEqualTo("ssm.amazonaws.com");
@@ -99,7 +110,7 @@ class CloudTrailParserTest {
     List<ParsedDocument> docs = parseText(text).documents;
     assertThat(docs).hasSize(2);
     assertThat(docs.get(0).sourceAsString()).doesNotContain("\n").doesNotContain("\r");
-    assertThat(CollectingSink.tree(docs.get(0)).at("/event/id").asText()).isEqualTo("p2");
+    assertThat(CollectingSink.tree(docs.get(0)).at("/eventID").asText()).isEqualTo("p2");
   }
 
   @Test

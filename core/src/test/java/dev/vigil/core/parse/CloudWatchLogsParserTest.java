@@ -150,7 +150,7 @@ class CloudWatchLogsParserTest {
     assertThat(trail.id()).isEqualTo("1209c7a7-55ca-4fe5-995d-cff1fde7318a");
     assertThat(trail.index()).isEqualTo("vigil-cloudtrail-2022.03.01");
     JsonNode doc = CollectingSink.tree(trail);
-    assertThat(doc.at("/event/action").asText()).isEqualTo("DescribeInstances");
+    assertThat(doc.at("/eventName").asText()).isEqualTo("DescribeInstances");
     assertThat(doc.at("/vigil/log_type").asText()).isEqualTo("cloudtrail");
     assertThat(doc.at("/vigil/cloudwatch/logGroup").asText()).isEqualTo("aws-cloudtrail-logs-1234");
     assertThat(doc.at("/vigil/cloudwatch/logStream").asText()).isEqualTo("stream-1");

@@ -37,6 +37,38 @@ class JsonTypeTemplatesTest {
   }
 
   @Test
+  void eachLogTypeHasItsOwnRefreshIntervalUnlessOneIsGivenForEveryLogIndex() {
+    String cloudTrail =
+        templates.indexTemplate(LogType.CLOUDTRAIL).at("/template/settings").path(REFRESH).asText();
+    String waf =
+        templates.indexTemplate(LogType.WAF).at("/template/settings").path(REFRESH).asText();
+    assertThat(cloudTrail).isEqualTo(IndexTemplates.refreshInterval(LogType.CLOUDTRAIL));
+    assertThat(waf).isEqualTo(IndexTemplates.refreshInterval(LogType.WAF)).isNotEqualTo("1s");
+
+    IndexTemplates oneSecond = new IndexTemplates(IndexNaming.defaults(), "0-1", "1s");
+    for (LogType type : LogType.values()) {
+      assertThat(oneSecond.indexTemplate(type).at("/template/settings").path(REFRESH).asText())
+          .as("%s", type)
+          .isEqualTo("1s");
+    }
+    assertThat(
+            oneSecond
+                .latestIndexTemplate(LogType.SECURITYHUB)
+                .at("/template/settings")
+                .path(REFRESH)
+                .asText())
+        .isEqualTo("1s");
+    for (String bad : new String[] {"1", "soon", "1.5s", "-2", "1d"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> new IndexTemplates(IndexNaming.defaults(), "0-1", bad))
+          .as(bad)
+          .hasMessageContaining("refresh interval must be a duration");
+    }
+  }
+
+  private static final String REFRESH = "index.refresh_interval";
+
+  @Test
   void aFindingsLatestStateIndexHasItsTypesMappingsOutsideTheTypesPattern() {
     for (LogType type : new LogType[] {LogType.SECURITYHUB, LogType.GUARDDUTY}) {
       JsonNode latest = templates.latestIndexTemplate(type);

@@ -75,6 +75,8 @@ class OtherLogTypesRuleAgreementIT {
       // The single-event tests of the samples/ rules of this type give them positives.
       int n = 0;
       for (RuleManifest m : RuleAgreementIT.sampleManifests(type)) {
+        // A first-seen rule's verdict also weighs its history: FirstSeenAgreementIT checks those.
+        boolean firstSeen = m.compile(RuleCompiler.defaults()).firstSeen() != null;
         for (RuleManifest.Case c : m.tests()) {
           if (c.isSequence()) {
             continue;
@@ -82,7 +84,9 @@ class OtherLogTypesRuleAgreementIT {
           for (JsonNode doc : RuleTester.standard().normalize(c.event(), type, m.file())) {
             String id = "test-" + n++;
             docs.put(id, doc);
-            expected.put(id, m.name() + "|" + c.expectMatch());
+            if (!firstSeen) {
+              expected.put(id, m.name() + "|" + c.expectMatch());
+            }
             bulk.add(
                 new ParsedDocument(
                     type,

@@ -64,6 +64,21 @@ class PromotedFieldsTest {
   }
 
   @Test
+  void aDashboardAggregationOnAFieldWithoutDocValuesOrStoredOnlyIsRefused() {
+    assertThatThrownBy(() -> dashboard("vigil-cloudtrail-*", "eventID", "readOnly"))
+        .isInstanceOf(DashboardException.class)
+        .hasMessageStartingWith("spec.panels[0].splitBy: eventID has no doc values in cloudtrail");
+    assertThatThrownBy(() -> dashboard("vigil-*", "eventName", "httpRequest.requestId"))
+        .isInstanceOf(DashboardException.class)
+        .hasMessageStartingWith(
+            "spec.panels[1].metric.field: httpRequest.requestId has no doc values in waf");
+    assertThatThrownBy(() -> dashboard("vigil-cloudtrail-*", "vpcEndpointId", "readOnly"))
+        .isInstanceOf(DashboardException.class)
+        .hasMessageStartingWith(
+            "spec.panels[0].splitBy: vpcEndpointId is stored only in cloudtrail indices");
+  }
+
+  @Test
   void mappedAndPromotedFieldsAreAccepted() throws Exception {
     assertThat(dashboard("vigil-cloudtrail-*", "aws.request.bucketName", "readOnly").panels())
         .hasSize(2);

@@ -73,7 +73,8 @@ class RuleAgreementIT {
         for (JsonNode doc :
             dev.vigil.core.rules.RuleTester.standard()
                 .normalize(c.event(), LogType.CLOUDTRAIL, m.file())) {
-          String id = doc.path("event").path("id").asText();
+          String id =
+              doc.path("eventID").asText(); // event.id is an alias of eventID, not in _source
           DOCS.put(id, doc);
           EXPECTED.put(id, m.name() + "|" + c.expectMatch());
           bulk.add(

@@ -237,6 +237,33 @@ class SecurityHubParserTest {
     assertThat(documents.get(0).index()).isEqualTo("vigil-securityhub-2026.11.27");
   }
 
+  // BatchUpdateFindings leaves UpdatedAt as it was and Security Hub sends the changed finding as a
+  // "Security Hub Findings - Imported" event
+  // (https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchupdatefindings.html):
+  // the suppression made today is a new history document timed when Security Hub processed it.
+  @Test
+  void aWorkflowChangeIsAHistoryDocumentOfItsOwnTimedWhenSecurityHubProcessedIt()
+      throws IOException {
+    ObjectNode finding = (ObjectNode) JSON.readTree(TestData.bytes(EC2_1));
+    finding.put("UpdatedAt", "2026-11-20T10:00:00Z");
+    finding.put("ProcessedAt", "2026-11-20T10:00:02.5Z");
+    ObjectNode suppressed = finding.deepCopy().put("ProcessedAt", "2026-11-27T09:58:50Z");
+    suppressed.putObject("Workflow").put("Status", "SUPPRESSED");
+
+    CollectingSink sink = parseText(finding + "\n" + suppressed);
+
+    assertThat(sink.documents.get(1).id()).isNotEqualTo(sink.documents.get(0).id());
+    assertThat(sink.documents.get(1).index()).isEqualTo("vigil-securityhub-2026.11.27");
+    assertThat(sink.sources().get(1).at("/@timestamp").asText()).isEqualTo("2026-11-27T09:58:50Z");
+    assertThat(sink.sources().get(1).at("/UpdatedAt").asText()).isEqualTo("2026-11-20T10:00:00Z");
+    assertThat(sink.documents.get(1).latest().version())
+        .isEqualTo(java.time.Instant.parse("2026-11-27T09:58:50Z").toEpochMilli());
+    // A ProcessedAt that is not a time leaves the document timed by UpdatedAt, not rejected.
+    finding.put("ProcessedAt", "soon");
+    assertThat(parseText(finding.toString()).sources().get(0).at("/@timestamp").asText())
+        .isEqualTo("2026-11-20T10:00:00Z");
+  }
+
   private static String multiSelectLine() throws IOException {
     return JSON.readTree(TestData.bytes(MULTI_SELECT)).toString();
   }

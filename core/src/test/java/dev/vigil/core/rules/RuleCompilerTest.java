@@ -27,6 +27,25 @@ class RuleCompilerTest {
   }
 
   @Test
+  void aQueryOnAStoredOnlyFieldIsRefusedAndOneOnAnAliasCompiles() {
+    assertThatThrownBy(
+            () ->
+                compiler.compile(
+                    RuleSource.query("r", "cloudtrail", "eventName:X AND vpcEndpointId:vpce-1")))
+        .isInstanceOf(RuleException.class)
+        .hasMessageStartingWith("query: vpcEndpointId is stored only in cloudtrail indices");
+    assertThatThrownBy( // inside a block mapped enabled: false
+            () -> compiler.compile(RuleSource.query("r", "cloudtrail", "resources.ARN:x")))
+        .isInstanceOf(RuleException.class)
+        .hasMessageStartingWith("query: resources.ARN is stored only in cloudtrail indices");
+    assertThat(
+            compiler
+                .compile(RuleSource.query("r", "cloudtrail", "event.action:X AND cloud.region:y"))
+                .queryJson())
+        .contains("event.action:X");
+  }
+
+  @Test
   void dslIsUsedAsIsAndMustBeOneQueryObject() throws Exception {
     CompiledRule rule =
         compiler.compile(
@@ -91,6 +110,31 @@ class RuleCompilerTest {
                         new RuleSource.Threshold(
                             1, "1h", List.of("requestParameters.bucketName")))))
         .hasMessageContaining("aws.request.bucketName");
+  }
+
+  @Test
+  void groupingByAFieldWithoutDocValuesIsRefusedNamingIt() {
+    RuleSource base = RuleSource.query("r", "cloudtrail", "eventName:CreateBucket");
+    assertThatThrownBy( // event.id is an alias of eventID, indexed for search only
+            () ->
+                compiler.compile(
+                    base.withCondition(new RuleSource.Threshold(1, "1h", List.of("event.id")))))
+        .isInstanceOf(RuleException.class)
+        .hasMessageStartingWith("condition.groupBy: event.id has no doc values in cloudtrail");
+    assertThatThrownBy(
+            () ->
+                compiler.compile(
+                    base.withFirstSeen(
+                        new RuleSource.FirstSeen(List.of("eventName", "readOnly.raw"), "7d"))))
+        .isInstanceOf(RuleException.class)
+        .hasMessageStartingWith("firstSeen.fields: readOnly.raw has no doc values in cloudtrail");
+    assertThat(
+            compiler
+                .compile(
+                    base.withCondition(new RuleSource.Threshold(1, "1h", List.of("event.action"))))
+                .searchBody()
+                .toString())
+        .contains("eventName");
   }
 
   @Test

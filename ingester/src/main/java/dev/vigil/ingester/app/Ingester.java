@@ -5,6 +5,7 @@ import dev.vigil.core.parse.IndexTemplates;
 import dev.vigil.core.parse.LogParsers;
 import dev.vigil.core.parse.ObjectParser;
 import dev.vigil.core.retry.Backoff;
+import dev.vigil.ingester.accounts.AccountsFile;
 import dev.vigil.ingester.config.ConfigCheck;
 import dev.vigil.ingester.config.IngesterConfig;
 import dev.vigil.ingester.detect.DetectionHook;
@@ -60,6 +61,7 @@ public final class Ingester implements AutoCloseable {
   private final Pipeline pipeline;
   private final DetectionHook hook;
   private final GeoIp geoIp;
+  private final AccountsFile accounts;
   private final ScheduledExecutorService probe;
   private final Object lifecycle = new Object();
   private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -72,6 +74,7 @@ public final class Ingester implements AutoCloseable {
       IngesterConfig config, MeterRegistry registry, AwsCredentialsProvider credentials) {
     this.config = config;
     this.geoIp = GeoIp.open(config.geoip(), registry); // first: a bad database fails start-up
+    this.accounts = AccountsFile.open(config.accounts().file(), registry);
     this.metrics = new IngesterMetrics(registry);
     this.aws = new AwsClients(config, credentials, metrics);
     this.store = new S3ObjectStore(aws.s3());
@@ -264,9 +267,12 @@ public final class Ingester implements AutoCloseable {
         () -> installTemplates(naming));
   }
 
-  /** Every mode parses with every log type and, when a database is configured, GeoIP. */
+  /**
+   * Every mode parses with every log type and, when configured, GeoIP and the account directory.
+   */
   private ObjectParser parser(IndexNaming naming) {
-    return new ObjectParser(naming, LogParsers.all(), geoIp.enrichment());
+    return new ObjectParser(
+        naming, LogParsers.all(), geoIp.enrichment(), accounts == null ? () -> null : accounts);
   }
 
   private void startProbe() {
@@ -285,7 +291,11 @@ public final class Ingester implements AutoCloseable {
 
   /** Installs the templates for {@code naming}, retrying until done or stopping. */
   private boolean installTemplates(IndexNaming naming) {
-    IndexTemplates templates = new IndexTemplates(naming, config.opensearch().replicas());
+    IndexTemplates templates =
+        new IndexTemplates(
+            naming,
+            config.opensearch().replicas(),
+            config.opensearch().refreshInterval().orElse(null));
     for (int attempt = 0; !stopping; attempt++) {
       try {
         openSearch.installTemplates(templates);

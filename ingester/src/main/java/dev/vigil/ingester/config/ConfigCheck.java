@@ -2,6 +2,7 @@ package dev.vigil.ingester.config;
 
 import dev.vigil.core.LogType;
 import dev.vigil.core.ingest.IngesterKeys;
+import dev.vigil.core.parse.IndexTemplates;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,11 +136,11 @@ public final class ConfigCheck {
     os.tls().caFile().ifPresent(f -> readable("opensearch.tls.ca-file", f));
     positive("opensearch.probe-interval", os.probeInterval());
     positive("opensearch.probe-timeout", os.probeTimeout());
-    if (!dev.vigil.core.parse.IndexTemplates.REPLICAS.matcher(os.replicas()).matches()) {
-      problem(
-          "opensearch.replicas",
-          "must be a count or a range such as 0-1 or 1-all, is '" + os.replicas() + "'");
-    }
+    IndexTemplates.replicasProblem(os.replicas())
+        .ifPresent(problem -> problem("opensearch.replicas", problem));
+    os.refreshInterval()
+        .flatMap(IndexTemplates::refreshIntervalProblem)
+        .ifPresent(problem -> problem("opensearch.refresh-interval", problem));
     positive("opensearch.request-timeout", os.requestTimeout());
     aws.endpointOverride().ifPresent(e -> url("aws.endpoint-override", e, false));
   }

@@ -70,6 +70,9 @@ public interface IngesterConfig {
   /** GeoIP enrichment of documents' source and destination addresses. */
   GeoIp geoip();
 
+  /** Organizations enrichment: account names, OU paths and tags. */
+  Accounts accounts();
+
   /**
    * On SIGTERM: how long in-flight objects may take to finish before their messages are released
    * (visibility set to 0) for another pod.
@@ -118,6 +121,13 @@ public interface IngesterConfig {
      */
     @WithDefault(dev.vigil.core.parse.IndexTemplates.DEFAULT_REPLICAS)
     String replicas();
+
+    /**
+     * {@code index.refresh_interval} of every log index, e.g. 1s: how soon indexed documents are
+     * searchable. Absent: each log type's own (30s for CloudTrail, 60s for VPC Flow Logs, …).
+     * Applies to indices created after a change.
+     */
+    Optional<String> refreshInterval();
   }
 
   enum AuthType {
@@ -313,5 +323,14 @@ public interface IngesterConfig {
     /** Addresses whose answer (or miss) is kept in memory; 0 looks every address up. */
     @WithDefault("100000")
     int cacheSize();
+  }
+
+  interface Accounts {
+    /**
+     * The account directory the operator writes from AWS Organizations (JSON, see {@code
+     * AccountDirectory}); re-read whenever it changes. Unset, missing or unreadable: documents get
+     * no account names (never an error for a document).
+     */
+    Optional<String> file();
   }
 }

@@ -5,8 +5,11 @@ import dev.vigil.core.alerts.Alert;
 import dev.vigil.core.alerts.RecentAlerts;
 import dev.vigil.core.alerts.StreamDetector;
 import dev.vigil.core.parse.ParsedDocument;
+import dev.vigil.core.rules.Durations;
 import dev.vigil.core.rules.RuleCompiler;
+import dev.vigil.core.rules.RuleDefinition;
 import dev.vigil.core.rules.RuleManifest;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,10 +40,23 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
   /** Keys raised recently are not looked up again for this long (a burst costs one lookup). */
   private static final Duration REMEMBER = Duration.ofSeconds(60);
 
+  /**
+   * A key whose alert was found open is not looked up again for this long: the scheduled engine
+   * keeps that alert current, and should it complete meanwhile, its next run (a rule's default
+   * interval) raises the key's next alert. In an alert storm this turns one search per key and
+   * minute into one per key and interval.
+   */
+  private static final Duration OPEN_HOLD =
+      Durations.parse(RuleDefinition.DEFAULT_INTERVAL, "interval");
+
   private final StreamDetector detector;
   private final AlertStore store;
   private final Clock clock;
   private final MeterRegistry metrics;
+  // Registered once: a match of a recently raised key (most matches) only increments it, where a
+  // registry lookup per match (building the meter's id and tags) was a tenth of the parsing
+  // thread's CPU with every shipped rule streaming.
+  private final Counter suppressed;
   private final BlockingQueue<Alert> pending = new ArrayBlockingQueue<>(10_000);
   private final RecentAlerts recent;
   private final Thread writer;
@@ -53,7 +69,8 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
     this.store = store;
     this.clock = clock;
     this.metrics = metrics;
-    this.recent = new RecentAlerts(REMEMBER, () -> count("suppressed"));
+    this.suppressed = counter("suppressed");
+    this.recent = new RecentAlerts(REMEMBER, suppressed::increment);
     this.writer = new Thread(this::writeLoop, "vigil-stream-alerts");
     writer.setDaemon(true);
     writer.start();
@@ -88,9 +105,9 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
     }
     // Read where the parser wrote it, at the members it noted; matches whose key was raised in the
     // last REMEMBER are not even made into alerts.
-    for (Alert alert : detector.inspect(document, clock.instant(), recent)) {
+    for (Alert alert : detector.inspect(document, clock, recent)) {
       if (!pending.offer(alert)) {
-        recent.forget(RecentAlerts.name(alert));
+        recent.forget(RecentAlerts.key(alert));
         count("dropped"); // the writer is far behind; the scheduled run will still raise it
       }
     }
@@ -118,6 +135,7 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
   private void write(Alert alert) {
     try {
       if (store.hasOpen(alert)) {
+        recent.holdUntil(RecentAlerts.key(alert), clock.instant().plus(OPEN_HOLD));
         count("open");
       } else if (store.create(alert)) {
         count("raised");
@@ -130,14 +148,18 @@ public final class StreamingDetection implements DetectionHook, AutoCloseable {
     } catch (IOException e) {
       // Not retried here: the scheduled run raises the same alert (same id) at its next run, and
       // the stream's next match of the key tries again.
-      recent.forget(RecentAlerts.name(alert));
+      recent.forget(RecentAlerts.key(alert));
       count("failed");
       LOG.warnf("stream alert %s not written: %s", alert.id, e.getMessage());
     }
   }
 
   private void count(String outcome) {
-    metrics.counter("vigil_ingester_stream_alerts_total", "outcome", outcome).increment();
+    counter(outcome).increment();
+  }
+
+  private Counter counter(String outcome) {
+    return metrics.counter("vigil_ingester_stream_alerts_total", "outcome", outcome);
   }
 
   @Override

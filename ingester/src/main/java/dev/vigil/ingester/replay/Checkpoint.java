@@ -45,15 +45,35 @@ public final class Checkpoint {
     }
   }
 
-  /** The last completed key of this replay, empty when starting afresh. */
-  public Optional<String> load() throws IOException {
-    return loadState().map(node -> node.path("lastCompletedKey").asText(null));
+  /**
+   * Where a stopped replay goes on: after {@code lastCompletedKey}, with {@code objectsThrough}
+   * objects (that key and every selected one before it) already done.
+   */
+  public record Resume(String lastCompletedKey, long objectsThrough) {}
+
+  /** Where this replay stopped, empty when starting afresh. */
+  public Optional<Resume> load() throws IOException {
+    return loadState()
+        .filter(node -> node.hasNonNull("lastCompletedKey"))
+        .map(
+            node ->
+                new Resume(
+                    node.path("lastCompletedKey").asText(),
+                    // Checkpoints written before objectsThroughKey counted objectsDone alone.
+                    node.path("objectsThroughKey").asLong(node.path("objectsDone").asLong())));
   }
 
-  public void save(String lastCompletedKey, long done, boolean finished) throws IOException {
+  /**
+   * @param done objects finished in total, also those after {@code lastCompletedKey} (progress)
+   * @param doneThroughKey objects finished up to and including {@code lastCompletedKey}: what a
+   *     resumed run counts from, since it does the later ones again
+   */
+  public void save(String lastCompletedKey, long done, long doneThroughKey, boolean finished)
+      throws IOException {
     ObjectNode node = JSON.createObjectNode();
     node.put("lastCompletedKey", lastCompletedKey);
     node.put("objectsDone", done);
+    node.put("objectsThroughKey", doneThroughKey);
     node.put("finished", finished);
     saveState(node);
   }

@@ -58,8 +58,11 @@ public final class ReplayJob {
           Backoff.Jitter.EQUAL,
           new SplittableRandom());
 
-  // Progress: keys in progress (or failed) with the key listed just before each.
-  private final TreeMap<String, String> pending = new TreeMap<>();
+  /** A key in progress (or failed): the key listed just before it, and its selection ordinal. */
+  private record Pending(String before, long ordinal) {}
+
+  // Progress: keys in progress (or failed), in listing order.
+  private final TreeMap<String, Pending> pending = new TreeMap<>();
   private final List<String> selectedKeys = Collections.synchronizedList(new ArrayList<>());
   private final List<String> failedKeys = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong listed = new AtomicLong();
@@ -68,6 +71,8 @@ public final class ReplayJob {
   private final AtomicLong documents = new AtomicLong();
   private String lastListed;
   private String savedWatermark;
+  // Objects done up to the checkpoint a resumed run starts after (0 when starting afresh).
+  private long doneBefore;
   private long lastReport = System.nanoTime();
 
   /** What a run did. */
@@ -118,14 +123,21 @@ public final class ReplayJob {
     metrics.gauge(
         "vigil.ingester.replay.objects.selected", "Replay: objects in range so far", selected::get);
     metrics.gauge(
-        "vigil.ingester.replay.objects.done", "Replay: objects finished so far", done::get);
+        "vigil.ingester.replay.objects.done",
+        "Replay: objects finished so far (by earlier runs up to the checkpoint, too)",
+        () -> doneBefore + done.get());
   }
 
   public Summary run() throws IOException, InterruptedException {
     String bucket = config.bucket().orElseThrow();
     LocalDate from = config.from().orElseThrow();
     LocalDate to = config.to().orElseThrow();
-    Optional<String> resume = checkpoint == null ? Optional.empty() : checkpoint.load();
+    Optional<String> resume = Optional.empty();
+    if (checkpoint != null) {
+      Optional<Checkpoint.Resume> stopped = checkpoint.load();
+      resume = stopped.map(Checkpoint.Resume::lastCompletedKey);
+      doneBefore = stopped.map(Checkpoint.Resume::objectsThrough).orElse(0L);
+    }
     if (checkpoint == null) {
       LOG.warn("replay without replay.checkpoint: a stopped run starts over");
     }
@@ -164,7 +176,7 @@ public final class ReplayJob {
       pool.shutdown();
       saveCheckpoint(watermark(), false);
     }
-    String watermark = watermark();
+    Watermark watermark = watermark();
     saveCheckpoint(watermark, true);
     Summary summary =
         new Summary(
@@ -173,7 +185,7 @@ public final class ReplayJob {
             done.get(),
             failedKeys.size(),
             documents.get(),
-            watermark,
+            watermark.key(),
             List.copyOf(selectedKeys));
     LOG.infof(
         "replay %s listed=%d selected=%d done=%d failed=%d documents=%d checkpoint=%s",
@@ -183,7 +195,7 @@ public final class ReplayJob {
         summary.done(),
         summary.failed(),
         summary.documents(),
-        watermark == null ? "-" : watermark);
+        watermark.key() == null ? "-" : watermark.key());
     if (!failedKeys.isEmpty()) {
       LOG.warnf("replay objects that failed (run again to retry): %s", failedKeys);
     }
@@ -225,11 +237,11 @@ public final class ReplayJob {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("replay interrupted", e);
       }
-      selected.incrementAndGet();
       selectedKeys.add(key);
       metrics.replayObject("selected");
       synchronized (ReplayJob.this) {
-        pending.put(key, lastListed == null ? "" : lastListed);
+        pending.put(
+            key, new Pending(lastListed == null ? "" : lastListed, selected.incrementAndGet()));
         lastListed = key;
       }
       pool.execute(
@@ -275,13 +287,20 @@ public final class ReplayJob {
     }
   }
 
-  /** The last key such that it and every key listed before it are done (null: none yet). */
-  private synchronized String watermark() {
+  /**
+   * The last key such that it and every key listed before it are done (null: none yet), and how
+   * many objects that is, earlier runs' included.
+   */
+  private record Watermark(String key, long doneThrough) {}
+
+  private synchronized Watermark watermark() {
     if (pending.isEmpty()) {
-      return lastListed;
+      return new Watermark(lastListed, doneBefore + selected.get());
     }
-    String before = pending.firstEntry().getValue();
-    return before.isEmpty() ? savedWatermark : before;
+    Pending first = pending.firstEntry().getValue();
+    return new Watermark(
+        first.before().isEmpty() ? savedWatermark : first.before(),
+        doneBefore + first.ordinal() - 1);
   }
 
   private void report() {
@@ -290,7 +309,7 @@ public final class ReplayJob {
       return;
     }
     lastReport = now;
-    String watermark = watermark();
+    Watermark watermark = watermark();
     LOG.infof(
         "replay progress listed=%d selected=%d done=%d failed=%d documents=%d checkpoint=%s",
         listed.get(),
@@ -298,20 +317,24 @@ public final class ReplayJob {
         done.get(),
         failedKeys.size(),
         documents.get(),
-        watermark == null ? "-" : watermark);
+        watermark.key() == null ? "-" : watermark.key());
     saveCheckpoint(watermark, false);
   }
 
-  private void saveCheckpoint(String watermark, boolean finished) {
-    if (checkpoint == null || watermark == null) {
+  private void saveCheckpoint(Watermark watermark, boolean finished) {
+    if (checkpoint == null || watermark.key() == null) {
       return;
     }
-    if (!finished && watermark.equals(savedWatermark)) {
+    if (!finished && watermark.key().equals(savedWatermark)) {
       return;
     }
     try {
-      checkpoint.save(watermark, done.get(), finished && failedKeys.isEmpty());
-      savedWatermark = watermark;
+      checkpoint.save(
+          watermark.key(),
+          doneBefore + done.get(),
+          watermark.doneThrough(),
+          finished && failedKeys.isEmpty());
+      savedWatermark = watermark.key();
     } catch (IOException | RuntimeException e) {
       LOG.warnf("cannot save replay checkpoint %s: %s", checkpoint.location(), e.toString());
     }

@@ -56,7 +56,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Prints documents/s of both, the ratio and the ingester's peak RSS. Sizes: {@code
  * -Dbench.objects=16 -Dbench.events=25000}. With {@code -Dbench.stream=true} a second ingester runs
  * every shipped DetectionRule of {@code samples/} on the stream (its own queue), interleaved with
- * the first, and the report adds its rate and CPU against streaming off (target: at least 0.9).
+ * the first, and the report adds its rate and CPU against streaming off (target: at least 0.9). JVM
+ * options for both ingesters: {@code -Dbench.ingesterJvm="..."}; for the streaming one only (e.g.
+ * {@code -XX:StartFlightRecording=filename=stream.jfr,settings=profile}): {@code
+ * -Dbench.streamJvm="..."}.
  */
 public final class IngesterBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -109,11 +112,26 @@ public final class IngesterBenchmark {
     installTemplates(node, "ceiling");
     System.out.println("placement: " + pinOpenSearchApart(node.pid(), motoPid()));
 
-    String warmKey = Objects.cloudTrailKey("2026/11/26", "20261126T0000Z_warmup");
-    Path warm =
-        SyntheticCloudTrail.writeGzip(
-            work.resolve("warmup.json.gz"), events, 999, Instant.parse("2026-11-26T00:00:00Z"));
-    s3.putObject(p -> p.bucket(bucket).key(warmKey), RequestBody.fromFile(warm));
+    // The warm-up gives each ingester as many events as a measured run (other objects, so the
+    // stream's recent alert keys do not carry over): with one small object, the JIT compiler was
+    // still compiling the parser and the stream's rules in the first measured round (1-1.5 CPU s
+    // of the ingester's 2-3 there, none in the next rounds), which is start-up, not ingest.
+    int warmObjects = Integer.getInteger("bench.warmupObjects", objects);
+    List<String> warmKeys = new ArrayList<>();
+    for (int i = 0; i < warmObjects; i++) {
+      String key =
+          Objects.cloudTrailKey(
+              "2026/11/26", String.format(Locale.ROOT, "20261126T%02d00Z_warmup%02d", i % 24, i));
+      Path warm =
+          SyntheticCloudTrail.writeGzip(
+              work.resolve("warmup" + i + ".json.gz"),
+              events,
+              2000 + i,
+              Instant.parse("2026-11-26T00:00:00Z"));
+      s3.putObject(p -> p.bucket(bucket).key(key), RequestBody.fromFile(warm));
+      warmKeys.add(key);
+    }
+    long warmTotal = (long) warmObjects * events;
 
     System.out.println("warm-up (not counted):");
     ceiling(node, bulks, total, "ceiling");
@@ -121,9 +139,9 @@ public final class IngesterBenchmark {
     IngesterProcess streaming =
         stream ? startIngester(node, moto, streamQueue, SHIPPED_RULES.toAbsolutePath()) : null;
     try {
-      ingesterRun(node, sqs, queue, bucket, List.of(warmKey), events, process);
+      ingesterRun(node, sqs, queue, bucket, warmKeys, warmTotal, process);
       if (stream) {
-        ingesterRun(node, sqs, streamQueue, bucket, List.of(warmKey), events, streaming);
+        ingesterRun(node, sqs, streamQueue, bucket, warmKeys, warmTotal, streaming);
       }
       System.out.println("interleaved runs:");
       List<Run> ceilings = new ArrayList<>();
@@ -132,8 +150,12 @@ public final class IngesterBenchmark {
       int rounds = Integer.getInteger("bench.rounds", 2);
       for (int round = 0; round < rounds; round++) {
         ceilings.add(ceiling(node, bulks, total, "ceiling"));
+        // Streaming on goes first every other round, so neither side always follows the other.
+        if (stream && round % 2 == 1) {
+          streamed.add(ingesterRun(node, sqs, streamQueue, bucket, keys, total, streaming));
+        }
         ingesters.add(ingesterRun(node, sqs, queue, bucket, keys, total, process));
-        if (stream) {
+        if (stream && round % 2 == 0) {
           streamed.add(ingesterRun(node, sqs, streamQueue, bucket, keys, total, streaming));
         }
       }
@@ -241,13 +263,30 @@ public final class IngesterBenchmark {
         cpuOff,
         cpuOn,
         cpuOff / cpuOn);
+    double ownOff = off.stream().mapToDouble(r -> r.ingesterCpu - r.jitCpu).min().orElse(0);
+    double ownOn = on.stream().mapToDouble(r -> r.ingesterCpu - r.jitCpu).min().orElse(0);
+    System.out.printf(
+        Locale.ROOT,
+        "  without JIT threads: off %.1f, on %.1f (least of each); CPU ratio off/on %.2f%n",
+        ownOff,
+        ownOn,
+        ownOff / ownOn);
     System.out.printf(Locale.ROOT, "stream log:           %s%n", alertLines(streaming));
   }
 
   /** What the streaming ingester logged about its rules and alerts. */
   private static String alertLines(IngesterProcess streaming) {
     try {
-      return Files.readAllLines(streaming.log()).stream()
+      // The log file is kept across benchmark runs: read this process's part (from its last
+      // "stream detection:" line on).
+      List<String> lines = Files.readAllLines(streaming.log());
+      int start = 0;
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains("stream detection:")) {
+          start = i;
+        }
+      }
+      return lines.subList(start, lines.size()).stream()
           .filter(l -> l.contains("stream detection:") || l.contains("raised by the stream"))
           .limit(3)
           .map(l -> l.length() > 160 ? l.substring(0, 160) : l)
@@ -354,7 +393,7 @@ public final class IngesterBenchmark {
         seconds,
         total / seconds,
         (cpuMillis(node.pid()) - openSearchCpu) / 1000.0);
-    return new Run(total / seconds, (cpuMillis(node.pid()) - openSearchCpu) / 1000.0, 0, 0, 0);
+    return new Run(total / seconds, (cpuMillis(node.pid()) - openSearchCpu) / 1000.0, 0, 0, 0, 0);
   }
 
   private record Run(
@@ -362,7 +401,8 @@ public final class IngesterBenchmark {
       double openSearchCpu,
       double ingesterCpu,
       double motoCpu,
-      long peakRssMiB) {}
+      long peakRssMiB,
+      double jitCpu) {}
 
   private static IngesterProcess startIngester(
       OpenSearchNode node, MotoServer moto, String queue, Path rules) {
@@ -380,9 +420,15 @@ public final class IngesterBenchmark {
     props.put("vigil.ingester.bulk.concurrency", String.valueOf(BULK_CONCURRENCY));
     props.put("vigil.ingester.receive.wait-time", "1s");
     List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
-    String extra = System.getProperty("bench.ingesterJvm", "").trim();
-    if (!extra.isEmpty()) {
-      jvm.addAll(List.of(extra.split("\\s+")));
+    // bench.ingesterJvm: both ingesters; bench.streamJvm: only the streaming one (e.g. a profiler).
+    for (String option :
+        rules == null
+            ? List.of("bench.ingesterJvm")
+            : List.of("bench.ingesterJvm", "bench.streamJvm")) {
+      String extra = System.getProperty(option, "").trim();
+      if (!extra.isEmpty()) {
+        jvm.addAll(List.of(extra.split("\\s+")));
+      }
     }
     return IngesterProcess.start(
             rules == null ? "ingester-bench" : "ingester-bench-stream",
@@ -406,8 +452,10 @@ public final class IngesterBenchmark {
       throws Exception {
     deleteIndices(node, "bench-*");
     long ingesterCpu = cpuMillis(process.pid());
+    Map<String, Long> threadsBefore = threadCpuMillis(process.pid());
     long openSearchCpu = cpuMillis(node.pid());
     long motoCpu = cpuMillis(motoPid());
+    Map<String, Double> outcomesBefore = streamOutcomes(process);
     long start = System.nanoTime();
     for (String key : keys) {
       sqs.sendMessage(m -> m.queueUrl(queue).messageBody(Objects.s3Notification(bucket, key)));
@@ -425,17 +473,20 @@ public final class IngesterBenchmark {
     if (count != total) {
       throw new IllegalStateException("ingester indexed " + count + " of " + total);
     }
+    Map<String, Long> threadsAfter = threadCpuMillis(process.pid());
     Run run =
         new Run(
             total / seconds,
             (cpuMillis(node.pid()) - openSearchCpu) / 1000.0,
             (cpuMillis(process.pid()) - ingesterCpu) / 1000.0,
             (cpuMillis(motoPid()) - motoCpu) / 1000.0,
-            peak);
+            peak,
+            jitMillis(threadsBefore, threadsAfter) / 1000.0);
     System.out.printf(
         Locale.ROOT,
-        "ingester run: %d docs in %.1f s = %.0f docs/s, peak RSS %d MiB, CPU s: opensearch %.1f,"
+        "ingester run%s: %d docs in %.1f s = %.0f docs/s, peak RSS %d MiB, CPU s: opensearch %.1f,"
             + " ingester %.1f, moto %.1f%n",
+        process.log().getFileName().toString().contains("stream") ? " (streaming on)" : "",
         total,
         seconds,
         run.docsPerSecond,
@@ -443,7 +494,45 @@ public final class IngesterBenchmark {
         run.openSearchCpu,
         run.ingesterCpu,
         run.motoCpu);
+    System.out.printf(
+        Locale.ROOT, "  ingester CPU s by thread: %s%n", threadShares(threadsBefore, threadsAfter));
+    if (!outcomesBefore.isEmpty()) {
+      Map<String, Double> outcomesAfter = streamOutcomes(process);
+      System.out.printf(
+          Locale.ROOT,
+          "  stream alert outcomes: %s%n",
+          STREAM_OUTCOMES.stream()
+              .map(
+                  o ->
+                      String.format(
+                          Locale.ROOT,
+                          "%s %.0f",
+                          o,
+                          outcomesAfter.getOrDefault(o, 0.0) - outcomesBefore.get(o)))
+              .collect(java.util.stream.Collectors.joining(", ")));
+    }
     return run;
+  }
+
+  /**
+   * What the stream did with its matches ({@code vigil_ingester_stream_alerts_total}): suppressed
+   * (key raised in the last minute: no alert built), open / raised / duplicate (one store lookup
+   * each), dropped, failed. Empty for an ingester without streaming.
+   */
+  private static final List<String> STREAM_OUTCOMES =
+      List.of("suppressed", "open", "raised", "duplicate", "dropped", "failed");
+
+  private static Map<String, Double> streamOutcomes(IngesterProcess process) {
+    Map<String, Double> out = new HashMap<>();
+    if (!process.log().getFileName().toString().contains("stream")) {
+      return out;
+    }
+    for (String outcome : STREAM_OUTCOMES) {
+      out.put(
+          outcome,
+          process.metric("vigil_ingester_stream_alerts_total", "outcome=\"" + outcome + "\""));
+    }
+    return out;
   }
 
   private static String placement = "shared";
@@ -516,6 +605,49 @@ public final class IngesterBenchmark {
     } catch (IOException | RuntimeException e) {
       return 0;
     }
+  }
+
+  /**
+   * CPU time per thread of a process, by thread name with digits dropped (so "C2 CompilerThread0"
+   * and "...1" add up, and the JVM's GC and JIT show apart from the ingester's own threads).
+   */
+  static Map<String, Long> threadCpuMillis(long pid) {
+    Map<String, Long> out = new HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long millis = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+          out.merge(name.replaceAll("[0-9]+", "#"), millis, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended between the listing and the read
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  /** CPU time of the JIT compiler's threads between two readings. */
+  private static long jitMillis(Map<String, Long> before, Map<String, Long> after) {
+    return after.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("C# Compiler"))
+        .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L))
+        .sum();
+  }
+
+  /** The threads that used the most CPU between two readings, most first. */
+  private static String threadShares(Map<String, Long> before, Map<String, Long> after) {
+    return after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() >= 50)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(8)
+        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() / 1000.0))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static void installTemplates(OpenSearchNode node, String prefix) throws Exception {

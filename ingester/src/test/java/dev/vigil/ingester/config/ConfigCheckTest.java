@@ -49,6 +49,8 @@ class ConfigCheckTest {
     bad.put("vigil.ingester.index-prefix", "Vigil");
     bad.put("vigil.ingester.concurrency", "0");
     bad.put("vigil.ingester.bulk.retry-max", "10ms");
+    bad.put("vigil.ingester.opensearch.replicas", "some");
+    bad.put("vigil.ingester.opensearch.refresh-interval", "soon");
 
     assertThat(ConfigCheck.problems(TestConfigs.queueMode(bad)))
         .extracting(p -> p.substring(0, p.indexOf(':')))
@@ -60,7 +62,9 @@ class ConfigCheckTest {
             "vigil.ingester.visibility.timeout",
             "vigil.ingester.index-prefix",
             "vigil.ingester.concurrency",
-            "vigil.ingester.bulk.retry-max");
+            "vigil.ingester.bulk.retry-max",
+            "vigil.ingester.opensearch.replicas",
+            "vigil.ingester.opensearch.refresh-interval");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.vigil.core.LogType;
 import dev.vigil.core.alerts.Alert;
 import dev.vigil.core.alerts.StreamDetector;
 import dev.vigil.core.parse.ParsedDocument;
+import dev.vigil.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -71,15 +72,28 @@ class StreamingDetectionTest {
   }
 
   @Test
-  void aKeyWithAnOpenAlertIsLeftToTheScheduledEngine() {
+  void aKeyWithAnOpenAlertIsLeftToTheScheduledEngineAndNotLookedUpAgainForAnInterval() {
     RecordingStore store = new RecordingStore();
     store.open = true;
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    TestClock clock = new TestClock(Instant.now());
+    Instant start = clock.now;
     try (StreamingDetection streaming =
-        new StreamingDetection(StreamingDetection.load(RULE), store, Clock.systemUTC(), metrics)) {
+        new StreamingDetection(StreamingDetection.load(RULE), store, clock, metrics)) {
       streaming.inspect(document(LogType.CLOUDTRAIL, "e1", "DeleteTrail", "eve"));
       await().until(() -> count(metrics, "open") == 1);
       assertThat(store.created).isEmpty();
+
+      // Past the 60 s a raised key is held, within the rule's default interval (5m): still held.
+      clock.now = start.plusSeconds(120);
+      streaming.inspect(document(LogType.CLOUDTRAIL, "e2", "DeleteTrail", "eve"));
+      await().until(() -> count(metrics, "suppressed") == 1);
+      assertThat(store.lookups).hasSize(1);
+
+      clock.now = start.plusSeconds(301);
+      streaming.inspect(document(LogType.CLOUDTRAIL, "e3", "DeleteTrail", "eve"));
+      await().until(() -> count(metrics, "open") == 2);
+      assertThat(store.lookups).hasSize(2);
     }
   }
 

@@ -39,7 +39,6 @@ class ClusterFaultsIT {
       throws Exception {
     try (OpenSearchCluster cluster = OpenSearchCluster.start(3)) {
       OpenSearchNode entry = cluster.node(0);
-      OpenSearchNode victim = cluster.node(2);
       AwsSetup aws = new AwsSetup(moto, "fault-cluster", Duration.ofSeconds(20));
       Map<String, String> props = new HashMap<>(aws.ingesterProperties());
       props.put("vigil.ingester.opensearch.endpoint", entry.uri().toString());
@@ -65,6 +64,7 @@ class ClusterFaultsIT {
             .until(() -> Documents.count(entry, PREFIX + "-*") > 3000);
 
         long before = Documents.count(entry, PREFIX + "-*");
+        OpenSearchNode victim = holderOfACopy(cluster, entry);
         victim.kill();
         // Half the objects arrive while the node is gone, and are indexed while it comes back.
         for (int i = 3; i < 6; i++) {
@@ -105,6 +105,22 @@ class ClusterFaultsIT {
                 .toList());
       }
     }
+  }
+
+  /**
+   * A member other than {@code entry} that holds a copy of an ingested shard. With one replica of
+   * each shard, two of the three nodes may hold every copy: killing the third leaves the cluster
+   * green and proves nothing.
+   */
+  private static OpenSearchNode holderOfACopy(OpenSearchCluster cluster, OpenSearchNode entry) {
+    for (JsonNode shard :
+        Documents.get(entry, "/_cat/shards/" + PREFIX + "-*?format=json&h=node,state")) {
+      String holder = shard.path("node").asText();
+      if (!holder.equals(entry.name()) && "STARTED".equals(shard.path("state").asText())) {
+        return cluster.nodes().stream().filter(n -> n.name().equals(holder)).findFirst().get();
+      }
+    }
+    throw new AssertionError("no started shard copy of " + PREFIX + "-* outside " + entry);
   }
 
   /**

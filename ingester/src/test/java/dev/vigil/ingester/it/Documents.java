@@ -172,16 +172,16 @@ public final class Documents {
     return out;
   }
 
-  /**
-   * A search of {@code pattern} after its shards are allocated and refreshed. The ingester may
-   * create an index between the health check and the search, which then answers 503 with no failed
-   * shard: wait for the new shards and search again.
-   */
   /** The answer of {@code _search} with {@code body} on {@code pattern}, after a refresh. */
   public static JsonNode search(OpenSearchNode node, String pattern, String body) {
     return search(node, pattern, "/" + pattern + "/_search", body);
   }
 
+  /**
+   * A search of {@code pattern} after its shards are allocated and refreshed. The ingester may
+   * create an index between the health check and the search, which then answers 503 with no failed
+   * shard: wait for the new shards and search again.
+   */
   private static JsonNode search(OpenSearchNode node, String pattern, String path, String body) {
     for (int attempt = 1; ; attempt++) {
       refresh(node, pattern);
@@ -223,6 +223,11 @@ public final class Documents {
         node.request("/" + pattern + "/_refresh?allow_no_indices=true&ignore_unavailable=true")
             .POST(HttpRequest.BodyPublishers.noBody())
             .build());
+  }
+
+  /** The JSON answer of a GET of {@code path}. */
+  public static JsonNode get(OpenSearchNode node, String path) {
+    return call(node, node.request(path).GET().build());
   }
 
   private static JsonNode call(OpenSearchNode node, HttpRequest request) {

@@ -59,6 +59,7 @@ class OpenSearchRolesIT {
     ingesterUser = VigilSecurityRoles.ingester(openSearch);
     admin("DELETE", "/" + AlertIndexMapping.INDEX + "?ignore_unavailable=true");
     Path password = Files.createTempFile("vigil-ingester-password", "");
+    password.toFile().deleteOnExit();
     Files.writeString(password, ingesterUser.password() + "\n");
     aws = new AwsSetup(moto, "osroles", Duration.ofSeconds(30));
     Map<String, String> props = new HashMap<>(aws.ingesterProperties());

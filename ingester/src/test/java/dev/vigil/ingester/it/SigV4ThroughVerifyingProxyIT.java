@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.alerts.Alert;
+import dev.vigil.core.alerts.AlertIndexMapping;
 import dev.vigil.core.alerts.AlertState;
 import dev.vigil.core.parse.IndexNaming;
 import dev.vigil.core.parse.IndexTemplates;
@@ -116,6 +117,8 @@ class SigV4ThroughVerifyingProxyIT {
       OpenSearchAlertStore alerts = new OpenSearchAlertStore(connection);
       Alert alert = alert("sigv4:" + index + "/key with spaces");
       assertThat(alerts.create(alert)).isTrue();
+      // Searchable after the index's next refresh (the store does not force one).
+      connection.request("POST", "/" + AlertIndexMapping.INDEX + "/_refresh", Map.of(), null);
       assertThat(alerts.hasOpen(alert)).isTrue();
       assertThat(alerts.create(alert)).isFalse(); // 409: the same id, through the same signing
     }

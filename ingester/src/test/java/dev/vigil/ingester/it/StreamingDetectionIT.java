@@ -67,6 +67,9 @@ class StreamingDetectionIT {
     props.put("vigil.ingester.receive.wait-time", "1s");
     props.put("vigil.ingester.bulk.flush-interval", "200ms");
     props.put("vigil.ingester.detection.rules", RULE.toString());
+    // Searchable at once for the scheduled run's search below (CloudTrail's own interval is 30 s);
+    // the stream's alert does not wait for it either way.
+    props.put("vigil.ingester.opensearch.refresh-interval", "1s");
     var config = TestConfigs.from(props);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     // Streaming detection as the ingester's composition root wires it from detection.rules.

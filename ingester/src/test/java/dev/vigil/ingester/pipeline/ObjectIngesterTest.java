@@ -151,7 +151,7 @@ class ObjectIngesterTest {
               "mapper_parsing_exception: failed to parse field [x] (caused by"
                   + " illegal_argument_exception: bad value)");
       JsonNode line = JSON.readTree(letter.toJson());
-      assertThat(line.path("document").path("event").path("id").asText()).isEqualTo(refused);
+      assertThat(line.path("document").path("eventID").asText()).isEqualTo(refused);
       assertThat(line.path("origin").path("key").asText()).isEqualTo(KEY);
       assertThat(
               f.counter(

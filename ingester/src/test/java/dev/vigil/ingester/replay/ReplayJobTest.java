@@ -125,13 +125,14 @@ class ReplayJobTest {
               "2026-01-04",
               "vigil.ingester.replay.checkpoint",
               checkpoint.toString());
-      // A first run got through the first three objects, then stopped.
+      // A first run got through the first three objects (and the fifth, out of order: it is done
+      // again and must not count twice), then stopped.
       new Checkpoint(
               f.store,
               checkpoint.toString(),
               String.join(
                   " ", "s3://" + BUCKET + "/" + PREFIX, "2026-01-01", "2026-01-04", "audit"))
-          .save(keys.get(2), 3, false);
+          .save(keys.get(2), 4, 3, false);
 
       ReplayJob.Summary summary = job(f, replay).run();
 
@@ -139,6 +140,8 @@ class ReplayJobTest {
       assertThat(summary.checkpointKey()).isEqualTo(keys.get(7));
       assertThat(Files.readString(checkpoint))
           .contains("\"lastCompletedKey\" : \"" + keys.get(7) + "\"")
+          .contains("\"objectsDone\" : 8")
+          .contains("\"objectsThroughKey\" : 8")
           .contains("\"finished\" : true");
     }
   }

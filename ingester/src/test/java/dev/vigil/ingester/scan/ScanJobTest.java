@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.ingester.support.Objects;
 import dev.vigil.ingester.support.PipelineFixture;
 import dev.vigil.ingester.support.TestConfigs;
+import dev.vigil.testing.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,26 +22,7 @@ class ScanJobTest {
   private static final String[] ACCOUNTS = {"111111111111", "222222222222"};
 
   /** A clock the test moves. */
-  static final class TestClock extends Clock {
-    Instant now = NOW;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final TestClock clock = new TestClock();
+  private final TestClock clock = new TestClock(NOW);
 
   private static String key(String account, LocalDate day, String name) {
     return "AWSLogs/"

@@ -49,22 +49,38 @@ public final class AlertIndex {
     ensured.add(rest.uri());
   }
 
-  /** The rule's alerts that are not COMPLETED (ACTIVE, ACKNOWLEDGED, ERROR). */
+  /**
+   * The rule's alerts that are not COMPLETED (ACTIVE, ACKNOWLEDGED, ERROR), all of them: read in
+   * pages of {@code page} in id order, since a key whose open alert was not read would get a second
+   * one.
+   */
+  public List<Alert> open(OpenSearchRest rest, String namespace, String rule, int page)
+      throws OpenSearchException {
+    ObjectNode body = AlertIndexMapping.openAlertsQuery(namespace, rule, page);
+    body.putArray("sort").addObject().put("id", "asc");
+    List<Alert> out = new ArrayList<>();
+    while (true) {
+      JsonNode hits = rest.post("/" + NAME + "/_search", body).path("hits").path("hits");
+      for (JsonNode hit : hits) {
+        try {
+          Alert alert = JSON.treeToValue(hit.path("_source"), Alert.class);
+          alert.id = hit.path("_id").asText();
+          out.add(alert);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      if (hits.size() < page) {
+        return out;
+      }
+      body.set("search_after", hits.get(hits.size() - 1).path("sort"));
+    }
+  }
+
+  /** {@link #open(OpenSearchRest, String, String, int)} in pages of 1,000. */
   public List<Alert> open(OpenSearchRest rest, String namespace, String rule)
       throws OpenSearchException {
-    ObjectNode body = AlertIndexMapping.openAlertsQuery(namespace, rule, 1000);
-    JsonNode response = rest.post("/" + NAME + "/_search", body);
-    List<Alert> out = new ArrayList<>();
-    for (JsonNode hit : response.path("hits").path("hits")) {
-      try {
-        Alert alert = JSON.treeToValue(hit.path("_source"), Alert.class);
-        alert.id = hit.path("_id").asText();
-        out.add(alert);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return out;
+    return open(rest, namespace, rule, 1000);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.vigil.core.alerts.Alert;
 import dev.vigil.core.alerts.AlertLifecycle;
 import dev.vigil.core.alerts.AlertState;
 import dev.vigil.core.alerts.EngineSearch;
+import dev.vigil.core.alerts.FirstSeenSearch;
 import dev.vigil.core.alerts.Trigger;
 import dev.vigil.core.alerts.Triggers;
 import dev.vigil.operator.opensearch.OpenSearchException;
@@ -49,17 +50,27 @@ public final class BuiltInEngine implements RuleRunner {
     }
     AlertLifecycle.Plan plan;
     String result;
+    String note = null;
+    String path =
+        "/"
+            + rule.compiled().indexPattern()
+            + "/_search?ignore_unavailable=true&allow_no_indices=true";
     try {
-      JsonNode response =
-          rule.rest()
-              .post(
-                  "/"
-                      + rule.compiled().indexPattern()
-                      + "/_search?ignore_unavailable=true&allow_no_indices=true",
-                  EngineSearch.body(rule.compiled(), lateArrival));
-      List<Trigger> triggers =
-          Triggers.evaluate(
-              rule.compiled(), rule.alerts(), EngineSearch.postFiltered(rule.compiled(), response));
+      List<Trigger> triggers;
+      if (rule.compiled().firstSeen() != null) {
+        FirstSeenSearch.Result run =
+            FirstSeenSearch.run(
+                rule.compiled(), now, lateArrival, body -> rule.rest().post(path, body));
+        triggers = run.triggers();
+        note = run.note();
+      } else {
+        JsonNode response = rule.rest().post(path, EngineSearch.body(rule.compiled(), lateArrival));
+        triggers =
+            Triggers.evaluate(
+                rule.compiled(),
+                rule.alerts(),
+                EngineSearch.postFiltered(rule.compiled(), response));
+      }
       plan = AlertLifecycle.afterRun(rule.alerts(), now, triggers, open, rule.requests());
       result = triggers.isEmpty() ? RunOutcome.NO_MATCH : RunOutcome.TRIGGERED;
     } catch (OpenSearchException e) {
@@ -91,7 +102,7 @@ public final class BuiltInEngine implements RuleRunner {
         notifier.notify(rule.namespace(), rule.channels(), alert);
       }
     }
-    return new RunOutcome(now, result, count(open, created));
+    return new RunOutcome(now, result, count(open, created), note);
   }
 
   private static int count(List<Alert> open, List<Alert> created) {

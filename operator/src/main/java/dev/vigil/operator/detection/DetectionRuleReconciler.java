@@ -231,7 +231,10 @@ public class DetectionRuleReconciler implements Reconciler<DetectionRule>, Clean
           status,
           true,
           "Running",
-          "runs every " + definition.source().interval() + " in the built-in engine");
+          "runs every "
+              + definition.source().interval()
+              + " in the built-in engine"
+              + (run.note() == null ? "" : "; last run: " + run.note()));
     }
   }
 

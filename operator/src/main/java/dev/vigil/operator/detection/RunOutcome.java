@@ -8,8 +8,13 @@ import java.time.Instant;
  * @param result NoMatch, Triggered, or "Error: …"
  * @param activeAlerts alerts ACTIVE or ACKNOWLEDGED after the run; null when the run could not read
  *     them (OpenSearch unreachable): unknown, never 0
+ * @param note what the run left out (a first-seen rule's caps), or null; shown in the Ready message
  */
-public record RunOutcome(Instant time, String result, Integer activeAlerts) {
+public record RunOutcome(Instant time, String result, Integer activeAlerts, String note) {
+  public RunOutcome(Instant time, String result, Integer activeAlerts) {
+    this(time, result, activeAlerts, null);
+  }
+
   public static final String NO_MATCH = "NoMatch";
   public static final String TRIGGERED = "Triggered";
 
@@ -21,6 +26,7 @@ public record RunOutcome(Instant time, String result, Integer activeAlerts) {
   public boolean sameAs(RunOutcome other) {
     return other != null
         && result.equals(other.result)
-        && java.util.Objects.equals(activeAlerts, other.activeAlerts);
+        && java.util.Objects.equals(activeAlerts, other.activeAlerts)
+        && java.util.Objects.equals(note, other.note);
   }
 }

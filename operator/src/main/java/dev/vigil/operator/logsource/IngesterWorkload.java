@@ -7,17 +7,17 @@ import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.api.v1alpha1.OpenSearchConnectionSpec;
 import dev.vigil.core.DesiredStateHash;
 import dev.vigil.core.alerts.StreamDetector;
+import dev.vigil.core.ingest.AccountDirectory;
 import dev.vigil.core.ingest.BucketPrefixes;
 import dev.vigil.core.ingest.IngesterKeys;
 import dev.vigil.core.rules.RuleCompiler;
 import dev.vigil.core.rules.RuleException;
 import dev.vigil.core.rules.RuleManifest;
 import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.OwnerReferences;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -115,6 +115,7 @@ public final class IngesterWorkload {
     p.put(IngesterKeys.INDEX_GRANULARITY, index.granularity.name().toLowerCase(Locale.ROOT));
     openSearch(p, connection);
     geoIp(p, geoIp(source));
+    accounts(p);
     return p;
   }
 
@@ -141,8 +142,8 @@ public final class IngesterWorkload {
   }
 
   /**
-   * How an ingester reaches OpenSearch: the endpoint, and the files its credentials and CA are
-   * mounted at by {@link #podSpec}.
+   * How an ingester reaches OpenSearch: the endpoint, the files its credentials and CA are mounted
+   * at by {@link #podSpec}, and the connection's settings of the log indices it creates.
    */
   public static void openSearch(Map<String, String> p, OpenSearchConnection connection) {
     OpenSearchConnectionSpec os = connection.getSpec();
@@ -169,6 +170,14 @@ public final class IngesterWorkload {
     if (os.tls != null && os.tls.caSecretRef != null) {
       p.put(IngesterKeys.OPENSEARCH_TLS_CA_FILE, CA_DIR + "/ca.crt");
     }
+    if (os.indices != null) {
+      if (os.indices.replicas != null) {
+        p.put(IngesterKeys.OPENSEARCH_REPLICAS, os.indices.replicas);
+      }
+      if (os.indices.refreshInterval != null) {
+        p.put(IngesterKeys.OPENSEARCH_REFRESH_INTERVAL, os.indices.refreshInterval);
+      }
+    }
   }
 
   /** GeoIP enrichment from the database {@link #podSpec} mounts (nothing when null). */
@@ -179,6 +188,11 @@ public final class IngesterWorkload {
         p.put(IngesterKeys.GEOIP_CACHE_SIZE, geoIp.cacheSize.toString());
       }
     }
+  }
+
+  /** The account directory {@link #podSpec} mounts (absent until the operator first writes it). */
+  public static void accounts(Map<String, String> p) {
+    p.put(IngesterKeys.ACCOUNTS_FILE, AccountDirectory.MOUNT_DIR + "/" + AccountDirectory.FILE);
   }
 
   public static LogSourceSpec.GeoIp geoIp(LogSource source) {
@@ -282,7 +296,7 @@ public final class IngesterWorkload {
         .withName(name)
         .withNamespace(owner.getMetadata().getNamespace())
         .withLabels(labels)
-        .withOwnerReferences(owner(owner))
+        .withOwnerReferences(OwnerReferences.controller(owner))
         .endMetadata()
         .withData(data)
         .build();
@@ -303,7 +317,7 @@ public final class IngesterWorkload {
             .withName(name)
             .withNamespace(source.getMetadata().getNamespace())
             .withLabels(labels)
-            .withOwnerReferences(owner(source))
+            .withOwnerReferences(OwnerReferences.controller(source))
             .endMetadata()
             .withNewSpec()
             .withReplicas(replicas)
@@ -402,6 +416,17 @@ public final class IngesterWorkload {
       volumes.add(geoIpVolume(geoIp.volume));
       mounts.add(mount("geoip", GEOIP_DIR));
     }
+    // Optional: pods start before the operator first reads Organizations (or when nothing in the
+    // namespace does); the kubelet updates the file in place, so a refresh restarts no pod.
+    volumes.add(
+        new VolumeBuilder()
+            .withName("accounts")
+            .withNewConfigMap()
+            .withName(AccountDirectory.CONFIG_MAP)
+            .withOptional(true)
+            .endConfigMap()
+            .build());
+    mounts.add(mount("accounts", AccountDirectory.MOUNT_DIR));
     ResourceRequirements resources =
         ingester.resources != null
             ? ingester.resources
@@ -491,17 +516,5 @@ public final class IngesterWorkload {
     labels.put("app.kubernetes.io/managed-by", "vigil");
     labels.put(LogSource.LABEL, source.getMetadata().getName());
     return labels;
-  }
-
-  /** Makes {@code owner} the controller of what it owns: Kubernetes deletes them with it. */
-  public static OwnerReference owner(HasMetadata owner) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind())
-        .withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
   }
 }

@@ -1,11 +1,13 @@
 package dev.vigil.operator.logsource;
 
+import dev.vigil.api.v1alpha1.Condition;
 import dev.vigil.api.v1alpha1.DetectionRule;
 import dev.vigil.api.v1alpha1.DetectionRuleSpec;
 import dev.vigil.api.v1alpha1.LogSource;
 import dev.vigil.api.v1alpha1.LogSourceSpec;
 import dev.vigil.api.v1alpha1.LogSourceStatus;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
+import dev.vigil.core.ingest.AccountDirectory;
 import dev.vigil.core.retry.Backoff;
 import dev.vigil.core.rules.Durations;
 import dev.vigil.operator.Leadership;
@@ -60,6 +62,8 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   static final String SUBSCRIPTIONS_READY = "SubscriptionsReady";
   static final String INGESTER_READY = "IngesterReady";
   static final String ACCOUNTS_READY = "AccountsReady";
+  // Informational: stale account names do not stop ingestion, so this one never makes Ready False.
+  static final String ACCOUNT_NAMES_READY = "AccountNamesReady";
   static final String CONNECTION_NOT_FOUND = "ConnectionNotFound";
 
   private final KubernetesClient client;
@@ -81,6 +85,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
   private final Map<String, AwsClients> clients = new ConcurrentHashMap<>();
   private final Map<String, ReplicaPlanner> planners = new ConcurrentHashMap<>();
   private final MemberAccounts members;
+  private final AccountDirectories accountDirectories;
 
   private final Leadership leadership;
 
@@ -107,6 +112,9 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
             this::clientsForRole,
             config.organization().concurrency(),
             new SubscriptionMemory(config.organization().fullCheckInterval(), clock::instant));
+    this.accountDirectories =
+        new AccountDirectories(
+            client, metrics, config.organization().accountsRefreshInterval(), clock::instant);
   }
 
   /** The LogSource's OpenSearchConnection is watched: one that appears resumes its LogSources. */
@@ -205,6 +213,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
       } else {
         organization(source, status, generation);
       }
+      accountDirectory(source, status, generation);
       ingester(source, connection.get(), aws, done.queue(), status, generation);
       backoff.succeeded(uid);
     } catch (InvalidSpecException e) {
@@ -218,11 +227,11 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     }
     boolean ready =
         status.conditions.stream()
-            .filter(c -> !c.getType().equals(Conditions.READY))
+            .filter(LogSourceReconciler::decidesReady)
             .allMatch(c -> Conditions.TRUE.equals(c.getStatus()));
     String notReady =
         status.conditions.stream()
-            .filter(c -> !c.getType().equals(Conditions.READY))
+            .filter(LogSourceReconciler::decidesReady)
             .filter(c -> !Conditions.TRUE.equals(c.getStatus()))
             .map(c -> c.getType() + ": " + c.getMessage())
             .findFirst()
@@ -306,6 +315,43 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
                 + MemberAccounts.joinCapped(failed, MESSAGE_ITEMS),
         generation);
     subscriptions(status, rollout.subscriptions(), rollout.accountLevel(), generation);
+  }
+
+  private static boolean decidesReady(Condition condition) {
+    return !condition.getType().equals(Conditions.READY)
+        && !condition.getType().equals(ACCOUNT_NAMES_READY);
+  }
+
+  /**
+   * The namespace's account directory, read from Organizations when due; a failed read is a Warning
+   * Event and a False {@link #ACCOUNT_NAMES_READY} (documents keep the last names), never a failed
+   * pass nor a LogSource that is not Ready.
+   */
+  private void accountDirectory(LogSource source, LogSourceStatus status, long generation) {
+    if (!AccountDirectories.reads(source.getSpec())) {
+      status.conditions.removeIf(c -> c.getType().equals(ACCOUNT_NAMES_READY));
+      return;
+    }
+    AccountDirectories.Read read = accountDirectories.apply(source, this::organizationClients);
+    String names =
+        read.directory() == null
+            ? "documents carry no account names yet"
+            : read.directory().size()
+                + " accounts in ConfigMap "
+                + AccountDirectory.CONFIG_MAP
+                + ", read from AWS Organizations at "
+                + read.directory().refreshedAt();
+    if (read.failure() != null) {
+      events.warning(
+          source, "AccountDirectoryFailed", "account names not refreshed: " + read.failure());
+    }
+    conditions.set(
+        status.conditions,
+        ACCOUNT_NAMES_READY,
+        read.failure() == null,
+        read.failure() == null ? "Read" : "ReadFailed",
+        read.failure() == null ? names : read.failure() + "; " + names,
+        generation);
   }
 
   /**
@@ -442,6 +488,7 @@ public class LogSourceReconciler implements Reconciler<LogSource>, Cleaner<LogSo
     accountTransitions.forget(source.getMetadata().getUid());
     members.forget(source.getMetadata().getUid());
     try {
+      accountDirectories.forget(source, this::organizationClients);
       return ExternalCleanup.apply(
           source.getSpec().deletionPolicy,
           () -> {

@@ -114,6 +114,53 @@ public final class OrganizationsApi {
     return accounts;
   }
 
+  /** A root or organizational unit: its id and name. */
+  public record Unit(String id, String name) {}
+
+  /** The organization's roots (one, named {@code Root}, in every organization today). */
+  public List<Unit> roots() {
+    List<Unit> roots = new ArrayList<>();
+    eachItem(
+        "ListRoots",
+        JSON.createObjectNode(),
+        "Roots",
+        r -> roots.add(new Unit(r.path("Id").asText(), r.path("Name").asText())));
+    return roots;
+  }
+
+  /** The organizational units directly in {@code parentId}. */
+  public List<Unit> unitsIn(String parentId) {
+    List<Unit> units = new ArrayList<>();
+    eachItem(
+        "ListOrganizationalUnitsForParent",
+        JSON.createObjectNode().put("ParentId", parentId),
+        "OrganizationalUnits",
+        u -> units.add(new Unit(u.path("Id").asText(), u.path("Name").asText())));
+    return units;
+  }
+
+  /** Ids of the accounts directly in {@code parentId}. */
+  public List<String> accountsIn(String parentId) {
+    List<String> accounts = new ArrayList<>();
+    eachItem(
+        "ListAccountsForParent",
+        JSON.createObjectNode().put("ParentId", parentId),
+        "Accounts",
+        a -> accounts.add(a.path("Id").asText()));
+    return accounts;
+  }
+
+  /** An account's tags (ListTagsForResource with the account id as ResourceId). */
+  public java.util.Map<String, String> tags(String accountId) {
+    java.util.Map<String, String> tags = new java.util.TreeMap<>();
+    eachItem(
+        "ListTagsForResource",
+        JSON.createObjectNode().put("ResourceId", accountId),
+        "Tags",
+        t -> tags.put(t.path("Key").asText(), t.path("Value").asText()));
+    return tags;
+  }
+
   /** Every item of a paginated listing's {@code field}, following NextToken. */
   private void eachItem(
       String operation, ObjectNode request, String field, Consumer<JsonNode> item) {

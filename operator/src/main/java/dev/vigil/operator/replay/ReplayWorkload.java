@@ -4,6 +4,7 @@ import dev.vigil.api.v1alpha1.LogReplay;
 import dev.vigil.api.v1alpha1.OpenSearchConnection;
 import dev.vigil.core.ingest.IngesterKeys;
 import dev.vigil.operator.OperatorConfig;
+import dev.vigil.operator.common.OwnerReferences;
 import dev.vigil.operator.logsource.IngesterWorkload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -51,6 +52,7 @@ public final class ReplayWorkload {
     p.put(IngesterKeys.DEAD_LETTER_S3_PREFIX, plan.deadLetterPrefix());
     IngesterWorkload.openSearch(p, connection);
     IngesterWorkload.geoIp(p, plan.geoIp());
+    IngesterWorkload.accounts(p);
     return p;
   }
 
@@ -84,7 +86,7 @@ public final class ReplayWorkload {
         .withName(plan.jobName())
         .withNamespace(replay.getMetadata().getNamespace())
         .withLabels(labels)
-        .withOwnerReferences(IngesterWorkload.owner(replay))
+        .withOwnerReferences(OwnerReferences.controller(replay))
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(BACKOFF_LIMIT)

@@ -340,6 +340,48 @@ class MonitorSyncContractTest {
     assertThat(server.writes()).isZero();
   }
 
+  /**
+   * A first-seen rule is a bucket-level monitor the plugin's model takes as sent: the composite
+   * spans history and window, each bucket counts its matches before the window, and the trigger
+   * keeps the buckets with none.
+   */
+  @Test
+  void aFirstSeenRuleBecomesABucketLevelMonitorCountingEachKeysHistory() throws Exception {
+    DesiredMonitor desired =
+        SampleRules.named("guardduty-new-high-severity-finding-type").render(renderer, SLACK);
+    assertThat(desired.type()).isEqualTo("bucket_level_monitor");
+    MonitorSync.Result created = MonitorSync.sync(rest, desired);
+    assertThat(created.action()).isEqualTo(SyncAction.CREATED);
+    JsonNode m = server.monitors().get(created.monitorId()).monitor();
+    JsonNode agg =
+        m.path("inputs")
+            .get(0)
+            .path("search")
+            .path("query")
+            .path("aggregations")
+            .path("composite_agg");
+    assertThat(
+            agg.path("composite")
+                .path("sources")
+                .get(1)
+                .path("aws.guardduty.type")
+                .path("terms")
+                .path("field")
+                .asText())
+        .isEqualTo("aws.guardduty.type");
+    // OpenSearch's own range builder writes lt as to with include_upper false.
+    JsonNode range =
+        agg.path("aggregations").path("history").path("filter").path("range").path("@timestamp");
+    assertThat(range.path("to").asText()).isEqualTo("{{period_end}}||-900s");
+    assertThat(range.path("include_upper").asBoolean()).isFalse();
+    JsonNode condition = m.path("triggers").get(0).path("bucket_level_trigger").path("condition");
+    assertThat(condition.path("buckets_path").path("history").asText()).isEqualTo("history>_count");
+    assertThat(condition.path("script").path("source").asText()).isEqualTo("params.history == 0");
+    server.resetCounts();
+    assertThat(MonitorSync.sync(rest, desired).action()).isEqualTo(SyncAction.UNCHANGED);
+    assertThat(server.writes()).isZero();
+  }
+
   /** Every shipped rule, as the plugin's Monitor model parses it, and its round trip. */
   @Test
   void everySampleRuleSyncsWithinTheContractAndThenStaysStill() throws Exception {

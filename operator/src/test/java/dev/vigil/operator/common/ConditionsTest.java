@@ -3,15 +3,14 @@ package dev.vigil.operator.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.api.v1alpha1.Condition;
-import java.time.Clock;
+import dev.vigil.testing.TestClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConditionsTest {
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-27T10:00:00Z"));
   private final Conditions conditions = new Conditions(clock);
 
   @Test
@@ -55,28 +54,5 @@ class ConditionsTest {
     assertThat(list).extracting(Condition::getType).containsExactly("QueueReady", "Ready");
     assertThat(Conditions.isTrue(list, "QueueReady")).isTrue();
     assertThat(Conditions.isTrue(list, "Missing")).isFalse();
-  }
-
-  static final class MutableClock extends Clock {
-    Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -26,6 +26,7 @@ import dev.vigil.operator.common.Conditions;
 import dev.vigil.parts.MotoServer;
 import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.parts.RealParts;
+import dev.vigil.testing.UserEdits;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -210,6 +211,90 @@ class DetectionEngineIT {
   }
 
   @Test
+  void aFirstSeenRuleAlertsOnceForTheKeyNewInTheWindowAndNeverForOneInTheHistory()
+      throws Exception {
+    DetectionRuleSpec spec = new DetectionRuleSpec();
+    spec.severity = 3;
+    spec.logType = LogTypeName.cloudtrail;
+    spec.query = "eventSource:\"s3.amazonaws.com\"";
+    spec.firstSeen = new DetectionRuleSpec.FirstSeen();
+    spec.firstSeen.fields = List.of("userIdentity.arn", "eventName");
+    spec.firstSeen.history = "1h";
+    spec.interval = "2s";
+    spec.message = "{{userIdentity.arn}} called {{eventName}} for the first time";
+    create(rule("first-call", spec));
+
+    // Principals no other test of the class uses: the history spans the indices all tests share
+    // (alice's and mallory's GetObject calls of the threshold tests would be history).
+    String known = "arn:aws:iam::111122223333:user/first-seen-known";
+    String newcomer = "arn:aws:iam::111122223333:user/first-seen-newcomer";
+    Instant now = Instant.now();
+    // The known user called GetObject half an hour ago: the call now is known, not new.
+    index(cloudTrail("GetObject", "s3.amazonaws.com", known, null, now.minusSeconds(1800)));
+    indexAll(
+        List.of(
+            cloudTrail("GetObject", "s3.amazonaws.com", known, null, now),
+            cloudTrail("GetObject", "s3.amazonaws.com", newcomer, null, now)));
+
+    JsonNode alert =
+        await().atMost(TIMEOUT).until(() -> first(alerts("first-call")), a -> a != null);
+    assertThat(alert.path("key").path("userIdentity.arn").asText()).isEqualTo(newcomer);
+    assertThat(alert.path("key").path("eventName").asText()).isEqualTo("GetObject");
+    assertThat(alert.path("count").asLong()).isEqualTo(1);
+    assertThat(alert.path("message").asText())
+        .isEqualTo(newcomer + " called GetObject for the first time");
+    assertThat(alert.path("trigger").asText())
+        .isEqualTo("first seen in 2s by userIdentity.arn, eventName (not in the 1h before)");
+    DetectionRule ran = awaitRule("first-call", r -> "Triggered".equals(r.getStatus().lastResult));
+    assertThat(ready(ran)).isEqualTo("True");
+
+    // Once the call is history, the alert completes; the known user's call never raised one.
+    JsonNode completed = awaitAlert("first-call", "COMPLETED");
+    assertThat(completed.path("key").path("userIdentity.arn").asText()).isEqualTo(newcomer);
+    assertThat(alerts("first-call")).hasSize(1);
+  }
+
+  @Test
+  void aFirstSeenRunOverItsCapOfNewKeysRaisesTheFirstHundredAndSaysSoInReady() throws Exception {
+    DetectionRuleSpec spec = new DetectionRuleSpec();
+    spec.severity = 4;
+    spec.logType = LogTypeName.cloudtrail;
+    spec.query = "eventSource:\"s3.amazonaws.com\"";
+    spec.firstSeen = new DetectionRuleSpec.FirstSeen();
+    spec.firstSeen.fields = List.of("userIdentity.arn");
+    spec.firstSeen.history = "1h";
+    spec.interval = "2s";
+    create(rule("first-flood", spec));
+    Instant now = Instant.now();
+    List<JsonNode> events = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      events.add(
+          cloudTrail(
+              "GetObject",
+              "s3.amazonaws.com",
+              "arn:aws:iam::111122223333:user/u" + (1000 + i),
+              null,
+              now));
+    }
+    indexAll(events);
+    DetectionRule capped =
+        awaitRule(
+            "first-flood",
+            r ->
+                r.getStatus().conditions.stream()
+                    .anyMatch(c -> c.getMessage() != null && c.getMessage().contains("last run:")));
+    assertThat(ready(capped)).isEqualTo("True");
+    assertThat(
+            capped.getStatus().conditions.stream()
+                .filter(c -> c.getType().equals("Ready"))
+                .findFirst()
+                .orElseThrow()
+                .getMessage())
+        .contains("last run: more than 100 new values in one run: reported the first 100");
+    assertThat(capped.getStatus().activeAlerts).isEqualTo(100);
+  }
+
+  @Test
   void accessDeniedBurstOfOnePrincipalIsOneAlertAcknowledgedThenCompletedAndNotRaisedAgain()
       throws Exception {
     webhookChannel("hook", ChannelType.Webhook, "/hook/" + namespace, null);
@@ -258,15 +343,11 @@ class DetectionEngineIT {
     await().atMost(TIMEOUT).until(() -> hookBodies.stream().anyMatch(b -> b.contains(alertId)));
 
     // Acknowledge by annotation.
-    client
-        .resources(DetectionRule.class)
-        .inNamespace(namespace)
-        .withName("s3-denied")
-        .edit(
-            r -> {
-              r.getMetadata().getAnnotations().put(ScheduledRule.ACKNOWLEDGE, alertId);
-              return r;
-            });
+    UserEdits.edit(
+        client.resources(DetectionRule.class).inNamespace(namespace).withName("s3-denied"),
+        r -> {
+          r.getMetadata().getAnnotations().put(ScheduledRule.ACKNOWLEDGE, alertId);
+        });
     JsonNode acknowledged = awaitAlert("s3-denied", "ACKNOWLEDGED");
     assertThat(acknowledged.path("acknowledgedTime").asText()).isNotEmpty();
 
@@ -318,15 +399,11 @@ class DetectionEngineIT {
                 a -> a != null);
     String secondId = second.path("id").asText();
     assertThat(secondId).isNotEqualTo(alertId);
-    client
-        .resources(DetectionRule.class)
-        .inNamespace(namespace)
-        .withName("s3-denied")
-        .edit(
-            r -> {
-              r.getMetadata().getAnnotations().put(DetectionRule.CLOSE_ANNOTATION, secondId);
-              return r;
-            });
+    UserEdits.edit(
+        client.resources(DetectionRule.class).inNamespace(namespace).withName("s3-denied"),
+        r -> {
+          r.getMetadata().getAnnotations().put(DetectionRule.CLOSE_ANNOTATION, secondId);
+        });
     JsonNode closed =
         await()
             .atMost(TIMEOUT)
@@ -478,16 +555,11 @@ class DetectionEngineIT {
     assertThat(error.path("state").asText()).isEqualTo("ERROR");
     assertThat(error.path("errorMessage").asText()).contains("400");
 
-    client
-        .resources(DetectionRule.class)
-        .inNamespace(namespace)
-        .withName("broken-query")
-        .edit(
-            r -> {
-              r.getSpec().dsl =
-                  Map.of("term", JSON.createObjectNode().put("eventName", "StopLogging"));
-              return r;
-            });
+    UserEdits.edit(
+        client.resources(DetectionRule.class).inNamespace(namespace).withName("broken-query"),
+        r -> {
+          r.getSpec().dsl = Map.of("term", JSON.createObjectNode().put("eventName", "StopLogging"));
+        });
     awaitRule(
         "broken-query", r -> "True".equals(ready(r)) && "NoMatch".equals(r.getStatus().lastResult));
     JsonNode completed = awaitAlert("broken-query", "COMPLETED");
@@ -526,15 +598,11 @@ class DetectionEngineIT {
     // every second from now on.
     String endpoint = node.uri().toString();
     editConnection("http://127.0.0.1:" + dev.vigil.parts.FreePorts.next());
-    client
-        .resources(DetectionRule.class)
-        .inNamespace(namespace)
-        .withName("outage-count")
-        .edit(
-            r -> {
-              r.getSpec().interval = "1s";
-              return r;
-            });
+    UserEdits.edit(
+        client.resources(DetectionRule.class).inNamespace(namespace).withName("outage-count"),
+        r -> {
+          r.getSpec().interval = "1s";
+        });
     DetectionRule outage =
         awaitRule(
             "outage-count",
@@ -551,15 +619,14 @@ class DetectionEngineIT {
   }
 
   private void editConnection(String endpoint) {
-    client
-        .resources(dev.vigil.api.v1alpha1.OpenSearchConnection.class)
-        .inNamespace(namespace)
-        .withName("default")
-        .edit(
-            c -> {
-              c.getSpec().endpoint = endpoint;
-              return c;
-            });
+    UserEdits.edit(
+        client
+            .resources(dev.vigil.api.v1alpha1.OpenSearchConnection.class)
+            .inNamespace(namespace)
+            .withName("default"),
+        c -> {
+          c.getSpec().endpoint = endpoint;
+        });
   }
 
   @Test
@@ -778,7 +845,7 @@ class DetectionEngineIT {
     IndexNaming naming = IndexNaming.defaults();
     for (JsonNode event : events) {
       for (JsonNode doc : RuleTester.standard().normalize(event, LogType.CLOUDTRAIL, "it.json")) {
-        String id = doc.path("event").path("id").asText();
+        String id = doc.path("eventID").asText(); // event.id is an alias of eventID, not in _source
         ids.add(id);
         String index =
             naming.index(LogType.CLOUDTRAIL, Instant.parse(doc.path("@timestamp").asText()));

@@ -11,6 +11,7 @@ import dev.vigil.operator.KubeApiServerResource;
 import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.parts.RealParts;
+import dev.vigil.testing.UserEdits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -84,18 +85,14 @@ class DetectionScaleIT {
               return still;
             });
     double unchanged = counter("vigil_status_unchanged_total");
-    client
-        .resources(OpenSearchConnection.class)
-        .inNamespace(NAMESPACE)
-        .withName("default")
-        .edit(
-            c -> {
-              if (c.getMetadata().getAnnotations() == null) {
-                c.getMetadata().setAnnotations(new HashMap<>());
-              }
-              c.getMetadata().getAnnotations().put("example.com/touched", "yes");
-              return c;
-            });
+    UserEdits.edit(
+        client.resources(OpenSearchConnection.class).inNamespace(NAMESPACE).withName("default"),
+        c -> {
+          if (c.getMetadata().getAnnotations() == null) {
+            c.getMetadata().setAnnotations(new HashMap<>());
+          }
+          c.getMetadata().getAnnotations().put("example.com/touched", "yes");
+        });
     await()
         .atMost(Duration.ofMinutes(2))
         .until(() -> counter("vigil_status_unchanged_total") >= unchanged + RULES);

@@ -61,6 +61,7 @@ class IngesterKeysWrittenTest {
         endpoint: https://search.example:9200
         auth: {type: Basic, basic: {secretName: creds}}
         tls: {caSecretRef: {name: ca, key: ca.crt}}
+        indices: {replicas: "1", refreshInterval: 1s}
       """;
 
   private static final String SIGV4 =

@@ -164,6 +164,37 @@ class IngesterWorkloadTest {
         .isNotEqualTo(IngesterWorkload.hash(deployment(withGeoIp, properties(withGeoIp))));
   }
 
+  /**
+   * Every ingester reads the namespace's account directory from the optional ConfigMap volume, so
+   * pods start before the operator first writes it and a refresh reaches them without a restart.
+   */
+  @Test
+  void everyPodMountsTheAccountDirectoryOptionallyAndReadsItsFile() {
+    LogSource source = source("");
+    Map<String, String> properties = properties(source);
+    PodSpec pod = deployment(source, properties).getSpec().getTemplate().getSpec();
+
+    assertThat(properties)
+        .containsEntry("vigil.ingester.accounts.file", "/var/run/vigil/accounts/accounts.json");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getName().equals("accounts"))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getConfigMap().getName()).isEqualTo("vigil-accounts");
+              assertThat(v.getConfigMap().getOptional()).isTrue();
+            });
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("accounts"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/var/run/vigil/accounts");
+              assertThat(m.getReadOnly()).isTrue();
+              assertThat(m.getSubPath()).as("a subPath mount would never update").isNull();
+            });
+  }
+
   @Test
   void awsCredentialsSecretBecomesThePodsEnvironmentOnlyWhenConfigured() {
     LogSource source = source("");

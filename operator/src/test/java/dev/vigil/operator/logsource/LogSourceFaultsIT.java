@@ -255,15 +255,9 @@ class LogSourceFaultsIT {
    */
   void touchAndAwaitReconciled(String name) {
     LogSource edited =
-        client
-            .resources(LogSource.class)
-            .inNamespace(namespace)
-            .withName(name)
-            .edit(
-                s -> {
-                  s.getSpec().ingester.maxReplicas = s.getSpec().ingester.maxReplicas + 1;
-                  return s;
-                });
+        dev.vigil.testing.UserEdits.edit(
+            client.resources(LogSource.class).inNamespace(namespace).withName(name),
+            s -> s.getSpec().ingester.maxReplicas = s.getSpec().ingester.maxReplicas + 1);
     awaitReconciled(name, edited.getMetadata().getGeneration());
   }
 

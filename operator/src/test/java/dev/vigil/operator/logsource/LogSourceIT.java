@@ -14,6 +14,7 @@ import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.parts.MotoServer;
 import dev.vigil.parts.RealParts;
+import dev.vigil.testing.UserEdits;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -351,6 +352,17 @@ class LogSourceIT {
     rule.getSpec().logType = LogTypeName.cloudtrail;
     rule.getSpec().query = "eventName:GetSecretValue";
     client.resource(rule).create();
+    // The connection's index settings reach the templates the ingester installs.
+    dev.vigil.testing.UserEdits.edit(
+        client
+            .resources(dev.vigil.api.v1alpha1.OpenSearchConnection.class)
+            .inNamespace(namespace)
+            .withName("default"),
+        c -> {
+          c.getSpec().indices = new dev.vigil.api.v1alpha1.OpenSearchConnectionSpec.Indices();
+          c.getSpec().indices.refreshInterval = "1s";
+          c.getSpec().indices.replicas = "0";
+        });
     LogSource source = cloudTrail("ingest", "AWSLogs/", DeletionPolicy.Delete);
     source.getSpec().index = new LogSourceSpec.IndexSettings();
     source.getSpec().index.prefix = namespace;
@@ -372,7 +384,9 @@ class LogSourceIT {
                         .orElse(null),
                 java.util.Objects::nonNull);
     assertThat(properties)
-        .contains("vigil.ingester.detection.rules=/deployments/config/detection-rules.yaml");
+        .contains("vigil.ingester.detection.rules=/deployments/config/detection-rules.yaml")
+        .contains("vigil.ingester.opensearch.refresh-interval=1s")
+        .contains("vigil.ingester.opensearch.replicas=0");
 
     String rules =
         client
@@ -399,6 +413,19 @@ class LogSourceIT {
       await()
           .atMost(Duration.ofMinutes(2))
           .until(() -> ingester.count(RealParts.openSearch(), namespace + "-cloudtrail-*") == 250);
+      assertThat(
+              RealParts.openSearch()
+                  .httpClient()
+                  .send(
+                      RealParts.openSearch()
+                          .request("/" + namespace + "-cloudtrail-*/_settings?flat_settings=true")
+                          .GET()
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .body())
+          .contains("\"index.refresh_interval\":\"1s\"")
+          .contains("\"index.number_of_replicas\":\"0\"")
+          .doesNotContain("auto_expand_replicas");
       // The stream raised the rule's alert as the object was parsed (the schedule runs every 5m).
       await()
           .atMost(TIMEOUT)
@@ -424,16 +451,12 @@ class LogSourceIT {
     assertThat(queueExists(names.queue())).isTrue();
     assertThat(notifications().queueConfigurations()).hasSize(2);
 
-    client
-        .resources(LogSource.class)
-        .inNamespace(namespace)
-        .withName("switched")
-        .edit(
-            s -> {
-              s.getSpec().notifications = new LogSourceSpec.Notifications();
-              s.getSpec().notifications.mode = LogSourceSpec.NotificationMode.Scan;
-              return s;
-            });
+    UserEdits.edit(
+        client.resources(LogSource.class).inNamespace(namespace).withName("switched"),
+        s -> {
+          s.getSpec().notifications = new LogSourceSpec.Notifications();
+          s.getSpec().notifications.mode = LogSourceSpec.NotificationMode.Scan;
+        });
     await()
         .atMost(TIMEOUT)
         .until(
@@ -745,6 +768,38 @@ class LogSourceIT {
               assertThat(m.ready).isEqualTo(2);
               assertThat(m.notReady).isNull();
             });
+    // The same pass wrote the namespace's account directory, which the ingester pod mounts.
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client
+                        .configMaps()
+                        .inNamespace(namespace)
+                        .withName(dev.vigil.core.ingest.AccountDirectory.CONFIG_MAP)
+                        .get()
+                    != null);
+    // Reported as an informational condition (stale names never make the LogSource not Ready).
+    assertThat(awaitCondition("org", LogSourceReconciler.ACCOUNT_NAMES_READY, "True").getMessage())
+        .contains("accounts in ConfigMap vigil-accounts, read from AWS Organizations at");
+    String directory =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(dev.vigil.core.ingest.AccountDirectory.CONFIG_MAP)
+            .get()
+            .getData()
+            .get(dev.vigil.core.ingest.AccountDirectory.FILE);
+    try {
+      assertThat(
+              dev.vigil.core.ingest.AccountDirectory.parse(
+                      directory.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                  .find(first)
+                  .name())
+          .isEqualTo("first-" + namespace);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
     String filter = LogSourceNames.of(namespace, "org").subscriptionFilter();
     for (String account : List.of(first, second)) {
       try (var logs = logsIn(account)) {
@@ -778,6 +833,14 @@ class LogSourceIT {
 
     client.resource(get("org")).delete();
     await().atMost(TIMEOUT).until(() -> get("org") == null);
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace(namespace)
+                .withName(dev.vigil.core.ingest.AccountDirectory.CONFIG_MAP)
+                .get())
+        .as("the directory goes with the namespace's last LogSource reading Organizations")
+        .isNull();
     for (String account : List.of(first, second, third)) {
       try (var logs = logsIn(account)) {
         assertThat(

@@ -11,6 +11,7 @@ import dev.vigil.operator.TestNamespace;
 import dev.vigil.operator.common.Conditions;
 import dev.vigil.parts.MotoServer;
 import dev.vigil.parts.RealParts;
+import dev.vigil.testing.UserEdits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -102,29 +103,11 @@ class ConnectionAlarmsIT {
         .get();
   }
 
-  /**
-   * Changes the spec as a user would, again on a conflict: the operator writes the same object (its
-   * finalizer, right after creation), and an edit of a stale version is refused with 409.
-   */
+  /** Changes the spec as a user would, again on a conflict (the operator writes it too). */
   private void edit(java.util.function.Consumer<OpenSearchConnection> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        client
-            .resources(OpenSearchConnection.class)
-            .inNamespace(NAMESPACE)
-            .withName("default")
-            .edit(
-                c -> {
-                  change.accept(c);
-                  return c;
-                });
-        return;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    UserEdits.edit(
+        client.resources(OpenSearchConnection.class).inNamespace(NAMESPACE).withName("default"),
+        change);
   }
 
   private static List<String> names(CloudWatchQueryApi cloudWatch, String prefix) throws Exception {

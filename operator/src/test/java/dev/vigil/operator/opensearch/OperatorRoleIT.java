@@ -233,6 +233,37 @@ class OperatorRoleIT {
     return e.toString();
   }
 
+  @Test
+  void theEngineReadsEveryOpenAlertOfARulePageAfterPage() throws Exception {
+    AlertIndex index = new AlertIndex();
+    index.ensure(rest);
+    String rule = "many-" + UUID.randomUUID().toString().substring(0, 8);
+    StringBuilder bulk = new StringBuilder();
+    for (int i = 0; i < 25; i++) {
+      String state = i == 0 ? "COMPLETED" : i % 3 == 0 ? "ACKNOWLEDGED" : "ACTIVE";
+      String id = rule + "-" + i;
+      bulk.append("{\"create\":{\"_index\":\"")
+          .append(AlertIndexMapping.INDEX)
+          .append("\",\"_id\":\"")
+          .append(id)
+          .append("\"}}\n")
+          .append("{\"id\":\"")
+          .append(id)
+          .append("\",\"rule\":{\"namespace\":\"role\",\"name\":\"")
+          .append(rule)
+          .append("\"},\"state\":\"")
+          .append(state)
+          .append("\"}\n");
+    }
+    assertThat(admin("POST", "/_bulk?refresh=true", bulk.toString()).body())
+        .contains("\"errors\":false");
+
+    // Pages of 10 (the engine reads 1,000): the 24 open alerts take three, each read once.
+    List<String> ids = index.open(rest, "role", rule, 10).stream().map(alert -> alert.id).toList();
+
+    assertThat(ids).hasSize(24).doesNotHaveDuplicates().doesNotContain(rule + "-0");
+  }
+
   private static OpenSearchRest operatorRest(OpenSearchNode node) {
     VigilSecurityRoles.User user = VigilSecurityRoles.operator(node);
     return new OpenSearchRest(

@@ -16,6 +16,7 @@ import dev.vigil.operator.opensearch.OpenSearchException;
 import dev.vigil.operator.opensearch.OpenSearchRest;
 import dev.vigil.parts.OpenSearchNode;
 import dev.vigil.parts.RealParts;
+import dev.vigil.testing.UserEdits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -103,19 +104,15 @@ class SnapshotPolicyIT {
 
     rest.delete("vigil-guardduty-2026.08.01");
     deleteIfPresent("restored-vigil-guardduty-2026.08.01");
-    client
-        .resources(SnapshotPolicy.class)
-        .inNamespace(namespace)
-        .withName("minutely")
-        .edit(
-            p -> {
-              p.getMetadata().getAnnotations().put(SnapshotPolicy.RESTORE_ANNOTATION, "2026-08-01");
-              p.getMetadata()
-                  .getAnnotations()
-                  .put(SnapshotPolicy.RESTORE_INDICES_ANNOTATION, "guardduty");
-              p.getMetadata().getAnnotations().put(SnapshotPolicy.RESTORE_REQUEST_ANNOTATION, "r1");
-              return p;
-            });
+    UserEdits.edit(
+        client.resources(SnapshotPolicy.class).inNamespace(namespace).withName("minutely"),
+        p -> {
+          p.getMetadata().getAnnotations().put(SnapshotPolicy.RESTORE_ANNOTATION, "2026-08-01");
+          p.getMetadata()
+              .getAnnotations()
+              .put(SnapshotPolicy.RESTORE_INDICES_ANNOTATION, "guardduty");
+          p.getMetadata().getAnnotations().put(SnapshotPolicy.RESTORE_REQUEST_ANNOTATION, "r1");
+        });
     var restore =
         await()
             .atMost(TIMEOUT)
@@ -173,15 +170,11 @@ class SnapshotPolicyIT {
         .containsExactly("vigil-route53resolver-2025.01.01");
     assertThat(count("vigil-route53resolver-2025.01.01")).isEqualTo(1);
 
-    client
-        .resources(SnapshotPolicy.class)
-        .inNamespace(namespace)
-        .withName("hot")
-        .edit(
-            p -> {
-              p.getSpec().hotRetention.get(0).requireSnapshot = false;
-              return p;
-            });
+    UserEdits.edit(
+        client.resources(SnapshotPolicy.class).inNamespace(namespace).withName("hot"),
+        p -> {
+          p.getSpec().hotRetention.get(0).requireSnapshot = false;
+        });
     Condition done = awaitCondition("hot", SnapshotPolicyReconciler.HOT_RETENTION, "True");
     assertThat(done.getReason()).isEqualTo("UpToDate");
     assertThat(get("hot").getStatus().expiredIndices)

@@ -3,6 +3,8 @@ package dev.vigil.core.parse.types;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vigil.core.LogType;
+import dev.vigil.core.ingest.AccountDirectory;
+import dev.vigil.core.parse.AccountFields;
 import dev.vigil.core.parse.DocumentBuilder;
 import dev.vigil.core.parse.JsonCopy;
 import dev.vigil.core.parse.JsonScanner;
@@ -129,17 +131,11 @@ public final class CloudTrailParser implements LogParser {
   private static final byte[] COMMA = ascii(",");
   private static final byte[] QUOTE = ascii("\"");
   private static final byte[] NOTHING = new byte[0];
-  private static final byte[] PROVIDER = ascii(",\"provider\":");
-  private static final byte[] ACTION = ascii(",\"action\":");
-  private static final byte[] ID = ascii(",\"id\":");
-  private static final byte[] REGION = ascii(",\"region\":");
   private static final byte[] EVENT_KIND = ascii(",\"event\":{\"kind\":\"event\"");
   private static final byte[] CLOUD_AWS = ascii(",\"cloud\":{\"provider\":\"aws\"");
-  private static final byte[] ACCOUNT_ID = ascii(",\"account\":{\"id\":");
   private static final byte[] CLOSE_OBJECT = ascii("}");
   private static final byte[] SOURCE_IP = ascii(",\"source\":{\"ip\":");
   private static final byte[] USER_NAME = ascii(",\"user\":{\"name\":");
-  private static final byte[] USER_AGENT = ascii(",\"user_agent\":{\"original\":");
   private static final byte[] RELATED = ascii(",\"related\":{");
   private static final byte[] RELATED_IPS = ascii("\"ip\":[");
   private static final byte[] CLOSE_ARRAY = ascii("]");
@@ -716,18 +712,17 @@ public final class CloudTrailParser implements LogParser {
         out.string(instant.toString());
       }
       spliced(1, true);
+      // event.provider/action/id, cloud.region, cloud.account.id and user_agent.original are field
+      // aliases of the CloudTrail mapping (cloudtrail.mappings.json): not written.
       out.bytes(EVENT_KIND);
-      field(PROVIDER, e.eventSource);
-      field(ACTION, e.eventName);
-      field(ID, e.eventId);
       out.bytes(!e.errorCode.present ? SUCCESS : FAILURE);
       spliced(2, true);
       out.bytes(CLOUD_AWS);
-      Token account = e.account.present ? e.account : e.identityAccount;
-      if (account.present) {
-        out.bytes(ACCOUNT_ID).raw(in, account.from, account.to).bytes(CLOSE_OBJECT);
+      AccountDirectory.Account known =
+          context.accounts() == null ? null : context.accounts().find(text(e.account));
+      if (known != null) {
+        out.ascii(",\"account\":{\"name\":").string(known.name()).bytes(CLOSE_OBJECT);
       }
-      field(REGION, e.region);
       out.bytes(CLOSE_OBJECT);
       boolean ip = isIp(e.sourceIp);
       if (ip) {
@@ -743,10 +738,6 @@ public final class CloudTrailParser implements LogParser {
         out.bytes(USER_NAME);
         userValue(e, user);
         out.bytes(CLOSE_OBJECT);
-      }
-      if (e.userAgent.present) {
-        spliced(5, true);
-        out.bytes(USER_AGENT).raw(in, e.userAgent.from, e.userAgent.to).bytes(CLOSE_OBJECT);
       }
       boolean arn = e.arn.text != null && !e.arn.text.isEmpty() && !e.arn.text.equals(user);
       boolean named = user != null && !user.isEmpty();
@@ -780,7 +771,11 @@ public final class CloudTrailParser implements LogParser {
         out.bytes(CLOSE_TWO);
       }
       spliced(8, true);
-      return out.bytes(vigilFields);
+      out.bytes(vigilFields);
+      if (known != null) {
+        AccountFields.vigil(out, known);
+      }
+      return out.bytes(CLOSE_TWO);
     }
 
     /**
@@ -859,17 +854,12 @@ public final class CloudTrailParser implements LogParser {
       }
       doc.timestamp(instant, Times.utcText(time))
           .event("kind", "event")
-          .event("provider", text(e.eventSource))
-          .event("action", text(e.eventName))
-          .event("id", text(e.eventId))
-          .event("outcome", text(e.errorCode) == null ? "success" : "failure")
-          .account(text(e.account) != null ? text(e.account) : text(e.identityAccount))
-          .region(text(e.region));
+          .event("outcome", text(e.errorCode) == null ? "success" : "failure");
       String sourceIp = text(e.sourceIp);
       if (JsonCopy.looksLikeIp(sourceIp)) {
         doc.source(sourceIp, null);
       }
-      doc.user(user).userAgent(text(e.userAgent)).relatedUser(e.arn.text);
+      doc.user(user).relatedUser(e.arn.text).accountOf(text(e.account));
       for (int i = 0; i < e.promoted; i++) {
         doc.promote(e.requestTokens[i].name, text(e.requestTokens[i]));
       }
@@ -1022,8 +1012,8 @@ public final class CloudTrailParser implements LogParser {
   }
 
   /**
-   * Vigil's own fields, the same for every event of the object, encoded once; they close the
-   * document.
+   * Vigil's own fields, the same for every event of the object, encoded once; {@code vigil} and the
+   * document are closed after them.
    */
   private static byte[] vigilFields(ParseContext context) {
     RawJsonWriter vigil =
@@ -1031,7 +1021,8 @@ public final class CloudTrailParser implements LogParser {
     if (context.origin().bucket() != null) {
       vigil.ascii("\"bucket\":").string(context.origin().bucket()).ascii(",");
     }
-    return vigil.ascii("\"key\":").string(context.origin().key()).ascii("}}}").toByteArray();
+    // Left open: the account's fields may follow (see splice).
+    return vigil.ascii("\"key\":").string(context.origin().key()).ascii("}").toByteArray();
   }
 
   private static byte[] ascii(String text) {

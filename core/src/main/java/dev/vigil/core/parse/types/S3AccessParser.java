@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
  * <p>Field names are the documented ones in snake case ({@code bucket_owner}, {@code remote_ip},
  * {@code request_uri}, {@code http_status}, {@code turn_around_time}, {@code acl_required}, {@code
  * source_region} …). {@code time} is {@code @timestamp} and the user agent is {@code
- * user_agent.original} (not repeated); a field of {@code -} is left out. Records are numbered by
- * line; document id: positional (a request id can repeat, e.g. one per key of a multi-object
- * delete).
+ * user_agent.original} (not repeated); a field of {@code -} is left out. The account of an IAM or
+ * STS requester ARN is {@code aws.s3access.requester_account_id} and is looked up in the
+ * organization ({@link DocumentBuilder#requesterAccount}). Records are numbered by line; document
+ * id: positional (a request id can repeat, e.g. one per key of a multi-object delete).
  */
 public final class S3AccessParser implements LogParser {
   private static final int MIN_FIELDS = 18; // the original format ended with version_id
@@ -35,6 +36,8 @@ public final class S3AccessParser implements LogParser {
       Pattern.compile(
           "(?:^|\\.)s3(?:-fips|-website|-accesspoint|-object-lambda)?(?:\\.dualstack)?[.-]"
               + "([a-z]{2}(?:-[a-z]+)+-\\d{1,2})\\.amazonaws\\.com(?:\\.cn)?$");
+
+  private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
   private enum Kind {
     TEXT,
@@ -222,6 +225,9 @@ public final class S3AccessParser implements LogParser {
     }
 
     String requester = present(fields.get(4));
+    String requesterAccount = requesterAccount(requester);
+    doc.aws("s3access", "requester_account_id", requesterAccount)
+        .requesterAccount(requesterAccount);
     doc.timestamp(time, null)
         .event("kind", "event")
         .event("category", "web")
@@ -267,6 +273,25 @@ public final class S3AccessParser implements LogParser {
       }
     }
     return requester;
+  }
+
+  /**
+   * The account of an IAM or STS requester ARN ({@code arn:aws:iam::111122223333:user/alice},
+   * {@code arn:aws:sts::111122223333:assumed-role/…}, {@code …:root}); null for a canonical user id
+   * (the log names no account then) and for an anonymous request ({@code -}).
+   */
+  static String requesterAccount(String requester) {
+    if (requester == null || !requester.startsWith("arn:")) {
+      return null;
+    }
+    // arn:<partition>:<service>:<region>:<account>:<resource>
+    String[] parts = requester.split(":", 6);
+    if (parts.length < 6
+        || !(parts[2].equals("iam") || parts[2].equals("sts"))
+        || !ACCOUNT_ID.matcher(parts[4]).matches()) {
+      return null;
+    }
+    return parts[4];
   }
 
   /** Account and region of the source bucket from a date-partitioned log key; nulls otherwise. */

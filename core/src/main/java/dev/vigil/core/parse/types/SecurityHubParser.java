@@ -16,10 +16,10 @@ import java.util.Set;
  * AWS Security Hub findings in the AWS Security Finding Format (ASFF): a bare finding, an array of
  * findings, {@code {"Findings":[…]}} (BatchImportFindings / GetFindings) or an EventBridge event
  * ({@code detail-type} "Security Hub Findings - Imported" / "- Custom Action") with {@code
- * detail.findings[]}. One document per finding, indexed by {@code UpdatedAt}; its id hashes the
- * finding's {@code Id} with {@code UpdatedAt}, so each update of a finding is a document of its own
- * and a redelivered update overwrites itself. The finding's latest state is kept under a hash of
- * {@code ProductArn} and {@code Id}, which together identify a finding (the {@code
+ * detail.findings[]}. One document per version of a finding, timed by {@link #versionTime}; its id
+ * hashes the finding's {@code Id} with that time's text, so each update of a finding is a document
+ * of its own and a redelivered update overwrites itself. The finding's latest state is kept under a
+ * hash of {@code ProductArn} and {@code Id}, which together identify a finding (the {@code
  * AwsSecurityFindingIdentifier} of the Security Hub API).
  */
 public final class SecurityHubParser extends FindingsParser {
@@ -76,6 +76,8 @@ public final class SecurityHubParser extends FindingsParser {
     if (rejectedInvalid(finding, "ASFF", "Id", problems, context, record, offset)) {
       return;
     }
+    timeText = versionTime(finding, timeText);
+    time = Support.instant(timeText);
     String id = text(finding, "Id");
     DocumentBuilder doc = context.builder();
     writeFinding(doc, finding);
@@ -141,20 +143,22 @@ public final class SecurityHubParser extends FindingsParser {
         LogType.SECURITYHUB,
         context.ids().natural(LogType.SECURITYHUB, id, timeText),
         context.ids().natural(LogType.SECURITYHUB, productArn, id),
-        latestStateTime(finding, time));
+        time);
   }
 
   /**
-   * What orders the updates of a finding for its latest state: {@code ProcessedAt}, when Security
-   * Hub processed this version of the finding record, else the document's time. Not {@code
-   * UpdatedAt} alone: an analyst's workflow change (BatchUpdateFindings: resolved, suppressed)
-   * leaves {@code UpdatedAt} as it was
+   * The time of this version of the finding record: {@code ProcessedAt}, when Security Hub
+   * processed it, where that parses; else the finding's {@code UpdatedAt} (or {@code CreatedAt}).
+   * Not {@code UpdatedAt} alone: an analyst's workflow change (BatchUpdateFindings: resolved,
+   * suppressed) leaves {@code UpdatedAt} as it was
    * (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html), so
-   * only {@code ProcessedAt} tells the resolved finding from the new one it replaces.
+   * timed by it a suppression made today would overwrite the finding's earlier version in the
+   * history and be dated days back, outside every scheduled rule's window. This one time is the
+   * document's {@code @timestamp}, part of its history id and its latest-state version.
    */
-  static Instant latestStateTime(JsonNode finding, Instant time) {
-    Instant processed = Support.instant(text(finding, "ProcessedAt"));
-    return processed != null ? processed : time;
+  static String versionTime(JsonNode finding, String updatedOrCreated) {
+    String processed = text(finding, "ProcessedAt");
+    return Support.instant(processed) != null ? processed : updatedOrCreated;
   }
 
   /** Security Hub's severity label for a normalized severity (0–100). */

@@ -258,6 +258,46 @@ class S3AccessParserTest {
     GrokPairs.assertAgrees(pairs.get(0).get("expected"), sink.sources().get(0), translations);
   }
 
+  /**
+   * The Requester field per the documented format: the canonical user id, or "-" for an
+   * unauthenticated request, and for IAM identities their ARN with the account (Amazon S3 User
+   * Guide, "Amazon S3 server access log format"). Only an IAM or STS ARN names an account.
+   */
+  @Test
+  void theRequestersAccountIsTakenFromAnIamOrStsArnOnly() {
+    Map<String, String> accountByRequester =
+        Map.of(
+            "arn:aws:iam::111122223333:user/alice", "111122223333",
+            "arn:aws:sts::444455556666:assumed-role/reader/i-0abc", "444455556666",
+            "arn:aws:iam::999988887777:root", "999988887777",
+            "arn:aws-cn:iam::123456789012:user/ops", "123456789012");
+    accountByRequester.forEach(
+        (requester, account) -> {
+          JsonNode doc = parseText(withRequester(requester) + "\n").sources().get(0);
+          assertThat(doc.at("/requester").asText()).isEqualTo(requester);
+          assertThat(doc.at("/aws/s3access/requester_account_id").asText())
+              .as(requester)
+              .isEqualTo(account);
+        });
+    for (String none :
+        List.of(
+            "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+            "-",
+            "arn:aws:s3:us-west-1:123456789012:accesspoint/example-AP",
+            "arn:aws:iam::12345:user/short")) {
+      JsonNode doc = parseText(withRequester(none) + "\n").sources().get(0);
+      assertThat(doc.at("/aws/s3access").isMissingNode()).as(none).isTrue();
+      assertThat(doc.at("/vigil/requester").isMissingNode()).as(none).isTrue();
+    }
+  }
+
+  private static String withRequester(String requester) {
+    String canonical =
+        " 192.0.2.3 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be ";
+    assertThat(DOCS_LINE).contains(canonical);
+    return DOCS_LINE.replace(canonical, " 192.0.2.3 " + requester + " ");
+  }
+
   private static String text(String file) {
     return new String(TestData.bytes(file), StandardCharsets.UTF_8);
   }
