@@ -76,6 +76,7 @@ class VigilOnNodeIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+  private static final HttpClient METRICS_CLIENT = HttpClient.newHttpClient();
 
   private final KubeNode node;
   private final MotoServer moto;
@@ -166,12 +167,14 @@ class VigilOnNodeIT {
 
     // Delete a pod while it works (kubectl delete pod: SIGTERM, grace period), as a rollout or a
     // scale-in would: its objects are finished or handed back, never lost or indexed twice. Three
-    // pods may drain the backlog before one is seen working, so each look that finds none working
-    // adds an object (CI stop 28 found none for 2 minutes).
+    // pods may drain the backlog before one is seen working, so a look that finds none working
+    // adds a larger object (at most one every 5 s) and the looks come every 100 ms: CI stops 27
+    // and 28 looked once a second, right after each upload, and every object was done by then.
+    Instant[] lastUpload = {Instant.EPOCH};
     Pod busy =
         await("a pod working on a message")
             .pollInSameThread()
-            .pollInterval(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofMillis(100))
             .atMost(Duration.ofMinutes(2))
             .until(
                 () -> {
@@ -180,8 +183,9 @@ class VigilOnNodeIT {
                           .filter(VigilOnNodeIT::working)
                           .findFirst()
                           .orElse(null);
-                  if (working == null) {
-                    upload(2_500);
+                  if (working == null && lastUpload[0].isBefore(Instant.now().minusSeconds(5))) {
+                    upload(10_000);
+                    lastUpload[0] = Instant.now();
                   }
                   return working;
                 },
@@ -468,7 +472,7 @@ class VigilOnNodeIT {
   private static boolean working(Pod pod) {
     try {
       String metrics =
-          HttpClient.newHttpClient()
+          METRICS_CLIENT
               .send(
                   HttpRequest.newBuilder(
                           URI.create("http://" + pod.getStatus().getPodIP() + ":8080/q/metrics"))
