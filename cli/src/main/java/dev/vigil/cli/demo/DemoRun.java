@@ -205,6 +205,12 @@ public final class DemoRun {
                     String.format(
                         "    %-32s %6d documents (%s)",
                         String.join(",", indices), search.documents().get(type), type)));
+    search
+        .latest()
+        .forEach(
+            (index, findings) ->
+                console.line(
+                    String.format("    %-32s %6d findings (latest state)", index, findings)));
     console.line(String.format("    %-32s %6d alerts", "vigil-alerts", search.alerts().size()));
     console.line(
         "  AWS emulator (moto)    "

@@ -2,6 +2,8 @@ package dev.vigil.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.core.LogType;
+import dev.vigil.core.parse.IndexNaming;
 import dev.vigil.parts.OpenSearchNode;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -16,17 +18,21 @@ import java.util.regex.Pattern;
 
 /**
  * What reached OpenSearch: documents per log type ({@code vigil-<type>-<date>} indices) as they
- * grow, and each new alert in {@code vigil-alerts*} once the detection engine writes there (rule,
- * severity, state — read from whichever of the usual field names the alert has).
+ * grow, the findings in the latest-state index of each type that keeps one ({@code
+ * vigil-latest-<type>}), and each new alert in {@code vigil-alerts*} once the detection engine
+ * writes there (rule, severity, state — read from whichever of the usual field names the alert
+ * has).
  */
 final class OpenSearchFeed {
-  private static final Pattern TYPED = Pattern.compile("vigil-([a-z0-9]+)-[0-9]{4}.*");
+  private static final IndexNaming NAMING = IndexNaming.defaults();
+  private static final Pattern TYPED = Pattern.compile(NAMING.prefix() + "-([a-z0-9]+)-[0-9]{4}.*");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OpenSearchNode node;
   private final Console console;
   private final Map<String, Long> documents = new TreeMap<>();
   private final Map<String, List<String>> indices = new TreeMap<>();
+  private final Map<String, Long> latest = new TreeMap<>();
   private final Set<String> seenAlerts = new HashSet<>();
   private final List<JsonNode> alerts = new ArrayList<>();
 
@@ -56,6 +62,11 @@ final class OpenSearchFeed {
     return new TreeMap<>(indices);
   }
 
+  /** Findings per latest-state index, of the types seen so far that keep one. */
+  Map<String, Long> latest() {
+    return new TreeMap<>(latest);
+  }
+
   List<JsonNode> alerts() {
     return List.copyOf(alerts);
   }
@@ -73,7 +84,7 @@ final class OpenSearchFeed {
       }
     }
     for (Map.Entry<String, List<String>> e : byType.entrySet()) {
-      JsonNode count = get("/vigil-" + e.getKey() + "-*/_count");
+      JsonNode count = get("/" + NAMING.prefix() + "-" + e.getKey() + "-*/_count");
       if (count == null) {
         continue;
       }
@@ -87,6 +98,14 @@ final class OpenSearchFeed {
         console.event(
             "ingested  %-12s %5d documents in %s",
             e.getKey(), now, String.join(", ", e.getValue()));
+      }
+    }
+    for (LogType type : LogType.values()) {
+      if (type.keepsLatestState() && documents.containsKey(type.id())) {
+        JsonNode count = get("/" + NAMING.latest(type) + "/_count");
+        if (count != null) {
+          latest.put(NAMING.latest(type), count.path("count").asLong());
+        }
       }
     }
   }
