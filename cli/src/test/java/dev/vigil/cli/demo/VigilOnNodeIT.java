@@ -158,24 +158,27 @@ class VigilOnNodeIT {
   @Test
   @Order(2)
   void aBacklogScalesToThreeReadyPodsAndADeletedPodLosesNothing() throws Exception {
+    Instant start = Instant.now();
     for (int i = 0; i < 40; i++) {
       upload(2_500);
     }
     await("3 ready ingester pods")
         .atMost(Duration.ofMinutes(4))
         .until(() -> readyIngesters().size() == 3);
+    phase("3 ready ingester pods", start);
 
     // Delete a pod while it works (kubectl delete pod: SIGTERM, grace period), as a rollout or a
     // scale-in would: its objects are finished or handed back, never lost or indexed twice. Three
     // pods may drain the backlog before one is seen working, so a look that finds none working
-    // adds a larger object (at most one every 5 s) and the looks come every 100 ms: CI stops 27
-    // and 28 looked once a second, right after each upload, and every object was done by then.
+    // adds a larger object (at most one every 5 s, each a few seconds' work) and the looks come
+    // every 100 ms: CI stops 27 and 28 looked once a second, right after each 2,500-event upload,
+    // and every object was done by then.
     Instant[] lastUpload = {Instant.EPOCH};
     Pod busy =
         await("a pod working on a message")
             .pollInSameThread()
             .pollInterval(Duration.ofMillis(100))
-            .atMost(Duration.ofMinutes(2))
+            .atMost(Duration.ofMinutes(3))
             .until(
                 () -> {
                   Pod working =
@@ -184,18 +187,28 @@ class VigilOnNodeIT {
                           .findFirst()
                           .orElse(null);
                   if (working == null && lastUpload[0].isBefore(Instant.now().minusSeconds(5))) {
-                    upload(10_000);
+                    upload(25_000);
                     lastUpload[0] = Instant.now();
                   }
                   return working;
                 },
                 java.util.Objects::nonNull);
+    phase("a pod working (" + objects + " objects uploaded)", start);
     client.pods().resource(busy).delete();
 
     awaitExactlyTheExpectedDocuments();
+    phase("exactly the expected documents", start);
     await("back to 1 ingester pod after the scale-down window")
         .atMost(Duration.ofMinutes(3))
         .until(() -> deployment().getSpec().getReplicas() == 1 && pods().size() == 1);
+    phase("back to 1 ingester pod", start);
+  }
+
+  /** How long a phase took: a slow CI run says where its time went. */
+  private static void phase(String reached, Instant start) {
+    System.out.printf(
+        "VigilOnNodeIT: %s after %d s%n",
+        reached, Duration.between(start, Instant.now()).toSeconds());
   }
 
   @Test
