@@ -54,6 +54,8 @@ class HelmOnNodeIT {
           watchNamespaces: [%2$s]
           env:
             - {name: VIGIL_OPERATOR_AWS_REGION, value: us-east-1}
+            # Statuses read into metrics every 5 s (default 30 s) for the metrics check below.
+            - {name: VIGIL_OPERATOR_STATUS_METRICS_INTERVAL, value: 5s}
         """
             .formatted(version, NAMESPACE));
     String chart = layout.root().resolve("deploy/helm/vigil").toString();
