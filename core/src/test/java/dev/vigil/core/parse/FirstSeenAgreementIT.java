@@ -44,13 +44,7 @@ class FirstSeenAgreementIT {
 
   @BeforeAll
   static void templates(OpenSearchNode node) throws Exception {
-    IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
-    RuleAgreementIT.put(
-        node, "/_component_template/" + templates.componentName(), templates.componentTemplate());
-    for (LogType type : TYPES) {
-      RuleAgreementIT.put(
-          node, "/_index_template/" + templates.templateName(type), templates.indexTemplate(type));
-    }
+    RuleAgreementIT.installTemplates(node, TYPES);
   }
 
   /** One record at its time, as indexed. */

@@ -53,12 +53,8 @@ class OtherLogTypesRuleAgreementIT {
 
   @BeforeAll
   static void indexSamples(OpenSearchNode node) throws Exception {
-    IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
-    RuleAgreementIT.put(
-        node, "/_component_template/" + templates.componentName(), templates.componentTemplate());
+    RuleAgreementIT.installTemplates(node, TYPES);
     for (LogType type : TYPES) {
-      RuleAgreementIT.put(
-          node, "/_index_template/" + templates.templateName(type), templates.indexTemplate(type));
       Map<String, JsonNode> docs = new LinkedHashMap<>();
       Map<String, String> expected = new LinkedHashMap<>();
       BulkBody bulk = new BulkBody(1 << 20);

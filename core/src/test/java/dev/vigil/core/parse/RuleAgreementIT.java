@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +48,7 @@ class RuleAgreementIT {
 
   @BeforeAll
   static void indexSamples(OpenSearchNode node) throws Exception {
-    IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
-    put(node, "/_component_template/" + templates.componentName(), templates.componentTemplate());
-    put(
-        node,
-        "/_index_template/" + templates.templateName(LogType.CLOUDTRAIL),
-        templates.indexTemplate(LogType.CLOUDTRAIL));
+    installTemplates(node, List.of(LogType.CLOUDTRAIL));
     BulkBody bulk = new BulkBody(1 << 20);
     for (Samples.Sample sample : Samples.BY_TYPE.get(LogType.CLOUDTRAIL)) {
       CollectingSink sink = new CollectingSink();
@@ -281,6 +277,18 @@ class RuleAgreementIT {
       }
     }
     return out;
+  }
+
+  /**
+   * The ingester's component template and the index templates of {@code types}, as it installs
+   * them.
+   */
+  static void installTemplates(OpenSearchNode node, Collection<LogType> types) throws Exception {
+    IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
+    put(node, "/_component_template/" + templates.componentName(), templates.componentTemplate());
+    for (LogType type : types) {
+      put(node, "/_index_template/" + templates.templateName(type), templates.indexTemplate(type));
+    }
   }
 
   static void put(OpenSearchNode node, String path, JsonNode body) throws Exception {

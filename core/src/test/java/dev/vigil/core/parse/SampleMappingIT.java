@@ -39,11 +39,7 @@ class SampleMappingIT {
 
   @BeforeAll
   static void installTemplates(OpenSearchNode node) throws Exception {
-    IndexTemplates templates = new IndexTemplates(IndexNaming.defaults());
-    put(node, "/_component_template/" + templates.componentName(), templates.componentTemplate());
-    for (LogType type : LogType.values()) {
-      put(node, "/_index_template/" + templates.templateName(type), templates.indexTemplate(type));
-    }
+    RuleAgreementIT.installTemplates(node, List.of(LogType.values()));
   }
 
   @ParameterizedTest
@@ -161,16 +157,6 @@ class SampleMappingIT {
     List<String> ids = new ArrayList<>();
     hits.at("/hits/hits").forEach(hit -> ids.add(hit.path("_id").asText()));
     return ids;
-  }
-
-  private static void put(OpenSearchNode node, String path, JsonNode body) throws Exception {
-    JsonNode response =
-        send(
-            node,
-            node.request(path)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
-    assertThat(response.path("acknowledged").asBoolean()).as("%s: %s", path, response).isTrue();
   }
 
   private static JsonNode send(OpenSearchNode node, HttpRequest.Builder request)
